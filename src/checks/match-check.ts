@@ -1,0 +1,60 @@
+/**
+ * `match` check (verifiable rewards): compare the response (or a field) with the expected value by
+ * exact text, containment, regex or number with tolerance. Score 1 or 0.
+ */
+import type { z } from 'zod';
+import type { MatchCheckSchema } from '../spec/schema.js';
+import { selectedText, type Check } from './check.js';
+
+type MatchCheckSpec = z.output<typeof MatchCheckSchema>;
+
+/** Last number in the text ("The answer is 1,234.5" → 1234.5); null when there is none. */
+export function lastNumber(text: string): number | null {
+  const matches = [...text.matchAll(/-?\d[\d,]*(?:\.\d+)?(?:[eE][+-]?\d+)?|-?\.\d+/g)];
+  const last = matches[matches.length - 1];
+  if (!last) return null;
+  const value = Number(last[0].replace(/,/g, ''));
+  return Number.isFinite(value) ? value : null;
+}
+
+function extracted(text: string, extract: RegExp | undefined): string | null {
+  if (!extract) return text;
+  const matches = [...text.matchAll(extract)];
+  const last = matches[matches.length - 1];
+  if (!last) return null;
+  return last[1] ?? last[0];
+}
+
+export function matchCheck(spec: MatchCheckSpec): Check {
+  const extract = spec.extract ? new RegExp(spec.extract, 'gu') : undefined;
+  return (context) => {
+    const actual = extracted(selectedText(context, spec.field), extract);
+    if (actual === null) return { score: 0, message: `nothing matched extract /${spec.extract}/` };
+    const expected = selectedText(context, spec.expected);
+    const fold = (text: string) => (spec.case_sensitive ? text.trim() : text.trim().toLowerCase());
+    switch (spec.mode) {
+      case 'exact': {
+        const ok = fold(actual) === fold(expected);
+        return { score: ok ? 1 : 0, message: ok ? 'exact match' : 'no exact match' };
+      }
+      case 'contains': {
+        const ok = expected.trim() !== '' && fold(actual).includes(fold(expected));
+        return { score: ok ? 1 : 0, message: ok ? 'contains the expected text' : 'does not contain the expected text' };
+      }
+      case 'regex': {
+        const pattern = new RegExp(spec.pattern ?? expected, spec.case_sensitive ? 'u' : 'iu');
+        const ok = pattern.test(actual);
+        return { score: ok ? 1 : 0, message: ok ? 'regex matched' : 'regex did not match' };
+      }
+      case 'numeric': {
+        const got = lastNumber(actual);
+        const want = lastNumber(expected);
+        if (want === null) return { score: 0, message: `expected value ${JSON.stringify(expected.slice(0, 40))} has no number` };
+        if (got === null) return { score: 0, message: 'no number in the response' };
+        const allowed = Math.max(spec.tolerance, spec.relative_tolerance * Math.abs(want));
+        const ok = Math.abs(got - want) <= allowed;
+        return { score: ok ? 1 : 0, message: `${got} vs ${want}${ok ? ' within' : ' outside'} tolerance ${allowed}`, details: { got, want } };
+      }
+    }
+  };
+}

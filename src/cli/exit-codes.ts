@@ -1,0 +1,27 @@
+/** Documented exit codes of the rewardkit CLI (also listed in README and in `rewardkit --help`). */
+export const EXIT = {
+  /** Every row was scored (neutral fallbacks are flagged in the output, not failures). */
+  ok: 0,
+  /** An unexpected internal error. */
+  internal: 1,
+  /** Bad command-line usage. */
+  usage: 2,
+  /** The reward spec is invalid (every problem is listed). */
+  invalidSpec: 3,
+  /** An input file could not be read. */
+  inputUnreadable: 4,
+  /** A judge model is unreachable or has no credentials (checked before any row is scored). */
+  judgeUnreachable: 5,
+  /** The run finished, but some input lines were malformed or unreadable rows (each reported with its line). */
+  badRows: 6,
+} as const;
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}

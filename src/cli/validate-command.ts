@@ -1,0 +1,35 @@
+/** `rewardkit validate`: checks a reward spec (schema, files it names, judge templates) and does nothing else. */
+import { createReward } from '../reward.js';
+import { loadSpec } from '../spec/load-spec.js';
+import { componentNameOf } from '../spec/schema.js';
+import { parseArgs } from 'node:util';
+import { parseFlags } from './args.js';
+import { CliError, EXIT } from './exit-codes.js';
+import type { CommandIo } from './score-command.js';
+
+export const VALIDATE_HELP = `Usage: rewardkit validate --spec SPEC
+
+Checks a reward spec without scoring anything or calling a judge: every problem is listed with
+file:line:column, the field path, the value found and what was expected.
+
+Example:
+  rewardkit validate --spec examples/contract-review/spec.yaml
+
+Exit codes: 0 valid · 2 bad usage · 3 invalid spec`;
+
+export async function validateCommand(argv: string[], io: CommandIo): Promise<number> {
+  const { values } = parseFlags('validate', () => parseArgs({ args: argv, options: { spec: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+  if (values.help) {
+    io.stdout.write(`${VALIDATE_HELP}\n`);
+    return EXIT.ok;
+  }
+  if (!values.spec) throw new CliError('validate: --spec is required\nRun "rewardkit validate --help" for usage.', EXIT.usage);
+  const { spec } = loadSpec(values.spec);
+  const reward = createReward(spec); // builds checks and judges: template problems surface here
+  const parts = [
+    ...spec.checks.map((check) => `check ${componentNameOf(check)} (${check.type}, weight ${check.weight}${check.gate ? ', gate' : ''})`),
+    ...reward.judges.map((judge) => `judge ${judge.name} (${judge.type}, weight ${judge.weight}, model ${judge.modelKey})`),
+  ];
+  io.stdout.write(`${values.spec}: valid — ${spec.name}\n${parts.map((part) => `  ${part}`).join('\n')}\n  reward range [${spec.aggregate.range.join(', ')}]\n`);
+  return EXIT.ok;
+}

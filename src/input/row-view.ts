@@ -1,0 +1,160 @@
+/**
+ * Turns one input row — a Nova RFT sample or a plain {prompt, response, reference} row — into the
+ * RowView every check and judge reads. Owns the input contracts (contracts.md §1); nothing downstream
+ * looks at raw rows.
+ */
+import type { InputSpec } from '../spec/schema.js';
+import { parseResponseJson, type ResponseJson } from './response-json.js';
+import { RowError } from './row-error.js';
+import { selectAll, selectOne } from './selector.js';
+
+export interface ChatMessage {
+  role: string;
+  content: string;
+}
+
+export interface RowView {
+  id: string;
+  /** The conversation before the rollout: the user turn(s), as text. */
+  prompt: string;
+  /** The system prompt the policy saw ('' when none). */
+  system: string;
+  /** The rollout being scored. */
+  response: string;
+  /** The reference answer: a string, an object, or undefined. */
+  reference: unknown;
+  /** Every other field of the row (Nova extras at the root and under `metadata`). */
+  metadata: Record<string, unknown>;
+}
+
+const NOVA_KNOWN = new Set(['id', 'messages', 'reference_answer', 'metadata']);
+const ASSISTANT_ROLES = new Set(['assistant', 'nova_assistant']);
+const MESSAGE_ROLES = new Set(['system', 'user', 'assistant', 'nova_assistant', 'tool']);
+
+/** Reads one row. `fallbackId` is used when the row has no id (e.g. "line-7"). Throws RowError. */
+export function toRowView(row: unknown, input: InputSpec, fallbackId: string): RowView {
+  if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+    throw new RowError('row', `expected a JSON object, got ${describe(row)}`);
+  }
+  const record = row as Record<string, unknown>;
+  const useNova = input.format === 'nova' || (input.format === 'auto' && 'messages' in record);
+  return useNova ? novaRow(record, fallbackId) : plainRow(record, input, fallbackId);
+}
+
+function novaRow(record: Record<string, unknown>, fallbackId: string): RowView {
+  const messages = readMessages(record.messages);
+  const last = messages[messages.length - 1];
+  if (!last || !ASSISTANT_ROLES.has(last.role)) {
+    throw new RowError('messages', `expected the rollout as the last message with role "assistant", got role "${last?.role ?? 'none'}"`);
+  }
+  const before = messages.slice(0, -1);
+  const system = before.filter((message) => message.role === 'system').map((message) => message.content).join('\n\n');
+  const turns = before.filter((message) => message.role !== 'system');
+  const prompt = turns.length === 1 ? turns[0]!.content : turns.map((message) => `${message.role}: ${message.content}`).join('\n\n');
+
+  const nested = record.metadata;
+  if (nested !== undefined && nested !== null && (typeof nested !== 'object' || Array.isArray(nested))) {
+    throw new RowError('metadata', `expected an object, got ${describe(nested)}`);
+  }
+  const metadata: Record<string, unknown> = { ...((nested as Record<string, unknown> | undefined) ?? {}) };
+  for (const [key, value] of Object.entries(record)) {
+    if (!NOVA_KNOWN.has(key)) metadata[key] = value;
+  }
+  const reference = record.reference_answer ?? (nested as Record<string, unknown> | undefined)?.reference_answer;
+  return { id: readId(record.id, fallbackId), prompt, system, response: last.content, reference, metadata };
+}
+
+function plainRow(record: Record<string, unknown>, input: InputSpec, fallbackId: string): RowView {
+  const response = selectOne(record, input.response);
+  if (response === undefined || response === null) {
+    throw new RowError(input.response, 'expected the response text (a string), but the field is missing');
+  }
+  if (typeof response !== 'string') throw new RowError(input.response, `expected a string, got ${describe(response)}`);
+  const prompt = selectOne(record, input.prompt);
+  if (prompt !== undefined && prompt !== null && typeof prompt !== 'string') {
+    throw new RowError(input.prompt, `expected a string, got ${describe(prompt)}`);
+  }
+  const used = new Set([input.id, input.prompt, input.response, input.reference, 'metadata', 'system']);
+  const nested = record.metadata;
+  const metadata: Record<string, unknown> = nested && typeof nested === 'object' && !Array.isArray(nested) ? { ...(nested as Record<string, unknown>) } : {};
+  for (const [key, value] of Object.entries(record)) {
+    if (!used.has(key)) metadata[key] = value;
+  }
+  const system = typeof record.system === 'string' ? record.system : '';
+  return {
+    id: readId(selectOne(record, input.id), fallbackId),
+    prompt: prompt ?? '',
+    system,
+    response,
+    reference: selectOne(record, input.reference),
+    metadata,
+  };
+}
+
+function readMessages(value: unknown): ChatMessage[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new RowError('messages', `expected a non-empty array of chat messages, got ${describe(value)}`);
+  }
+  return value.map((message, index) => {
+    if (message === null || typeof message !== 'object') {
+      throw new RowError(`messages[${index}]`, `expected {role, content}, got ${describe(message)}`);
+    }
+    const { role, content } = message as Record<string, unknown>;
+    if (typeof role !== 'string' || !MESSAGE_ROLES.has(role)) {
+      throw new RowError(`messages[${index}].role`, `expected one of system | user | assistant, got ${describe(role)}`);
+    }
+    return { role, content: contentText(content, index) };
+  });
+}
+
+/** Message content is a string or an array of parts ({type: "text", text}); other parts are skipped. */
+function contentText(content: unknown, index: number): string {
+  if (typeof content === 'string') return content;
+  if (content === null || content === undefined) return '';
+  if (Array.isArray(content)) {
+    return content
+      .map((part) => (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : ''))
+      .join('');
+  }
+  throw new RowError(`messages[${index}].content`, `expected a string or a list of text parts, got ${describe(content)}`);
+}
+
+function readId(value: unknown, fallbackId: string): string {
+  if (typeof value === 'string' && value !== '') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (value === undefined || value === null) return fallbackId;
+  throw new RowError('id', `expected a string, got ${describe(value)}`);
+}
+
+export function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return `${typeof value} ${JSON.stringify(value)?.slice(0, 60)}`;
+}
+
+/**
+ * The object selectors resolve against: the RowView fields plus `response_json`, the response parsed
+ * as JSON (lazily, once; undefined when it is not JSON).
+ */
+export interface RowContext {
+  view: RowView;
+  responseJson(): ResponseJson;
+  select(selector: string): unknown[];
+}
+
+export function createRowContext(view: RowView, allowFenced = true): RowContext {
+  let parsed: ResponseJson | undefined;
+  const responseJson = () => (parsed ??= parseResponseJson(view.response, allowFenced));
+  const root: Record<string, unknown> = { ...view };
+  Object.defineProperty(root, 'response_json', {
+    enumerable: true,
+    get: () => {
+      const result = responseJson();
+      return result.ok ? result.value : undefined;
+    },
+  });
+  return { view, responseJson, select: (selector) => selectAll(root, selector) };
+}
+

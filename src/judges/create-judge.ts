@@ -1,0 +1,17 @@
+/** Builds the judge for one `judges[]` entry of a spec; template problems become SpecErrors naming the entry. */
+import { modelKey } from '../models/judge-model.js';
+import { componentNameOf, type JudgeSpec, type ModelSpec } from '../spec/schema.js';
+import { SpecError } from '../spec/spec-error.js';
+import type { Judge } from './judge.js';
+import { createPreferenceJudge } from './preference-judge.js';
+import { createRubricJudge } from './rubric-judge.js';
+
+export function createJudge(spec: JudgeSpec, index: number, model: ModelSpec, maxResponseChars: number): Judge {
+  const options = { name: componentNameOf(spec), modelKey: modelKey(model), maxResponseChars };
+  try {
+    return spec.type === 'rubric' ? createRubricJudge(spec, options) : createPreferenceJudge(spec, options);
+  } catch (error) {
+    if (SpecError.isInstance(error)) throw error;
+    throw new SpecError([{ file: '<spec>', path: `judges[${index}]${spec.template ? '.template' : ''}`, message: (error as Error).message }]);
+  }
+}

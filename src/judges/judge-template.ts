@@ -1,0 +1,82 @@
+/**
+ * Judge prompt templates are data (YAML files with `version`, `system`, `user`), not strings in code.
+ * This module loads them, lists their {{variables}}, and renders them: trusted variables (from the spec)
+ * go in as they are, untrusted ones (from the row) are fenced.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { fenceUntrusted } from './fence.js';
+
+export interface JudgeTemplate {
+  version: string;
+  system: string;
+  user: string;
+  path: string;
+}
+
+const TemplateFileSchema = z.object({
+  version: z.string().min(1),
+  system: z.string().default(''),
+  user: z.string().min(1),
+});
+
+export const BUILTIN_TEMPLATES = {
+  'rubric-criteria': 'rubric-criteria.yaml',
+  'rubric-dimensions': 'rubric-dimensions.yaml',
+  preference: 'preference.yaml',
+} as const;
+
+export function builtinTemplatePath(name: keyof typeof BUILTIN_TEMPLATES): string {
+  // Resolves the same from src/judges/ (tests) and dist/judges/ (installed package).
+  return fileURLToPath(new URL(`../../templates/${BUILTIN_TEMPLATES[name]}`, import.meta.url));
+}
+
+export function loadTemplate(path: string): JudgeTemplate {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read judge template ${path}: ${(error as Error).message}`);
+  }
+  const parsed = TemplateFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+    throw new Error(`judge template ${path} is invalid: ${problems} (expected YAML with version, system, user)`);
+  }
+  return { ...parsed.data, path };
+}
+
+const VARIABLE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*)\s*\}\}/g;
+
+export function templateVariables(template: JudgeTemplate): string[] {
+  const names = new Set<string>();
+  for (const text of [template.system, template.user]) for (const match of text.matchAll(VARIABLE)) names.add(match[1]!);
+  return [...names];
+}
+
+/** Throws when the template uses a variable that is neither trusted nor an untrusted root we know. */
+export function assertKnownVariables(template: JudgeTemplate, trusted: readonly string[], untrustedRoots: readonly string[]): void {
+  const unknown = templateVariables(template).filter((name) => !trusted.includes(name) && !untrustedRoots.includes(name.split('.')[0]!));
+  if (unknown.length > 0) {
+    throw new Error(
+      `template ${template.path} uses unknown variable(s) ${unknown.map((name) => `{{${name}}}`).join(', ')}; expected one of ${[...trusted, ...untrustedRoots.map((root) => (root === 'metadata' ? 'metadata.FIELD' : root))].map((name) => `{{${name}}}`).join(', ')}`,
+    );
+  }
+}
+
+export interface RenderedPrompt {
+  system: string;
+  user: string;
+}
+
+/** `untrusted(name)` returns the row text for a variable (or undefined → "(empty)"). */
+export function renderTemplate(template: JudgeTemplate, trusted: Record<string, string>, untrusted: (name: string) => string | undefined): RenderedPrompt {
+  const fill = (text: string) =>
+    text
+      .replace(VARIABLE, (_whole, name: string) => (name in trusted ? trusted[name]! : fenceUntrusted(name, untrusted(name) ?? '')))
+      .replace(/\n{3,}/g, '\n\n')
+      .trim();
+  return { system: fill(template.system), user: fill(template.user) };
+}

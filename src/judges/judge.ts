@@ -1,0 +1,99 @@
+/**
+ * What a judge is, and the shared path of one judge prompt: call the model (through the caller the
+ * runtime provides) → check the reply → parse the JSON → read the verdict. Every prompt yields a
+ * JudgeCallRecord with the raw text, usage, latency and, on failure, why.
+ */
+import type { RowContext } from '../input/row-view.js';
+import type { JudgeRequest } from '../models/judge-model.js';
+import type { ComponentError, ComponentResult, JudgeCallRecord } from '../result.js';
+import type { CallOutcome } from '../runtime/call-judge.js';
+import { parseJudgeJson } from './parse-judge-json.js';
+
+/** Sends one judge request with the runtime's limits and retries; never throws. */
+export type JudgeCaller = (request: JudgeRequest) => Promise<CallOutcome>;
+
+/** One prompt a judge sends for a row. */
+export interface JudgePrompt {
+  label: string;
+  request: JudgeRequest;
+}
+
+export interface Judge {
+  name: string;
+  type: 'rubric' | 'preference';
+  weight: number;
+  /** The model this judge calls (its key picks the limiter). */
+  modelKey: string;
+  /** The prompts this judge would send for the row (used by --dry-run and by run). */
+  prompts(context: RowContext): JudgePrompt[];
+  run(context: RowContext, caller: JudgeCaller): Promise<ComponentResult>;
+}
+
+export type VerdictReading<T> = { ok: true; verdict: T } | { ok: false; error: ComponentError };
+
+export interface PromptOutcome<T> {
+  record: JudgeCallRecord;
+  verdict?: T;
+}
+
+/** Runs one prompt end to end and reads its verdict with `read`. */
+export async function runPrompt<T>(prompt: JudgePrompt, caller: JudgeCaller, read: (json: Record<string, unknown>) => VerdictReading<T>): Promise<PromptOutcome<T>> {
+  const outcome = await caller(prompt.request);
+  if (!outcome.ok) {
+    return {
+      record: { label: prompt.label, raw: '', finish_reason: 'error', usage: { input_tokens: 0, output_tokens: 0 }, latency_ms: outcome.latencyMs, attempts: outcome.attempts, error: outcome.error },
+    };
+  }
+  const { reply } = outcome;
+  const record: JudgeCallRecord = { label: prompt.label, raw: reply.text, finish_reason: reply.finishReason, usage: reply.usage, latency_ms: outcome.latencyMs, attempts: outcome.attempts };
+  const fail = (error: ComponentError): PromptOutcome<T> => ({ record: { ...record, error } });
+  if (reply.finishReason === 'content-filter') return fail({ kind: 'refusal', message: 'the judge model refused (content filter)' });
+  if (reply.text.trim() === '') {
+    return fail(reply.finishReason === 'length' ? { kind: 'truncated', message: 'the judge hit max_tokens before writing a verdict' } : { kind: 'empty_output', message: 'the judge returned no text' });
+  }
+  const parsed = parseJudgeJson(reply.text);
+  if (!parsed.ok) {
+    return fail(reply.finishReason === 'length' ? { kind: 'truncated', message: `the judge hit max_tokens: ${parsed.error}` } : { kind: 'parse_error', message: parsed.error });
+  }
+  const reading = read(parsed.value);
+  if (!reading.ok) {
+    const cutOff = reply.finishReason === 'length' && reading.error.kind === 'parse_error';
+    return fail(cutOff ? { kind: 'truncated', message: `the judge hit max_tokens: ${reading.error.message}` } : reading.error);
+  }
+  return { record, verdict: reading.verdict };
+}
+
+/** The first error among prompt outcomes, prefixed with its label. */
+export function firstError(outcomes: ReadonlyArray<PromptOutcome<unknown>>): ComponentError | undefined {
+  const failed = outcomes.find((outcome) => outcome.record.error);
+  if (!failed?.record.error) return undefined;
+  return { kind: failed.record.error.kind, message: `${failed.record.label}: ${failed.record.error.message}` };
+}
+
+/** The row values a judge template may use, with the response cut to `maxResponseChars`. */
+export function rowVariables(context: RowContext, maxResponseChars: number, extra: Record<string, string> = {}): (name: string) => string | undefined {
+  const { view } = context;
+  return (name) => {
+    if (name in extra) return extra[name];
+    switch (name) {
+      case 'prompt':
+        return view.prompt;
+      case 'system':
+        return view.system;
+      case 'response':
+        return view.response.length > maxResponseChars ? `${view.response.slice(0, maxResponseChars)}\n[… cut for judging]` : view.response;
+      case 'reference':
+        return asPromptText(view.reference);
+      default:
+        if (name.startsWith('metadata.')) return asPromptText(context.select(name)[0]);
+        return undefined;
+    }
+  };
+}
+
+export function asPromptText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+}
+
+export const ROW_VARIABLES = ['prompt', 'system', 'response', 'reference', 'metadata'] as const;

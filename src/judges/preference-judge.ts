@@ -1,0 +1,121 @@
+/**
+ * Preference judge: the response against another answer (the reference by default), verdict A / B / tie.
+ * Position bias is controlled: by default both orders are judged and a verdict that flips with the order
+ * counts as a tie. Score: response better 1, tie 0.5, other answer better 0.
+ */
+import { createHash } from 'node:crypto';
+import type { RowContext } from '../input/row-view.js';
+import type { PreferenceJudgeSpec } from '../spec/schema.js';
+import type { ComponentResult } from '../result.js';
+import { asPromptText, firstError, rowVariables, runPrompt, ROW_VARIABLES, type Judge, type JudgePrompt, type VerdictReading } from './judge.js';
+import { assertKnownVariables, builtinTemplatePath, loadTemplate, renderTemplate } from './judge-template.js';
+import { field, readText } from './verdict-values.js';
+
+export type PairVerdict = 'A' | 'B' | 'tie';
+export type Winner = 'response' | 'other' | 'tie';
+
+export interface PreferenceJudgeOptions {
+  name: string;
+  modelKey: string;
+  maxResponseChars: number;
+}
+
+interface Order {
+  label: 'response-first' | 'response-second';
+  responseIs: 'A' | 'B';
+}
+
+const RESPONSE_FIRST: Order = { label: 'response-first', responseIs: 'A' };
+const RESPONSE_SECOND: Order = { label: 'response-second', responseIs: 'B' };
+
+export const WINNER_SCORE: Record<Winner, number> = { response: 1, tie: 0.5, other: 0 };
+
+export function createPreferenceJudge(spec: PreferenceJudgeSpec, options: PreferenceJudgeOptions): Judge {
+  const template = loadTemplate(spec.template ?? builtinTemplatePath('preference'));
+  const trusted = {
+    instructions: spec.instructions ?? '',
+    criteria: spec.criteria,
+    output_format: JSON.stringify({ rationale: '…', verdict: 'A | B | tie' }, null, 2),
+  };
+  assertKnownVariables(template, Object.keys(trusted), [...ROW_VARIABLES, 'answer_a', 'answer_b']);
+  const schema = {
+    type: 'object',
+    properties: { rationale: { type: 'string' }, verdict: { type: 'string', enum: ['A', 'B', 'tie'] } },
+    required: ['rationale', 'verdict'],
+    additionalProperties: false,
+  };
+
+  const orders = (context: RowContext): Order[] => {
+    if (spec.position === 'both') return [RESPONSE_FIRST, RESPONSE_SECOND];
+    if (spec.position === 'fixed') return [RESPONSE_FIRST];
+    // random: a coin flip seeded by the row id, so a re-run judges the same order
+    const byte = createHash('sha256').update(context.view.id).digest()[0]!;
+    return [byte % 2 === 0 ? RESPONSE_FIRST : RESPONSE_SECOND];
+  };
+
+  const prompts = (context: RowContext): JudgePrompt[] => {
+    const variables = rowVariables(context, options.maxResponseChars);
+    const response = variables('response') ?? '';
+    const other = asPromptText(context.select(spec.against)[0]);
+    return orders(context).map((order) => {
+      const [answerA, answerB] = order.responseIs === 'A' ? [response, other] : [other, response];
+      const rendered = renderTemplate(template, trusted, rowVariables(context, options.maxResponseChars, { answer_a: answerA, answer_b: answerB }));
+      return { label: `order ${order.label}`, request: { ...rendered, schema, schemaName: 'preference_verdict' } };
+    });
+  };
+
+  return {
+    name: options.name,
+    type: 'preference',
+    weight: spec.weight,
+    modelKey: options.modelKey,
+    prompts,
+    async run(context, caller): Promise<ComponentResult> {
+      const base = { name: options.name, kind: 'judge' as const, type: 'preference', weight: spec.weight };
+      if (context.select(spec.against).length === 0 || asPromptText(context.select(spec.against)[0]).trim() === '') {
+        return { ...base, score: null, status: 'error', error: { kind: 'parse_error', message: `nothing to compare with: ${spec.against} is missing or empty in this row` }, calls: [] };
+      }
+      const chosen = orders(context);
+      const list = prompts(context);
+      const outcomes = await Promise.all(list.map((prompt) => runPrompt(prompt, caller, readPreferenceVerdict)));
+      const calls = outcomes.map((outcome) => outcome.record);
+      const error = firstError(outcomes);
+      if (error) return { ...base, score: null, status: 'error', error, calls };
+      const winners = outcomes.map((outcome, index) => toWinner(outcome.verdict!.verdict, chosen[index]!));
+      const flipped = winners.length === 2 && winners[0] !== winners[1];
+      const winner: Winner = flipped ? 'tie' : winners[0]!;
+      return {
+        ...base,
+        score: WINNER_SCORE[winner],
+        status: 'scored',
+        rationale: outcomes.map((outcome, index) => `[${list[index]!.label}] ${outcome.verdict!.verdict}: ${outcome.verdict!.rationale}`).join('\n'),
+        details: { winner, per_order: Object.fromEntries(chosen.map((order, index) => [order.label, winners[index]])), position_flip: flipped },
+        calls,
+      };
+    },
+  };
+}
+
+/** Which answer won, given the verdict and where the response was placed. */
+export function toWinner(verdict: PairVerdict, order: Order): Winner {
+  if (verdict === 'tie') return 'tie';
+  return verdict === order.responseIs ? 'response' : 'other';
+}
+
+export function readPreferenceVerdict(json: Record<string, unknown>): VerdictReading<{ verdict: PairVerdict; rationale: string }> {
+  const value = field(json, 'verdict', 'winner', 'preferred', 'preference', 'choice', 'better');
+  const verdict = readPairVerdict(value);
+  if (!verdict) {
+    return { ok: false, error: { kind: 'parse_error', message: `expected verdict "A", "B" or "tie", got ${value === undefined ? 'no verdict field' : JSON.stringify(value)}` } };
+  }
+  return { ok: true, verdict: { verdict, rationale: readText(field(json, 'rationale', 'reasoning', 'explanation', 'justification')) } };
+}
+
+function readPairVerdict(value: unknown): PairVerdict | undefined {
+  if (typeof value !== 'string') return undefined;
+  const word = value.trim().replace(/^\[\[|\]\]$/g, '').replace(/^(answer|response)\s+/i, '').trim().toLowerCase();
+  if (word === 'a') return 'A';
+  if (word === 'b') return 'B';
+  if (['tie', 'equal', 'draw', 'same', 'c'].includes(word)) return 'tie';
+  return undefined;
+}

@@ -1,0 +1,66 @@
+/**
+ * Turns whatever a provider call threw into one of our error kinds, whether it is worth retrying,
+ * and how long the server asked us to wait.
+ */
+import { APICallError } from 'ai';
+import type { ErrorKind } from '../result.js';
+import { retryAfterMs } from '../runtime/backoff.js';
+
+export interface ClassifiedError {
+  kind: ErrorKind;
+  retryable: boolean;
+  message: string;
+  retryAfterMs?: number;
+  status?: number;
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+export function classifyError(error: unknown, timedOut: boolean): ClassifiedError {
+  if (timedOut) return { kind: 'timeout', retryable: true, message: 'judge call timed out' };
+  if (APICallError.isInstance(error)) {
+    const status = error.statusCode;
+    const message = `${status ?? 'no status'}: ${firstLine(error.message)}`;
+    const after = retryAfterMs(error.responseHeaders);
+    const withAfter = after === undefined ? {} : { retryAfterMs: after };
+    if (status === undefined) {
+      return { kind: 'network_error', retryable: true, message: `cannot reach ${error.url}: ${causeText(error.cause) ?? firstLine(error.message)}` };
+    }
+    if (status === 429) return { kind: 'rate_limited', retryable: true, message, status, ...withAfter };
+    if (status === 408) return { kind: 'timeout', retryable: true, message, status, ...withAfter };
+    if (status >= 500) return { kind: 'server_error', retryable: true, message, status, ...withAfter };
+    if (status === 401 || status === 403) return { kind: 'auth_error', retryable: false, message, status };
+    return { kind: 'bad_request', retryable: false, message, status };
+  }
+  const code = errorCode(error);
+  if (code && NETWORK_CODES.has(code)) return { kind: 'network_error', retryable: true, message: `${code}: ${causeText(error) ?? ''}`.trim() };
+  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
+    return { kind: 'timeout', retryable: true, message: 'judge call aborted' };
+  }
+  return { kind: 'unknown', retryable: false, message: error instanceof Error ? firstLine(error.message) : String(error) };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!.slice(0, 300);
+}
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function causeText(error: unknown): string | undefined {
+  const code = errorCode(error);
+  let current: unknown = error;
+  let message: string | undefined;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    message = current.message;
+    current = current.cause;
+  }
+  return code ? `${code}${message && !message.includes(code) ? ` (${firstLine(message)})` : ''}` : message && firstLine(message);
+}

@@ -1,0 +1,76 @@
+/**
+ * The result types every layer returns, kept as small as autoevals' Score: a component's score is
+ * normalised to [0, 1] or null ("could not score" — never a fake 0), with the evidence beside it.
+ */
+
+/** Why a judge (or a call to it) failed. */
+export type ErrorKind =
+  | 'parse_error'
+  | 'out_of_scale'
+  | 'truncated'
+  | 'refusal'
+  | 'empty_output'
+  | 'rate_limited'
+  | 'server_error'
+  | 'timeout'
+  | 'network_error'
+  | 'auth_error'
+  | 'bad_request'
+  | 'unknown';
+
+export interface ComponentError {
+  kind: ErrorKind;
+  message: string;
+}
+
+export interface TokenUsage {
+  input_tokens: number;
+  output_tokens: number;
+}
+
+/** One judge model call, kept whole so it can be logged, billed and debugged. */
+export interface JudgeCallRecord {
+  /** Which prompt this was: "item 2", "order response-first", … */
+  label: string;
+  raw: string;
+  finish_reason: string;
+  usage: TokenUsage;
+  latency_ms: number;
+  attempts: number;
+  error?: ComponentError;
+}
+
+export type ComponentStatus = 'scored' | 'undetermined' | 'skipped' | 'error';
+
+export interface ComponentResult {
+  name: string;
+  kind: 'check' | 'judge';
+  type: string;
+  /** Normalised to [0, 1]; null when the component could not score. */
+  score: number | null;
+  weight: number;
+  status: ComponentStatus;
+  /** Present on gating checks. */
+  gate?: { min_score: number; passed: boolean };
+  /** The judge's reasons (per criterion / dimension / item), or what a check found. */
+  rationale?: string;
+  details?: Record<string, unknown>;
+  error?: ComponentError;
+  calls?: JudgeCallRecord[];
+}
+
+export interface RewardResult {
+  id: string;
+  /** In aggregate.range; null only when the row itself could not be read (see `error`). */
+  reward: number | null;
+  /** True when the reward is the neutral fallback (a judge failed after retries). */
+  neutral: boolean;
+  /** Name of the gate that failed, if any. */
+  gated_by: string | null;
+  flags: string[];
+  /** Flat numbers for dashboards: one per component plus judge usage counters. */
+  metrics: Record<string, number>;
+  components: ComponentResult[];
+  /** Set when the row could not be read: the field and what was expected. */
+  error?: { field: string; message: string };
+}

@@ -1,0 +1,257 @@
+/**
+ * The reward: composes one spec into `score(row)`. The path of a rollout reads top to bottom:
+ * read the row → run the deterministic checks → (a failed gate stops here) → run the judges in parallel
+ * → compose the weighted mean into the output range → report every component as a metric.
+ * No exception escapes `score` or `scoreBatch`: a bad row is a per-row error, a failed judge the neutral reward.
+ */
+import { createCheck } from './checks/create-check.js';
+import type { Check } from './checks/check.js';
+import { createRowContext, toRowView, type RowContext } from './input/row-view.js';
+import { RowError } from './input/row-error.js';
+import { createJudge } from './judges/create-judge.js';
+import type { Judge, JudgeCaller, JudgePrompt } from './judges/judge.js';
+import { createJudgeModel, modelKey, type JudgeModel, type JudgeRequest } from './models/judge-model.js';
+import type { ComponentError, ComponentResult, RewardResult } from './result.js';
+import { callJudge, type CallOutcome } from './runtime/call-judge.js';
+import { ConcurrencyLimiter } from './runtime/concurrency-limiter.js';
+import { mapWithConcurrency } from './runtime/ordered-map.js';
+import { componentNameOf, type CheckSpec, type ModelSpec, type RewardSpec } from './spec/schema.js';
+
+export interface RewardOptions {
+  /** Replaces how a model spec becomes a JudgeModel (tests, custom providers). */
+  createModel?: (spec: ModelSpec) => JudgeModel;
+  /** Random source for backoff jitter (tests pass a fixed one). */
+  random?: () => number;
+  /** Called for every judge call attempt that will be retried. */
+  onRetry?: (event: { model: string; attempt: number; delayMs: number; error: ComponentError }) => void;
+}
+
+export interface ScoreOptions {
+  /** Id used when the row has none (e.g. "line-7"). */
+  fallbackId?: string;
+  /** Aborts judge retries/waits (the caller's deadline); unfinished judges count as failed. */
+  signal?: AbortSignal;
+}
+
+export interface RowPlan {
+  id: string;
+  error?: { field: string; message: string };
+  checks: ComponentResult[];
+  gatedBy: string | null;
+  empty: boolean;
+  prompts: Array<JudgePrompt & { judge: string }>;
+}
+
+export interface Reward {
+  readonly spec: RewardSpec;
+  readonly judges: readonly Judge[];
+  score(row: unknown, options?: ScoreOptions): Promise<RewardResult>;
+  scoreBatch(rows: readonly unknown[], options?: Omit<ScoreOptions, 'fallbackId'>): Promise<RewardResult[]>;
+  /** What a real run would do for the row, without calling any judge (for --dry-run). */
+  plan(row: unknown, fallbackId?: string): Promise<RowPlan>;
+  /** How many rows to keep in flight to keep every judge model busy. */
+  readonly suggestedRowConcurrency: number;
+}
+
+interface CheckRunner {
+  spec: CheckSpec;
+  name: string;
+  run: Check;
+}
+
+export function createReward(spec: RewardSpec, options: RewardOptions = {}): Reward {
+  const [low, high] = spec.aggregate.range;
+  const neutralReward = spec.aggregate.neutral ?? (low + high) / 2;
+  const emptyReward = spec.aggregate.empty_response ?? low;
+  const maxResponseChars = spec.aggregate.max_response_chars;
+
+  const checks: CheckRunner[] = spec.checks.map((check) => ({ spec: check, name: componentNameOf(check), run: createCheck(check) }));
+  const modelSpecs = new Map<string, ModelSpec>();
+  const judges = spec.judges.map((judgeSpec, index) => {
+    const model = (judgeSpec.model ?? spec.judge_model)!;
+    modelSpecs.set(modelKey(model), model);
+    return createJudge(judgeSpec, index, model, maxResponseChars);
+  });
+  const callers = new Map<string, (request: JudgeRequest, signal?: AbortSignal) => Promise<CallOutcome>>();
+  for (const [key, modelSpec] of modelSpecs) {
+    let model: JudgeModel | undefined; // created on first call, so dry runs and offline validation need no credentials
+    const limiter = new ConcurrencyLimiter(modelSpec.concurrency);
+    const backoff = { maxRetries: modelSpec.max_retries, initialDelayMs: modelSpec.initial_backoff_ms, maxDelayMs: modelSpec.max_backoff_ms };
+    callers.set(key, (request, signal) => {
+      model ??= (options.createModel ?? createJudgeModel)(modelSpec);
+      return callJudge(model, request, {
+        limiter,
+        backoff,
+        timeoutMs: modelSpec.timeout_ms,
+        ...(signal ? { signal } : {}),
+        ...(options.random ? { random: options.random } : {}),
+        ...(options.onRetry ? { onRetry: (event) => options.onRetry!({ model: key, ...event }) } : {}),
+      });
+    });
+  }
+  const suggestedRowConcurrency = Math.max(8, [...modelSpecs.values()].reduce((sum, model) => sum + model.concurrency, 0) * 2);
+
+  async function runChecks(context: RowContext): Promise<{ components: ComponentResult[]; gatedBy: string | null; floor: number }> {
+    const components: ComponentResult[] = [];
+    let gatedBy: string | null = null;
+    let floor = low;
+    for (const check of checks) {
+      const gate = check.spec.gate === undefined || check.spec.gate === false ? undefined : check.spec.gate === true ? { min_score: 1 } : check.spec.gate;
+      let component: ComponentResult;
+      try {
+        const outcome = await check.run(context);
+        component = {
+          name: check.name,
+          kind: 'check',
+          type: check.spec.type,
+          score: outcome.score,
+          weight: check.spec.weight,
+          status: outcome.score === null ? 'undetermined' : 'scored',
+          rationale: outcome.message,
+          ...(outcome.details ? { details: outcome.details } : {}),
+        };
+      } catch (error) {
+        component = { name: check.name, kind: 'check', type: check.spec.type, score: null, weight: check.spec.weight, status: 'error', error: { kind: 'unknown', message: (error as Error).message } };
+      }
+      if (gate) {
+        const passed = component.score === null ? component.status !== 'error' : component.score >= gate.min_score;
+        component.gate = { min_score: gate.min_score, passed };
+        if (!passed && gatedBy === null) {
+          gatedBy = check.name;
+          floor = 'floor' in gate && gate.floor !== undefined ? gate.floor : low;
+        }
+      }
+      components.push(component);
+    }
+    return { components, gatedBy, floor };
+  }
+
+  async function score(row: unknown, scoreOptions: ScoreOptions = {}): Promise<RewardResult> {
+    const fallbackId = scoreOptions.fallbackId ?? 'row';
+    try {
+      let context: RowContext;
+      try {
+        context = createRowContext(toRowView(row, spec.input, fallbackId));
+      } catch (error) {
+        if (!RowError.isInstance(error)) throw error;
+        return rowError(row, fallbackId, error);
+      }
+      const { view } = context;
+      if (view.response.trim() === '') {
+        return finish(view.id, emptyReward, { flags: ['empty_response'], components: [] });
+      }
+      const flags: string[] = [];
+      if (judges.length > 0 && view.response.length > maxResponseChars) flags.push('response_cut_for_judge');
+
+      const checked = await runChecks(context);
+      if (checked.gatedBy !== null) {
+        const skipped = judges.map((judge) => skippedJudge(judge, `not judged: gate "${checked.gatedBy}" failed`));
+        return finish(view.id, checked.floor, { flags: [...flags, 'gated'], components: [...checked.components, ...skipped], gatedBy: checked.gatedBy });
+      }
+      const judged = await Promise.all(
+        judges.map(async (judge) => {
+          const caller = callers.get(judge.modelKey)!;
+          try {
+            const rowCaller: JudgeCaller = (request) => caller(request, scoreOptions.signal);
+            return await judge.run(context, rowCaller);
+          } catch (error) {
+            return { name: judge.name, kind: 'judge', type: judge.type, score: null, weight: judge.weight, status: 'error', error: { kind: 'unknown', message: (error as Error).message } } satisfies ComponentResult;
+          }
+        }),
+      );
+      const components = [...checked.components, ...judged];
+      const failedJudges = judged.filter((component) => component.status === 'error');
+      if (failedJudges.length > 0) {
+        flags.push('judge_error');
+        if (spec.aggregate.on_judge_error === 'neutral') return finish(view.id, neutralReward, { flags, components, neutral: true });
+      }
+      const scored = components.filter((component) => component.score !== null && component.weight > 0);
+      const totalWeight = scored.reduce((sum, component) => sum + component.weight, 0);
+      if (totalWeight === 0) return finish(view.id, neutralReward, { flags: [...flags, 'nothing_scored'], components, neutral: true });
+      const mean = scored.reduce((sum, component) => sum + component.weight * component.score!, 0) / totalWeight;
+      return finish(view.id, low + (high - low) * mean, { flags, components });
+    } catch (error) {
+      // A bug, not an input problem: still never let it fail a training step.
+      const id = typeof (row as { id?: unknown } | null)?.id === 'string' ? (row as { id: string }).id : fallbackId;
+      return finish(id, neutralReward, { flags: ['internal_error'], components: [], neutral: true, internal: (error as Error).message });
+    }
+  }
+
+  function finish(
+    id: string,
+    reward: number,
+    parts: { flags: string[]; components: ComponentResult[]; gatedBy?: string; neutral?: boolean; internal?: string },
+  ): RewardResult {
+    const clamped = Math.min(high, Math.max(low, reward));
+    return {
+      id,
+      reward: roundReward(clamped),
+      neutral: parts.neutral ?? false,
+      gated_by: parts.gatedBy ?? null,
+      flags: parts.flags,
+      metrics: metricsOf(parts.components, parts.flags),
+      components: parts.components,
+      ...(parts.internal ? { error: { field: '(internal)', message: parts.internal } } : {}),
+    };
+  }
+
+  async function plan(row: unknown, fallbackId = 'row'): Promise<RowPlan> {
+    let context: RowContext;
+    try {
+      context = createRowContext(toRowView(row, spec.input, fallbackId));
+    } catch (error) {
+      if (!RowError.isInstance(error)) throw error;
+      return { id: fallbackId, error: { field: error.field, message: error.message }, checks: [], gatedBy: null, empty: false, prompts: [] };
+    }
+    const empty = context.view.response.trim() === '';
+    const checked = empty ? { components: [], gatedBy: null } : await runChecks(context);
+    const prompts = judges.flatMap((judge) => judge.prompts(context).map((prompt) => ({ ...prompt, judge: judge.name })));
+    return { id: context.view.id, checks: checked.components, gatedBy: checked.gatedBy, empty, prompts };
+  }
+
+  return {
+    spec,
+    judges,
+    score,
+    scoreBatch: (rows, batchOptions = {}) => mapWithConcurrency(rows, suggestedRowConcurrency, (row, index) => score(row, { ...batchOptions, fallbackId: `row-${index}` })),
+    plan,
+    suggestedRowConcurrency,
+  };
+}
+
+function rowError(row: unknown, fallbackId: string, error: RowError): RewardResult {
+  const rawId = (row as { id?: unknown } | null)?.id;
+  return {
+    id: typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : fallbackId,
+    reward: null,
+    neutral: false,
+    gated_by: null,
+    flags: ['row_error'],
+    metrics: {},
+    components: [],
+    error: { field: error.field, message: error.message },
+  };
+}
+
+function skippedJudge(judge: Judge, reason: string): ComponentResult {
+  return { name: judge.name, kind: 'judge', type: judge.type, score: null, weight: judge.weight, status: 'skipped', rationale: reason, calls: [] };
+}
+
+/** Flat metrics: each component's score, plus judge usage and outcome counters. */
+export function metricsOf(components: readonly ComponentResult[], flags: readonly string[]): Record<string, number> {
+  const metrics: Record<string, number> = {};
+  for (const component of components) if (component.score !== null) metrics[component.name] = roundReward(component.score);
+  const calls = components.flatMap((component) => component.calls ?? []);
+  metrics.judge_calls = calls.length;
+  metrics.judge_attempts = calls.reduce((sum, call) => sum + call.attempts, 0);
+  metrics.judge_input_tokens = calls.reduce((sum, call) => sum + call.usage.input_tokens, 0);
+  metrics.judge_output_tokens = calls.reduce((sum, call) => sum + call.usage.output_tokens, 0);
+  metrics.judge_latency_ms = calls.reduce((max, call) => Math.max(max, call.latency_ms), 0);
+  metrics.judge_error = flags.includes('judge_error') ? 1 : 0;
+  metrics.gated = flags.includes('gated') ? 1 : 0;
+  return metrics;
+}
+
+function roundReward(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

@@ -1,0 +1,60 @@
+/**
+ * The one retry layer: calls a judge model under its concurrency limit with a per-call timeout, retries
+ * 429/5xx/timeouts/network errors with exponential backoff + jitter (Retry-After honoured), and never
+ * throws — a failure comes back as a classified error with the attempt count.
+ */
+import type { JudgeModel, JudgeReply, JudgeRequest } from '../models/judge-model.js';
+import { classifyError } from '../models/classify-error.js';
+import type { ComponentError } from '../result.js';
+import { backoffDelay, sleep, type BackoffPolicy } from './backoff.js';
+import type { ConcurrencyLimiter } from './concurrency-limiter.js';
+
+export interface CallJudgeOptions {
+  limiter: ConcurrencyLimiter;
+  backoff: BackoffPolicy;
+  timeoutMs: number;
+  /** Aborts waiting and retrying (e.g. the caller's deadline). */
+  signal?: AbortSignal;
+  random?: () => number;
+  /** Observes each failed attempt that will be retried (for metrics and logs). */
+  onRetry?: (event: { attempt: number; delayMs: number; error: ComponentError }) => void;
+}
+
+export type CallOutcome =
+  | { ok: true; reply: JudgeReply; attempts: number; latencyMs: number }
+  | { ok: false; error: ComponentError; attempts: number; latencyMs: number };
+
+export async function callJudge(model: JudgeModel, request: JudgeRequest, options: CallJudgeOptions): Promise<CallOutcome> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  for (let attempt = 1; ; attempt++) {
+    if (options.signal?.aborted) {
+      return { ok: false, error: { kind: 'timeout', message: 'deadline reached before the judge answered' }, attempts: attempt - 1, latencyMs: elapsed() };
+    }
+    const release = await options.limiter.acquire();
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+    let failure: ReturnType<typeof classifyError>;
+    try {
+      const reply = await model.generate(request, signal);
+      return { ok: true, reply, attempts: attempt, latencyMs: elapsed() };
+    } catch (error) {
+      failure = classifyError(error, timeout.aborted);
+      if (timeout.aborted) failure.message = `judge call timed out after ${options.timeoutMs} ms`;
+    } finally {
+      release();
+    }
+    const error: ComponentError = { kind: failure.kind, message: failure.message };
+    if (!failure.retryable || attempt > options.backoff.maxRetries || options.signal?.aborted) {
+      const tries = attempt > 1 ? ` after ${attempt} attempts` : '';
+      return { ok: false, error: { ...error, message: `${error.message}${tries}` }, attempts: attempt, latencyMs: elapsed() };
+    }
+    const delayMs = backoffDelay(options.backoff, attempt, failure.retryAfterMs, options.random);
+    options.onRetry?.({ attempt, delayMs, error });
+    try {
+      await sleep(delayMs, options.signal);
+    } catch {
+      return { ok: false, error: { kind: error.kind, message: `${error.message}; deadline reached while backing off` }, attempts: attempt, latencyMs: elapsed() };
+    }
+  }
+}

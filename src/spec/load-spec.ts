@@ -1,0 +1,155 @@
+/**
+ * Loads a reward spec (YAML or JSON) and rejects a bad one before any work, listing every problem with
+ * file, line, field path, the value found and what was expected. Files the spec points to (JSON Schemas,
+ * judge templates) are resolved relative to the spec and checked here too.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { loadTemplate } from '../judges/judge-template.js';
+import { RewardSpecSchema, type RewardSpec } from './schema.js';
+import { SpecError, type SpecProblem } from './spec-error.js';
+
+export interface LoadedSpec {
+  spec: RewardSpec;
+  /** Absolute path of the spec file ('<inline>' for objects). */
+  path: string;
+}
+
+export function loadSpec(path: string): LoadedSpec {
+  const absolute = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch (error) {
+    throw new SpecError([{ file: path, path: '', message: `cannot read spec file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }]);
+  }
+  return { spec: parseSpec(text, path, dirname(absolute)), path: absolute };
+}
+
+/** Parses spec text (YAML or JSON); relative file paths in it resolve against `baseDir`. */
+export function parseSpec(text: string, file = '<spec>', baseDir = process.cwd()): RewardSpec {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new SpecError(
+      document.errors.map((error) => {
+        const position = lineCounter.linePos(error.pos[0]);
+        return { file, line: position.line, column: position.col, path: '', message: `not valid YAML/JSON: ${error.message.split('\n')[0]}` };
+      }),
+    );
+  }
+  const raw: unknown = document.toJS();
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new SpecError([{ file, line: 1, path: '', message: 'expected a mapping (object) at the top of the spec' }]);
+  }
+  return validateSpecObject(raw, file, baseDir, (path) => locate(document, lineCounter, path));
+}
+
+/** Validates an already-parsed spec object (library use). */
+export function validateSpecObject(raw: unknown, file = '<spec>', baseDir = process.cwd(), position: (path: PropertyKey[]) => { line?: number; column?: number } = () => ({})): RewardSpec {
+  const parsed = RewardSpecSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new SpecError(parsed.error.issues.map((issue) => problemFromIssue(issue, raw, file, position)));
+  }
+  const spec = parsed.data;
+  const problems: SpecProblem[] = [];
+  const at = (path: PropertyKey[], message: string, value?: unknown) => problems.push({ file, ...position(path), path: formatPath(path), message, ...(value === undefined ? {} : { value }) });
+
+  spec.checks.forEach((check, index) => {
+    if (check.type !== 'json') return;
+    if (check.schema_file) {
+      const schemaPath = resolveFrom(baseDir, check.schema_file);
+      try {
+        check.schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
+        check.schema_file = schemaPath;
+      } catch (error) {
+        at(['checks', index, 'schema_file'], `expected a readable JSON Schema file: ${(error as Error).message.split('\n')[0]}`, check.schema_file);
+        return;
+      }
+    }
+    if (check.schema) {
+      try {
+        new Ajv({ allErrors: true, strict: false }).compile(check.schema);
+      } catch (error) {
+        at(['checks', index, check.schema_file ? 'schema_file' : 'schema'], `expected a valid JSON Schema: ${(error as Error).message}`);
+      }
+    }
+  });
+  spec.judges.forEach((judge, index) => {
+    if (!judge.template) return;
+    const templatePath = resolveFrom(baseDir, judge.template);
+    if (!existsSync(templatePath)) {
+      at(['judges', index, 'template'], `expected an existing template file (looked at ${templatePath})`, judge.template);
+      return;
+    }
+    try {
+      loadTemplate(templatePath);
+      judge.template = templatePath;
+    } catch (error) {
+      at(['judges', index, 'template'], (error as Error).message);
+    }
+  });
+  if (problems.length > 0) throw new SpecError(problems);
+  return spec;
+}
+
+function resolveFrom(baseDir: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(baseDir, path);
+}
+
+function problemFromIssue(issue: z.core.$ZodIssue, raw: unknown, file: string, position: (path: PropertyKey[]) => { line?: number; column?: number }): SpecProblem {
+  let path: PropertyKey[] = [...issue.path];
+  let message = issue.message.replace(/^Invalid input: /, '');
+  if (issue.code === 'unrecognized_keys') {
+    path = [...path, issue.keys[0]!];
+    message = `unknown field${issue.keys.length > 1 ? `s ${issue.keys.map((key) => `"${key}"`).join(', ')}` : ` "${issue.keys[0]}"`}; check the spelling (see schema/reward-spec.schema.json)`;
+  } else if (issue.code === 'invalid_union' && 'options' in issue && Array.isArray(issue.options)) {
+    message = `expected one of ${issue.options.map((option) => JSON.stringify(option)).join(' | ')}`;
+  } else if (issue.code === 'invalid_type' && message.endsWith('received undefined')) {
+    message = `missing required field (expected ${issue.expected})`;
+  } else if (issue.code === 'invalid_value') {
+    message = message.replace(/^Invalid option: /, '');
+  }
+  const value = valueAt(raw, path);
+  return { file, ...position(path), path: formatPath(path), message, ...(value === undefined || issue.code === 'unrecognized_keys' ? {} : { value }) };
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let current = raw;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+/** Line/column of the deepest node that exists along `path`. */
+function locate(document: Document, lineCounter: LineCounter, path: readonly PropertyKey[]): { line?: number; column?: number } {
+  let node: unknown = document.contents;
+  let found = node;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === key);
+      if (!pair) break;
+      found = pair.value ?? pair.key;
+      node = pair.value;
+      // point at the key for a scalar value, so the line is the one the user reads
+      if (!isMap(node) && !isSeq(node)) found = pair.key;
+    } else if (isSeq(node) && typeof key === 'number') {
+      node = node.items[key];
+      if (!node) break;
+      found = node;
+    } else break;
+  }
+  const range = (found as { range?: [number, number, number] } | null)?.range;
+  if (!range) return {};
+  const position = lineCounter.linePos(range[0]);
+  return { line: position.line, column: position.col };
+}

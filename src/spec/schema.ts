@@ -1,0 +1,325 @@
+/**
+ * The reward spec: one zod schema that is the single source of truth for what a spec may say.
+ * Types (`RewardSpec`, `CheckSpec`, …), defaults, validation messages and the exported JSON Schema
+ * (`schema/reward-spec.schema.json`) all come from here. Cross-field rules live in `superRefine`.
+ */
+import { z } from 'zod';
+import { isValidSelector } from '../input/selector.js';
+
+const selector = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .refine(isValidSelector, {
+      message: `expected a field selector for ${what}, e.g. "response", "metadata.target_document" or "response_json.comments[*].text_excerpt"`,
+    })
+    .describe(`Field selector for ${what}: a dotted path from prompt | response | reference | system | metadata | response_json, with [n] or [*] for list items.`);
+
+const componentName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'expected snake_case: lowercase letters, digits and underscores, starting with a letter')
+  .describe('Unique name of this component; used as the metric name.');
+
+const weight = z.number().min(0).default(1).describe('Weight in the composite reward (weighted mean).');
+
+export const GateSchema = z
+  .union([
+    z.boolean(),
+    z.strictObject({
+      min_score: z.number().min(0).max(1).default(1).describe('The check passes the gate when its score is at least this.'),
+      floor: z.number().optional().describe('Reward given when the gate fails (output units). Default: the low end of aggregate.range.'),
+    }),
+  ])
+  .describe('A gate: when this check fails, the reward is the floor and no judge is called.');
+
+const checkBase = {
+  name: componentName.optional(),
+  weight,
+  gate: GateSchema.optional(),
+};
+
+export const JsonCheckSchema = z.strictObject({
+  type: z.literal('json'),
+  ...checkBase,
+  schema: z.record(z.string(), z.unknown()).optional().describe('Inline JSON Schema the parsed response must satisfy.'),
+  schema_file: z.string().optional().describe('Path (relative to the spec file) of a JSON Schema file.'),
+  allow_fenced: z.boolean().default(true).describe('Accept JSON inside a ``` fenced block with prose around it.'),
+});
+
+export const LengthCheckSchema = z.strictObject({
+  type: z.literal('length'),
+  ...checkBase,
+  field: selector('the text to measure').default('response'),
+  unit: z.enum(['chars', 'words']).default('words'),
+  min: z.number().int().min(0).optional(),
+  max: z.number().int().positive().optional(),
+  ramp: z
+    .number()
+    .positive()
+    .optional()
+    .describe('Distance outside [min, max] over which the score falls linearly from 1 to 0. Default: the bound itself.'),
+});
+
+export const LanguageCheckSchema = z.strictObject({
+  type: z.literal('language'),
+  ...checkBase,
+  field: selector('the text whose language is checked').default('response'),
+  expect: z
+    .string()
+    .default('match')
+    .describe('"match" (the language of `against`, by default the prompt) or an ISO 639-1 code such as "en".'),
+  against: selector('the text whose language the response must match').default('prompt'),
+  min_chars: z.number().int().min(1).default(20).describe('Texts shorter than this are "undetermined", not failures.'),
+});
+
+export const SafetyCheckSchema = z.strictObject({
+  type: z.literal('safety'),
+  ...checkBase,
+  field: selector('the text to scan').default('response'),
+  terms: z.array(z.string().min(1)).default([]).describe('Forbidden words or phrases (case-insensitive, whole words).'),
+  patterns: z.array(z.string().min(1)).default([]).describe('Forbidden regular expressions (JavaScript syntax, case-insensitive).'),
+  pii: z
+    .union([z.boolean(), z.array(z.enum(['email', 'phone', 'credit_card', 'aws_access_key', 'private_key', 'api_token']))])
+    .default(true)
+    .describe('Built-in PII detectors: true for all, false for none, or a list.'),
+});
+
+export const GroundingCheckSchema = z.strictObject({
+  type: z.literal('grounding'),
+  ...checkBase,
+  quotes: selector('the quoted strings'),
+  source: selector('the text the quotes must come from'),
+  not_from: selector('a text the quotes must NOT come from').optional(),
+  min_chars: z.number().int().min(1).default(8).describe('Quotes shorter than this count as not grounded.'),
+  empty_score: z.number().min(0).max(1).default(0).describe('Score when there is nothing to check.'),
+});
+
+export const MatchCheckSchema = z.strictObject({
+  type: z.literal('match'),
+  ...checkBase,
+  mode: z.enum(['exact', 'contains', 'regex', 'numeric']).default('exact'),
+  field: selector('the text to compare').default('response'),
+  expected: selector('the expected value').default('reference'),
+  pattern: z.string().optional().describe('mode regex: the pattern; default: the expected value used as a pattern.'),
+  extract: z.string().optional().describe('Regex whose first group (or whole match, last occurrence) is taken from the field before comparing.'),
+  case_sensitive: z.boolean().default(false),
+  tolerance: z.number().min(0).default(0).describe('mode numeric: absolute tolerance.'),
+  relative_tolerance: z.number().min(0).default(0).describe('mode numeric: tolerance as a fraction of |expected|.'),
+});
+
+export const CheckSchema = z.discriminatedUnion('type', [
+  JsonCheckSchema,
+  LengthCheckSchema,
+  LanguageCheckSchema,
+  SafetyCheckSchema,
+  GroundingCheckSchema,
+  MatchCheckSchema,
+]);
+
+export const PROVIDERS = ['openai-compatible', 'openai', 'bedrock', 'anthropic'] as const;
+
+export const ModelSpecSchema = z.strictObject({
+  provider: z.enum(PROVIDERS),
+  model: z.string().min(1),
+  base_url: z.string().url().optional().describe('API base URL, e.g. http://127.0.0.1:8000/v1 for a local vLLM server.'),
+  api_key_env: z.string().optional().describe('Environment variable holding the API key (default per provider).'),
+  region: z.string().optional().describe('AWS region (bedrock).'),
+  temperature: z.number().min(0).max(2).default(0),
+  max_tokens: z.number().int().positive().default(1024),
+  structured_output: z
+    .enum(['json_schema', 'json_object', 'none'])
+    .default('json_schema')
+    .describe('How to ask for JSON: a JSON schema (vLLM, OpenAI, …), plain JSON mode, or prompt only.'),
+  concurrency: z.number().int().positive().default(16).describe('Judge calls in flight to this model at most.'),
+  timeout_ms: z.number().int().positive().default(60_000).describe('Per-call timeout.'),
+  max_retries: z.number().int().min(0).max(20).default(4).describe('Retries on 429, 5xx, timeouts and network errors.'),
+  initial_backoff_ms: z.number().int().positive().default(500),
+  max_backoff_ms: z.number().int().positive().default(30_000),
+});
+
+const judgeBase = {
+  name: componentName.optional(),
+  weight,
+  model: ModelSpecSchema.optional().describe('Overrides the spec-level judge_model for this judge.'),
+  template: z.string().optional().describe('Path (relative to the spec) of a judge template YAML; default: the built-in one.'),
+  instructions: z.string().optional().describe('Task-specific guidance shown to the judge.'),
+};
+
+export const CriterionSchema = z.strictObject({
+  id: componentName,
+  description: z.string().min(1),
+  weight: z.number().min(0).default(1),
+});
+
+export const DimensionSchema = z.strictObject({
+  id: componentName,
+  description: z.string().min(1),
+  min: z.number().int().default(1),
+  max: z.number().int().default(5),
+  weight: z.number().min(0).default(1),
+  levels: z.record(z.string(), z.string()).optional().describe('What each score means, e.g. {"5": "…", "1": "…"}.'),
+});
+
+export const RubricJudgeSchema = z.strictObject({
+  type: z.literal('rubric'),
+  ...judgeBase,
+  criteria: z.array(CriterionSchema).min(1).optional().describe('Boolean pass/fail criteria; score = weighted fraction passed.'),
+  dimensions: z.array(DimensionSchema).min(1).optional().describe('Scaled dimensions; score = weighted mean of (s-min)/(max-min).'),
+  foreach: selector('a list in the response to judge item by item').optional(),
+  empty_score: z.number().min(0).max(1).default(0).describe('Score when the foreach list is empty or missing.'),
+});
+
+export const PreferenceJudgeSchema = z.strictObject({
+  type: z.literal('preference'),
+  ...judgeBase,
+  against: selector('the answer the response is compared with').default('reference'),
+  criteria: z.string().min(1).describe('What makes one answer better than the other.'),
+  position: z
+    .enum(['both', 'random', 'fixed'])
+    .default('both')
+    .describe('both: judge both orders, a verdict that flips counts as a tie; random: one order chosen by id; fixed: response first.'),
+});
+
+export const JudgeSchema = z.discriminatedUnion('type', [RubricJudgeSchema, PreferenceJudgeSchema]);
+
+export const InputSpecSchema = z.strictObject({
+  format: z
+    .enum(['auto', 'nova', 'plain'])
+    .default('auto')
+    .describe('nova: Nova RFT rows (messages + reference_answer); plain: {prompt, response, reference}; auto: nova when the row has messages.'),
+  id: z.string().min(1).default('id'),
+  prompt: z.string().min(1).default('prompt'),
+  response: z.string().min(1).default('response'),
+  reference: z.string().min(1).default('reference'),
+});
+
+export const AggregateSchema = z.strictObject({
+  range: z.tuple([z.number(), z.number()]).default([0, 1]).describe('Output range [low, high] of the reward.'),
+  neutral: z.number().optional().describe('Reward when a judge fails after retries. Default: the middle of the range (0.5).'),
+  on_judge_error: z
+    .enum(['neutral', 'drop'])
+    .default('neutral')
+    .describe('neutral: the whole reward becomes the neutral value, flagged; drop: the failed judge is left out of the mean.'),
+  empty_response: z.number().optional().describe('Reward for an empty response. Default: the low end of the range.'),
+  max_response_chars: z.number().int().positive().default(20_000).describe('Longer responses are cut for judging and flagged.'),
+});
+
+export const RewardSpecSchema = z
+  .strictObject({
+    version: z.literal(1).default(1),
+    name: z.string().min(1).default('reward'),
+    description: z.string().optional(),
+    input: InputSpecSchema.default(InputSpecSchema.parse({})),
+    judge_model: ModelSpecSchema.optional().describe('Default judge model for every judge.'),
+    checks: z.array(CheckSchema).default([]),
+    judges: z.array(JudgeSchema).default([]),
+    aggregate: AggregateSchema.default(AggregateSchema.parse({})),
+  })
+  .superRefine((spec, ctx) => {
+    const seen = new Map<string, string>();
+    const visit = (kind: 'checks' | 'judges', index: number, name: string) => {
+      const where = `${kind}[${index}]`;
+      const previous = seen.get(name);
+      if (previous) {
+        ctx.addIssue({ code: 'custom', path: [kind, index, 'name'], message: `duplicate component name "${name}" (also used by ${previous}); give each a unique name` });
+      }
+      seen.set(name, where);
+    };
+    spec.checks.forEach((check, index) => {
+      visit('checks', index, check.name ?? check.type);
+      if (check.type === 'length') {
+        if (check.min === undefined && check.max === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['checks', index], message: 'expected at least one of min or max' });
+        }
+        if (check.min !== undefined && check.max !== undefined && check.min > check.max) {
+          ctx.addIssue({ code: 'custom', path: ['checks', index, 'min'], message: `expected min (${check.min}) <= max (${check.max})` });
+        }
+      }
+      if (check.type === 'json' && check.schema && check.schema_file) {
+        ctx.addIssue({ code: 'custom', path: ['checks', index, 'schema_file'], message: 'expected either schema or schema_file, not both' });
+      }
+      if (check.type === 'language' && check.expect !== 'match' && !/^[a-z]{2,3}$/.test(check.expect)) {
+        ctx.addIssue({ code: 'custom', path: ['checks', index, 'expect'], message: 'expected "match" or an ISO 639-1 language code such as "en"' });
+      }
+      for (const key of ['patterns'] as const) {
+        if (check.type !== 'safety') continue;
+        check[key].forEach((pattern, patternIndex) => {
+          const problem = regexProblem(pattern);
+          if (problem) ctx.addIssue({ code: 'custom', path: ['checks', index, key, patternIndex], message: `invalid regular expression: ${problem}` });
+        });
+      }
+      if (check.type === 'match') {
+        for (const key of ['pattern', 'extract'] as const) {
+          const pattern = check[key];
+          const problem = pattern === undefined ? null : regexProblem(pattern);
+          if (problem) ctx.addIssue({ code: 'custom', path: ['checks', index, key], message: `invalid regular expression: ${problem}` });
+        }
+      }
+    });
+    spec.judges.forEach((judge, index) => {
+      visit('judges', index, judge.name ?? judge.type);
+      if (!judge.model && !spec.judge_model) {
+        ctx.addIssue({ code: 'custom', path: ['judges', index, 'model'], message: 'expected a judge model: set judge_model at the top of the spec or model on this judge' });
+      }
+      if (judge.type === 'rubric') {
+        if (!!judge.criteria === !!judge.dimensions) {
+          ctx.addIssue({ code: 'custom', path: ['judges', index], message: 'expected exactly one of criteria (pass/fail) or dimensions (scaled)' });
+        }
+        const ids = new Set<string>();
+        for (const [listName, list] of [['criteria', judge.criteria ?? []], ['dimensions', judge.dimensions ?? []]] as const) {
+          list.forEach((item, itemIndex) => {
+            if (ids.has(item.id)) ctx.addIssue({ code: 'custom', path: ['judges', index, listName, itemIndex, 'id'], message: `duplicate id "${item.id}"` });
+            ids.add(item.id);
+          });
+        }
+        judge.dimensions?.forEach((dimension, dimensionIndex) => {
+          if (dimension.min >= dimension.max) {
+            ctx.addIssue({ code: 'custom', path: ['judges', index, 'dimensions', dimensionIndex, 'max'], message: `expected max (${dimension.max}) > min (${dimension.min})` });
+          }
+        });
+        const weights = [...(judge.criteria ?? []), ...(judge.dimensions ?? [])].reduce((sum, item) => sum + item.weight, 0);
+        if ((judge.criteria || judge.dimensions) && weights <= 0) {
+          ctx.addIssue({ code: 'custom', path: ['judges', index], message: 'expected at least one criterion or dimension with a weight > 0' });
+        }
+      }
+    });
+    const [low, high] = spec.aggregate.range;
+    if (!(low < high)) ctx.addIssue({ code: 'custom', path: ['aggregate', 'range'], message: `expected range [low, high] with low < high, got [${low}, ${high}]` });
+    for (const key of ['neutral', 'empty_response'] as const) {
+      const value = spec.aggregate[key];
+      if (value !== undefined && (value < low || value > high)) {
+        ctx.addIssue({ code: 'custom', path: ['aggregate', key], message: `expected a value inside range [${low}, ${high}], got ${value}` });
+      }
+    }
+    const totalWeight = [...spec.checks, ...spec.judges].reduce((sum, component) => sum + component.weight, 0);
+    if (spec.checks.length + spec.judges.length === 0) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'expected at least one check or judge' });
+    } else if (totalWeight <= 0) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'expected at least one component with weight > 0' });
+    }
+  });
+
+function regexProblem(pattern: string): string | null {
+  try {
+    new RegExp(pattern, 'iu');
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+export type RewardSpec = z.output<typeof RewardSpecSchema>;
+export type RewardSpecInput = z.input<typeof RewardSpecSchema>;
+export type CheckSpec = z.output<typeof CheckSchema>;
+export type JudgeSpec = z.output<typeof JudgeSchema>;
+export type RubricJudgeSpec = z.output<typeof RubricJudgeSchema>;
+export type PreferenceJudgeSpec = z.output<typeof PreferenceJudgeSchema>;
+export type ModelSpec = z.output<typeof ModelSpecSchema>;
+export type InputSpec = z.output<typeof InputSpecSchema>;
+export type AggregateSpec = z.output<typeof AggregateSchema>;
+export type Provider = (typeof PROVIDERS)[number];
+
+/** Name of a component (its metric name): the explicit name, or its type. */
+export function componentNameOf(component: { name?: string | undefined; type: string }): string {
+  return component.name ?? component.type;
+}

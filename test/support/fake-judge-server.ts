@@ -1,0 +1,140 @@
+/**
+ * A fake judge: a real HTTP server on 127.0.0.1 speaking the OpenAI chat-completions protocol, scripted
+ * per test. The script sees each request and answers with a verdict text, an HTTP error (with headers
+ * such as Retry-After), a delay, a hang, a reset connection, a slow-dripped body or raw bytes.
+ * Every request is recorded so tests can assert call counts and prompts.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface FakeRequest {
+  /** 0-based order of arrival. */
+  index: number;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: Record<string, unknown>;
+  model: string;
+  system: string;
+  user: string;
+}
+
+export type FakeReply =
+  | {
+      content: string;
+      finishReason?: 'stop' | 'length' | 'content_filter';
+      usage?: { prompt_tokens: number; completion_tokens: number };
+      delayMs?: number;
+      /** Sends the body in this many chunks, `dripMs` apart. */
+      drip?: { chunks: number; dripMs: number };
+      refusal?: string;
+    }
+  | { status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number }
+  | { hang: true }
+  | { reset: true }
+  | { raw: string; status?: number; contentType?: string };
+
+export type FakeScript = (request: FakeRequest) => FakeReply | Promise<FakeReply>;
+
+export interface FakeJudge {
+  /** Base URL for an OpenAI-compatible client, ending in /v1. */
+  url: string;
+  requests: FakeRequest[];
+  setScript(script: FakeScript): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeJudge(script: FakeScript = () => ({ content: '{}' })): Promise<FakeJudge> {
+  let current = script;
+  const requests: FakeRequest[] = [];
+  const sockets = new Set<Socket>();
+  const hanging = new Set<ServerResponse>();
+
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+    } catch {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'invalid JSON body' } }));
+      return;
+    }
+    const messages = Array.isArray(body.messages) ? (body.messages as Array<{ role: string; content: unknown }>) : [];
+    const text = (role: string) =>
+      messages
+        .filter((message) => message.role === role)
+        .map((message) => (typeof message.content === 'string' ? message.content : JSON.stringify(message.content)))
+        .join('\n');
+    const request: FakeRequest = { index: requests.length, path: req.url ?? '', headers: req.headers, body, model: String(body.model ?? ''), system: text('system'), user: text('user') };
+    requests.push(request);
+    let reply: FakeReply;
+    try {
+      reply = await current(request);
+    } catch (error) {
+      reply = { status: 500, body: { error: { message: `fake judge script threw: ${(error as Error).message}` } } };
+    }
+    await answer(reply, request, res, hanging);
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    setScript: (next) => {
+      current = next;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of hanging) res.destroy();
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function answer(reply: FakeReply, request: FakeRequest, res: ServerResponse, hanging: Set<ServerResponse>): Promise<void> {
+  if ('hang' in reply) {
+    hanging.add(res);
+    res.on('close', () => hanging.delete(res));
+    return;
+  }
+  if ('reset' in reply) {
+    res.socket?.destroy();
+    return;
+  }
+  if ('raw' in reply) {
+    res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType ?? 'application/json' }).end(reply.raw);
+    return;
+  }
+  if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+  if (res.destroyed) return;
+  if ('status' in reply) {
+    res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.headers ?? {}) }).end(JSON.stringify(reply.body ?? { error: { message: `fake error ${reply.status}`, type: 'fake' } }));
+    return;
+  }
+  const usage = reply.usage ?? { prompt_tokens: Math.ceil((request.system.length + request.user.length) / 4), completion_tokens: Math.ceil(reply.content.length / 4) };
+  const payload = JSON.stringify({
+    id: `chatcmpl-fake-${request.index}`,
+    object: 'chat.completion',
+    created: 1_700_000_000,
+    model: request.model,
+    choices: [{ index: 0, message: { role: 'assistant', content: reply.content, ...(reply.refusal ? { refusal: reply.refusal } : {}) }, finish_reason: reply.finishReason ?? 'stop' }],
+    usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+  });
+  if (!reply.drip) {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(payload);
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/json' });
+  const size = Math.ceil(payload.length / reply.drip.chunks);
+  for (let offset = 0; offset < payload.length && !res.destroyed; offset += size) {
+    res.write(payload.slice(offset, offset + size));
+    await new Promise((resolve) => setTimeout(resolve, reply.drip!.dripMs));
+  }
+  if (!res.destroyed) res.end();
+}

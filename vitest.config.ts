@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 20_000,
+    pool: 'forks',
+    reporters: ['default', './test/support/plain-summary-reporter.ts'],
+  },
+});
