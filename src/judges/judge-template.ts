@@ -49,10 +49,15 @@ export function loadTemplate(path: string): JudgeTemplate {
 }
 
 const VARIABLE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*)\s*\}\}/g;
+/** `{{#name}} … {{/name}}`: the block is kept only when the variable has a non-blank value. */
+const SECTION = /\{\{#\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*)\s*\}\}([\s\S]*?)\{\{\/\s*\1\s*\}\}/g;
 
 export function templateVariables(template: JudgeTemplate): string[] {
   const names = new Set<string>();
-  for (const text of [template.system, template.user]) for (const match of text.matchAll(VARIABLE)) names.add(match[1]!);
+  for (const text of [template.system, template.user]) {
+    for (const match of text.matchAll(VARIABLE)) names.add(match[1]!);
+    for (const match of text.matchAll(SECTION)) names.add(match[1]!);
+  }
   return [...names];
 }
 
@@ -73,8 +78,10 @@ export interface RenderedPrompt {
 
 /** `untrusted(name)` returns the row text for a variable (or undefined → "(empty)"). */
 export function renderTemplate(template: JudgeTemplate, trusted: Record<string, string>, untrusted: (name: string) => string | undefined): RenderedPrompt {
+  const present = (name: string) => (name in trusted ? trusted[name]! : (untrusted(name) ?? '')).trim() !== '';
   const fill = (text: string) =>
     text
+      .replace(SECTION, (_whole, name: string, body: string) => (present(name) ? body : ''))
       .replace(VARIABLE, (_whole, name: string) => (name in trusted ? trusted[name]! : fenceUntrusted(name, untrusted(name) ?? '')))
       .replace(/\n{3,}/g, '\n\n')
       .trim();

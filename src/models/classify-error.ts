@@ -26,6 +26,8 @@ export function classifyError(error: unknown, timedOut: boolean): ClassifiedErro
     if (status === undefined) {
       return { kind: 'network_error', retryable: true, message: `cannot reach ${error.url}: ${causeText(error.cause) ?? firstLine(error.message)}` };
     }
+    // A 2xx whose body is not a chat completion: a proxy or server glitch, worth another try.
+    if (status < 400) return { kind: 'server_error', retryable: true, message: `malformed response body (HTTP ${status}): ${firstLine(error.message)}`, status };
     if (status === 429) return { kind: 'rate_limited', retryable: true, message, status, ...withAfter };
     if (status === 408) return { kind: 'timeout', retryable: true, message, status, ...withAfter };
     if (status >= 500) return { kind: 'server_error', retryable: true, message, status, ...withAfter };

@@ -1,0 +1,177 @@
+/**
+ * The CLI as a user runs it: real files, the real client, the fake judge on 127.0.0.1, exit codes and
+ * messages. Commands run in-process through `main` (one test also spawns the executable).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { contractReviewJudge } from './support/contract-review-judge.js';
+import { startFakeJudge, type FakeJudge } from './support/fake-judge-server.js';
+
+const SPEC = 'examples/contract-review/spec.yaml';
+const ROLLOUTS = 'examples/contract-review/rollouts.jsonl';
+
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: string, done: () => void) {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+async function run(...argv: string[]) {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await main(argv, { stdout, stderr });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+let judge: FakeJudge;
+let dir: string;
+beforeAll(async () => {
+  judge = await startFakeJudge(contractReviewJudge());
+  dir = mkdtempSync(join(tmpdir(), 'rewardkit-cli-'));
+});
+afterAll(() => judge.close());
+beforeEach(() => {
+  judge.requests.length = 0;
+});
+
+describe('rewardkit score', () => {
+  it('scores the example into one line per rollout, in order, with a summary', async () => {
+    const output = join(dir, 'scored.jsonl');
+    const result = await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--output', output, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url);
+    expect(result.code).toBe(0);
+    const lines = readFileSync(output, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { line: number; id: string; reward: number });
+    const inputIds = readFileSync(ROLLOUTS, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id);
+    expect(lines.map((line) => line.id)).toEqual(inputIds);
+    expect(lines.map((line) => line.line)).toEqual(inputIds.map((_id, index) => index + 1));
+    expect(lines[0]).toMatchObject({ id: 'nda-good', reward: 0.983333 });
+    expect(result.stderr).toContain('rows                    38 (38 scored, 0 unreadable)');
+    expect(result.stderr).toContain('reward mean ± std       0.656 ± 0.370');
+    expect(result.stderr).toContain('  review_quality        0.724 (n=32)');
+    expect(result.stderr).toContain('judge calls (attempts)  91 (91)');
+    expect(result.stderr).toContain('judge tokens in / out   91000 / 5460');
+    expect(judge.requests).toHaveLength(91);
+  });
+
+  it('--dry-run calls no judge and counts the calls a real run would make', async () => {
+    const result = await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--dry-run');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('# Row "nda-good" (line 1)');
+    expect(result.stdout).toContain('===== judge review_quality · item 1 (nda-good-c1) · user =====');
+    expect(result.stdout).toContain('"comment_id": "nda-good-c1"');
+    expect(result.stdout.trim().split('\n').at(-1)).toBe('38 rows: a real run would make 91 judge calls (3 rows stopped by a gate, 3 empty responses, 0 unreadable lines).');
+    expect(judge.requests).toHaveLength(0);
+  });
+
+  it('fails fast, naming the judge options, when the judge is unreachable', async () => {
+    const closed = await startFakeJudge();
+    await closed.close();
+    const output = join(dir, 'never.jsonl');
+    const result = await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--output', output, '--judge', 'openai-compatible:fake', '--judge-base-url', closed.url);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toContain(`judge openai-compatible:fake@${closed.url} at ${closed.url} is not reachable (ECONNREFUSED)`);
+    expect(result.stderr).toContain('--judge PROVIDER:MODEL --judge-base-url URL');
+    expect(result.stderr).toContain('--dry-run');
+  });
+
+  it('names the missing API key for a hosted provider', async () => {
+    const saved = process.env.ANTHROPIC_API_KEY;
+    delete process.env.ANTHROPIC_API_KEY;
+    try {
+      const result = await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--judge', 'anthropic:claude-haiku');
+      expect(result.code).toBe(5);
+      expect(result.stderr).toContain('judge anthropic:claude-haiku: no API key — set ANTHROPIC_API_KEY');
+    } finally {
+      if (saved !== undefined) process.env.ANTHROPIC_API_KEY = saved;
+    }
+  });
+
+  it('reports malformed lines with their line number and keeps one output line per input line', async () => {
+    const input = join(dir, 'mixed.jsonl');
+    const output = join(dir, 'mixed-out.jsonl');
+    const good = readFileSync(ROLLOUTS, 'utf8').split('\n')[0]!;
+    writeFileSync(input, `${good}\n{"id": "broken", "messages": [\n\n{"id": "no-assistant", "messages": [{"role": "user", "content": "hi"}]}\n`);
+    const result = await run('score', '--spec', SPEC, '--input', input, '--output', output, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url);
+    expect(result.code).toBe(6);
+    const lines = readFileSync(output, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((line) => [line.line, line.id, line.reward])).toEqual([
+      [1, 'nda-good', 0.983333],
+      [2, 'line-2', null],
+      [4, 'no-assistant', null],
+    ]);
+    expect(lines[1]!.error).toEqual({ field: '(line)', message: expect.stringMatching(/^line 2 is not valid JSON: /) });
+    expect(result.stderr).toMatch(/line 2 is not valid JSON: /);
+    expect(result.stderr).toContain('line 4: row "no-assistant" skipped — messages: expected the rollout as the last message with role "assistant", got role "user"');
+    expect(result.stderr).toContain('rows                    3 (1 scored, 2 unreadable)');
+  });
+
+  it('--limit scores only the first rows', async () => {
+    const result = await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--limit', '2', '--quiet', '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id)).toEqual(['nda-good', 'nda-excerpt-ref']);
+    expect(result.stderr).toBe('');
+  });
+
+  it.each([
+    [['score', '--input', ROLLOUTS], 2, 'score: --spec is required'],
+    [['score', '--spec', SPEC, '--input', ROLLOUTS, '--frobnicate'], 2, "score: Unknown option '--frobnicate'"],
+    [['score', '--spec', SPEC, '--input', ROLLOUTS, '--judge', 'gpt-4o'], 2, '--judge: expected PROVIDER:MODEL'],
+    [['score', '--spec', SPEC, '--input', ROLLOUTS, '--limit', '0'], 2, '--limit: expected a positive whole number, got "0"'],
+    [['score', '--spec', SPEC, '--input', ROLLOUTS, '--judge-base-url', 'http://x'], 2, '--judge-base-url needs --judge'],
+    [['score', '--spec', SPEC, '--input', 'missing.jsonl'], 4, 'score: --input missing.jsonl: no such file'],
+    [['score', '--spec', 'missing.yaml', '--input', ROLLOUTS], 3, 'missing.yaml  (spec): cannot read spec file: ENOENT'],
+    [['score', '--spec', SPEC, '--input', ROLLOUTS, '--output', '/nonexistent/dir/out.jsonl', '--no-preflight'], 2, 'cannot write --output /nonexistent/dir/out.jsonl: ENOENT'],
+    [['frobnicate'], 2, 'rewardkit: unknown command "frobnicate"'],
+  ])('%j exits %i with a clear message', async (argv, code, message) => {
+    const result = await run(...argv);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toContain('    at '); // never a stack trace
+  });
+});
+
+describe('rewardkit validate / schema / help', () => {
+  it('validate lists the components of a valid spec', async () => {
+    const result = await run('validate', '--spec', SPEC);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('examples/contract-review/spec.yaml: valid — contract-review');
+    expect(result.stdout).toContain('  judge review_quality (rubric, weight 3, model openai-compatible:gpt-oss-120b@http://127.0.0.1:8000/v1)');
+  });
+
+  it('validate lists every problem of a bad spec and exits 3', async () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'checks:\n  - type: length\n    max: abc\n  - type: jsn\n');
+    const result = await run('validate', '--spec', bad);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toBe(
+      `invalid reward spec:\n  ${bad}:3:5  checks[0].max: expected number, received string (got "abc")\n  ${bad}:4:5  checks[1].type: expected one of "json" | "length" | "language" | "safety" | "grounding" | "match" (got "jsn")\n`,
+    );
+  });
+
+  it('schema prints the JSON Schema', async () => {
+    const result = await run('schema');
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { title: string }).title).toBe('rewardkit reward spec');
+  });
+
+  it.each(['score', 'validate', 'schema'])('%s --help shows usage and an example', async (command) => {
+    const result = await run(command, '--help');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Usage: rewardkit ${command}`);
+    expect(result.stdout).toMatch(/Example/);
+  });
+
+  it('the executable runs and sets its exit code', async () => {
+    const exec = promisify(execFile);
+    const ok = await exec(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', '--help']);
+    expect(ok.stdout).toContain('Usage: rewardkit <command> [options]');
+    await expect(exec(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'validate'])).rejects.toMatchObject({ code: 2 });
+  });
+});
