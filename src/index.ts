@@ -6,7 +6,7 @@
  *   const results = await reward.scoreBatch(rows);
  */
 export { createReward, metricsOf } from './reward.js';
-export type { Reward, RewardOptions, ScoreOptions, RowPlan } from './reward.js';
+export type { Reward, RewardOptions, ScoreOptions, RowPlan, JudgeCallEvent } from './reward.js';
 export { loadSpec, parseSpec, validateSpecObject } from './spec/load-spec.js';
 export type { LoadedSpec } from './spec/load-spec.js';
 export { SpecError, formatProblem } from './spec/spec-error.js';

@@ -150,4 +150,12 @@ describe('createReward', () => {
     expect(plan.prompts[1]!.request.user).toContain('<<<BEGIN ITEM>>>\n{\n  "id": "b"\n}\n<<<END ITEM>>>');
     expect(judge.requests).toHaveLength(0);
   });
+
+  it('returns the neutral reward flagged deadline_exceeded when the caller\'s deadline passes', async () => {
+    judge.setScript(() => ({ hang: true }));
+    const reward = createReward(testSpec(judge.url, { judges: [rubric] }));
+    const result = await reward.score({ id: 'late', prompt: 'q', response: 'a' }, { signal: AbortSignal.timeout(100) });
+    expect(result).toMatchObject({ id: 'late', reward: 0.5, neutral: true, flags: ['judge_error', 'deadline_exceeded'] });
+    expect(result.components[0]!.error!.kind).toBe('timeout');
+  });
 });

@@ -24,6 +24,19 @@ export interface RewardOptions {
   random?: () => number;
   /** Called for every judge call attempt that will be retried. */
   onRetry?: (event: { model: string; attempt: number; delayMs: number; error: ComponentError }) => void;
+  /** Called once per finished judge call (after its retries): for metrics such as Prometheus histograms. */
+  onJudgeCall?: (event: JudgeCallEvent) => void;
+}
+
+export interface JudgeCallEvent {
+  model: string;
+  ok: boolean;
+  latencyMs: number;
+  attempts: number;
+  /** Answered from the cache or an identical call in flight, without a model call of its own. */
+  cached: boolean;
+  errorKind?: ComponentError['kind'];
+  usage?: { input_tokens: number; output_tokens: number };
 }
 
 export interface ScoreOptions {
@@ -77,9 +90,9 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
     let model: JudgeModel | undefined; // created on first call, so dry runs and offline validation need no credentials
     const limiter = new ConcurrencyLimiter(modelSpec.concurrency);
     const backoff = { maxRetries: modelSpec.max_retries, initialDelayMs: modelSpec.initial_backoff_ms, maxDelayMs: modelSpec.max_backoff_ms };
-    callers.set(key, (request, signal) => {
+    callers.set(key, async (request, signal) => {
       model ??= (options.createModel ?? createJudgeModel)(modelSpec);
-      return callJudge(model, request, {
+      const outcome = await callJudge(model, request, {
         limiter,
         backoff,
         timeoutMs: modelSpec.timeout_ms,
@@ -87,6 +100,15 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
         ...(options.random ? { random: options.random } : {}),
         ...(options.onRetry ? { onRetry: (event) => options.onRetry!({ model: key, ...event }) } : {}),
       });
+      options.onJudgeCall?.({
+        model: key,
+        ok: outcome.ok,
+        latencyMs: outcome.latencyMs,
+        attempts: outcome.attempts,
+        cached: false,
+        ...(outcome.ok ? { usage: outcome.reply.usage } : { errorKind: outcome.error.kind }),
+      });
+      return outcome;
     });
   }
   const suggestedRowConcurrency = Math.max(8, [...modelSpecs.values()].reduce((sum, model) => sum + model.concurrency, 0) * 2);
@@ -163,6 +185,7 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
       const failedJudges = judged.filter((component) => component.status === 'error');
       if (failedJudges.length > 0) {
         flags.push('judge_error');
+        if (scoreOptions.signal?.aborted) flags.push('deadline_exceeded');
         if (spec.aggregate.on_judge_error === 'neutral') return finish(view.id, neutralReward, { flags, components, neutral: true });
       }
       const scored = components.filter((component) => component.score !== null && component.weight > 0);

@@ -31,13 +31,14 @@ export type QuoteVerdict = 'grounded' | 'not_in_source' | 'from_forbidden_source
 
 export function groundingCheck(spec: GroundingCheckSpec): Check {
   return (context) => {
-    const quotes = context.select(spec.quotes);
+    const selected = context.select(spec.quotes);
+    const quotes = selected.length === 1 && Array.isArray(selected[0]) ? selected[0] : selected;
     if (quotes.length === 0) return { score: spec.empty_score, message: `no quotes found at ${spec.quotes}` };
     const source = normaliseForQuote(selectedText(context, spec.source));
     const forbidden = spec.not_from ? normaliseForQuote(selectedText(context, spec.not_from)) : '';
     const verdicts: QuoteVerdict[] = quotes.map((quote) => {
       if (typeof quote !== 'string') return 'not_a_string';
-      const needle = normaliseForQuote(stripWrapping(quote));
+      const needle = stripWrapping(normaliseForQuote(quote));
       if (needle.length < spec.min_chars) return 'too_short';
       if (source.includes(needle)) return 'grounded';
       return forbidden && forbidden.includes(needle) ? 'from_forbidden_source' : 'not_in_source';

@@ -5,6 +5,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { z } from 'zod';
 import type { JsonCheckSchema } from '../spec/schema.js';
+import { parseResponseJson } from '../input/response-json.js';
 import type { Check } from './check.js';
 
 type JsonCheckSpec = z.output<typeof JsonCheckSchema>;
@@ -16,7 +17,8 @@ export function jsonCheck(spec: JsonCheckSpec): Check {
     validate = ajv.compile(spec.schema);
   }
   return (context) => {
-    const parsed = context.responseJson();
+    // Strictness is this check's own: other components read response_json with fences allowed.
+    const parsed = spec.allow_fenced ? context.responseJson() : parseResponseJson(context.view.response, false);
     if (!parsed.ok) return { score: 0, message: parsed.error };
     if (validate && !validate(parsed.value)) {
       const errors = (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? 'is invalid'}`);

@@ -13,10 +13,12 @@ interface PiiDetector {
 export const PII_DETECTORS: Record<PiiKind, PiiDetector> = {
   email: { pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g },
   phone: {
-    pattern: /(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}[\s.-]\d{3,4}[\s.-]?\d{3,4}(?![\w])/g,
+    // +CC then 6–14 more digits in groups; or the North American (415) 555-0132 / 415-555-0132 shapes.
+    // Runs of 4-digit groups (card, order numbers) and dotted quads (IP addresses) do not match.
+    pattern: /(?<![\w+.])(?:\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){1,2}(?:[ .-]?\d{2,4}){2,4}|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[ .-]\d{3}[ .-]\d{4})(?![\w.]*\d)/g,
     valid: (match) => {
       const digits = match.replace(/\D/g, '').length;
-      return digits >= 9 && digits <= 15;
+      return digits >= 10 && digits <= 15;
     },
   },
   credit_card: { pattern: /(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)/g, valid: (match) => luhnValid(match.replace(/\D/g, '')) },
@@ -40,13 +42,20 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
+/** Detector order: the most specific first, so a card number is not also reported as a phone number. */
+const PRECEDENCE: readonly PiiKind[] = ['private_key', 'aws_access_key', 'api_token', 'credit_card', 'email', 'phone'];
+
 export function findPii(text: string, kinds: readonly PiiKind[]): Array<{ kind: PiiKind; match: string }> {
-  const found: Array<{ kind: PiiKind; match: string }> = [];
-  for (const kind of kinds) {
+  const found: Array<{ kind: PiiKind; match: string; start: number; end: number }> = [];
+  for (const kind of PRECEDENCE.filter((candidate) => kinds.includes(candidate))) {
     const detector = PII_DETECTORS[kind];
     for (const match of text.matchAll(detector.pattern)) {
-      if (!detector.valid || detector.valid(match[0])) found.push({ kind, match: match[0] });
+      const start = match.index;
+      const end = start + match[0].length;
+      if (detector.valid && !detector.valid(match[0])) continue;
+      if (found.some((hit) => start < hit.end && end > hit.start)) continue; // already reported as something more specific
+      found.push({ kind, match: match[0], start, end });
     }
   }
-  return found;
+  return found.sort((a, b) => a.start - b.start).map(({ kind, match }) => ({ kind, match }));
 }

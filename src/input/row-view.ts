@@ -122,7 +122,7 @@ function contentText(content: unknown, index: number): string {
 function readId(value: unknown, fallbackId: string): string {
   if (typeof value === 'string' && value !== '') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (value === undefined || value === null) return fallbackId;
+  if (value === undefined || value === null || value === '') return fallbackId;
   throw new RowError('id', `expected a string, got ${describe(value)}`);
 }
 

@@ -7,7 +7,7 @@ import type { RowContext } from '../input/row-view.js';
 import type { JudgeRequest } from '../models/judge-model.js';
 import type { ComponentError, ComponentResult, JudgeCallRecord } from '../result.js';
 import type { CallOutcome } from '../runtime/call-judge.js';
-import { parseJudgeJson } from './parse-judge-json.js';
+import { judgeJsonCandidates } from './parse-judge-json.js';
 
 /** Sends one judge request with the runtime's limits and retries; never throws. */
 export type JudgeCaller = (request: JudgeRequest) => Promise<CallOutcome>;
@@ -51,16 +51,21 @@ export async function runPrompt<T>(prompt: JudgePrompt, caller: JudgeCaller, rea
   if (reply.text.trim() === '') {
     return fail(reply.finishReason === 'length' ? { kind: 'truncated', message: 'the judge hit max_tokens before writing a verdict' } : { kind: 'empty_output', message: 'the judge returned no text' });
   }
-  const parsed = parseJudgeJson(reply.text);
+  const parsed = judgeJsonCandidates(reply.text);
   if (!parsed.ok) {
     return fail(reply.finishReason === 'length' ? { kind: 'truncated', message: `the judge hit max_tokens: ${parsed.error}` } : { kind: 'parse_error', message: parsed.error });
   }
-  const reading = read(parsed.value);
-  if (!reading.ok) {
-    const cutOff = reply.finishReason === 'length' && reading.error.kind === 'parse_error';
-    return fail(cutOff ? { kind: 'truncated', message: `the judge hit max_tokens: ${reading.error.message}` } : reading.error);
+  // The first candidate that reads as a verdict wins; otherwise report why the largest one did not.
+  let rejected: { error: ComponentError; size: number } | undefined;
+  for (const candidate of parsed.candidates) {
+    const reading = read(candidate.value);
+    if (reading.ok) return { record, verdict: reading.verdict };
+    const size = JSON.stringify(candidate.value).length;
+    if (!rejected || size > rejected.size) rejected = { error: reading.error, size };
   }
-  return { record, verdict: reading.verdict };
+  const error = rejected!.error;
+  const cutOff = reply.finishReason === 'length' && error.kind === 'parse_error';
+  return fail(cutOff ? { kind: 'truncated', message: `the judge hit max_tokens: ${error.message}` } : error);
 }
 
 /** The first error among prompt outcomes, prefixed with its label. */

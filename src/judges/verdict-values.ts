@@ -49,7 +49,7 @@ function squash(text: string): string {
   return text.toLowerCase().replace(/[\s_-]+/g, '');
 }
 
-/** A verdict field that may sit at the top level or one level down (e.g. `{"verdict": {"score": 4}}`). */
+/** The first of several accepted names for a verdict field, e.g. field(entry, 'score', 'rating'). */
 export function field(entry: unknown, ...names: string[]): unknown {
   if (entry === null || typeof entry !== 'object') return undefined;
   for (const name of names) {

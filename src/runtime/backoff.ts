@@ -27,8 +27,9 @@ export function backoffDelay(policy: BackoffPolicy, retry: number, retryAfterMs:
 export function retryAfterMs(headers: Record<string, string | undefined> | undefined, now: number = Date.now()): number | undefined {
   if (!headers) return undefined;
   const lower = Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
-  const milliseconds = Number(lower['retry-after-ms']);
-  if (lower['retry-after-ms'] !== undefined && Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
+  const rawMilliseconds = lower['retry-after-ms']?.trim();
+  const milliseconds = Number(rawMilliseconds);
+  if (rawMilliseconds && Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
   const value = lower['retry-after'];
   if (value === undefined || value.trim() === '') return undefined;
   const seconds = Number(value);

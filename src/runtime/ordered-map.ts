@@ -6,7 +6,9 @@ export async function* orderedMap<T, R>(source: AsyncIterable<T> | Iterable<T>, 
   const pending: Array<Promise<R>> = [];
   let index = 0;
   for await (const item of source) {
-    pending.push(work(item, index++));
+    const result = work(item, index++);
+    result.catch(() => {}); // handled when its turn comes; until then it must not count as unhandled
+    pending.push(result);
     if (pending.length >= limit) yield await pending.shift()!;
   }
   while (pending.length > 0) yield await pending.shift()!;

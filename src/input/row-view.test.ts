@@ -1,0 +1,339 @@
+import { describe, expect, it } from 'vitest';
+import { InputSpecSchema, type InputSpec } from '../spec/schema.js';
+import { RowError } from './row-error.js';
+import { createRowContext, describe as describeValue, toRowView } from './row-view.js';
+
+const auto = InputSpecSchema.parse({});
+const nova = InputSpecSchema.parse({ format: 'nova' });
+const plain = InputSpecSchema.parse({ format: 'plain' });
+
+/** Runs toRowView and returns the RowError it throws (fails the test when it does not throw one). */
+function rowErrorOf(row: unknown, input: InputSpec = auto): RowError {
+  try {
+    toRowView(row, input, 'row-1');
+  } catch (error) {
+    if (RowError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected toRowView to throw a RowError');
+}
+
+describe('toRowView: Nova rows', () => {
+  it('reads variant A: reference_answer and extra fields at the root', () => {
+    const view = toRowView(
+      {
+        id: 'sample-1',
+        messages: [
+          { role: 'system', content: 'Be concise.' },
+          { role: 'user', content: 'What is 2 + 2?' },
+          { role: 'assistant', content: '4' },
+        ],
+        reference_answer: { answer: '4' },
+        task: 'arithmetic',
+        difficulty: 1,
+      },
+      auto,
+      'row-1',
+    );
+    expect(view).toEqual({
+      id: 'sample-1',
+      prompt: 'What is 2 + 2?',
+      system: 'Be concise.',
+      response: '4',
+      reference: { answer: '4' },
+      metadata: { task: 'arithmetic', difficulty: 1 },
+    });
+  });
+
+  it('reads variant B: reference_answer and extras under metadata', () => {
+    const view = toRowView(
+      {
+        messages: [
+          { role: 'user', content: 'Capital of France?' },
+          { role: 'assistant', content: 'Paris' },
+        ],
+        metadata: { reference_answer: 'Paris', source: 'geo-set' },
+      },
+      auto,
+      'row-1',
+    );
+    expect(view.reference).toBe('Paris');
+    expect(view.metadata.source).toBe('geo-set');
+    expect(view.prompt).toBe('Capital of France?');
+    expect(view.response).toBe('Paris');
+  });
+
+  it('prefers a root reference_answer over one under metadata and merges root extras into metadata', () => {
+    const view = toRowView(
+      {
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'a' },
+        ],
+        reference_answer: 'root answer',
+        metadata: { reference_answer: 'nested answer', source: 'web' },
+        split: 'train',
+      },
+      auto,
+      'row-1',
+    );
+    expect(view.reference).toBe('root answer');
+    expect(view.metadata.source).toBe('web');
+    expect(view.metadata.split).toBe('train');
+  });
+
+  it('accepts nova_assistant as the role of the last message', () => {
+    const view = toRowView(
+      {
+        messages: [
+          { role: 'user', content: 'Hi' },
+          { role: 'nova_assistant', content: 'Hello!' },
+        ],
+      },
+      auto,
+      'row-1',
+    );
+    expect(view.response).toBe('Hello!');
+  });
+
+  it('joins text parts of array content and skips non-text parts', () => {
+    const view = toRowView(
+      {
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'Describe ' }, { type: 'image', url: 'x.png' }, { type: 'text', text: 'this.' }] },
+          { role: 'assistant', content: [{ type: 'text', text: 'A cat.' }] },
+        ],
+      },
+      auto,
+      'row-1',
+    );
+    expect(view.prompt).toBe('Describe this.');
+    expect(view.response).toBe('A cat.');
+  });
+
+  it('treats null content as an empty string', () => {
+    const view = toRowView({ messages: [{ role: 'user', content: null }, { role: 'assistant', content: 'ok' }] }, auto, 'row-1');
+    expect(view.prompt).toBe('');
+  });
+
+  it('labels each turn with its role when the conversation has several turns before the rollout', () => {
+    const view = toRowView(
+      {
+        messages: [
+          { role: 'user', content: 'Hi' },
+          { role: 'assistant', content: 'Hello' },
+          { role: 'user', content: 'More please' },
+          { role: 'assistant', content: 'Sure' },
+        ],
+      },
+      auto,
+      'row-1',
+    );
+    expect(view.prompt).toBe('user: Hi\n\nassistant: Hello\n\nuser: More please');
+    expect(view.response).toBe('Sure');
+  });
+
+  it('joins several system messages with a blank line', () => {
+    const view = toRowView(
+      {
+        messages: [
+          { role: 'system', content: 'Rule one.' },
+          { role: 'system', content: 'Rule two.' },
+          { role: 'user', content: 'Go' },
+          { role: 'assistant', content: 'Done' },
+        ],
+      },
+      auto,
+      'row-1',
+    );
+    expect(view.system).toBe('Rule one.\n\nRule two.');
+    expect(view.prompt).toBe('Go');
+  });
+
+  it('uses the fallback id when the row has none', () => {
+    const view = toRowView({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] }, auto, 'line-7');
+    expect(view.id).toBe('line-7');
+  });
+
+  it('throws a RowError naming messages when the last message is not from the assistant', () => {
+    const error = rowErrorOf({ messages: [{ role: 'user', content: 'q' }] });
+    expect(error.field).toBe('messages');
+    expect(error.message).toBe('messages: expected the rollout as the last message with role "assistant", got role "user"');
+  });
+
+  it('throws a RowError naming messages when a nova-format row has no messages', () => {
+    const error = rowErrorOf({ reference_answer: 'x' }, nova);
+    expect(error.field).toBe('messages');
+    expect(error.message).toBe('messages: expected a non-empty array of chat messages, got nothing');
+  });
+
+  it('throws a RowError naming messages when the messages array is empty', () => {
+    const error = rowErrorOf({ messages: [] });
+    expect(error.field).toBe('messages');
+    expect(error.message).toBe('messages: expected a non-empty array of chat messages, got an array of 0');
+  });
+
+  it('throws a RowError naming the role of a message with an unknown role', () => {
+    const error = rowErrorOf({ messages: [{ role: 'bot', content: 'x' }] });
+    expect(error.field).toBe('messages[0].role');
+    expect(error.message).toBe('messages[0].role: expected one of system | user | assistant, got the string "bot"');
+  });
+
+  it('throws a RowError naming the message that is not an object', () => {
+    const error = rowErrorOf({ messages: ['hello', { role: 'assistant', content: 'x' }] });
+    expect(error.field).toBe('messages[0]');
+  });
+
+  it('throws a RowError naming the content of a message whose content is neither text nor parts', () => {
+    const error = rowErrorOf({ messages: [{ role: 'user', content: 5 }, { role: 'assistant', content: 'x' }] });
+    expect(error.field).toBe('messages[0].content');
+    expect(error.message).toBe('messages[0].content: expected a string or a list of text parts, got number 5');
+  });
+
+  it('throws a RowError naming metadata when metadata is not an object', () => {
+    const error = rowErrorOf({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }], metadata: 'notes' });
+    expect(error.field).toBe('metadata');
+    expect(error.message).toBe('metadata: expected an object, got the string "notes"');
+  });
+});
+
+describe('toRowView: plain rows', () => {
+  it('reads {prompt, response, reference} and collects the other fields as metadata', () => {
+    const view = toRowView(
+      { id: 'p-1', prompt: 'Q?', response: 'A.', reference: 'A', system: 'sys', metadata: { m: 1 }, extra: true },
+      auto,
+      'row-1',
+    );
+    expect(view).toEqual({ id: 'p-1', prompt: 'Q?', system: 'sys', response: 'A.', reference: 'A', metadata: { m: 1, extra: true } });
+  });
+
+  it('turns a numeric id into a string', () => {
+    expect(toRowView({ id: 7, response: 'r' }, auto, 'row-1').id).toBe('7');
+  });
+
+  it('uses the fallback id when there is no id', () => {
+    expect(toRowView({ response: 'r' }, auto, 'line-3').id).toBe('line-3');
+  });
+
+  it('defaults a missing prompt and system to empty strings and a missing reference to undefined', () => {
+    const view = toRowView({ response: 'r' }, auto, 'row-1');
+    expect(view.prompt).toBe('');
+    expect(view.system).toBe('');
+    expect(view.reference).toBeUndefined();
+    expect(view.metadata).toEqual({});
+  });
+
+  it('reads fields through the selectors the input spec names', () => {
+    const input = InputSpecSchema.parse({ id: 'uid', prompt: 'data.question', response: 'data.answer', reference: 'gold' });
+    const view = toRowView({ uid: 'u-9', data: { question: 'Q', answer: 'A' }, gold: 3 }, input, 'row-1');
+    expect(view.id).toBe('u-9');
+    expect(view.prompt).toBe('Q');
+    expect(view.response).toBe('A');
+    expect(view.reference).toBe(3);
+  });
+
+  it('reads a row with messages as plain when the format is plain', () => {
+    const view = toRowView({ messages: [], response: 'r' }, plain, 'row-1');
+    expect(view.response).toBe('r');
+    expect(view.metadata).toEqual({ messages: [] });
+  });
+
+  it('throws a RowError naming the response field when it is missing', () => {
+    const error = rowErrorOf({ prompt: 'p' });
+    expect(error.field).toBe('response');
+    expect(error.message).toBe('response: expected the response text (a string), but the field is missing');
+  });
+
+  it('names the configured response selector when that field is missing', () => {
+    const input = InputSpecSchema.parse({ response: 'output.text' });
+    const error = rowErrorOf({ output: {} }, input);
+    expect(error.field).toBe('output.text');
+  });
+
+  it('throws a RowError when the response is not a string', () => {
+    const error = rowErrorOf({ response: 5 });
+    expect(error.field).toBe('response');
+    expect(error.message).toBe('response: expected a string, got number 5');
+  });
+
+  it('throws a RowError when the prompt is not a string', () => {
+    const error = rowErrorOf({ prompt: ['a'], response: 'r' });
+    expect(error.field).toBe('prompt');
+    expect(error.message).toBe('prompt: expected a string, got an array of 1');
+  });
+
+  it('throws a RowError naming id when the id is an object', () => {
+    const error = rowErrorOf({ id: { a: 1 }, response: 'r' });
+    expect(error.field).toBe('id');
+    expect(error.message).toBe('id: expected a string, got object {"a":1}');
+  });
+
+  it.each([
+    [null, 'row: expected a JSON object, got null'],
+    [[1], 'row: expected a JSON object, got an array of 1'],
+    ['text', 'row: expected a JSON object, got the string "text"'],
+  ])('throws a RowError naming row for the non-object %j', (row, message) => {
+    const error = rowErrorOf(row);
+    expect(error.field).toBe('row');
+    expect(error.message).toBe(message);
+  });
+});
+
+describe('describe', () => {
+  it.each([
+    [undefined, 'nothing'],
+    [null, 'null'],
+    [[1, 2], 'an array of 2'],
+    ['short', 'the string "short"'],
+    [5, 'number 5'],
+    [true, 'boolean true'],
+    [{ a: 1 }, 'object {"a":1}'],
+  ])('describes %j as %j', (value, expected) => {
+    expect(describeValue(value)).toBe(expected);
+  });
+
+  it('cuts strings longer than 40 characters with an ellipsis', () => {
+    expect(describeValue('x'.repeat(45))).toBe(`the string "${'x'.repeat(40)}…"`);
+  });
+});
+
+describe('createRowContext', () => {
+  const view = (response: string) => toRowView({ response, metadata: { doc: 'contract text' } }, auto, 'row-1');
+
+  it('selects row-view fields', () => {
+    const context = createRowContext(view('hello'));
+    expect(context.select('response')).toEqual(['hello']);
+    expect(context.select('metadata.doc')).toEqual(['contract text']);
+    expect(context.select('id')).toEqual(['row-1']);
+  });
+
+  it('selects into the response parsed as JSON through response_json', () => {
+    const context = createRowContext(view('{"comments": [{"text": "one"}, {"text": "two"}]}'));
+    expect(context.select('response_json.comments[*].text')).toEqual(['one', 'two']);
+  });
+
+  it('gives undefined for response_json when the response is not JSON', () => {
+    const context = createRowContext(view('not json'));
+    expect(context.select('response_json')).toEqual([undefined]);
+    expect(context.select('response_json.a')).toEqual([]);
+  });
+
+  it('reads a fenced JSON response by default and refuses it when fences are not allowed', () => {
+    const fenced = 'Here:\n```json\n{"a": 1}\n```';
+    expect(createRowContext(view(fenced)).select('response_json.a')).toEqual([1]);
+    expect(createRowContext(view(fenced), false).select('response_json.a')).toEqual([]);
+  });
+
+  it('returns the same parse result object on every responseJson call', () => {
+    const context = createRowContext(view('{"a": 1}'));
+    const first = context.responseJson();
+    expect(first).toEqual({ ok: true, value: { a: 1 }, fenced: false });
+    expect(context.responseJson()).toBe(first);
+  });
+});
+
+describe('ids', () => {
+  it('uses the fallback id for an empty-string id', () => {
+    expect(toRowView({ id: '', prompt: 'q', response: 'a' }, auto, 'line-3').id).toBe('line-3');
+  });
+});
