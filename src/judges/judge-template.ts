@@ -3,7 +3,8 @@
  * This module loads them, lists their {{variables}}, and renders them: trusted variables (from the spec)
  * go in as they are, untrusted ones (from the row) are fenced.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -28,9 +29,22 @@ export const BUILTIN_TEMPLATES = {
   preference: 'preference.yaml',
 } as const;
 
+/**
+ * Where the built-in templates are: $REWARDKIT_TEMPLATES_DIR, else `templates/` two levels up from this
+ * module (src/judges/ in development, dist/judges/ when installed), else `templates/` beside it (a
+ * single-file bundle such as the Lambda's ships them next to index.mjs).
+ */
+export function builtinTemplatesDir(): string {
+  const candidates = [
+    process.env.REWARDKIT_TEMPLATES_DIR,
+    fileURLToPath(new URL('../../templates/', import.meta.url)),
+    fileURLToPath(new URL('./templates/', import.meta.url)),
+  ].filter((dir): dir is string => !!dir);
+  return candidates.find((dir) => existsSync(join(dir, BUILTIN_TEMPLATES.preference))) ?? candidates[0]!;
+}
+
 export function builtinTemplatePath(name: keyof typeof BUILTIN_TEMPLATES): string {
-  // Resolves the same from src/judges/ (tests) and dist/judges/ (installed package).
-  return fileURLToPath(new URL(`../../templates/${BUILTIN_TEMPLATES[name]}`, import.meta.url));
+  return join(builtinTemplatesDir(), BUILTIN_TEMPLATES[name]);
 }
 
 export function loadTemplate(path: string): JudgeTemplate {
