@@ -16,6 +16,7 @@ export type ErrorKind =
   | 'network_error'
   | 'auth_error'
   | 'bad_request'
+  | 'circuit_open'
   | 'unknown';
 
 export interface ComponentError {
@@ -37,6 +38,12 @@ export interface JudgeCallRecord {
   usage: TokenUsage;
   latency_ms: number;
   attempts: number;
+  /** The judge model (provider:model@endpoint). */
+  model?: string;
+  /** Answered from the cache or by an identical call already in flight: no tokens spent. */
+  cached?: boolean;
+  /** From the model's price (spec `price` or a --prices table); absent when unknown. */
+  cost_usd?: number;
   error?: ComponentError;
 }
 

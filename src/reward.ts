@@ -10,16 +10,21 @@ import { createRowContext, toRowView, type RowContext } from './input/row-view.j
 import { RowError } from './input/row-error.js';
 import { createJudge } from './judges/create-judge.js';
 import type { Judge, JudgeCaller, JudgePrompt } from './judges/judge.js';
-import { createJudgeModel, modelKey, type JudgeModel, type JudgeRequest } from './models/judge-model.js';
+import { costOf } from './models/cost.js';
+import { createJudgeModel, modelKey, type JudgeModel } from './models/judge-model.js';
 import type { ComponentError, ComponentResult, RewardResult } from './result.js';
-import { callJudge, type CallOutcome } from './runtime/call-judge.js';
-import { ConcurrencyLimiter } from './runtime/concurrency-limiter.js';
+import type { JudgeCache } from './runtime/judge-cache.js';
+import { ModelScheduler } from './runtime/model-scheduler.js';
 import { mapWithConcurrency } from './runtime/ordered-map.js';
 import { componentNameOf, type CheckSpec, type ModelSpec, type RewardSpec } from './spec/schema.js';
 
 export interface RewardOptions {
   /** Replaces how a model spec becomes a JudgeModel (tests, custom providers). */
   createModel?: (spec: ModelSpec) => JudgeModel;
+  /** A persistent judge cache (runtime/judge-cache.ts); without one, only identical calls in flight are shared. */
+  cache?: JudgeCache;
+  /** Per-model schedulers to share with other rewards in this process (one set of limits per model). */
+  schedulers?: Map<string, ModelScheduler>;
   /** Random source for backoff jitter (tests pass a fixed one). */
   random?: () => number;
   /** Called for every judge call attempt that will be retried. */
@@ -44,6 +49,16 @@ export interface ScoreOptions {
   fallbackId?: string;
   /** Aborts judge retries/waits (the caller's deadline); unfinished judges count as failed. */
   signal?: AbortSignal;
+  /** A per-row deadline in milliseconds from the start of scoring (combined with `signal`). */
+  deadlineMs?: number;
+  /** Cache namespace: the same request under another namespace is asked again (e.g. "repeat-2"). */
+  cacheNamespace?: string;
+}
+
+function deadlineSignal(options: ScoreOptions): AbortSignal | undefined {
+  const timer = options.deadlineMs === undefined ? undefined : AbortSignal.timeout(options.deadlineMs);
+  if (timer && options.signal) return AbortSignal.any([timer, options.signal]);
+  return timer ?? options.signal;
 }
 
 export interface RowPlan {
@@ -64,6 +79,8 @@ export interface Reward {
   plan(row: unknown, fallbackId?: string): Promise<RowPlan>;
   /** How many rows to keep in flight to keep every judge model busy. */
   readonly suggestedRowConcurrency: number;
+  /** The per-model schedulers (counters for summaries and metrics). */
+  readonly schedulers: ReadonlyMap<string, ModelScheduler>;
 }
 
 interface CheckRunner {
@@ -85,32 +102,37 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
     modelSpecs.set(modelKey(model), model);
     return createJudge(judgeSpec, index, model, maxResponseChars);
   });
-  const callers = new Map<string, (request: JudgeRequest, signal?: AbortSignal) => Promise<CallOutcome>>();
+  const schedulers = options.schedulers ?? new Map<string, ModelScheduler>();
   for (const [key, modelSpec] of modelSpecs) {
-    let model: JudgeModel | undefined; // created on first call, so dry runs and offline validation need no credentials
-    const limiter = new ConcurrencyLimiter(modelSpec.concurrency);
-    const backoff = { maxRetries: modelSpec.max_retries, initialDelayMs: modelSpec.initial_backoff_ms, maxDelayMs: modelSpec.max_backoff_ms };
-    callers.set(key, async (request, signal) => {
-      model ??= (options.createModel ?? createJudgeModel)(modelSpec);
-      const outcome = await callJudge(model, request, {
-        limiter,
-        backoff,
-        timeoutMs: modelSpec.timeout_ms,
-        ...(signal ? { signal } : {}),
+    if (schedulers.has(key)) continue; // shared with another reward in this process: one set of limits per model
+    // The model client is created on first call, so dry runs and offline validation need no credentials.
+    schedulers.set(
+      key,
+      new ModelScheduler(modelSpec, key, options.createModel ?? createJudgeModel, {
+        cache: options.cache,
         ...(options.random ? { random: options.random } : {}),
         ...(options.onRetry ? { onRetry: (event) => options.onRetry!({ model: key, ...event }) } : {}),
-      });
+      }),
+    );
+  }
+  const callerFor = (key: string, scoreOptions: ScoreOptions, signal: AbortSignal | undefined): JudgeCaller => {
+    const scheduler = schedulers.get(key)!;
+    return async (request) => {
+      const outcome = await scheduler.call(request, { signal, namespace: scoreOptions.cacheNamespace });
+      const cached = outcome.source !== 'model';
       options.onJudgeCall?.({
         model: key,
         ok: outcome.ok,
         latencyMs: outcome.latencyMs,
         attempts: outcome.attempts,
-        cached: false,
+        cached,
         ...(outcome.ok ? { usage: outcome.reply.usage } : { errorKind: outcome.error.kind }),
       });
-      return outcome;
-    });
-  }
+      const usage = outcome.ok && !cached ? outcome.reply.usage : undefined;
+      const cost = usage && scheduler.spec.price ? costOf(usage, scheduler.spec.price) : undefined;
+      return { ...outcome, model: key, cached, ...(cost === undefined ? {} : { costUsd: cost }) };
+    };
+  };
   const suggestedRowConcurrency = Math.max(8, [...modelSpecs.values()].reduce((sum, model) => sum + model.concurrency, 0) * 2);
 
   async function runChecks(context: RowContext): Promise<{ components: ComponentResult[]; gatedBy: string | null; floor: number }> {
@@ -170,12 +192,11 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
         const skipped = judges.map((judge) => skippedJudge(judge, `not judged: gate "${checked.gatedBy}" failed`));
         return finish(view.id, checked.floor, { flags: [...flags, 'gated'], components: [...checked.components, ...skipped], gatedBy: checked.gatedBy });
       }
+      const signal = deadlineSignal(scoreOptions);
       const judged = await Promise.all(
         judges.map(async (judge) => {
-          const caller = callers.get(judge.modelKey)!;
           try {
-            const rowCaller: JudgeCaller = (request) => caller(request, scoreOptions.signal);
-            return await judge.run(context, rowCaller);
+            return await judge.run(context, callerFor(judge.modelKey, scoreOptions, signal));
           } catch (error) {
             return { name: judge.name, kind: 'judge', type: judge.type, score: null, weight: judge.weight, status: 'error', error: { kind: 'unknown', message: (error as Error).message } } satisfies ComponentResult;
           }
@@ -185,7 +206,7 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
       const failedJudges = judged.filter((component) => component.status === 'error');
       if (failedJudges.length > 0) {
         flags.push('judge_error');
-        if (scoreOptions.signal?.aborted) flags.push('deadline_exceeded');
+        if (signal?.aborted) flags.push('deadline_exceeded');
         if (spec.aggregate.on_judge_error === 'neutral') return finish(view.id, neutralReward, { flags, components, neutral: true });
       }
       const scored = components.filter((component) => component.score !== null && component.weight > 0);
@@ -239,6 +260,7 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
     scoreBatch: (rows, batchOptions = {}) => mapWithConcurrency(rows, suggestedRowConcurrency, (row, index) => score(row, { ...batchOptions, fallbackId: `row-${index}` })),
     plan,
     suggestedRowConcurrency,
+    schedulers,
   };
 }
 
@@ -266,10 +288,12 @@ export function metricsOf(components: readonly ComponentResult[], flags: readonl
   for (const component of components) if (component.score !== null) metrics[component.name] = roundReward(component.score);
   const calls = components.flatMap((component) => component.calls ?? []);
   metrics.judge_calls = calls.length;
+  metrics.judge_cached = calls.filter((call) => call.cached).length;
   metrics.judge_attempts = calls.reduce((sum, call) => sum + call.attempts, 0);
   metrics.judge_input_tokens = calls.reduce((sum, call) => sum + call.usage.input_tokens, 0);
   metrics.judge_output_tokens = calls.reduce((sum, call) => sum + call.usage.output_tokens, 0);
   metrics.judge_latency_ms = calls.reduce((max, call) => Math.max(max, call.latency_ms), 0);
+  if (calls.some((call) => call.cost_usd !== undefined)) metrics.judge_cost_usd = calls.reduce((sum, call) => sum + (call.cost_usd ?? 0), 0);
   metrics.judge_error = flags.includes('judge_error') ? 1 : 0;
   metrics.gated = flags.includes('gated') ? 1 : 0;
   return metrics;

@@ -4,6 +4,20 @@
  */
 import type { RewardResult } from './result.js';
 
+export interface ModelUsage {
+  /** Calls this run sent to the model (cache hits and shared calls not included). */
+  calls: number;
+  /** Calls answered from the cache or by an identical call in flight. */
+  cached: number;
+  attempts: number;
+  retries: number;
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+  /** null when no price is known for the model. */
+  cost_usd: number | null;
+}
+
 export interface SummaryStats {
   rows: number;
   scored: number;
@@ -12,6 +26,7 @@ export interface SummaryStats {
   components: Record<string, { mean: number; count: number }>;
   flags: Record<string, number>;
   judge: { calls: number; attempts: number; input_tokens: number; output_tokens: number };
+  models: Record<string, ModelUsage>;
 }
 
 export class RunSummary {
@@ -25,6 +40,7 @@ export class RunSummary {
   private readonly components = new Map<string, { sum: number; count: number }>();
   private readonly flags = new Map<string, number>();
   private readonly judge = { calls: 0, attempts: 0, input_tokens: 0, output_tokens: 0 };
+  private readonly models = new Map<string, ModelUsage>();
 
   add(result: RewardResult): void {
     this.rows++;
@@ -50,6 +66,19 @@ export class RunSummary {
     this.judge.attempts += result.metrics.judge_attempts ?? 0;
     this.judge.input_tokens += result.metrics.judge_input_tokens ?? 0;
     this.judge.output_tokens += result.metrics.judge_output_tokens ?? 0;
+    for (const call of result.components.flatMap((component) => component.calls ?? [])) {
+      const key = call.model ?? '(judge)';
+      const usage = this.models.get(key) ?? { calls: 0, cached: 0, attempts: 0, retries: 0, errors: 0, input_tokens: 0, output_tokens: 0, cost_usd: null };
+      if (call.cached) usage.cached++;
+      else usage.calls++;
+      usage.attempts += call.attempts;
+      usage.retries += Math.max(0, call.attempts - 1);
+      if (call.error) usage.errors++;
+      usage.input_tokens += call.usage.input_tokens;
+      usage.output_tokens += call.usage.output_tokens;
+      if (call.cost_usd !== undefined) usage.cost_usd = (usage.cost_usd ?? 0) + call.cost_usd;
+      this.models.set(key, usage);
+    }
   }
 
   /** A line that was not a readable row at all (e.g. invalid JSON). */
@@ -76,6 +105,7 @@ export class RunSummary {
       components: Object.fromEntries([...this.components].map(([name, entry]) => [name, { mean: entry.sum / entry.count, count: entry.count }])),
       flags: Object.fromEntries(this.flags),
       judge: { ...this.judge },
+      models: Object.fromEntries([...this.models].map(([key, usage]) => [key, { ...usage }])),
     };
   }
 }
@@ -90,11 +120,15 @@ export function formatSummary(stats: SummaryStats, seconds: number): string {
     rows.push(['reward min / max', `${fixed(stats.reward.min)} / ${fixed(stats.reward.max)}`]);
   }
   for (const [name, entry] of Object.entries(stats.components)) rows.push([`  ${name}`, `${fixed(entry.mean)} (n=${entry.count})`]);
-  for (const flag of ['gated', 'empty_response', 'judge_error', 'nothing_scored', 'response_cut_for_judge', 'row_error', 'internal_error']) {
-    if (stats.flags[flag]) rows.push([flag, String(stats.flags[flag])]);
+  for (const flag of ['gated', 'empty_response', 'judge_error', 'deadline_exceeded', 'nothing_scored', 'response_cut_for_judge', 'row_error', 'internal_error']) {
+    if (stats.flags[flag]) rows.push([flag === 'judge_error' ? 'judge_error (neutral)' : flag, String(stats.flags[flag])]);
   }
   rows.push(['judge calls (attempts)', `${stats.judge.calls} (${stats.judge.attempts})`]);
   rows.push(['judge tokens in / out', `${stats.judge.input_tokens} / ${stats.judge.output_tokens}`]);
+  for (const [model, usage] of Object.entries(stats.models)) {
+    const cost = usage.cost_usd === null ? 'cost unknown (no price)' : `$${usage.cost_usd.toFixed(4)}`;
+    rows.push([`  ${model}`, `${usage.calls} calls + ${usage.cached} cached, ${usage.retries} retries, ${usage.errors} errors, ${usage.input_tokens} / ${usage.output_tokens} tokens, ${cost}`]);
+  }
   rows.push(['wall time', `${seconds.toFixed(1)} s (${(stats.rows / Math.max(seconds, 1e-9)).toFixed(1)} rows/s)`]);
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');

@@ -3,7 +3,7 @@
  * messages. Commands run in-process through `main` (one test also spawns the executable).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -45,19 +45,29 @@ beforeEach(() => {
 describe('rewardkit score', () => {
   it('scores the example into one line per rollout, in order, with a summary', async () => {
     const output = join(dir, 'scored.jsonl');
-    const result = await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--output', output, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url);
+    const cache = join(dir, 'cache.sqlite');
+    const result = await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--output', output, '--cache', cache, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url);
     expect(result.code).toBe(0);
     const lines = readFileSync(output, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { line: number; id: string; reward: number });
     const inputIds = readFileSync(ROLLOUTS, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id);
     expect(lines.map((line) => line.id)).toEqual(inputIds);
     expect(lines.map((line) => line.line)).toEqual(inputIds.map((_id, index) => index + 1));
     expect(lines[0]).toMatchObject({ id: 'nda-good', reward: 0.983333 });
-    expect(result.stderr).toContain('rows                    38 (38 scored, 0 unreadable)');
-    expect(result.stderr).toContain('reward mean ± std       0.656 ± 0.370');
-    expect(result.stderr).toContain('  review_quality        0.724 (n=32)');
-    expect(result.stderr).toContain('judge calls (attempts)  91 (91)');
-    expect(result.stderr).toContain('judge tokens in / out   91000 / 5460');
+    expect(result.stderr).toMatch(/rows\s+38 \(38 scored, 0 unreadable\)/);
+    expect(result.stderr).toMatch(/reward mean ± std\s+0\.656 ± 0\.370/);
+    expect(result.stderr).toMatch(/ {2}review_quality\s+0\.724 \(n=32\)/);
+    expect(result.stderr).toMatch(/judge calls \(attempts\)\s+91 \(91\)/);
+    expect(result.stderr).toMatch(/judge tokens in \/ out\s+91000 \/ 5460/);
     expect(judge.requests).toHaveLength(91);
+
+    // The same run again is answered from the cache: same rewards, no judge call.
+    const again = await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--output', join(dir, 'again.jsonl'), '--cache', cache, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url);
+    expect(again.code).toBe(0);
+    expect(judge.requests).toHaveLength(91);
+    expect(again.stderr).toMatch(/judge calls \(attempts\)\s+91 \(0\)/);
+    expect(again.stderr).toMatch(/0 calls \+ 91 cached, 0 retries, 0 errors, 0 \/ 0 tokens, cost unknown \(no price\)/);
+    const rewards = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { reward: number }).reward);
+    expect(rewards(join(dir, 'again.jsonl'))).toEqual(rewards(output));
   });
 
   it('--dry-run calls no judge and counts the calls a real run would make', async () => {
@@ -74,7 +84,7 @@ describe('rewardkit score', () => {
     const closed = await startFakeJudge();
     await closed.close();
     const output = join(dir, 'never.jsonl');
-    const result = await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--output', output, '--judge', 'openai-compatible:fake', '--judge-base-url', closed.url);
+    const result = await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--output', output, '--no-cache', '--judge', 'openai-compatible:fake', '--judge-base-url', closed.url);
     expect(result.code).toBe(5);
     expect(result.stderr).toContain(`judge openai-compatible:fake@${closed.url} at ${closed.url} is not reachable (ECONNREFUSED)`);
     expect(result.stderr).toContain('--judge PROVIDER:MODEL --judge-base-url URL');
@@ -85,7 +95,7 @@ describe('rewardkit score', () => {
     const saved = process.env.ANTHROPIC_API_KEY;
     delete process.env.ANTHROPIC_API_KEY;
     try {
-      const result = await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--judge', 'anthropic:claude-haiku');
+      const result = await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--no-cache', '--judge', 'anthropic:claude-haiku');
       expect(result.code).toBe(5);
       expect(result.stderr).toContain('judge anthropic:claude-haiku: no API key — set ANTHROPIC_API_KEY');
     } finally {
@@ -98,7 +108,7 @@ describe('rewardkit score', () => {
     const output = join(dir, 'mixed-out.jsonl');
     const good = readFileSync(ROLLOUTS, 'utf8').split('\n')[0]!;
     writeFileSync(input, `${good}\n{"id": "broken", "messages": [\n\n{"id": "no-assistant", "messages": [{"role": "user", "content": "hi"}]}\n`);
-    const result = await run('score', '--spec', SPEC, '--input', input, '--output', output, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url);
+    const result = await run('score', '--spec', SPEC, '--input', input, '--output', output, '--no-cache', '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url);
     expect(result.code).toBe(6);
     const lines = readFileSync(output, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.map((line) => [line.line, line.id, line.reward])).toEqual([
@@ -109,18 +119,45 @@ describe('rewardkit score', () => {
     expect(lines[1]!.error).toEqual({ field: '(line)', message: expect.stringMatching(/^line 2 is not valid JSON: /) });
     expect(result.stderr).toMatch(/line 2 is not valid JSON: /);
     expect(result.stderr).toContain('line 4: row "no-assistant" skipped — messages: expected the rollout as the last message with role "assistant", got role "user"');
-    expect(result.stderr).toContain('rows                    3 (1 scored, 2 unreadable)');
+    expect(result.stderr).toMatch(/rows\s+3 \(1 scored, 2 unreadable\)/);
   });
 
   it('--limit scores only the first rows', async () => {
-    const result = await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--limit', '2', '--quiet', '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url);
+    const result = await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--limit', '2', '--quiet', '--no-cache', '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url);
     expect(result.code).toBe(0);
     expect(result.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id)).toEqual(['nda-good', 'nda-excerpt-ref']);
     expect(result.stderr).toBe('');
   });
 
+  it('--resume continues after the last complete line, cutting a partial one, without duplicates', async () => {
+    const output = join(dir, 'resumed.jsonl');
+    const first = await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--output', output, '--limit', '5', '--no-cache', '--quiet', '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url);
+    expect(first.code).toBe(0);
+    appendFileSync(output, '{"line": 6, "id": "consulting-go'); // killed mid-write
+    judge.requests.length = 0;
+    const second = await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--output', output, '--resume', '--no-cache', '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain(`--resume: cut a partial last line (32 bytes) from ${output}`);
+    expect(second.stderr).toContain('resumed after input line 5');
+    const lines = readFileSync(output, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { line: number; reward: number });
+    expect(lines.map((line) => line.line)).toEqual(Array.from({ length: 38 }, (_unused, index) => index + 1));
+    expect(judge.requests).toHaveLength(91 - 12); // rows 1–5 (nda ×3: 9 calls, saas-good 3, saas-malformed gated) were not judged again
+  });
+
+  it('--prices adds cost per row and per model', async () => {
+    const prices = join(dir, 'prices.yaml');
+    writeFileSync(prices, '"openai-compatible:fake": {input_per_mtok: 0.5, output_per_mtok: 2}\n');
+    const result = await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--limit', '1', '--no-cache', '--prices', prices, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url);
+    expect(result.code).toBe(0);
+    // 3 calls × (1000 in × $0.5 + 60 out × $2) / 1e6 = $0.00186
+    expect((JSON.parse(result.stdout) as { metrics: { judge_cost_usd: number } }).metrics.judge_cost_usd).toBeCloseTo(0.00186, 10);
+    expect(result.stderr).toMatch(/3 calls \+ 0 cached, 0 retries, 0 errors, 3000 \/ 180 tokens, \$0\.0019/);
+  });
+
   it.each([
     [['score', '--input', ROLLOUTS], 2, 'score: --spec is required'],
+    [['score', '--spec', SPEC, '--input', ROLLOUTS, '--resume'], 2, 'score: --resume needs --output'],
+    [['score', '--spec', SPEC, '--input', ROLLOUTS, '--prices', 'nope.yaml'], 2, 'score: --prices nope.yaml: cannot read: ENOENT'],
     [['score', '--spec', SPEC, '--input', ROLLOUTS, '--frobnicate'], 2, "score: Unknown option '--frobnicate'"],
     [['score', '--spec', SPEC, '--input', ROLLOUTS, '--judge', 'gpt-4o'], 2, '--judge: expected PROVIDER:MODEL'],
     [['score', '--spec', SPEC, '--input', ROLLOUTS, '--limit', '0'], 2, '--limit: expected a positive whole number, got "0"'],

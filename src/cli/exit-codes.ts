@@ -14,6 +14,8 @@ export const EXIT = {
   judgeUnreachable: 5,
   /** The run finished, but some input lines were malformed or unreadable rows (each reported with its line). */
   badRows: 6,
+  /** Interrupted (Ctrl-C): the rows finished so far are written; continue with --resume. */
+  interrupted: 130,
 } as const;
 
 export class CliError extends Error {

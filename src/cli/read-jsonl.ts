@@ -22,10 +22,11 @@ export async function* readJsonl(path: string): AsyncGenerator<JsonlLine> {
   }
 }
 
-/** Number of non-blank lines (for the progress bar's total). */
-export async function countJsonlRows(path: string): Promise<number> {
+/** Number of non-blank lines after line `afterLine` (for the progress bar's total). */
+export async function countJsonlRows(path: string, afterLine = 0): Promise<number> {
   let count = 0;
+  let number = 0;
   const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-  for await (const text of lines) if (text.trim() !== '') count++;
+  for await (const text of lines) if (++number > afterLine && text.trim() !== '') count++;
   return count;
 }

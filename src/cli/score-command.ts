@@ -6,7 +6,9 @@ import { createWriteStream, existsSync, openSync, type WriteStream } from 'node:
 import { once } from 'node:events';
 import { createReward, type Reward } from '../reward.js';
 import type { RewardResult } from '../result.js';
+import { applyPrices, loadPriceTable } from '../models/cost.js';
 import { preflight } from '../models/preflight.js';
+import { JudgeCache } from '../runtime/judge-cache.js';
 import { orderedMap } from '../runtime/ordered-map.js';
 import { RunSummary, formatSummary } from '../run-summary.js';
 import { applyJudgeOverride, parseJudgeFlag } from '../spec/judge-override.js';
@@ -17,6 +19,7 @@ import { parseFlags, positiveInteger } from './args.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { createProgress } from './progress.js';
 import { countJsonlRows, readJsonl, type JsonlLine } from './read-jsonl.js';
+import { findResumePoint } from './resume.js';
 
 export const SCORE_HELP = `Usage: rewardkit score --spec SPEC --input ROLLOUTS.jsonl [options]
 
@@ -34,6 +37,13 @@ Options:
   --judge-base-url URL    the judge's API base URL (e.g. http://127.0.0.1:8000/v1)
   --dry-run               call no judge: print the first row's rendered judge prompt(s) and how
                           many judge calls a real run would make
+  --resume                continue an interrupted run: rows already in --output are skipped and new
+                          lines are appended (a partial last line is cut off)
+  --cache FILE            judge cache (SQLite) shared across runs (default .rewardkit/judge-cache.sqlite)
+  --no-cache              no persistent cache (identical calls in flight are still shared)
+  --cache-namespace NAME  ask again instead of reusing cached verdicts from another namespace
+  --row-deadline-ms N     a row not scored within N ms gets the neutral reward, flagged deadline_exceeded
+  --prices FILE           YAML/JSON map "provider:model" → {input_per_mtok, output_per_mtok} (USD)
   --no-preflight          skip the check that each judge is reachable before scoring
   --progress / --no-progress   force the progress bar on or off (default: on when stderr is a terminal)
   --quiet                 no summary table
@@ -48,7 +58,8 @@ Examples:
       --judge openai-compatible:qwen3-8b --judge-base-url http://127.0.0.1:8000/v1 --concurrency 32
 
 Exit codes: 0 all rows scored · 2 bad usage · 3 invalid spec · 4 unreadable input ·
-            5 judge unreachable · 6 finished, but some lines were not readable rows`;
+            5 judge unreachable · 6 finished, but some lines were not readable rows ·
+            130 interrupted (Ctrl-C; finished rows are written: continue with --resume)`;
 
 const FLAGS = {
   spec: { type: 'string' },
@@ -59,6 +70,12 @@ const FLAGS = {
   judge: { type: 'string' },
   'judge-base-url': { type: 'string' },
   'dry-run': { type: 'boolean' },
+  resume: { type: 'boolean' },
+  cache: { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  'cache-namespace': { type: 'string' },
+  'row-deadline-ms': { type: 'string' },
+  prices: { type: 'string' },
   'no-preflight': { type: 'boolean' },
   progress: { type: 'boolean' },
   'no-progress': { type: 'boolean' },
@@ -83,6 +100,16 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
   if (values.input !== '-' && !existsSync(values.input)) throw new CliError(`score: --input ${values.input}: no such file`, EXIT.inputUnreadable);
   const limit = positiveInteger(values.limit, '--limit');
   const concurrency = positiveInteger(values.concurrency, '--concurrency');
+  const rowDeadlineMs = positiveInteger(values['row-deadline-ms'], '--row-deadline-ms');
+  if (values.resume && !values.output) throw new CliError('score: --resume needs --output (the file to continue)', EXIT.usage);
+  if (values.resume && values.input === '-') throw new CliError('score: --resume needs a file --input, not stdin', EXIT.usage);
+  if (values.cache && values['no-cache']) throw new CliError('score: use either --cache FILE or --no-cache', EXIT.usage);
+  let prices;
+  try {
+    prices = values.prices ? loadPriceTable(values.prices) : undefined;
+  } catch (error) {
+    throw new CliError(`score: ${(error as Error).message}`, EXIT.usage);
+  }
   let override;
   try {
     override = values.judge ? parseJudgeFlag(values.judge, values['judge-base-url']) : undefined;
@@ -90,11 +117,8 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
     throw new CliError(`score: ${(error as Error).message}`, EXIT.usage);
   }
 
-  const spec = applyJudgeOverride(loadSpec(values.spec).spec, override, concurrency);
-  const reward = createReward(spec);
-  const source = limited(readJsonl(values.input), limit);
-
-  if (values['dry-run']) return dryRun(reward, source, io);
+  const spec = applyPrices(applyJudgeOverride(loadSpec(values.spec).spec, override, concurrency), prices);
+  if (values['dry-run']) return dryRun(createReward(spec), limited(readJsonl(values.input), limit), io);
 
   const models = [spec.judge_model, ...spec.judges.map((judge) => judge.model)].filter((model): model is ModelSpec => model !== undefined);
   if (spec.judges.length > 0 && !values['no-preflight']) {
@@ -110,9 +134,14 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
     }
   }
 
-  const output: NodeJS.WritableStream = values.output ? openOutput(values.output) : io.stdout;
+  const resumeFrom = values.resume ? resumePoint(values.output!, io) : 0;
+  const cache = spec.judges.length > 0 && !values['no-cache'] ? await openCache(values.cache ?? DEFAULT_CACHE_PATH) : undefined;
+  const reward = createReward(spec, cache ? { cache } : {});
+  const interrupted = { value: false };
+  const source = limited(skipThrough(readJsonl(values.input), resumeFrom, interrupted), limit);
+  const output: NodeJS.WritableStream = values.output ? openOutput(values.output, values.resume === true) : io.stdout;
   const showProgress = values['no-progress'] ? false : (values.progress ?? io.stderr.isTTY === true);
-  const total = values.input === '-' ? undefined : Math.min(await countJsonlRows(values.input), limit ?? Infinity);
+  const total = values.input === '-' ? undefined : Math.min(await countJsonlRows(values.input, resumeFrom), limit ?? Infinity);
   const summary = new RunSummary();
   const progress = createProgress(showProgress, io.stderr, total);
   const started = performance.now();
@@ -120,8 +149,16 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
 
   const results = orderedMap(source, reward.suggestedRowConcurrency, async (entry: JsonlLine) => {
     if ('error' in entry) return { line: entry.line, result: null, error: entry.error };
-    return { line: entry.line, result: await reward.score(entry.value, { fallbackId: `line-${entry.line}` }), error: null };
+    const options = { fallbackId: `line-${entry.line}`, ...(rowDeadlineMs ? { deadlineMs: rowDeadlineMs } : {}), ...(values['cache-namespace'] ? { cacheNamespace: values['cache-namespace'] } : {}) };
+    return { line: entry.line, result: await reward.score(entry.value, options), error: null };
   });
+  // Ctrl-C: stop reading input, finish and write the rows in flight, then stop (a second Ctrl-C exits at once).
+  const onInterrupt = () => {
+    if (interrupted.value) process.exit(EXIT.interrupted);
+    interrupted.value = true;
+    io.stderr.write('\ninterrupted: finishing the rows in flight (Ctrl-C again to quit now); continue later with --resume\n');
+  };
+  process.on('SIGINT', onInterrupt);
   for await (const { line, result, error } of results) {
     if (result) {
       summary.add(result);
@@ -138,20 +175,54 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
     }
     progress.update(summary);
   }
+  process.off('SIGINT', onInterrupt);
   progress.stop();
   if (values.output) {
     (output as WriteStream).end();
     await once(output, 'finish');
   }
-  if (!values.quiet) io.stderr.write(`\n${formatSummary(summary.stats(), (performance.now() - started) / 1000)}\n`);
+  cache?.close();
+  if (!values.quiet) {
+    const resumed = resumeFrom > 0 ? `resumed after input line ${resumeFrom}\n` : '';
+    io.stderr.write(`\n${resumed}${formatSummary(summary.stats(), (performance.now() - started) / 1000)}\n`);
+  }
+  if (interrupted.value) return EXIT.interrupted;
   return unreadable > 0 ? EXIT.badRows : EXIT.ok;
 }
 
+export const DEFAULT_CACHE_PATH = '.rewardkit/judge-cache.sqlite';
+
+async function openCache(path: string): Promise<JudgeCache> {
+  try {
+    return await JudgeCache.open({ path });
+  } catch (error) {
+    throw new CliError(`score: cannot open the judge cache ${path}: ${(error as Error).message} (use --cache FILE elsewhere, or --no-cache)`, EXIT.usage);
+  }
+}
+
+function resumePoint(path: string, io: CommandIo): number {
+  try {
+    const point = findResumePoint(path);
+    if (point.truncatedBytes > 0) io.stderr.write(`--resume: cut a partial last line (${point.truncatedBytes} bytes) from ${path}\n`);
+    return point.lastLine;
+  } catch (error) {
+    throw new CliError(`score: ${(error as Error).message}`, EXIT.usage);
+  }
+}
+
+/** Skips input lines already scored, and stops reading once interrupted. */
+async function* skipThrough(source: AsyncIterable<JsonlLine>, lastLine: number, interrupted: { value: boolean }): AsyncGenerator<JsonlLine> {
+  for await (const entry of source) {
+    if (interrupted.value) return;
+    if (entry.line > lastLine) yield entry;
+  }
+}
+
 /** Opens the output file up front, so a bad path is a clear error before any judge call. */
-function openOutput(path: string): WriteStream {
+function openOutput(path: string, append: boolean): WriteStream {
   let fd: number;
   try {
-    fd = openSync(path, 'w');
+    fd = openSync(path, append ? 'a' : 'w');
   } catch (error) {
     throw new CliError(`score: cannot write --output ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, EXIT.usage);
   }

@@ -9,8 +9,18 @@ import type { ComponentError, ComponentResult, JudgeCallRecord } from '../result
 import type { CallOutcome } from '../runtime/call-judge.js';
 import { judgeJsonCandidates } from './parse-judge-json.js';
 
+/** A call's outcome as the runtime reports it to a judge. */
+export type JudgeCallOutcome = CallOutcome & {
+  model?: string;
+  /** Answered from the cache or an identical call in flight (no tokens spent by this call). */
+  cached?: boolean;
+  costUsd?: number;
+  /** Stores a reply that read as a verdict in the cache. */
+  accept?: () => void;
+};
+
 /** Sends one judge request with the runtime's limits and retries; never throws. */
-export type JudgeCaller = (request: JudgeRequest) => Promise<CallOutcome>;
+export type JudgeCaller = (request: JudgeRequest) => Promise<JudgeCallOutcome>;
 
 /** One prompt a judge sends for a row. */
 export interface JudgePrompt {
@@ -39,13 +49,23 @@ export interface PromptOutcome<T> {
 /** Runs one prompt end to end and reads its verdict with `read`. */
 export async function runPrompt<T>(prompt: JudgePrompt, caller: JudgeCaller, read: (json: Record<string, unknown>) => VerdictReading<T>): Promise<PromptOutcome<T>> {
   const outcome = await caller(prompt.request);
+  const about = { ...(outcome.model ? { model: outcome.model } : {}), ...(outcome.cached ? { cached: true } : {}) };
   if (!outcome.ok) {
     return {
-      record: { label: prompt.label, raw: '', finish_reason: 'error', usage: { input_tokens: 0, output_tokens: 0 }, latency_ms: outcome.latencyMs, attempts: outcome.attempts, error: outcome.error },
+      record: { label: prompt.label, raw: '', finish_reason: 'error', usage: { input_tokens: 0, output_tokens: 0 }, latency_ms: outcome.latencyMs, attempts: outcome.attempts, ...about, error: outcome.error },
     };
   }
   const { reply } = outcome;
-  const record: JudgeCallRecord = { label: prompt.label, raw: reply.text, finish_reason: reply.finishReason, usage: reply.usage, latency_ms: outcome.latencyMs, attempts: outcome.attempts };
+  const record: JudgeCallRecord = {
+    label: prompt.label,
+    raw: reply.text,
+    finish_reason: reply.finishReason,
+    usage: outcome.cached ? { input_tokens: 0, output_tokens: 0 } : reply.usage,
+    latency_ms: outcome.latencyMs,
+    attempts: outcome.attempts,
+    ...about,
+    ...(outcome.costUsd === undefined ? {} : { cost_usd: outcome.costUsd }),
+  };
   const fail = (error: ComponentError): PromptOutcome<T> => ({ record: { ...record, error } });
   if (reply.finishReason === 'content-filter') return fail({ kind: 'refusal', message: 'the judge model refused (content filter)' });
   if (reply.text.trim() === '') {
@@ -59,7 +79,10 @@ export async function runPrompt<T>(prompt: JudgePrompt, caller: JudgeCaller, rea
   let rejected: { error: ComponentError; size: number } | undefined;
   for (const candidate of parsed.candidates) {
     const reading = read(candidate.value);
-    if (reading.ok) return { record, verdict: reading.verdict };
+    if (reading.ok) {
+      outcome.accept?.();
+      return { record, verdict: reading.verdict };
+    }
     const size = JSON.stringify(candidate.value).length;
     if (!rejected || size > rejected.size) rejected = { error: reading.error, size };
   }

@@ -60,7 +60,7 @@ export function createPreferenceJudge(spec: PreferenceJudgeSpec, options: Prefer
     return orders(context).map((order) => {
       const [answerA, answerB] = order.responseIs === 'A' ? [response, other] : [other, response];
       const rendered = renderTemplate(template, trusted, rowVariables(context, options.maxResponseChars, { answer_a: answerA, answer_b: answerB }));
-      return { label: `order ${order.label}`, request: { ...rendered, schema, schemaName: 'preference_verdict' } };
+      return { label: `order ${order.label}`, request: { ...rendered, schema, schemaName: 'preference_verdict', templateVersion: template.version } };
     });
   };
 

@@ -55,7 +55,7 @@ export function createRubricJudge(spec: RubricJudgeSpec, options: RubricJudgeOpt
   const prompts = (context: RowContext): JudgePrompt[] => {
     const list = items(context);
     const render = (extra: Record<string, string>) => renderTemplate(template, trusted, rowVariables(context, options.maxResponseChars, extra));
-    const request = (extra: Record<string, string>) => ({ ...render(extra), schema, schemaName: 'rubric_verdict' });
+    const request = (extra: Record<string, string>) => ({ ...render(extra), schema, schemaName: 'rubric_verdict', templateVersion: template.version });
     if (list === null) return [{ label: 'answer', request: request({}) }];
     return list.map((item, index) => ({ label: `item ${index + 1}${itemId(item)}`, request: request({ item: JSON.stringify(item, null, 2) }) }));
   };

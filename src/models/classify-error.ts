@@ -12,6 +12,8 @@ export interface ClassifiedError {
   message: string;
   retryAfterMs?: number;
   status?: number;
+  /** Response headers of the failed call (rate-limit state), when there was a response. */
+  headers?: Record<string, string>;
 }
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH']);
@@ -22,7 +24,7 @@ export function classifyError(error: unknown, timedOut: boolean): ClassifiedErro
     const status = error.statusCode;
     const message = `${status ?? 'no status'}: ${firstLine(error.message)}`;
     const after = retryAfterMs(error.responseHeaders);
-    const withAfter = after === undefined ? {} : { retryAfterMs: after };
+    const withAfter = { ...(after === undefined ? {} : { retryAfterMs: after }), ...(error.responseHeaders ? { headers: error.responseHeaders } : {}) };
     if (status === undefined) {
       return { kind: 'network_error', retryable: true, message: `cannot reach ${error.url}: ${causeText(error.cause) ?? firstLine(error.message)}` };
     }

@@ -14,6 +14,8 @@ export interface JudgeRequest {
   /** JSON Schema of the verdict; sent as structured-output request when the model spec allows. */
   schema?: Record<string, unknown>;
   schemaName?: string;
+  /** The judge template's version: part of the cache key, so editing a template never reuses old verdicts. */
+  templateVersion?: string;
 }
 
 export interface JudgeReply {
@@ -21,6 +23,8 @@ export interface JudgeReply {
   /** 'stop' | 'length' | 'content-filter' | … as reported by the provider. */
   finishReason: string;
   usage: TokenUsage;
+  /** Response headers (rate-limit state), when the provider gives them. */
+  headers?: Record<string, string>;
 }
 
 export interface JudgeModel {
@@ -69,6 +73,7 @@ export function createJudgeModel(spec: ModelSpec, languageModel: LanguageModel =
         text: result.text,
         finishReason: result.finishReason,
         usage: { input_tokens: result.usage.inputTokens ?? 0, output_tokens: result.usage.outputTokens ?? 0 },
+        ...(result.response.headers ? { headers: result.response.headers } : {}),
       };
     },
   };

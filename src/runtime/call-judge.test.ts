@@ -8,6 +8,7 @@ import { createJudgeModel, type JudgeModel } from '../models/judge-model.js';
 import { ModelSpecSchema } from '../spec/schema.js';
 import { callJudge, type CallJudgeOptions } from './call-judge.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
+import { limiterGate } from './model-gate.js';
 
 let judge: FakeJudge;
 let model: JudgeModel;
@@ -25,7 +26,7 @@ beforeEach(() => {
 function options(overrides: Partial<CallJudgeOptions> = {}): CallJudgeOptions & { retries: Array<{ attempt: number; delayMs: number; kind: string }> } {
   const retries: Array<{ attempt: number; delayMs: number; kind: string }> = [];
   return {
-    limiter: new ConcurrencyLimiter(4),
+    gate: limiterGate(new ConcurrencyLimiter(4)),
     backoff: { maxRetries: 3, initialDelayMs: 10, maxDelayMs: 2000 },
     timeoutMs: 1000,
     random: () => 0,
@@ -149,7 +150,7 @@ describe('callJudge', () => {
       return { content: '{}' };
     });
     const limiter = new ConcurrencyLimiter(3);
-    const outcomes = await Promise.all(Array.from({ length: 10 }, () => callJudge(model, request, options({ limiter }))));
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => callJudge(model, request, options({ gate: limiterGate(limiter) }))));
     expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
     expect(peak).toBe(3);
     expect(judge.requests).toHaveLength(10);

@@ -7,10 +7,12 @@ import type { JudgeModel, JudgeReply, JudgeRequest } from '../models/judge-model
 import { classifyError } from '../models/classify-error.js';
 import type { ComponentError } from '../result.js';
 import { backoffDelay, sleep, type BackoffPolicy } from './backoff.js';
-import type { ConcurrencyLimiter } from './concurrency-limiter.js';
+import { CircuitOpenError } from './circuit-breaker.js';
+import type { CallGate } from './model-gate.js';
 
 export interface CallJudgeOptions {
-  limiter: ConcurrencyLimiter;
+  /** Admission: breaker, budgets, concurrency (model-gate.ts), or just a limiter (limiterGate). */
+  gate: CallGate;
   backoff: BackoffPolicy;
   timeoutMs: number;
   /** Aborts waiting and retrying (e.g. the caller's deadline). */
@@ -31,18 +33,25 @@ export async function callJudge(model: JudgeModel, request: JudgeRequest, option
     if (options.signal?.aborted) {
       return { ok: false, error: { kind: 'timeout', message: 'deadline reached before the judge answered' }, attempts: attempt - 1, latencyMs: elapsed() };
     }
-    const release = await options.limiter.acquire();
+    let exit: Awaited<ReturnType<CallGate['enter']>>;
+    try {
+      exit = await options.gate.enter(request, options.signal);
+    } catch (error) {
+      const kind = error instanceof CircuitOpenError ? 'circuit_open' : 'timeout';
+      const message = error instanceof CircuitOpenError ? error.message : 'deadline reached while waiting to call the judge';
+      return { ok: false, error: { kind, message }, attempts: attempt - 1, latencyMs: elapsed() };
+    }
     const timeout = AbortSignal.timeout(options.timeoutMs);
     const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
     let failure: ReturnType<typeof classifyError>;
     try {
       const reply = await model.generate(request, signal);
+      exit({ ok: true, usage: reply.usage, ...(reply.headers ? { headers: reply.headers } : {}) });
       return { ok: true, reply, attempts: attempt, latencyMs: elapsed() };
     } catch (error) {
       failure = classifyError(error, timeout.aborted);
       if (timeout.aborted) failure.message = `judge call timed out after ${options.timeoutMs} ms`;
-    } finally {
-      release();
+      exit({ ok: false, error: failure });
     }
     const error: ComponentError = { kind: failure.kind, message: failure.message };
     if (!failure.retryable || attempt > options.backoff.maxRetries || options.signal?.aborted) {

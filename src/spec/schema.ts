@@ -135,6 +135,34 @@ export const ModelSpecSchema = z.strictObject({
   max_retries: z.number().int().min(0).max(20).default(4).describe('Retries on 429, 5xx, timeouts and network errors.'),
   initial_backoff_ms: z.number().int().positive().default(500),
   max_backoff_ms: z.number().int().positive().default(30_000),
+  requests_per_minute: z.number().positive().optional().describe('Request budget (RPM) for this model; calls wait for it.'),
+  tokens_per_minute: z
+    .number()
+    .positive()
+    .optional()
+    .describe('Token budget (TPM, input + output); a call reserves its estimate (prompt chars / 4 + max_tokens) and settles with the real usage.'),
+  adaptive_concurrency: z
+    .boolean()
+    .default(true)
+    .describe('Cut the concurrency on 429 (×0.7, at most once a second) and grow it back by one per round of successes, up to `concurrency`.'),
+  circuit_breaker: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        failures: z.number().int().positive().default(5).describe('Consecutive network/5xx/timeout failures that open the circuit.'),
+        cooldown_ms: z.number().int().positive().default(5_000).describe('How long the circuit stays open before one probe call is let through.'),
+        max_wait_ms: z.number().int().positive().default(120_000).describe('Longest a call waits for an open circuit before it fails.'),
+      }),
+    ])
+    .default({ failures: 5, cooldown_ms: 5_000, max_wait_ms: 120_000 })
+    .describe('Stop hammering a dead endpoint: calls wait while it is open; false disables.'),
+  price: z
+    .strictObject({
+      input_per_mtok: z.number().min(0).describe('USD per million input tokens.'),
+      output_per_mtok: z.number().min(0).describe('USD per million output tokens.'),
+    })
+    .optional()
+    .describe('Token prices, for cost accounting (a --prices file may supply them instead).'),
 });
 
 const judgeBase = {

@@ -1,0 +1,108 @@
+/**
+ * A concurrency limit that adapts to the provider (AIMD, as in TCP congestion control): a 429 cuts it
+ * multiplicatively (×0.7, at most once per second, never below `min`), each success grows it by
+ * 1/limit — one more slot per round of successes — back up to `max`. A server that says its quota is
+ * spent (rate-limit-remaining: 0) pauses new calls until its reset time.
+ */
+export interface AdaptiveOptions {
+  max: number;
+  min?: number;
+  adaptive?: boolean;
+  decreaseFactor?: number;
+  decreaseIntervalMs?: number;
+  now?: () => number;
+}
+
+export class AdaptiveConcurrency {
+  private current: number;
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  private lastDecrease = -Infinity;
+  private pausedUntil = 0;
+  private pauseTimer: NodeJS.Timeout | undefined;
+  private readonly min: number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: AdaptiveOptions) {
+    if (!Number.isInteger(options.max) || options.max < 1) throw new Error(`concurrency must be a positive integer, got ${options.max}`);
+    this.current = options.max;
+    this.min = Math.min(options.min ?? 1, options.max);
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** The current limit (whole slots). */
+  get limit(): number {
+    return Math.floor(this.current);
+  }
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /** Waits for a slot (rejecting with the signal's reason if it aborts first); returns its release. */
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    if (this.canStart()) this.active++;
+    else {
+      await new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) return reject(signal.reason);
+        const onAbort = () => {
+          const index = this.waiting.indexOf(grant);
+          if (index >= 0) this.waiting.splice(index, 1);
+          reject(signal!.reason);
+        };
+        const grant = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        this.waiting.push(grant);
+      });
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.active--;
+      this.drain();
+    };
+  }
+
+  onSuccess(): void {
+    if (this.options.adaptive === false) return;
+    this.current = Math.min(this.options.max, this.current + 1 / Math.max(1, this.current));
+    this.drain();
+  }
+
+  onRateLimited(): void {
+    if (this.options.adaptive === false) return;
+    const now = this.now();
+    if (now - this.lastDecrease < (this.options.decreaseIntervalMs ?? 1000)) return;
+    this.lastDecrease = now;
+    this.current = Math.max(this.min, Math.floor(this.current * (this.options.decreaseFactor ?? 0.7)));
+  }
+
+  /** Holds every new call until `milliseconds` from now (the provider's quota reset). */
+  pauseFor(milliseconds: number): void {
+    const until = this.now() + milliseconds;
+    if (until <= this.pausedUntil) return;
+    this.pausedUntil = until;
+    clearTimeout(this.pauseTimer);
+    this.pauseTimer = setTimeout(() => this.drain(), milliseconds);
+    this.pauseTimer.unref?.();
+  }
+
+  private canStart(): boolean {
+    return this.now() >= this.pausedUntil && this.active < this.limit;
+  }
+
+  private drain(): void {
+    while (this.waiting.length > 0 && this.canStart()) {
+      this.active++;
+      this.waiting.shift()!();
+    }
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * The cache and dedup key of a judge request: a SHA-256 over everything that determines the reply —
+ * provider, model, endpoint, sampling parameters, structured-output mode, the rendered messages, the
+ * verdict schema, the template version — and a namespace, so a consistency test can re-ask on purpose.
+ */
+import { createHash } from 'node:crypto';
+import type { JudgeRequest } from '../models/judge-model.js';
+import type { ModelSpec } from '../spec/schema.js';
+
+export function judgeCacheKey(model: ModelSpec, request: JudgeRequest, namespace = ''): string {
+  const material = [
+    'rewardkit-judge-cache/1',
+    model.provider,
+    model.model,
+    model.base_url ?? '',
+    model.temperature,
+    model.max_tokens,
+    model.structured_output,
+    request.system,
+    request.user,
+    request.schema ?? null,
+    request.templateVersion ?? '',
+    namespace,
+  ];
+  return createHash('sha256').update(JSON.stringify(material)).digest('hex');
+}

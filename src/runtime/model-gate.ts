@@ -1,0 +1,91 @@
+/**
+ * Admission to one judge model: who may send the next call, and when. A call passes the circuit breaker,
+ * then the request (RPM) and token (TPM) budgets, then takes a slot of the adaptive concurrency limit.
+ * Every attempt's result feeds back: 429 cuts the concurrency, success grows it, endpoint failures count
+ * toward the breaker, real token usage settles the estimate, and rate-limit headers that say the quota is
+ * spent pause new calls until it resets.
+ */
+import type { ClassifiedError } from '../models/classify-error.js';
+import type { JudgeRequest } from '../models/judge-model.js';
+import type { ModelSpec } from '../spec/schema.js';
+import type { TokenUsage } from '../result.js';
+import { AdaptiveConcurrency } from './adaptive-concurrency.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { RateBudget } from './rate-budget.js';
+import { readRateLimitHeaders } from './rate-limit-headers.js';
+
+export type AttemptResult = { ok: true; usage: TokenUsage; headers?: Record<string, string> } | { ok: false; error: ClassifiedError };
+
+/** Waits until a call may be sent; the returned function must be called once with the attempt's result. */
+export interface CallGate {
+  enter(request: JudgeRequest, signal?: AbortSignal): Promise<(result: AttemptResult) => void>;
+}
+
+const ENDPOINT_FAILURES = new Set(['network_error', 'server_error', 'timeout']);
+
+/** Input tokens are estimated at 4 characters each; the output at max_tokens. */
+export function estimateTokens(request: JudgeRequest, maxTokens: number): number {
+  return Math.ceil((request.system.length + request.user.length) / 4) + maxTokens;
+}
+
+export class ModelGate implements CallGate {
+  readonly concurrency: AdaptiveConcurrency;
+  readonly breaker: CircuitBreaker | null;
+  private readonly requests: RateBudget | null;
+  private readonly tokens: RateBudget | null;
+
+  constructor(private readonly spec: ModelSpec) {
+    this.concurrency = new AdaptiveConcurrency({ max: spec.concurrency, adaptive: spec.adaptive_concurrency });
+    this.breaker = spec.circuit_breaker
+      ? new CircuitBreaker({ failures: spec.circuit_breaker.failures, cooldownMs: spec.circuit_breaker.cooldown_ms, maxWaitMs: spec.circuit_breaker.max_wait_ms })
+      : null;
+    this.requests = spec.requests_per_minute ? new RateBudget(spec.requests_per_minute) : null;
+    this.tokens = spec.tokens_per_minute ? new RateBudget(spec.tokens_per_minute) : null;
+  }
+
+  async enter(request: JudgeRequest, signal?: AbortSignal): Promise<(result: AttemptResult) => void> {
+    const probe = this.breaker ? await this.breaker.admit(signal) : false;
+    const estimate = estimateTokens(request, this.spec.max_tokens);
+    try {
+      await this.requests?.take(1, signal);
+      await this.tokens?.take(estimate, signal);
+    } catch (error) {
+      if (probe) this.breaker!.record(false, true); // give the probe back: it was never sent
+      throw error;
+    }
+    let release: () => void;
+    try {
+      release = await this.concurrency.acquire(signal);
+    } catch (error) {
+      if (probe) this.breaker!.record(false, true);
+      throw error;
+    }
+    return (result) => {
+      release();
+      if (result.ok) {
+        this.concurrency.onSuccess();
+        this.tokens?.settle(estimate - (result.usage.input_tokens + result.usage.output_tokens));
+      } else if (result.error.kind === 'rate_limited') {
+        this.concurrency.onRateLimited();
+      }
+      this.breaker?.record(!result.ok && ENDPOINT_FAILURES.has(result.error.kind), probe);
+      this.observeHeaders(result.ok ? result.headers : result.error.headers);
+    };
+  }
+
+  private observeHeaders(headers: Record<string, string> | undefined): void {
+    const state = readRateLimitHeaders(headers);
+    if (state.remainingRequests === 0 && state.resetRequestsMs) this.concurrency.pauseFor(state.resetRequestsMs);
+    if (state.remainingTokens !== undefined && state.remainingTokens < this.spec.max_tokens && state.resetTokensMs) this.concurrency.pauseFor(state.resetTokensMs);
+  }
+}
+
+/** A gate that is only a fixed concurrency limit (tests, simple embedding). */
+export function limiterGate(limiter: { acquire(): Promise<() => void> }): CallGate {
+  return {
+    async enter() {
+      const release = await limiter.acquire();
+      return () => release();
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The scheduler of one judge model (one per provider + model + endpoint): answers from the persistent
+ * cache when it can, shares one call among identical requests in flight, and otherwise sends the call
+ * through the model's gate (breaker, budgets, adaptive concurrency) with the one retry layer. It also
+ * keeps the model's counters for the run summary and metrics.
+ */
+import type { JudgeModel, JudgeRequest } from '../models/judge-model.js';
+import type { ModelSpec } from '../spec/schema.js';
+import type { ComponentError, TokenUsage } from '../result.js';
+import { judgeCacheKey } from './cache-key.js';
+import { callJudge, type CallOutcome } from './call-judge.js';
+import type { JudgeCache } from './judge-cache.js';
+import { ModelGate } from './model-gate.js';
+
+/** A call's outcome, plus how it was answered and a way to store a reply that read as a verdict. */
+export type ScheduledOutcome = CallOutcome & {
+  /** 'model': sent to the model; 'cache': from the persistent cache; 'shared': joined an identical call in flight. */
+  source: 'model' | 'cache' | 'shared';
+  /** Stores the reply in the cache (call it only when the reply read as a verdict; errors are never cached). */
+  accept(): void;
+};
+
+export interface ModelCounters {
+  calls: number;
+  attempts: number;
+  retries: number;
+  cache_hits: number;
+  shared: number;
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+}
+
+export interface SchedulerOptions {
+  cache?: JudgeCache | undefined;
+  random?: () => number;
+  onRetry?: (event: { attempt: number; delayMs: number; error: ComponentError }) => void;
+}
+
+export class ModelScheduler {
+  readonly key: string;
+  readonly gate: ModelGate;
+  readonly counters: ModelCounters = { calls: 0, attempts: 0, retries: 0, cache_hits: 0, shared: 0, errors: 0, input_tokens: 0, output_tokens: 0 };
+  private readonly inFlight = new Map<string, Promise<CallOutcome>>();
+  private model: JudgeModel | undefined;
+
+  constructor(
+    readonly spec: ModelSpec,
+    key: string,
+    private readonly createModel: (spec: ModelSpec) => JudgeModel,
+    private readonly options: SchedulerOptions = {},
+  ) {
+    this.key = key;
+    this.gate = new ModelGate(spec);
+  }
+
+  async call(request: JudgeRequest, callOptions: { signal?: AbortSignal | undefined; namespace?: string | undefined } = {}): Promise<ScheduledOutcome> {
+    const namespace = callOptions.namespace ?? '';
+    const cacheKey = judgeCacheKey(this.spec, request, namespace);
+    const accept = (outcome: CallOutcome) => () => {
+      if (outcome.ok) this.options.cache?.set(cacheKey, outcome.reply, { model: this.key, namespace });
+    };
+    const cached = this.options.cache?.get(cacheKey);
+    if (cached) {
+      this.counters.cache_hits++;
+      const outcome: CallOutcome = { ok: true, reply: cached, attempts: 0, latencyMs: 0 };
+      return { ...outcome, source: 'cache', accept: () => {} };
+    }
+    const pending = this.inFlight.get(cacheKey);
+    if (pending) {
+      this.counters.shared++;
+      const outcome = await pending;
+      return { ...outcome, source: 'shared', accept: accept(outcome) };
+    }
+    const fresh = this.send(request, callOptions.signal);
+    this.inFlight.set(cacheKey, fresh);
+    try {
+      const outcome = await fresh;
+      return { ...outcome, source: 'model', accept: accept(outcome) };
+    } finally {
+      this.inFlight.delete(cacheKey);
+    }
+  }
+
+  private async send(request: JudgeRequest, signal: AbortSignal | undefined): Promise<CallOutcome> {
+    this.model ??= this.createModel(this.spec);
+    const outcome = await callJudge(this.model, request, {
+      gate: this.gate,
+      backoff: { maxRetries: this.spec.max_retries, initialDelayMs: this.spec.initial_backoff_ms, maxDelayMs: this.spec.max_backoff_ms },
+      timeoutMs: this.spec.timeout_ms,
+      ...(signal ? { signal } : {}),
+      ...(this.options.random ? { random: this.options.random } : {}),
+      onRetry: (event) => {
+        this.counters.retries++;
+        this.options.onRetry?.(event);
+      },
+    });
+    this.counters.calls++;
+    this.counters.attempts += outcome.attempts;
+    if (outcome.ok) this.addUsage(outcome.reply.usage);
+    else this.counters.errors++;
+    return outcome;
+  }
+
+  private addUsage(usage: TokenUsage): void {
+    this.counters.input_tokens += usage.input_tokens;
+    this.counters.output_tokens += usage.output_tokens;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * A per-minute budget (requests or tokens) as a token bucket refilled continuously. A call takes its
+ * cost before it is sent and waits, first in first out, while the bucket is short; `settle` corrects an
+ * estimate once the real cost is known. The bucket holds ten seconds' worth, so a cold start cannot
+ * burst a whole minute's quota at once.
+ */
+import { sleep } from './backoff.js';
+
+export class RateBudget {
+  private available: number;
+  private updatedAt: number;
+  private readonly capacity: number;
+  private readonly perMs: number;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly perMinute: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    if (!(perMinute > 0)) throw new Error(`a per-minute budget must be positive, got ${perMinute}`);
+    this.capacity = Math.max(1, perMinute / 6);
+    this.perMs = perMinute / 60_000;
+    this.available = this.capacity;
+    this.updatedAt = now();
+  }
+
+  private refill(): void {
+    const now = this.now();
+    this.available = Math.min(this.capacity, this.available + (now - this.updatedAt) * this.perMs);
+    this.updatedAt = now;
+  }
+
+  /** Milliseconds until `amount` is available (0 when it is now). */
+  waitFor(amount: number): number {
+    this.refill();
+    const needed = Math.min(amount, this.capacity) - this.available;
+    return needed <= 0 ? 0 : Math.ceil(needed / this.perMs);
+  }
+
+  /** Takes `amount` (capped at the bucket size, so one huge call cannot wait forever), waiting in turn. */
+  take(amount: number, signal?: AbortSignal): Promise<void> {
+    const turn = this.queue.then(async () => {
+      for (let wait = this.waitFor(amount); wait > 0; wait = this.waitFor(amount)) await sleep(wait, signal);
+      this.available -= Math.min(amount, this.capacity);
+    });
+    this.queue = turn.catch(() => {});
+    return turn;
+  }
+
+  /** Adds back (positive) or charges (negative) the difference between an estimate and the real cost. */
+  settle(difference: number): void {
+    this.refill();
+    this.available = Math.min(this.capacity, this.available + difference);
+  }
+}
