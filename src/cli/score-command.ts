@@ -117,7 +117,8 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
     throw new CliError(`score: ${(error as Error).message}`, EXIT.usage);
   }
 
-  const spec = applyPrices(applyJudgeOverride(loadSpec(values.spec).spec, override, concurrency), prices);
+  const loaded = loadSpec(values.spec, override ? { defaultJudgeModel: override } : {});
+  const spec = applyPrices(applyJudgeOverride(loaded.spec, override, concurrency), prices);
   if (values['dry-run']) return dryRun(createReward(spec), limited(readJsonl(values.input), limit), io);
 
   const models = [spec.judge_model, ...spec.judges.map((judge) => judge.model)].filter((model): model is ModelSpec => model !== undefined);

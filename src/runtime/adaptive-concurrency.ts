@@ -90,9 +90,7 @@ export class AdaptiveConcurrency {
     const until = this.now() + milliseconds;
     if (until <= this.pausedUntil) return;
     this.pausedUntil = until;
-    clearTimeout(this.pauseTimer);
-    this.pauseTimer = setTimeout(() => this.drain(), milliseconds);
-    this.pauseTimer.unref?.();
+    this.schedule(milliseconds);
   }
 
   private canStart(): boolean {
@@ -104,5 +102,14 @@ export class AdaptiveConcurrency {
       this.active++;
       this.waiting.shift()!();
     }
+    // Timers may fire a hair before the clock reaches the pause's end: look again rather than strand waiters.
+    const remaining = this.pausedUntil - this.now();
+    if (this.waiting.length > 0 && remaining > 0) this.schedule(remaining);
+  }
+
+  private schedule(milliseconds: number): void {
+    clearTimeout(this.pauseTimer);
+    // Not unref'd: waiters depend on it, and an unref'd timer could let the process exit under them.
+    this.pauseTimer = setTimeout(() => this.drain(), Math.ceil(milliseconds) + 1);
   }
 }

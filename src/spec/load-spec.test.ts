@@ -119,6 +119,13 @@ describe('parseSpec', () => {
     expect(problems[2]!.message).toBe(`judge template ${join(dir, 'bad-template.yaml')} is invalid: user: Invalid input: expected string, received undefined (expected YAML with version, system, user)`);
   });
 
+  it('takes the --judge model as judge_model when the spec has none', () => {
+    const text = 'judges:\n  - {type: rubric, criteria: [{id: a, description: x}]}\n';
+    expect(problemsOf(text).map((problem) => problem.path)).toEqual(['judges[0].model']);
+    const spec = parseSpec(text, 'spec.yaml', undefined, { defaultJudgeModel: { provider: 'openai-compatible', model: 'm', base_url: 'http://127.0.0.1:8000/v1' } });
+    expect(spec.judge_model).toMatchObject({ provider: 'openai-compatible', model: 'm', base_url: 'http://127.0.0.1:8000/v1', concurrency: 16 });
+  });
+
   it('loadSpec names a file it cannot read', () => {
     expect(() => loadSpec('/nonexistent/spec.yaml')).toThrow('cannot read spec file: ENOENT');
   });

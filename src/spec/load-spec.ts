@@ -18,7 +18,12 @@ export interface LoadedSpec {
   path: string;
 }
 
-export function loadSpec(path: string): LoadedSpec {
+export interface LoadSpecOptions {
+  /** Used as judge_model when the spec has none (e.g. from --judge), so such a spec still validates. */
+  defaultJudgeModel?: { provider: string; model: string; base_url?: string };
+}
+
+export function loadSpec(path: string, options: LoadSpecOptions = {}): LoadedSpec {
   const absolute = resolve(path);
   let text: string;
   try {
@@ -26,11 +31,11 @@ export function loadSpec(path: string): LoadedSpec {
   } catch (error) {
     throw new SpecError([{ file: path, path: '', message: `cannot read spec file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }]);
   }
-  return { spec: parseSpec(text, path, dirname(absolute)), path: absolute };
+  return { spec: parseSpec(text, path, dirname(absolute), options), path: absolute };
 }
 
 /** Parses spec text (YAML or JSON); relative file paths in it resolve against `baseDir`. */
-export function parseSpec(text: string, file = '<spec>', baseDir = process.cwd()): RewardSpec {
+export function parseSpec(text: string, file = '<spec>', baseDir = process.cwd(), options: LoadSpecOptions = {}): RewardSpec {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
@@ -45,7 +50,8 @@ export function parseSpec(text: string, file = '<spec>', baseDir = process.cwd()
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new SpecError([{ file, line: 1, path: '', message: 'expected a mapping (object) at the top of the spec' }]);
   }
-  return validateSpecObject(raw, file, baseDir, (path) => locate(document, lineCounter, path));
+  const withDefault = options.defaultJudgeModel && !('judge_model' in raw) ? { ...raw, judge_model: options.defaultJudgeModel } : raw;
+  return validateSpecObject(withDefault, file, baseDir, (path) => locate(document, lineCounter, path));
 }
 
 /** Validates an already-parsed spec object (library use). */

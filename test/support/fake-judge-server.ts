@@ -16,6 +16,8 @@ export interface FakeRequest {
   model: string;
   system: string;
   user: string;
+  /** performance.now() when the request arrived. */
+  receivedAt: number;
 }
 
 export type FakeReply =
@@ -24,6 +26,8 @@ export type FakeReply =
       finishReason?: 'stop' | 'length' | 'content_filter';
       usage?: { prompt_tokens: number; completion_tokens: number };
       delayMs?: number;
+      /** Extra response headers (e.g. x-ratelimit-remaining-requests). */
+      headers?: Record<string, string>;
       /** Sends the body in this many chunks, `dripMs` apart. */
       drip?: { chunks: number; dripMs: number };
       refusal?: string;
@@ -43,7 +47,7 @@ export interface FakeJudge {
   close(): Promise<void>;
 }
 
-export async function startFakeJudge(script: FakeScript = () => ({ content: '{}' })): Promise<FakeJudge> {
+export async function startFakeJudge(script: FakeScript = () => ({ content: '{}' }), options: { port?: number } = {}): Promise<FakeJudge> {
   let current = script;
   const requests: FakeRequest[] = [];
   const sockets = new Set<Socket>();
@@ -65,7 +69,7 @@ export async function startFakeJudge(script: FakeScript = () => ({ content: '{}'
         .filter((message) => message.role === role)
         .map((message) => (typeof message.content === 'string' ? message.content : JSON.stringify(message.content)))
         .join('\n');
-    const request: FakeRequest = { index: requests.length, path: req.url ?? '', headers: req.headers, body, model: String(body.model ?? ''), system: text('system'), user: text('user') };
+    const request: FakeRequest = { index: requests.length, path: req.url ?? '', headers: req.headers, body, model: String(body.model ?? ''), system: text('system'), user: text('user'), receivedAt: performance.now() };
     requests.push(request);
     let reply: FakeReply;
     try {
@@ -79,7 +83,10 @@ export async function startFakeJudge(script: FakeScript = () => ({ content: '{}'
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
 
   return {
@@ -126,11 +133,12 @@ async function answer(reply: FakeReply, request: FakeRequest, res: ServerRespons
     choices: [{ index: 0, message: { role: 'assistant', content: reply.content, ...(reply.refusal ? { refusal: reply.refusal } : {}) }, finish_reason: reply.finishReason ?? 'stop' }],
     usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
   });
+  const headers = { 'content-type': 'application/json', ...(reply.headers ?? {}) };
   if (!reply.drip) {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(payload);
+    res.writeHead(200, headers).end(payload);
     return;
   }
-  res.writeHead(200, { 'content-type': 'application/json' });
+  res.writeHead(200, headers);
   const size = Math.ceil(payload.length / reply.drip.chunks);
   for (let offset = 0; offset < payload.length && !res.destroyed; offset += size) {
     res.write(payload.slice(offset, offset + size));
