@@ -1,14 +1,17 @@
 /**
- * A concurrency limit that adapts to the provider (AIMD, as in TCP congestion control): a 429 cuts it
- * multiplicatively (×0.7, at most once per second, never below `min`), each success grows it by
- * 1/limit — one more slot per round of successes — back up to `max`. A server that says its quota is
- * spent (rate-limit-remaining: 0) pauses new calls until its reset time.
+ * A concurrency limit that adapts to the provider (AIMD, as in TCP congestion control). A 429 cuts it
+ * multiplicatively, at most once per `decreaseIntervalMs` and never below `min`, by the share of calls
+ * that were rate-limited since the last cut (factor 1 − share, at least 0.5): a provider rejecting half
+ * the calls halves the concurrency, one rejecting a few percent costs a few percent. Each success grows
+ * the limit by 1/limit — one more slot per round of successes — back up to `max`. A server that says its
+ * quota is spent (rate-limit-remaining: 0) pauses new calls until its reset time.
  */
 export interface AdaptiveOptions {
   max: number;
   min?: number;
   adaptive?: boolean;
-  decreaseFactor?: number;
+  /** The deepest single cut (default 0.5). */
+  minDecreaseFactor?: number;
   decreaseIntervalMs?: number;
   now?: () => number;
 }
@@ -18,6 +21,8 @@ export class AdaptiveConcurrency {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
   private lastDecrease = -Infinity;
+  private successesSinceCut = 0;
+  private limitedSinceCut = 0;
   private pausedUntil = 0;
   private pauseTimer: NodeJS.Timeout | undefined;
   private readonly min: number;
@@ -73,16 +78,22 @@ export class AdaptiveConcurrency {
 
   onSuccess(): void {
     if (this.options.adaptive === false) return;
+    this.successesSinceCut++;
     this.current = Math.min(this.options.max, this.current + 1 / Math.max(1, this.current));
     this.drain();
   }
 
   onRateLimited(): void {
     if (this.options.adaptive === false) return;
+    this.limitedSinceCut++;
     const now = this.now();
     if (now - this.lastDecrease < (this.options.decreaseIntervalMs ?? 1000)) return;
+    const share = this.limitedSinceCut / (this.limitedSinceCut + this.successesSinceCut);
+    const factor = Math.max(this.options.minDecreaseFactor ?? 0.5, 1 - share);
+    this.current = Math.max(this.min, Math.floor(this.current * factor));
     this.lastDecrease = now;
-    this.current = Math.max(this.min, Math.floor(this.current * (this.options.decreaseFactor ?? 0.7)));
+    this.limitedSinceCut = 0;
+    this.successesSinceCut = 0;
   }
 
   /** Holds every new call until `milliseconds` from now (the provider's quota reset). */

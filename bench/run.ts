@@ -1,0 +1,186 @@
+/**
+ * `npm run bench`: the runtime's scenarios against the fake judge, each measured in one run and reported
+ * as a ratio to the ideal: wall time ÷ ceil(N/C)·L (what perfect scheduling of N one-call rows at
+ * concurrency C and judge latency L would take), plus judge calls per row and peak memory.
+ * Results are printed as a table and written to bench/results.json. Not a test: nothing here asserts.
+ *   npm run bench                 all scenarios
+ *   npm run bench -- --only clean,duplicates --n 2000
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({ options: { only: { type: 'string' }, n: { type: 'string' }, 'big-n': { type: 'string', default: '100000' } } });
+const N = Number(values.n ?? 5000);
+const C = 64;
+const L = 100;
+const dir = mkdtempSync(join(tmpdir(), 'rewardkit-bench-'));
+
+interface Scenario {
+  name: string;
+  rows: number;
+  judge?: { latencyMs: number; jitterMs: number; rate429?: number; hangRate?: number };
+  duplicates?: boolean;
+  deterministic?: boolean;
+  timeoutMs?: number;
+  target: string;
+}
+
+const SCENARIOS: Scenario[] = [
+  { name: 'clean', rows: N, judge: { latencyMs: L, jitterMs: 10 }, target: '≤ 1.05× ideal' },
+  { name: '429s', rows: N, judge: { latencyMs: L, jitterMs: 10, rate429: 0.1 }, target: '≤ 1.5× ideal' },
+  { name: 'hangs', rows: N, judge: { latencyMs: L, jitterMs: 10, hangRate: 0.01 }, timeoutMs: 2000, target: 'report (1% of calls hang; 2 s timeout)' },
+  { name: 'duplicates', rows: N, judge: { latencyMs: L, jitterMs: 10 }, duplicates: true, target: '0.5 calls/row (no extra calls)' },
+  { name: 'deterministic', rows: 100_000, deterministic: true, target: '≥ 20,000 rows/s' },
+  { name: 'big', rows: Number(values['big-n']), judge: { latencyMs: 20, jitterMs: 2 }, target: '< 300 MB peak RSS' },
+];
+
+function run(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function startJudge(config: NonNullable<Scenario['judge']>): Promise<{ url: string; stop: () => void }> {
+  const args = ['--import', 'tsx', 'bench/fake-judge-process.ts', '--latency-ms', String(config.latencyMs), '--jitter-ms', String(config.jitterMs)];
+  if (config.rate429) args.push('--rate-429', String(config.rate429), '--retry-after-s', '1');
+  if (config.hangRate) args.push('--hang-rate', String(config.hangRate));
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+function writeInput(scenario: Scenario): string {
+  const path = join(dir, `${scenario.name}.jsonl`);
+  const lines: string[] = [];
+  for (let index = 0; index < scenario.rows; index++) {
+    if (scenario.deterministic) {
+      const quote = `clause ${index % 50} of the agreement`;
+      const response = JSON.stringify({ answer: 42 + (index % 3), quotes: [quote], note: `row ${index}` });
+      lines.push(JSON.stringify({ id: `row-${index}`, prompt: `The source text mentions ${quote} and more.`, response, reference: '42' }));
+    } else {
+      const key = scenario.duplicates ? index % Math.ceil(scenario.rows / 2) : index;
+      lines.push(JSON.stringify({ id: `row-${index}`, prompt: `Question ${key}?`, response: `Answer ${key}.` }));
+    }
+  }
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+function writeSpec(scenario: Scenario, url: string | undefined): string {
+  const path = join(dir, `${scenario.name}.spec.yaml`);
+  const spec = scenario.deterministic
+    ? [
+        'checks:',
+        '  - {type: json, gate: true, weight: 0}',
+        '  - {type: length, unit: chars, min: 10, max: 400}',
+        '  - {type: safety}',
+        '  - {type: grounding, quotes: "response_json.quotes[*]", source: prompt}',
+        '  - {type: match, mode: numeric, field: "response_json.answer"}',
+      ]
+    : [
+        `judge_model: {provider: openai-compatible, model: bench, base_url: "${url}", concurrency: ${C}, max_retries: 4, initial_backoff_ms: 200, max_backoff_ms: 5000, timeout_ms: ${scenario.timeoutMs ?? 10_000}}`,
+        'judges:',
+        '  - {type: rubric, criteria: [{id: ok, description: The answer is fine}]}',
+      ];
+  writeFileSync(path, `${spec.join('\n')}\n`);
+  return path;
+}
+
+interface Result {
+  scenario: string;
+  rows: number;
+  wall_s: number;
+  ideal_s: number | null;
+  ratio_to_ideal: number | null;
+  rows_per_s: number;
+  judge_calls: number;
+  calls_per_row: number;
+  retries: number;
+  neutral: number;
+  peak_rss_mb: number;
+  target: string;
+}
+
+async function measure(scenario: Scenario): Promise<Result> {
+  const judge = scenario.judge ? await startJudge(scenario.judge) : undefined;
+  try {
+    const input = writeInput(scenario);
+    const spec = writeSpec(scenario, judge?.url);
+    const output = join(dir, `${scenario.name}.out.jsonl`);
+    const cache = scenario.duplicates ? ['--cache', join(dir, 'dedup-cache.sqlite')] : ['--no-cache'];
+    const { stderr } = await run(process.execPath, ['bench/score-child.mjs', 'score', '--spec', spec, '--input', input, '--output', output, '--no-progress', '--no-preflight', ...cache]);
+    const benchLine = stderr.trim().split('\n').at(-1) ?? '';
+    if (!benchLine.startsWith('BENCH ')) throw new Error(`scenario ${scenario.name} failed:\n${stderr.slice(-2000)}`);
+    const { code, wallMs, maxRssMb } = JSON.parse(benchLine.slice(6)) as { code: number; wallMs: number; maxRssMb: number };
+    if (code !== 0) throw new Error(`scenario ${scenario.name}: score exited ${code}\n${stderr.slice(-2000)}`);
+    let calls = 0;
+    let attempts = 0;
+    let neutral = 0;
+    for (const line of readFileSync(output, 'utf8').trim().split('\n')) {
+      const result = JSON.parse(line) as { neutral: boolean; metrics: Record<string, number> };
+      calls += (result.metrics.judge_calls ?? 0) - (result.metrics.judge_cached ?? 0);
+      attempts += result.metrics.judge_attempts ?? 0;
+      if (result.neutral) neutral++;
+    }
+    const uniqueCalls = scenario.judge ? (scenario.duplicates ? Math.ceil(scenario.rows / 2) : scenario.rows) : 0;
+    const ideal = scenario.judge ? (Math.ceil(uniqueCalls / C) * scenario.judge.latencyMs) / 1000 : null;
+    return {
+      scenario: scenario.name,
+      rows: scenario.rows,
+      wall_s: round(wallMs / 1000, 3),
+      ideal_s: ideal,
+      ratio_to_ideal: ideal ? round(wallMs / 1000 / ideal, 3) : null,
+      rows_per_s: Math.round(scenario.rows / (wallMs / 1000)),
+      judge_calls: calls,
+      calls_per_row: round(calls / scenario.rows, 3),
+      retries: attempts - calls,
+      neutral,
+      peak_rss_mb: round(maxRssMb, 1),
+      target: scenario.target,
+    };
+  } finally {
+    judge?.stop();
+  }
+}
+
+function round(value: number, digits: number): number {
+  return Math.round(value * 10 ** digits) / 10 ** digits;
+}
+
+const chosen = values.only ? SCENARIOS.filter((scenario) => values.only!.split(',').includes(scenario.name)) : SCENARIOS;
+const results: Result[] = [];
+for (const scenario of chosen) {
+  process.stderr.write(`running ${scenario.name} (${scenario.rows} rows)…\n`);
+  results.push(await measure(scenario));
+}
+
+const header = ['scenario', 'rows', 'wall s', 'ideal s', 'wall/ideal', 'rows/s', 'calls/row', 'retries', 'neutral', 'peak RSS MB', 'target'];
+const table = results.map((result) => [
+  result.scenario,
+  String(result.rows),
+  result.wall_s.toFixed(2),
+  result.ideal_s === null ? '—' : result.ideal_s.toFixed(2),
+  result.ratio_to_ideal === null ? '—' : `${result.ratio_to_ideal.toFixed(3)}×`,
+  String(result.rows_per_s),
+  result.calls_per_row.toFixed(3),
+  String(result.retries),
+  String(result.neutral),
+  result.peak_rss_mb.toFixed(0),
+  result.target,
+]);
+const widths = header.map((title, column) => Math.max(title.length, ...table.map((row) => row[column]!.length)));
+const format = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
+console.log(`\nN=${N}, C=${C}, L=${L} ms (±10 ms jitter) unless noted; machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+console.log(format(header));
+for (const row of table) console.log(format(row));
+const environment = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, loadavg_after: loadavg(), date: new Date().toISOString() };
+writeFileSync('bench/results.json', `${JSON.stringify({ environment, parameters: { N, C, L_ms: L }, results }, null, 2)}\n`);
+console.log('\nwritten to bench/results.json');
