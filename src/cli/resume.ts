@@ -26,25 +26,34 @@ export function findResumePoint(outputPath: string): ResumePoint {
     const size = fstatSync(fd).size;
     const lastNewline = findNewlineBefore(fd, size);
     const end = lastNewline + 1; // 0 when there is no complete line
+    let lastLine = 0;
+    if (end > 0) {
+      const previousNewline = findNewlineBefore(fd, lastNewline);
+      const length = lastNewline - (previousNewline + 1);
+      const buffer = Buffer.alloc(length);
+      readSync(fd, buffer, 0, length, previousNewline + 1);
+      lastLine = lineNumberOf(buffer.toString('utf8'), outputPath);
+    }
+    // Checked first, cut second: a file that is not ours is left as it was.
     if (end < size) ftruncateSync(fd, end);
-    if (end === 0) return { lastLine: 0, truncatedBytes: size };
-    const previousNewline = findNewlineBefore(fd, lastNewline);
-    const length = lastNewline - (previousNewline + 1);
-    const buffer = Buffer.alloc(length);
-    readSync(fd, buffer, 0, length, previousNewline + 1);
-    let line: unknown;
-    try {
-      line = (JSON.parse(buffer.toString('utf8')) as { line?: unknown }).line;
-    } catch {
-      throw new Error(`--resume: the last line of ${outputPath} is not JSON; is this a rewardkit output file?`);
-    }
-    if (typeof line !== 'number' || !Number.isInteger(line) || line < 1) {
-      throw new Error(`--resume: the last line of ${outputPath} has no "line" number; is this a rewardkit output file?`);
-    }
-    return { lastLine: line, truncatedBytes: size - end };
+    return { lastLine, truncatedBytes: size - end };
   } finally {
     closeSync(fd);
   }
+}
+
+function lineNumberOf(text: string, outputPath: string): number {
+  let record: unknown;
+  try {
+    record = JSON.parse(text);
+  } catch {
+    throw new Error(`--resume: the last line of ${outputPath} is not JSON; is this a rewardkit output file?`);
+  }
+  const line = record !== null && typeof record === 'object' ? (record as { line?: unknown }).line : undefined;
+  if (typeof line !== 'number' || !Number.isInteger(line) || line < 1) {
+    throw new Error(`--resume: the last line of ${outputPath} has no "line" number; is this a rewardkit output file?`);
+  }
+  return line;
 }
 
 /** Position of the last "\n" strictly before `end`, or -1. */

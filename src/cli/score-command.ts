@@ -19,6 +19,7 @@ import { parseFlags, positiveInteger } from './args.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { createProgress } from './progress.js';
 import { countJsonlRows, readJsonl, type JsonlLine } from './read-jsonl.js';
+import { LineWriter } from './line-writer.js';
 import { findResumePoint } from './resume.js';
 
 export const SCORE_HELP = `Usage: rewardkit score --spec SPEC --input ROLLOUTS.jsonl [options]
@@ -143,6 +144,7 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
   const output: NodeJS.WritableStream = values.output ? openOutput(values.output, values.resume === true) : io.stdout;
   const showProgress = values['no-progress'] ? false : (values.progress ?? io.stderr.isTTY === true);
   const total = values.input === '-' ? undefined : Math.min(await countJsonlRows(values.input, resumeFrom), limit ?? Infinity);
+  const writer = new LineWriter(output);
   const summary = new RunSummary();
   const progress = createProgress(showProgress, io.stderr, total);
   const started = performance.now();
@@ -167,16 +169,17 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
         unreadable++;
         io.stderr.write(`${progress.active ? '\n' : ''}line ${line}: row ${JSON.stringify(result.id)} skipped — ${result.error.message}\n`);
       }
-      await write(output, `${JSON.stringify({ line, ...result })}\n`);
+      await writer.write(`${JSON.stringify({ line, ...result })}\n`);
     } else {
       unreadable++;
       summary.addUnreadable();
       io.stderr.write(`${progress.active ? '\n' : ''}${error}\n`);
-      await write(output, `${JSON.stringify(unreadableLine(line, error!))}\n`);
+      await writer.write(`${JSON.stringify(unreadableLine(line, error!))}\n`);
     }
     progress.update(summary);
   }
   process.off('SIGINT', onInterrupt);
+  await writer.flush();
   progress.stop();
   if (values.output) {
     (output as WriteStream).end();
@@ -281,6 +284,3 @@ async function* limited<T>(source: AsyncIterable<T>, limit: number | undefined):
   }
 }
 
-async function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
-  if (!stream.write(text)) await once(stream, 'drain');
-}

@@ -20,11 +20,17 @@ export type PriceTable = z.output<typeof PriceTableSchema>;
 
 /** Reads a YAML/JSON map of "provider:model" (or just "model") → {input_per_mtok, output_per_mtok}. */
 export function loadPriceTable(path: string): PriceTable {
-  let raw: unknown;
+  let text: string;
   try {
-    raw = parseYaml(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new Error(`--prices ${path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    throw new Error(`--prices ${path}: not valid YAML/JSON: ${(error as Error).message.split('\n')[0]}`);
   }
   const parsed = PriceTableSchema.safeParse(raw);
   if (!parsed.success) {

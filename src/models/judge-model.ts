@@ -67,6 +67,7 @@ export function createJudgeModel(spec: ModelSpec, languageModel: LanguageModel =
         maxOutputTokens: spec.max_tokens,
         maxRetries: 0, // retries happen in exactly one layer: runtime/call-judge.ts
         abortSignal: signal,
+        experimental_include: { requestBody: false, responseBody: false }, // keep memory flat over long runs
         ...(structured ? { output: structured } : {}),
       });
       return {

@@ -41,17 +41,27 @@ export async function callJudge(model: JudgeModel, request: JudgeRequest, option
       const message = error instanceof CircuitOpenError ? error.message : 'deadline reached while waiting to call the judge';
       return { ok: false, error: { kind, message }, attempts: attempt - 1, latencyMs: elapsed() };
     }
-    const timeout = AbortSignal.timeout(options.timeoutMs);
-    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+    // One plain controller per attempt (AbortSignal.timeout/any are costly at thousands of calls a second).
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new DOMException('judge call timed out', 'TimeoutError'));
+    }, options.timeoutMs);
+    const onCallerAbort = () => controller.abort(options.signal!.reason);
+    options.signal?.addEventListener('abort', onCallerAbort, { once: true });
     let failure: ReturnType<typeof classifyError>;
     try {
-      const reply = await model.generate(request, signal);
+      const reply = await model.generate(request, controller.signal);
       exit({ ok: true, usage: reply.usage, ...(reply.headers ? { headers: reply.headers } : {}) });
       return { ok: true, reply, attempts: attempt, latencyMs: elapsed() };
     } catch (error) {
-      failure = classifyError(error, timeout.aborted);
-      if (timeout.aborted) failure.message = `judge call timed out after ${options.timeoutMs} ms`;
+      failure = classifyError(error, timedOut);
+      if (timedOut) failure.message = `judge call timed out after ${options.timeoutMs} ms`;
       exit({ ok: false, error: failure });
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onCallerAbort);
     }
     const error: ComponentError = { kind: failure.kind, message: failure.message };
     if (!failure.retryable || attempt > options.backoff.maxRetries || options.signal?.aborted) {

@@ -66,6 +66,11 @@ export class CircuitBreaker {
     }
   }
 
+  /** Gives the probe slot back when the probe call was never sent (its caller gave up while queued). */
+  cancelProbe(): void {
+    this.probeInFlight = false;
+  }
+
   /** Records a call's outcome. `endpointFailure`: the endpoint itself failed (network, 5xx, timeout). */
   record(endpointFailure: boolean, wasProbe: boolean): void {
     if (wasProbe) this.probeInFlight = false;

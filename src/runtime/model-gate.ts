@@ -50,14 +50,16 @@ export class ModelGate implements CallGate {
       await this.requests?.take(1, signal);
       await this.tokens?.take(estimate, signal);
     } catch (error) {
-      if (probe) this.breaker!.record(false, true); // give the probe back: it was never sent
+      if (probe) this.breaker!.cancelProbe(); // never sent: the next waiter probes instead
       throw error;
     }
     let release: () => void;
     try {
       release = await this.concurrency.acquire(signal);
     } catch (error) {
-      if (probe) this.breaker!.record(false, true);
+      if (probe) this.breaker!.cancelProbe();
+      this.requests?.settle(1); // refund the budget this call took but never used
+      this.tokens?.settle(estimate);
       throw error;
     }
     return (result) => {

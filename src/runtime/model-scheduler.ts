@@ -41,7 +41,7 @@ export class ModelScheduler {
   readonly key: string;
   readonly gate: ModelGate;
   readonly counters: ModelCounters = { calls: 0, attempts: 0, retries: 0, cache_hits: 0, shared: 0, errors: 0, input_tokens: 0, output_tokens: 0 };
-  private readonly inFlight = new Map<string, Promise<CallOutcome>>();
+  private readonly inFlight = new Map<string, SharedCall>();
   private model: JudgeModel | undefined;
 
   constructor(
@@ -66,20 +66,17 @@ export class ModelScheduler {
       const outcome: CallOutcome = { ok: true, reply: cached, attempts: 0, latencyMs: 0 };
       return { ...outcome, source: 'cache', accept: () => {} };
     }
-    const pending = this.inFlight.get(cacheKey);
-    if (pending) {
+    const existing = this.inFlight.get(cacheKey);
+    if (existing) {
       this.counters.shared++;
-      const outcome = await pending;
+      const outcome = await existing.join(callOptions.signal);
       return { ...outcome, source: 'shared', accept: accept(outcome) };
     }
-    const fresh = this.send(request, callOptions.signal);
-    this.inFlight.set(cacheKey, fresh);
-    try {
-      const outcome = await fresh;
-      return { ...outcome, source: 'model', accept: accept(outcome) };
-    } finally {
-      this.inFlight.delete(cacheKey);
-    }
+    const shared = new SharedCall((signal) => this.send(request, signal));
+    this.inFlight.set(cacheKey, shared);
+    shared.done.finally(() => this.inFlight.delete(cacheKey)).catch(() => {});
+    const outcome = await shared.join(callOptions.signal);
+    return { ...outcome, source: 'model', accept: accept(outcome) };
   }
 
   private async send(request: JudgeRequest, signal: AbortSignal | undefined): Promise<CallOutcome> {
@@ -106,4 +103,45 @@ export class ModelScheduler {
     this.counters.input_tokens += usage.input_tokens;
     this.counters.output_tokens += usage.output_tokens;
   }
+}
+
+/**
+ * One model call shared by every identical request in flight. Each waiter may bring its own deadline: a
+ * waiter whose deadline passes stops waiting at once (a timeout outcome), and the call itself is aborted
+ * only when every waiter has given up — a waiter without a deadline keeps it going.
+ */
+class SharedCall {
+  readonly done: Promise<CallOutcome>;
+  private readonly controller = new AbortController();
+  private waiters = 0;
+  private patient = 0;
+
+  constructor(run: (signal: AbortSignal) => Promise<CallOutcome>) {
+    this.done = run(this.controller.signal);
+  }
+
+  join(signal: AbortSignal | undefined): Promise<CallOutcome> {
+    if (!signal) {
+      this.patient++;
+      return this.done;
+    }
+    if (signal.aborted) return Promise.resolve(gaveUp());
+    this.waiters++;
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        this.waiters--;
+        if (this.waiters === 0 && this.patient === 0) this.controller.abort(signal.reason);
+        resolve(gaveUp());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.done.then((outcome) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(outcome);
+      });
+    });
+  }
+}
+
+function gaveUp(): CallOutcome {
+  return { ok: false, error: { kind: 'timeout', message: 'deadline reached before the judge answered' }, attempts: 0, latencyMs: 0 };
 }

@@ -39,12 +39,29 @@ export class RateBudget {
 
   /** Takes `amount` (capped at the bucket size, so one huge call cannot wait forever), waiting in turn. */
   take(amount: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const turn = this.queue.then(async () => {
+      if (signal?.aborted) throw signal.reason; // gave up while queued: consume nothing
       for (let wait = this.waitFor(amount); wait > 0; wait = this.waitFor(amount)) await sleep(wait, signal);
       this.available -= Math.min(amount, this.capacity);
     });
     this.queue = turn.catch(() => {});
-    return turn;
+    if (!signal) return turn;
+    // A caller that gives up while queued behind others is told at once, not when its turn comes.
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      turn.then(
+        () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
   }
 
   /** Adds back (positive) or charges (negative) the difference between an estimate and the real cost. */

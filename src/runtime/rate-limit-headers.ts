@@ -44,6 +44,8 @@ export function resetDelay(value: string | undefined, now: number = Date.now()):
     const [hours, minutes, seconds, milliseconds] = duration.slice(1).map((part) => Number(part ?? 0));
     return Math.round(hours! * 3_600_000 + minutes! * 60_000 + seconds! * 1000 + milliseconds!);
   }
+  // Only real timestamps: RFC 3339 (Anthropic) or an HTTP date — V8's Date.parse accepts far more.
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) && !/^[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} /.test(value)) return undefined;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

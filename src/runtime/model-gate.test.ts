@@ -1,0 +1,382 @@
+/**
+ * ModelGate: admission to one judge model, and how each attempt's result feeds back into the adaptive
+ * concurrency, the circuit breaker, the token budget and the rate-limit pause. The gate's parts run on
+ * performance.now and timers, so every test runs under fake timers (which fake both) and never measures
+ * real time.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ClassifiedError } from '../models/classify-error.js';
+import type { JudgeRequest } from '../models/judge-model.js';
+import { ModelSpecSchema } from '../spec/schema.js';
+import { ConcurrencyLimiter } from './concurrency-limiter.js';
+import { estimateTokens, limiterGate, ModelGate, type AttemptResult } from './model-gate.js';
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: 0 });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** The drain timer of a pause may run a little after the pause's end (never before it): allow this much. */
+const SLACK_MS = 10;
+
+function gateFor(overrides: Record<string, unknown> = {}): ModelGate {
+  return new ModelGate(ModelSpecSchema.parse({ provider: 'openai-compatible', model: 'fake', base_url: 'http://127.0.0.1:9/v1', ...overrides }));
+}
+
+const request: JudgeRequest = { system: 'You judge.', user: 'Judge this.' };
+
+const ok = (usage = { input_tokens: 10, output_tokens: 5 }, headers?: Record<string, string>): AttemptResult => ({ ok: true, usage, ...(headers ? { headers } : {}) });
+const failed = (kind: ClassifiedError['kind'], headers?: Record<string, string>): AttemptResult => ({
+  ok: false,
+  error: { kind, retryable: true, message: kind, ...(headers ? { headers } : {}) },
+});
+
+/** Enters the gate and records in `log` when the entry is granted or rejected. */
+function enterInto(gate: ModelGate, log: string[], name: string, req: JudgeRequest = request, signal?: AbortSignal) {
+  const entry: { exit?: (result: AttemptResult) => void; done: Promise<void> } = { done: Promise.resolve() };
+  entry.done = gate.enter(req, signal).then(
+    (exit) => {
+      entry.exit = exit;
+      log.push(name);
+    },
+    (error: Error) => void log.push(`${name}: ${error.message}`),
+  );
+  return entry;
+}
+
+async function pass(gate: ModelGate, result: AttemptResult, req: JudgeRequest = request): Promise<void> {
+  const exit = await gate.enter(req);
+  exit(result);
+}
+
+describe('estimateTokens', () => {
+  it('counts prompt characters / 4 (rounded up) plus max_tokens', () => {
+    expect(estimateTokens({ system: 'abcd', user: 'efghi' }, 100)).toBe(103);
+    expect(estimateTokens({ system: '', user: '' }, 256)).toBe(256);
+    expect(estimateTokens({ system: 'x'.repeat(400), user: 'y'.repeat(400) }, 1024)).toBe(1224);
+  });
+});
+
+describe('ModelGate concurrency', () => {
+  it('starts at the spec concurrency', () => {
+    expect(gateFor({ concurrency: 10 }).concurrency.limit).toBe(10);
+  });
+
+  it('admits at most `concurrency` calls at once', async () => {
+    const gate = gateFor({ concurrency: 2 });
+    const log: string[] = [];
+    const a = enterInto(gate, log, 'a');
+    enterInto(gate, log, 'b');
+    enterInto(gate, log, 'c');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(log).toEqual(['a', 'b']);
+    a.exit!(ok());
+    await vi.advanceTimersByTimeAsync(0);
+    expect(log).toEqual(['a', 'b', 'c']);
+  });
+
+  it('cuts the limit on a 429 result (only 429s since the last cut: ×0.5): 10 → 5', async () => {
+    const gate = gateFor({ concurrency: 10 });
+    await pass(gate, failed('rate_limited'));
+    expect(gate.concurrency.limit).toBe(5);
+  });
+
+  it('cuts by the share of 429s among the results: 3 successes then a 429 → ×0.75: 10 → 7', async () => {
+    const gate = gateFor({ concurrency: 10 });
+    for (let i = 0; i < 3; i++) await pass(gate, ok());
+    await pass(gate, failed('rate_limited'));
+    expect(gate.concurrency.limit).toBe(7);
+  });
+
+  it('cuts at most once per second', async () => {
+    const gate = gateFor({ concurrency: 10 });
+    await pass(gate, failed('rate_limited'));
+    await pass(gate, failed('rate_limited'));
+    expect(gate.concurrency.limit).toBe(5);
+    await vi.advanceTimersByTimeAsync(1000);
+    await pass(gate, failed('rate_limited'));
+    expect(gate.concurrency.limit).toBe(2);
+  });
+
+  it('grows the limit back on successes', async () => {
+    const gate = gateFor({ concurrency: 2 });
+    await pass(gate, failed('rate_limited'));
+    expect(gate.concurrency.limit).toBe(1);
+    await pass(gate, ok());
+    expect(gate.concurrency.limit).toBe(2);
+  });
+
+  it('leaves the limit alone on other failures', async () => {
+    const gate = gateFor({ concurrency: 10 });
+    for (const kind of ['server_error', 'bad_request', 'timeout', 'network_error', 'auth_error'] as const) await pass(gate, failed(kind));
+    expect(gate.concurrency.limit).toBe(10);
+  });
+
+  it('keeps a fixed limit with adaptive_concurrency: false', async () => {
+    const gate = gateFor({ concurrency: 10, adaptive_concurrency: false });
+    await pass(gate, failed('rate_limited'));
+    expect(gate.concurrency.limit).toBe(10);
+  });
+
+  it('releases the slot on exit', async () => {
+    const gate = gateFor({ concurrency: 3 });
+    const exit = await gate.enter(request);
+    expect(gate.concurrency.inFlight).toBe(1);
+    exit(ok());
+    expect(gate.concurrency.inFlight).toBe(0);
+  });
+
+  it('rejects with the signal reason when aborted while waiting for a slot', async () => {
+    const gate = gateFor({ concurrency: 1 });
+    await gate.enter(request);
+    const controller = new AbortController();
+    const log: string[] = [];
+    const waiting = enterInto(gate, log, 'waiter', request, controller.signal);
+    await vi.advanceTimersByTimeAsync(0);
+    controller.abort(new Error('deadline'));
+    await waiting.done;
+    expect(log).toEqual(['waiter: deadline']);
+    expect(gate.concurrency.queued).toBe(0);
+  });
+});
+
+describe('ModelGate circuit breaker', () => {
+  const breaker = { failures: 3, cooldown_ms: 5000, max_wait_ms: 60_000 };
+
+  it('has a breaker by default and none with circuit_breaker: false', () => {
+    expect(gateFor().breaker).not.toBeNull();
+    expect(gateFor({ circuit_breaker: false }).breaker).toBeNull();
+  });
+
+  it('opens after `failures` consecutive endpoint failures, not before', async () => {
+    const gate = gateFor({ circuit_breaker: breaker });
+    await pass(gate, failed('server_error'));
+    await pass(gate, failed('network_error'));
+    expect(gate.breaker!.state).toBe('closed');
+    await pass(gate, failed('timeout'));
+    expect(gate.breaker!.state).toBe('open');
+    expect(gate.breaker!.opened).toBe(1);
+  });
+
+  it.each(['bad_request', 'rate_limited', 'auth_error', 'unknown'] as const)('does not count a %s result toward the breaker', async (kind) => {
+    const gate = gateFor({ circuit_breaker: breaker });
+    await pass(gate, failed('server_error'));
+    await pass(gate, failed('server_error'));
+    await pass(gate, failed(kind));
+    expect(gate.breaker!.state).toBe('closed');
+    await pass(gate, failed('server_error'));
+    expect(gate.breaker!.state).toBe('closed');
+    expect(gate.breaker!.opened).toBe(0);
+  });
+
+  it('a success resets the failure count', async () => {
+    const gate = gateFor({ circuit_breaker: breaker });
+    await pass(gate, failed('server_error'));
+    await pass(gate, failed('server_error'));
+    await pass(gate, ok());
+    await pass(gate, failed('server_error'));
+    await pass(gate, failed('server_error'));
+    expect(gate.breaker!.state).toBe('closed');
+  });
+
+  it('holds entries while open, lets one probe through after the cooldown, and reopens to all when it succeeds', async () => {
+    const gate = gateFor({ circuit_breaker: breaker });
+    for (let i = 0; i < 3; i++) await pass(gate, failed('server_error'));
+    const log: string[] = [];
+    const probe = enterInto(gate, log, 'probe');
+    enterInto(gate, log, 'second');
+    await vi.advanceTimersByTimeAsync(4999);
+    expect(log).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(log).toEqual(['probe']);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(log).toEqual(['probe']);
+    probe.exit!(ok());
+    expect(gate.breaker!.state).toBe('closed');
+    await vi.advanceTimersByTimeAsync(50);
+    expect(log).toEqual(['probe', 'second']);
+  });
+
+  it('re-opens when the probe fails with an endpoint failure', async () => {
+    const gate = gateFor({ circuit_breaker: breaker });
+    for (let i = 0; i < 3; i++) await pass(gate, failed('server_error'));
+    const log: string[] = [];
+    const probe = enterInto(gate, log, 'probe');
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(log).toEqual(['probe']);
+    probe.exit!(failed('server_error'));
+    expect(gate.breaker!.state).toBe('open');
+    expect(gate.breaker!.opened).toBe(2);
+  });
+
+  it('a probe whose caller gives up before it is sent leaves the circuit half-open for the next waiter', async () => {
+    // 6 requests a minute: the bucket holds 1 and refills one every 10 s
+    const gate = gateFor({ circuit_breaker: { failures: 1, cooldown_ms: 1000, max_wait_ms: 60_000 }, requests_per_minute: 6 });
+    await pass(gate, failed('server_error')); // uses the one request in the bucket, and opens the circuit
+    expect(gate.breaker!.state).toBe('open');
+    await vi.advanceTimersByTimeAsync(1000);
+    const controller = new AbortController();
+    const log: string[] = [];
+    enterInto(gate, log, 'probe', request, controller.signal); // admitted as the probe, then waits for the budget
+    await vi.advanceTimersByTimeAsync(100);
+    controller.abort(new Error('deadline'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(log).toEqual(['probe: deadline']);
+    expect(gate.breaker!.state).toBe('half-open'); // not closed: the endpoint was never called
+    enterInto(gate, log, 'next'); // becomes the probe instead
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(log).toEqual(['probe: deadline', 'next']);
+  });
+
+  it('fails an entry with CircuitOpenError after max_wait_ms', async () => {
+    const gate = gateFor({ circuit_breaker: { failures: 1, cooldown_ms: 60_000, max_wait_ms: 2000 } });
+    await pass(gate, failed('server_error'));
+    const log: string[] = [];
+    enterInto(gate, log, 'waiter');
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(log).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(log).toEqual(['waiter: judge endpoint unavailable: circuit open, waited 2000 ms']);
+  });
+
+  it('never opens with circuit_breaker: false', async () => {
+    const gate = gateFor({ circuit_breaker: false });
+    for (let i = 0; i < 20; i++) await pass(gate, failed('server_error'));
+    const log: string[] = [];
+    enterInto(gate, log, 'next');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(log).toEqual(['next']);
+  });
+});
+
+describe('ModelGate rate-limit headers', () => {
+  it('pauses new entries until the request quota resets when remaining requests reach 0', async () => {
+    const gate = gateFor();
+    await pass(gate, ok(undefined, { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '2s' }));
+    const log: string[] = [];
+    enterInto(gate, log, 'a');
+    enterInto(gate, log, 'b');
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(log).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1 + SLACK_MS);
+    expect(log).toEqual(['a', 'b']);
+  });
+
+  it('does not pause while requests remain', async () => {
+    const gate = gateFor();
+    await pass(gate, ok(undefined, { 'x-ratelimit-remaining-requests': '1', 'x-ratelimit-reset-requests': '2s' }));
+    const log: string[] = [];
+    enterInto(gate, log, 'a');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(log).toEqual(['a']);
+  });
+
+  it('does not pause when remaining requests are 0 but no reset time is given', async () => {
+    const gate = gateFor();
+    await pass(gate, ok(undefined, { 'x-ratelimit-remaining-requests': '0' }));
+    const log: string[] = [];
+    enterInto(gate, log, 'a');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(log).toEqual(['a']);
+  });
+
+  it('pauses until the token quota resets when fewer than max_tokens tokens remain', async () => {
+    const gate = gateFor({ max_tokens: 500 });
+    await pass(gate, ok(undefined, { 'x-ratelimit-remaining-tokens': '499', 'x-ratelimit-reset-tokens': '1.5s' }));
+    const log: string[] = [];
+    enterInto(gate, log, 'a');
+    await vi.advanceTimersByTimeAsync(1499);
+    expect(log).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1 + SLACK_MS);
+    expect(log).toEqual(['a']);
+  });
+
+  it('does not pause while at least max_tokens tokens remain', async () => {
+    const gate = gateFor({ max_tokens: 500 });
+    await pass(gate, ok(undefined, { 'x-ratelimit-remaining-tokens': '500', 'x-ratelimit-reset-tokens': '1.5s' }));
+    const log: string[] = [];
+    enterInto(gate, log, 'a');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(log).toEqual(['a']);
+  });
+
+  it('reads the headers of a failed attempt too (a 429 with its quota state)', async () => {
+    const gate = gateFor();
+    await pass(gate, failed('rate_limited', { 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': '3' }));
+    const log: string[] = [];
+    enterInto(gate, log, 'a');
+    await vi.advanceTimersByTimeAsync(2999);
+    expect(log).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1 + SLACK_MS);
+    expect(log).toEqual(['a']);
+  });
+});
+
+describe('ModelGate budgets', () => {
+  // 800 prompt characters / 4 + max_tokens 100 = an estimate of 300 tokens per call.
+  const big: JudgeRequest = { system: 's'.repeat(400), user: 'u'.repeat(400) };
+
+  /** How many entries of `req` go through at once before one has to wait. */
+  async function entriesBeforeWaiting(gate: ModelGate, req: JudgeRequest, limit = 20): Promise<number> {
+    const log: string[] = [];
+    for (let i = 0; i < limit; i++) enterInto(gate, log, `e${i}`, req);
+    await vi.advanceTimersByTimeAsync(0);
+    return log.length;
+  }
+
+  it('lets through a bucket of requests_per_minute / 6 at once, then waits for the refill', async () => {
+    const gate = gateFor({ requests_per_minute: 60, concurrency: 100 }); // bucket 10, one per second
+    const log: string[] = [];
+    for (let i = 0; i < 12; i++) enterInto(gate, log, `e${i}`);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(log.length).toBe(10);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(log.length).toBe(10);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(log.length).toBe(11);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(log).toEqual(['e0', 'e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8', 'e9', 'e10', 'e11']);
+  });
+
+  it('reserves the token estimate per entry from tokens_per_minute / 6', async () => {
+    const gate = gateFor({ tokens_per_minute: 9000, max_tokens: 100, concurrency: 100 }); // bucket 1500 = 5 × 300
+    expect(await entriesBeforeWaiting(gate, big)).toBe(5);
+  });
+
+  it('refunds the unused part of the estimate when the real usage is lower', async () => {
+    const gate = gateFor({ tokens_per_minute: 9000, max_tokens: 100, concurrency: 100 });
+    await pass(gate, ok({ input_tokens: 0, output_tokens: 0 }), big); // 300 reserved, 300 refunded
+    expect(await entriesBeforeWaiting(gate, big)).toBe(5);
+  });
+
+  it('charges the excess when the real usage is higher than the estimate', async () => {
+    const gate = gateFor({ tokens_per_minute: 9000, max_tokens: 100, concurrency: 100 });
+    await pass(gate, ok({ input_tokens: 600, output_tokens: 300 }), big); // 900 spent: 600 left
+    expect(await entriesBeforeWaiting(gate, big)).toBe(2);
+  });
+
+  it('keeps the estimate when the usage matches it', async () => {
+    const gate = gateFor({ tokens_per_minute: 9000, max_tokens: 100, concurrency: 100 });
+    await pass(gate, ok({ input_tokens: 200, output_tokens: 100 }), big);
+    expect(await entriesBeforeWaiting(gate, big)).toBe(4);
+  });
+
+  it('does not settle tokens on a failed attempt (the estimate stays spent)', async () => {
+    const gate = gateFor({ tokens_per_minute: 9000, max_tokens: 100, concurrency: 100 });
+    await pass(gate, failed('server_error'), big);
+    expect(await entriesBeforeWaiting(gate, big)).toBe(4);
+  });
+});
+
+describe('limiterGate', () => {
+  it('is only the limiter: an entry takes a slot, its exit frees it', async () => {
+    const limiter = new ConcurrencyLimiter(1);
+    const gate = limiterGate(limiter);
+    const exit = await gate.enter(request);
+    expect(limiter.inFlight).toBe(1);
+    exit(failed('server_error'));
+    expect(limiter.inFlight).toBe(0);
+  });
+});

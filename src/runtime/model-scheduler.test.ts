@@ -1,0 +1,277 @@
+/**
+ * ModelScheduler against the fake judge over real HTTP: sharing identical calls in flight, the persistent
+ * cache (stored only on accept(), never for errors, keyed by namespace), retries, and the exact counters.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { FakeReply, FakeRequest } from '../../test/support/fake-judge-server.js';
+import { useFakeJudge } from '../../test/support/use-fake-judge.js';
+import { createJudgeModel, modelKey, type JudgeRequest } from '../models/judge-model.js';
+import { ModelSpecSchema, type ModelSpec } from '../spec/schema.js';
+import { JudgeCache } from './judge-cache.js';
+import { ModelScheduler, type ModelCounters, type SchedulerOptions } from './model-scheduler.js';
+
+const judge = useFakeJudge();
+
+const VERDICT = '{"score": 4}';
+const USAGE = { prompt_tokens: 11, completion_tokens: 4 };
+
+const caches: JudgeCache[] = [];
+afterEach(() => {
+  for (const cache of caches.splice(0)) cache.close();
+});
+
+async function memoryCache(): Promise<JudgeCache> {
+  const cache = await JudgeCache.open({ path: ':memory:' });
+  caches.push(cache);
+  return cache;
+}
+
+function specFor(overrides: Record<string, unknown> = {}): ModelSpec {
+  return ModelSpecSchema.parse({
+    provider: 'openai-compatible',
+    model: 'fake',
+    base_url: judge.url,
+    max_retries: 2,
+    initial_backoff_ms: 5,
+    max_backoff_ms: 50,
+    timeout_ms: 5000,
+    ...overrides,
+  });
+}
+
+function scheduler(options: SchedulerOptions = {}, spec: ModelSpec = specFor()) {
+  const createModel = vi.fn((modelSpec: ModelSpec) => createJudgeModel(modelSpec));
+  return { scheduler: new ModelScheduler(spec, modelKey(spec), createModel, { random: () => 0, ...options }), createModel };
+}
+
+/** Replies from a list, one per request, repeating the last. */
+function sequence(...replies: FakeReply[]) {
+  return (request: FakeRequest) => replies[Math.min(request.index, replies.length - 1)]!;
+}
+
+const request: JudgeRequest = { system: 'You judge answers.', user: 'Is 2 + 2 = 4 correct?', templateVersion: 't1' };
+
+function counters(partial: Partial<ModelCounters>): ModelCounters {
+  return { calls: 0, attempts: 0, retries: 0, cache_hits: 0, shared: 0, errors: 0, input_tokens: 0, output_tokens: 0, ...partial };
+}
+
+describe('ModelScheduler', () => {
+  it('sends a call to the model and reports its reply, source and counters', async () => {
+    judge.setScript(() => ({ content: VERDICT, usage: USAGE }));
+    const { scheduler: s } = scheduler();
+    const outcome = await s.call(request);
+    expect(outcome.source).toBe('model');
+    expect(outcome.ok).toBe(true);
+    expect(outcome.attempts).toBe(1);
+    expect(outcome.ok && outcome.reply.text).toBe(VERDICT);
+    expect(outcome.ok && outcome.reply.usage).toEqual({ input_tokens: 11, output_tokens: 4 });
+    expect(judge.requests.length).toBe(1);
+    expect(judge.requests[0]!.system).toBe('You judge answers.');
+    expect(judge.requests[0]!.user).toBe('Is 2 + 2 = 4 correct?');
+    expect(s.counters).toEqual(counters({ calls: 1, attempts: 1, input_tokens: 11, output_tokens: 4 }));
+  });
+
+  it('has the key it was given and a gate built from the spec', () => {
+    const spec = specFor({ concurrency: 3 });
+    const { scheduler: s } = scheduler({}, spec);
+    expect(s.key).toBe(`openai-compatible:fake@${judge.url}`);
+    expect(s.gate.concurrency.limit).toBe(3);
+  });
+
+  it('creates the model lazily, once', async () => {
+    judge.setScript(() => ({ content: VERDICT, usage: USAGE }));
+    const { scheduler: s, createModel } = scheduler();
+    expect(createModel).toHaveBeenCalledTimes(0);
+    await s.call(request);
+    await s.call({ ...request, user: 'another' });
+    expect(createModel).toHaveBeenCalledTimes(1);
+  });
+
+  it('shares one HTTP call among identical requests in flight', async () => {
+    judge.setScript(() => ({ content: VERDICT, usage: USAGE, delayMs: 20 }));
+    const { scheduler: s } = scheduler();
+    const outcomes = await Promise.all([s.call(request), s.call(request), s.call({ ...request })]);
+    expect(outcomes.map((outcome) => outcome.source)).toEqual(['model', 'shared', 'shared']);
+    expect(outcomes.map((outcome) => outcome.ok && outcome.reply.text)).toEqual([VERDICT, VERDICT, VERDICT]);
+    expect(outcomes.map((outcome) => outcome.attempts)).toEqual([1, 1, 1]);
+    expect(judge.requests.length).toBe(1);
+    expect(s.counters).toEqual(counters({ calls: 1, attempts: 1, shared: 2, input_tokens: 11, output_tokens: 4 }));
+  });
+
+  it('does not share between requests that differ', async () => {
+    judge.setScript(() => ({ content: VERDICT, usage: USAGE }));
+    const { scheduler: s } = scheduler();
+    const outcomes = await Promise.all([s.call(request), s.call({ ...request, user: 'Is 2 + 2 = 5 correct?' }), s.call(request, { namespace: 'again' })]);
+    expect(outcomes.map((outcome) => outcome.source)).toEqual(['model', 'model', 'model']);
+    expect(judge.requests.length).toBe(3);
+    expect(s.counters).toEqual(counters({ calls: 3, attempts: 3, input_tokens: 33, output_tokens: 12 }));
+  });
+
+  it('sends again once the identical call has finished (sharing is only for calls in flight)', async () => {
+    judge.setScript(() => ({ content: VERDICT, usage: USAGE }));
+    const { scheduler: s } = scheduler();
+    const first = await s.call(request);
+    const second = await s.call(request);
+    expect([first.source, second.source]).toEqual(['model', 'model']);
+    expect(judge.requests.length).toBe(2);
+  });
+
+  it('shares an error outcome too, counting one call and one error', async () => {
+    judge.setScript(() => ({ status: 400, delayMs: 20 }));
+    const { scheduler: s } = scheduler();
+    const outcomes = await Promise.all([s.call(request), s.call(request)]);
+    expect(outcomes.map((outcome) => [outcome.source, outcome.ok, !outcome.ok && outcome.error.kind])).toEqual([
+      ['model', false, 'bad_request'],
+      ['shared', false, 'bad_request'],
+    ]);
+    expect(judge.requests.length).toBe(1);
+    expect(s.counters).toEqual(counters({ calls: 1, attempts: 1, shared: 1, errors: 1 }));
+  });
+
+  it('retries a 5xx and counts the attempts and retries', async () => {
+    judge.setScript(sequence({ status: 503 }, { content: VERDICT, usage: USAGE }));
+    const retries: Array<{ attempt: number; delayMs: number; kind: string }> = [];
+    const { scheduler: s } = scheduler({ onRetry: (event) => retries.push({ attempt: event.attempt, delayMs: event.delayMs, kind: event.error.kind }) });
+    const outcome = await s.call(request);
+    expect(outcome.ok).toBe(true);
+    expect(outcome.attempts).toBe(2);
+    // backoff with random 0: 5 ms / 2 = 2.5, rounded
+    expect(retries).toEqual([{ attempt: 1, delayMs: 3, kind: 'server_error' }]);
+    expect(judge.requests.length).toBe(2);
+    expect(s.counters).toEqual(counters({ calls: 1, attempts: 2, retries: 1, input_tokens: 11, output_tokens: 4 }));
+  });
+
+  it('gives up after max_retries and counts one error', async () => {
+    judge.setScript(() => ({ status: 500 }));
+    const { scheduler: s } = scheduler();
+    const outcome = await s.call(request);
+    expect(outcome.ok).toBe(false);
+    expect(!outcome.ok && outcome.error.kind).toBe('server_error');
+    expect(outcome.attempts).toBe(3);
+    expect(judge.requests.length).toBe(3);
+    expect(s.counters).toEqual(counters({ calls: 1, attempts: 3, retries: 2, errors: 1 }));
+  });
+});
+
+describe('ModelScheduler with a JudgeCache', () => {
+  it('stores an accepted reply; the next identical call comes from the cache with 0 attempts and no HTTP call', async () => {
+    judge.setScript(() => ({ content: VERDICT, usage: USAGE }));
+    const cache = await memoryCache();
+    const { scheduler: s } = scheduler({ cache });
+    const first = await s.call(request);
+    first.accept();
+    expect(cache.stats()).toEqual({ entries: 1, hits: 0, misses: 1, writes: 1 });
+    const second = await s.call(request);
+    expect(second.source).toBe('cache');
+    expect(second.ok).toBe(true);
+    expect(second.attempts).toBe(0);
+    expect(second.latencyMs).toBe(0);
+    expect(second.ok && second.reply).toEqual({ text: VERDICT, finishReason: 'stop', usage: { input_tokens: 11, output_tokens: 4 } });
+    expect(judge.requests.length).toBe(1);
+    // tokens are counted once: a cache hit spends none
+    expect(s.counters).toEqual(counters({ calls: 1, attempts: 1, cache_hits: 1, input_tokens: 11, output_tokens: 4 }));
+  });
+
+  it('stores nothing when accept() is not called', async () => {
+    judge.setScript(() => ({ content: VERDICT, usage: USAGE }));
+    const cache = await memoryCache();
+    const { scheduler: s } = scheduler({ cache });
+    await s.call(request);
+    expect(cache.stats().entries).toBe(0);
+    const second = await s.call(request);
+    expect(second.source).toBe('model');
+    expect(judge.requests.length).toBe(2);
+    expect(s.counters).toEqual(counters({ calls: 2, attempts: 2, input_tokens: 22, output_tokens: 8 }));
+  });
+
+  it('never stores an error outcome, even when accept() is called', async () => {
+    judge.setScript(sequence({ status: 400 }, { content: VERDICT, usage: USAGE }));
+    const cache = await memoryCache();
+    const { scheduler: s } = scheduler({ cache });
+    const failed = await s.call(request);
+    expect(failed.ok).toBe(false);
+    failed.accept();
+    expect(cache.stats()).toEqual({ entries: 0, hits: 0, misses: 1, writes: 0 });
+    const next = await s.call(request);
+    expect(next.source).toBe('model');
+    expect(next.ok).toBe(true);
+    expect(judge.requests.length).toBe(2);
+    expect(s.counters).toEqual(counters({ calls: 2, attempts: 2, errors: 1, input_tokens: 11, output_tokens: 4 }));
+  });
+
+  it('stores the reply when a call that joined an identical one accepts it', async () => {
+    judge.setScript(() => ({ content: VERDICT, usage: USAGE, delayMs: 20 }));
+    const cache = await memoryCache();
+    const { scheduler: s } = scheduler({ cache });
+    const [, joined] = await Promise.all([s.call(request), s.call(request)]);
+    expect(joined.source).toBe('shared');
+    joined.accept();
+    expect(cache.stats().entries).toBe(1);
+    expect((await s.call(request)).source).toBe('cache');
+    expect(judge.requests.length).toBe(1);
+  });
+
+  it('keys the cache by namespace: a different namespace misses, the same one hits', async () => {
+    judge.setScript(() => ({ content: VERDICT, usage: USAGE }));
+    const cache = await memoryCache();
+    const { scheduler: s } = scheduler({ cache });
+    (await s.call(request, { namespace: 'run-a' })).accept();
+    const other = await s.call(request, { namespace: 'run-b' });
+    const defaultNamespace = await s.call(request);
+    const same = await s.call(request, { namespace: 'run-a' });
+    expect([other.source, defaultNamespace.source, same.source]).toEqual(['model', 'model', 'cache']);
+    expect(judge.requests.length).toBe(3);
+    expect(s.counters).toEqual(counters({ calls: 3, attempts: 3, cache_hits: 1, input_tokens: 33, output_tokens: 12 }));
+  });
+
+  it('a cache hit does not create the model', async () => {
+    judge.setScript(() => ({ content: VERDICT, usage: USAGE }));
+    const cache = await memoryCache();
+    (await scheduler({ cache }).scheduler.call(request)).accept();
+    const { scheduler: s, createModel } = scheduler({ cache });
+    expect((await s.call(request)).source).toBe('cache');
+    expect(createModel).toHaveBeenCalledTimes(0);
+    expect(judge.requests.length).toBe(1);
+  });
+
+  it('misses when the model spec differs (another temperature)', async () => {
+    judge.setScript(() => ({ content: VERDICT, usage: USAGE }));
+    const cache = await memoryCache();
+    (await scheduler({ cache }).scheduler.call(request)).accept();
+    const { scheduler: warmer } = scheduler({ cache }, specFor({ temperature: 0.5 }));
+    expect((await warmer.call(request)).source).toBe('model');
+    expect(judge.requests.length).toBe(2);
+  });
+
+  it('accept() of a cache hit writes nothing more', async () => {
+    judge.setScript(() => ({ content: VERDICT, usage: USAGE }));
+    const cache = await memoryCache();
+    const { scheduler: s } = scheduler({ cache });
+    (await s.call(request)).accept();
+    const hit = await s.call(request);
+    hit.accept();
+    expect(cache.stats()).toEqual({ entries: 1, hits: 1, misses: 1, writes: 1 });
+  });
+});
+
+describe('ModelScheduler shared calls and deadlines', () => {
+  it('a waiter without a deadline still gets the reply when the first caller gives up', async () => {
+    judge.setScript(() => ({ content: VERDICT, usage: USAGE, delayMs: 150 }));
+    const { scheduler: s } = scheduler();
+    const first = s.call(request, { signal: AbortSignal.timeout(20) });
+    const second = s.call(request);
+    const [a, b] = await Promise.all([first, second]);
+    expect(a).toMatchObject({ ok: false, source: 'model', error: { kind: 'timeout', message: 'deadline reached before the judge answered' } });
+    expect(b).toMatchObject({ ok: true, source: 'shared', reply: { text: VERDICT } });
+    expect(judge.requests).toHaveLength(1);
+  });
+
+  it('the shared call is aborted once every waiter has given up', async () => {
+    judge.setScript(() => ({ hang: true }));
+    const { scheduler: s } = scheduler({}, specFor({ timeout_ms: 60_000 }));
+    const outcomes = await Promise.all([s.call(request, { signal: AbortSignal.timeout(30) }), s.call(request, { signal: AbortSignal.timeout(60) })]);
+    expect(outcomes.map((outcome) => outcome.ok)).toEqual([false, false]);
+    // the underlying call stops too: the scheduler counts it as finished, with an error
+    await expect.poll(() => s.counters.errors, { timeout: 2000 }).toBe(1);
+  });
+});
