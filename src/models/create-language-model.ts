@@ -9,6 +9,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel } from 'ai';
 import type { ModelSpec, Provider } from '../spec/schema.js';
+import { nodeHttpFetch } from './node-http-fetch.js';
 
 /** The environment variable each provider reads its API key from by default. */
 export const DEFAULT_API_KEY_ENV: Record<Provider, string | null> = {
@@ -34,13 +35,14 @@ export function createLanguageModel(spec: ModelSpec, env: NodeJS.ProcessEnv = pr
         ...(apiKey ? { apiKey } : {}),
         supportsStructuredOutputs: spec.structured_output === 'json_schema',
         includeUsage: true,
+        fetch: nodeHttpFetch,
       });
       return provider.chatModel(spec.model);
     }
     case 'openai':
-      return createOpenAI({ ...(apiKey ? { apiKey } : {}), ...(spec.base_url ? { baseURL: spec.base_url } : {}) }).chat(spec.model);
+      return createOpenAI({ ...(apiKey ? { apiKey } : {}), ...(spec.base_url ? { baseURL: spec.base_url } : {}), fetch: nodeHttpFetch }).chat(spec.model);
     case 'anthropic':
-      return createAnthropic({ ...(apiKey ? { apiKey } : {}), ...(spec.base_url ? { baseURL: spec.base_url } : {}) })(spec.model);
+      return createAnthropic({ ...(apiKey ? { apiKey } : {}), ...(spec.base_url ? { baseURL: spec.base_url } : {}), fetch: nodeHttpFetch })(spec.model);
     case 'bedrock':
       return createAmazonBedrock({ ...(spec.region ? { region: spec.region } : {}), ...(spec.base_url ? { baseURL: spec.base_url } : {}) })(spec.model);
   }

@@ -1,0 +1,61 @@
+/**
+ * A lean `fetch` for the AI SDK providers over node:http(s) with keep-alive agents. Node 20's global
+ * fetch (undici + web streams) costs more CPU per call than the judge call's own work at thousands of calls
+ * a second; the SDK accepts a custom fetch, so we hand it this one. Behaviour the SDK relies on is kept:
+ * a Response with status, headers and a body stream; network failures as TypeError('fetch failed') with the
+ * socket error (and its code) as cause; an aborted signal rejects with the signal's reason.
+ */
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
+const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: Infinity, scheduling: 'lifo' });
+const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: Infinity, scheduling: 'lifo' });
+
+export async function nodeHttpFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+  if (input instanceof Request) return fetch(input, init); // not how the SDK calls us; keep it correct anyway
+  const url = typeof input === 'string' ? new URL(input) : input;
+  const signal = init.signal ?? undefined;
+  if (signal?.aborted) throw signal.reason;
+  if (init.body != null && typeof init.body !== 'string') return fetch(url, init); // only JSON strings are ours to send
+  const body = init.body ?? undefined;
+  const headers = new Headers(init.headers);
+  const outgoing: Record<string, string> = {};
+  headers.forEach((value, key) => (outgoing[key] = value));
+  if (body !== undefined) outgoing['content-length'] = String(Buffer.byteLength(body));
+  const secure = url.protocol === 'https:';
+
+  return new Promise<Response>((resolve, reject) => {
+    const request = (secure ? httpsRequest : httpRequest)(url, { method: init.method ?? 'GET', headers: outgoing, agent: secure ? httpsAgent : httpAgent });
+    const onAbort = () => {
+      request.destroy();
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const done = () => signal?.removeEventListener('abort', onAbort);
+    request.on('error', (error) => {
+      done();
+      if (signal?.aborted) return reject(signal.reason);
+      reject(new TypeError('fetch failed', { cause: error }));
+    });
+    request.on('response', (response: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', (error) => {
+        done();
+        reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error }));
+      });
+      response.on('end', () => {
+        done();
+        const responseHeaders = new Headers();
+        for (const [key, value] of Object.entries(response.headers)) {
+          if (Array.isArray(value)) for (const item of value) responseHeaders.append(key, item);
+          else if (value !== undefined) responseHeaders.set(key, value);
+        }
+        const status = response.statusCode ?? 0;
+        const payload = status === 204 || status === 304 ? null : Buffer.concat(chunks);
+        resolve(new Response(payload, { status, statusText: response.statusMessage ?? '', headers: responseHeaders }));
+      });
+    });
+    request.end(body);
+  });
+}
