@@ -34,4 +34,8 @@ const judge = await startFakeJudge(() => {
   return { content: verdict, delayMs, usage: { prompt_tokens: 200, completion_tokens: 20 } };
 });
 process.stdout.write(`${judge.url}\n`);
-process.on('SIGTERM', () => void judge.close().then(() => process.exit(0)));
+process.on('SIGTERM', () => {
+  const cpu = process.cpuUsage();
+  process.stderr.write(`fake judge: ${judge.requests.length} requests, cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms\n`);
+  void judge.close().then(() => process.exit(0));
+});

@@ -7,7 +7,7 @@ import { createAmazonBedrock } from '@ai-sdk/amazon-bedrock';
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import type { LanguageModel } from 'ai';
+import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { ModelSpec, Provider } from '../spec/schema.js';
 import { nodeHttpFetch } from './node-http-fetch.js';
 
@@ -23,7 +23,7 @@ export function apiKeyEnv(spec: ModelSpec): string | null {
   return spec.api_key_env ?? DEFAULT_API_KEY_ENV[spec.provider];
 }
 
-export function createLanguageModel(spec: ModelSpec, env: NodeJS.ProcessEnv = process.env): LanguageModel {
+export function createLanguageModel(spec: ModelSpec, env: NodeJS.ProcessEnv = process.env): LanguageModelV3 {
   const keyEnv = apiKeyEnv(spec);
   const apiKey = keyEnv ? env[keyEnv] : undefined;
   switch (spec.provider) {

@@ -1,9 +1,9 @@
 /**
  * The judge-model boundary, kept as small as the AI SDK's own provider spec: one `generate` call that
  * takes a system + user prompt (and optionally a JSON schema for the reply) and returns the raw text,
- * finish reason and token usage. Implemented once, over the Vercel AI SDK (see create-language-model.ts).
+ * finish reason and token usage. Implemented once, over the AI SDK providers (create-language-model.ts).
  */
-import { generateText, jsonSchema, type LanguageModel, type OutputInterface } from 'ai';
+import type { JSONSchema7, LanguageModelV3 } from '@ai-sdk/provider';
 import type { ModelSpec } from '../spec/schema.js';
 import type { TokenUsage } from '../result.js';
 import { createLanguageModel } from './create-language-model.js';
@@ -39,42 +39,40 @@ export function modelKey(spec: ModelSpec): string {
 }
 
 /**
- * An AI SDK "output" that asks the provider for JSON (with our schema when given) but hands back the
- * raw text: parsing is ours (judges/parse-judge-json.ts), so a sloppy reply is repaired or reported as a
- * parse error with its text kept, instead of an exception that loses the usage.
+ * A JudgeModel over an AI SDK provider model. It calls the provider spec's `doGenerate` directly — the
+ * public boundary every @ai-sdk provider implements — rather than `generateText`, whose prompt validation,
+ * step loop and telemetry cost more CPU per call than the whole judge call at thousands of calls a second
+ * and add nothing here. JSON is requested with the verdict's schema (`structured_output: json_schema`),
+ * plain JSON mode (`json_object`) or not at all (`none`); parsing is ours (judges/parse-judge-json.ts),
+ * so a sloppy reply is repaired or reported with its text kept.
  */
-function rawJsonOutput(schema: Record<string, unknown> | undefined, name: string): OutputInterface<string, string, never> {
-  return {
-    name: 'json',
-    responseFormat: Promise.resolve(schema ? { type: 'json' as const, schema: jsonSchema(schema).jsonSchema as never, name } : { type: 'json' as const }),
-    parseCompleteOutput: async ({ text }) => text,
-    parsePartialOutput: async ({ text }) => ({ partial: text }),
-    createElementStreamTransform: () => undefined,
-  };
-}
-
-export function createJudgeModel(spec: ModelSpec, languageModel: LanguageModel = createLanguageModel(spec)): JudgeModel {
+export function createJudgeModel(spec: ModelSpec, languageModel: LanguageModelV3 = createLanguageModel(spec)): JudgeModel {
   return {
     key: modelKey(spec),
     spec,
     async generate(request, signal) {
-      const structured = spec.structured_output === 'none' ? undefined : rawJsonOutput(spec.structured_output === 'json_schema' ? request.schema : undefined, request.schemaName ?? 'verdict');
-      const result = await generateText({
-        model: languageModel,
-        system: request.system,
-        prompt: request.user,
+      const responseFormat =
+        spec.structured_output === 'none'
+          ? undefined
+          : spec.structured_output === 'json_schema' && request.schema
+            ? { type: 'json' as const, schema: request.schema as JSONSchema7, name: request.schemaName ?? 'verdict' }
+            : { type: 'json' as const };
+      const result = await languageModel.doGenerate({
+        prompt: [
+          ...(request.system ? [{ role: 'system' as const, content: request.system }] : []),
+          { role: 'user' as const, content: [{ type: 'text' as const, text: request.user }] },
+        ],
         temperature: spec.temperature,
         maxOutputTokens: spec.max_tokens,
-        maxRetries: 0, // retries happen in exactly one layer: runtime/call-judge.ts
         abortSignal: signal,
-        experimental_include: { requestBody: false, responseBody: false }, // keep memory flat over long runs
-        ...(structured ? { output: structured } : {}),
+        ...(responseFormat ? { responseFormat } : {}),
       });
+      const text = result.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
       return {
-        text: result.text,
-        finishReason: result.finishReason,
-        usage: { input_tokens: result.usage.inputTokens ?? 0, output_tokens: result.usage.outputTokens ?? 0 },
-        ...(result.response.headers ? { headers: result.response.headers } : {}),
+        text,
+        finishReason: result.finishReason.unified,
+        usage: { input_tokens: result.usage.inputTokens.total ?? 0, output_tokens: result.usage.outputTokens.total ?? 0 },
+        ...(result.response?.headers ? { headers: result.response.headers as Record<string, string> } : {}),
       };
     },
   };

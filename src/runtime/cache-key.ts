@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
 import type { JudgeRequest } from '../models/judge-model.js';
 import type { ModelSpec } from '../spec/schema.js';
 
-export function judgeCacheKey(model: ModelSpec, request: JudgeRequest, namespace = ''): string {
-  const material = [
+/** Everything that determines the reply, as one string (the in-flight dedup key when there is no cache). */
+export function judgeRequestMaterial(model: ModelSpec, request: JudgeRequest, namespace = ''): string {
+  return JSON.stringify([
     'rewardkit-judge-cache/1',
     model.provider,
     model.model,
@@ -21,6 +22,10 @@ export function judgeCacheKey(model: ModelSpec, request: JudgeRequest, namespace
     request.schema ?? null,
     request.templateVersion ?? '',
     namespace,
-  ];
-  return createHash('sha256').update(JSON.stringify(material)).digest('hex');
+  ]);
+}
+
+/** The persistent cache key: a SHA-256 of the request material. */
+export function judgeCacheKey(model: ModelSpec, request: JudgeRequest, namespace = ''): string {
+  return createHash('sha256').update(judgeRequestMaterial(model, request, namespace)).digest('hex');
 }

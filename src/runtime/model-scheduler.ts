@@ -7,7 +7,7 @@
 import type { JudgeModel, JudgeRequest } from '../models/judge-model.js';
 import type { ModelSpec } from '../spec/schema.js';
 import type { ComponentError, TokenUsage } from '../result.js';
-import { judgeCacheKey } from './cache-key.js';
+import { judgeCacheKey, judgeRequestMaterial } from './cache-key.js';
 import { callJudge, type CallOutcome } from './call-judge.js';
 import type { JudgeCache } from './judge-cache.js';
 import { ModelGate } from './model-gate.js';
@@ -56,7 +56,8 @@ export class ModelScheduler {
 
   async call(request: JudgeRequest, callOptions: { signal?: AbortSignal | undefined; namespace?: string | undefined } = {}): Promise<ScheduledOutcome> {
     const namespace = callOptions.namespace ?? '';
-    const cacheKey = judgeCacheKey(this.spec, request, namespace);
+    // Hashing is for the persistent cache; dedup in flight can key on the material itself.
+    const cacheKey = this.options.cache ? judgeCacheKey(this.spec, request, namespace) : judgeRequestMaterial(this.spec, request, namespace);
     const accept = (outcome: CallOutcome) => () => {
       if (outcome.ok) this.options.cache?.set(cacheKey, outcome.reply, { model: this.key, namespace });
     };
