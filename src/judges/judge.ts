@@ -62,7 +62,7 @@ export async function runPrompt<T>(prompt: JudgePrompt, caller: JudgeCaller, rea
     finish_reason: reply.finishReason,
     usage: outcome.cached ? { input_tokens: 0, output_tokens: 0 } : reply.usage,
     latency_ms: outcome.latencyMs,
-    attempts: outcome.attempts,
+    attempts: outcome.cached ? 0 : outcome.attempts, // a cached or shared answer made no attempt of its own
     ...about,
     ...(outcome.costUsd === undefined ? {} : { cost_usd: outcome.costUsd }),
   };

@@ -95,17 +95,27 @@ describe('AdaptiveConcurrency.onRateLimited', () => {
   });
 
   it('cuts by the rate-limited share of results: 3 successes and a 429 → ×0.75, floored: 10 → 7', () => {
-    const concurrency = new AdaptiveConcurrency({ max: 10, now: manualClock().now });
+    const concurrency = new AdaptiveConcurrency({ max: 10, tolerance: 0, now: manualClock().now });
     succeed(concurrency, 3);
     concurrency.onRateLimited();
     expect(concurrency.limit).toBe(7);
   });
 
   it('costs only a little when few calls are rate-limited: 9 successes and a 429 → ×0.9: 10 → 9', () => {
-    const concurrency = new AdaptiveConcurrency({ max: 10, now: manualClock().now });
+    const concurrency = new AdaptiveConcurrency({ max: 10, tolerance: 0, now: manualClock().now });
     succeed(concurrency, 9);
     concurrency.onRateLimited();
     expect(concurrency.limit).toBe(9);
+  });
+
+  it('tolerates up to 10% rate-limited calls by default, and cuts only by the excess beyond it', () => {
+    const clock = manualClock();
+    const concurrency = new AdaptiveConcurrency({ max: 20, now: clock.now });
+    succeed(concurrency, 9);
+    concurrency.onRateLimited(); // share 1/10: within tolerance, no cut
+    expect(concurrency.limit).toBe(20);
+    concurrency.onRateLimited(); // share 2/11 ≈ 0.182: excess 0.082 → ×0.918: 20 → 18
+    expect(concurrency.limit).toBe(18);
   });
 
   it('never cuts deeper than minDecreaseFactor in one step', () => {
@@ -142,7 +152,7 @@ describe('AdaptiveConcurrency.onRateLimited', () => {
 
   it('counts the 429s that arrived between cuts toward the next cut, and only results since the last cut', () => {
     const clock = manualClock();
-    const concurrency = new AdaptiveConcurrency({ max: 100, minDecreaseFactor: 0.1, now: clock.now });
+    const concurrency = new AdaptiveConcurrency({ max: 100, minDecreaseFactor: 0.1, tolerance: 0, now: clock.now });
     succeed(concurrency, 9);
     concurrency.onRateLimited(); // share 1/10: 100 → 90
     expect(concurrency.limit).toBe(90);

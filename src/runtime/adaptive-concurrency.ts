@@ -1,10 +1,11 @@
 /**
  * A concurrency limit that adapts to the provider (AIMD, as in TCP congestion control). A 429 cuts it
  * multiplicatively, at most once per `decreaseIntervalMs` and never below `min`, by the share of calls
- * that were rate-limited since the last cut (factor 1 − share, at least 0.5): a provider rejecting half
- * the calls halves the concurrency, one rejecting a few percent costs a few percent. Each success grows
- * the limit by 1/limit — one more slot per round of successes — back up to `max`. A server that says its
- * quota is spent (rate-limit-remaining: 0) pauses new calls until its reset time.
+ * rate-limited since the last cut beyond a tolerance (factor 1 − (share − tolerance), at least 0.5). The
+ * tolerance (10%) absorbs the stray 429s providers send even under quota — each is simply retried after
+ * its Retry-After — while a provider rejecting half the calls still gets the concurrency halved. Each
+ * success grows the limit by 1/limit — one more slot per round of successes — back up to `max`. A server
+ * that says its quota is spent (rate-limit-remaining: 0) pauses new calls until its reset time.
  */
 export interface AdaptiveOptions {
   max: number;
@@ -12,6 +13,8 @@ export interface AdaptiveOptions {
   adaptive?: boolean;
   /** The deepest single cut (default 0.5). */
   minDecreaseFactor?: number;
+  /** Share of rate-limited calls tolerated without a cut (default 0.1). */
+  tolerance?: number;
   decreaseIntervalMs?: number;
   now?: () => number;
 }
@@ -89,7 +92,9 @@ export class AdaptiveConcurrency {
     const now = this.now();
     if (now - this.lastDecrease < (this.options.decreaseIntervalMs ?? 1000)) return;
     const share = this.limitedSinceCut / (this.limitedSinceCut + this.successesSinceCut);
-    const factor = Math.max(this.options.minDecreaseFactor ?? 0.5, 1 - share);
+    const excess = share - (this.options.tolerance ?? 0.1);
+    if (excess <= 0) return; // within tolerance: no cut, and the window keeps counting
+    const factor = Math.max(this.options.minDecreaseFactor ?? 0.5, 1 - excess);
     this.current = Math.max(this.min, Math.floor(this.current * factor));
     this.lastDecrease = now;
     this.limitedSinceCut = 0;

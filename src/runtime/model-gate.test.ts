@@ -83,11 +83,11 @@ describe('ModelGate concurrency', () => {
     expect(gate.concurrency.limit).toBe(5);
   });
 
-  it('cuts by the share of 429s among the results: 3 successes then a 429 → ×0.75: 10 → 7', async () => {
+  it('cuts by the share of 429s beyond the 10% tolerance: 3 successes then a 429 → ×0.85: 10 → 8', async () => {
     const gate = gateFor({ concurrency: 10 });
     for (let i = 0; i < 3; i++) await pass(gate, ok());
     await pass(gate, failed('rate_limited'));
-    expect(gate.concurrency.limit).toBe(7);
+    expect(gate.concurrency.limit).toBe(8);
   });
 
   it('cuts at most once per second', async () => {

@@ -40,7 +40,7 @@ describe('orderedMap', () => {
     expect(results).toEqual(['zero', 'one', 'two']);
   });
 
-  it('starts at most limit items before the first result is taken', async () => {
+  it('starts at most limit items until one finishes, then the next, even before results are taken', async () => {
     const gates = Array.from({ length: 5 }, () => deferred<number>());
     const started: number[] = [];
     const results = orderedMap([0, 1, 2, 3, 4], 2, (item) => {
@@ -50,19 +50,39 @@ describe('orderedMap', () => {
     const first = results.next();
     await settle();
     expect(started).toEqual([0, 1]);
-    gates[0]!.resolve(0);
-    await expect(first).resolves.toEqual({ value: 0, done: false });
-    expect(started).toEqual([0, 1]);
-    const second = results.next();
+    gates[1]!.resolve(1); // the second finishes first: its slot goes to the next item although 0 is not done
     await settle();
     expect(started).toEqual([0, 1, 2]);
-    gates[1]!.resolve(1);
-    await expect(second).resolves.toEqual({ value: 1, done: false });
+    gates[0]!.resolve(0);
+    await expect(first).resolves.toEqual({ value: 0, done: false });
+    await expect(results.next()).resolves.toEqual({ value: 1, done: false });
     for (const gate of gates) gate.resolve(-1);
     const rest: number[] = [];
     for await (const value of results) rest.push(value);
     expect(rest).toEqual([-1, -1, -1]);
     expect(started).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('keeps at most maxBuffered items started but not yet taken', async () => {
+    const gates = Array.from({ length: 6 }, () => deferred<number>());
+    const started: number[] = [];
+    const results = orderedMap([0, 1, 2, 3, 4, 5], 2, (item) => {
+      started.push(item);
+      return gates[item]!.promise;
+    }, 3);
+    const first = results.next();
+    await settle();
+    gates[1]!.resolve(1);
+    gates[2]!.resolve(2);
+    await settle();
+    await settle();
+    expect(started).toEqual([0, 1, 2]); // 0 is slow: the buffer (0, 1, 2) is full, so 3 waits
+    gates[0]!.resolve(0);
+    await expect(first).resolves.toEqual({ value: 0, done: false });
+    for (const gate of gates) gate.resolve(9);
+    const rest: number[] = [];
+    for await (const value of results) rest.push(value);
+    expect(rest).toEqual([1, 2, 9, 9, 9]);
   });
 
   it('never has more than limit items in flight', async () => {
@@ -110,15 +130,16 @@ describe('orderedMap', () => {
     ).rejects.toBe(failure);
   });
 
-  it('does not start items after a failure when running one at a time', async () => {
+  it('stops starting items soon after a failure when running one at a time', async () => {
     const started: number[] = [];
     await expect(
-      mapWithConcurrency([0, 1, 2, 3], 1, (item) => {
+      mapWithConcurrency([0, 1, 2, 3, 4, 5], 1, (item) => {
         started.push(item);
         return item === 1 ? Promise.reject(new Error('stop')) : Promise.resolve(item);
       }),
     ).rejects.toThrow('stop');
-    expect(started).toEqual([0, 1]);
+    // the failed item's slot is freed when it settles, so at most one more starts before the failure is taken
+    expect(started).toEqual([0, 1, 2]);
   });
 });
 

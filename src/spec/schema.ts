@@ -144,7 +144,7 @@ export const ModelSpecSchema = z.strictObject({
   adaptive_concurrency: z
     .boolean()
     .default(true)
-    .describe('Cut the concurrency on 429 (by the share of calls rate-limited, at most once a second, at most by half) and grow it back by one per round of successes, up to `concurrency`.'),
+    .describe('Cut the concurrency on 429s (by the share of calls rate-limited beyond 10%, at most once a second, at most by half) and grow it back by one per round of successes, up to `concurrency`.'),
   circuit_breaker: z
     .union([
       z.literal(false),
