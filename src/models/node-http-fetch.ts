@@ -8,6 +8,17 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
+/** Called when a call's whole response has arrived, before the SDK parses it (keyed by the call's signal). */
+const responseListeners = new WeakMap<AbortSignal, () => void>();
+
+/**
+ * Runs `callback` as soon as the response of the call made with `signal` has fully arrived: the provider's
+ * work is done, so the call's concurrency slot can go to the next call while this one is still parsed.
+ */
+export function whenResponseArrives(signal: AbortSignal, callback: () => void): void {
+  responseListeners.set(signal, callback);
+}
+
 const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: Infinity, scheduling: 'lifo' });
 const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: Infinity, scheduling: 'lifo' });
 
@@ -46,6 +57,7 @@ export async function nodeHttpFetch(input: string | URL | Request, init: Request
       });
       response.on('end', () => {
         done();
+        if (signal) responseListeners.get(signal)?.();
         const responseHeaders = new Headers();
         for (const [key, value] of Object.entries(response.headers)) {
           if (Array.isArray(value)) for (const item of value) responseHeaders.append(key, item);

@@ -8,7 +8,8 @@ import { classifyError } from '../models/classify-error.js';
 import type { ComponentError } from '../result.js';
 import { backoffDelay, sleep, type BackoffPolicy } from './backoff.js';
 import { CircuitOpenError } from './circuit-breaker.js';
-import type { CallGate } from './model-gate.js';
+import { whenResponseArrives } from '../models/node-http-fetch.js';
+import type { CallGate, GateExit } from './model-gate.js';
 
 export interface CallJudgeOptions {
   /** Admission: breaker, budgets, concurrency (model-gate.ts), or just a limiter (limiterGate). */
@@ -33,7 +34,7 @@ export async function callJudge(model: JudgeModel, request: JudgeRequest, option
     if (options.signal?.aborted) {
       return { ok: false, error: { kind: 'timeout', message: 'deadline reached before the judge answered' }, attempts: attempt - 1, latencyMs: elapsed() };
     }
-    let exit: Awaited<ReturnType<CallGate['enter']>>;
+    let exit: GateExit;
     try {
       exit = await options.gate.enter(request, options.signal);
     } catch (error) {
@@ -48,6 +49,7 @@ export async function callJudge(model: JudgeModel, request: JudgeRequest, option
       timedOut = true;
       controller.abort(new DOMException('judge call timed out', 'TimeoutError'));
     }, options.timeoutMs);
+    if (exit.releaseSlot) whenResponseArrives(controller.signal, exit.releaseSlot);
     const onCallerAbort = () => controller.abort(options.signal!.reason);
     options.signal?.addEventListener('abort', onCallerAbort, { once: true });
     let failure: ReturnType<typeof classifyError>;

@@ -16,9 +16,15 @@ import { readRateLimitHeaders } from './rate-limit-headers.js';
 
 export type AttemptResult = { ok: true; usage: TokenUsage; headers?: Record<string, string> } | { ok: false; error: ClassifiedError };
 
+/**
+ * Called once with the attempt's result. `releaseSlot`, when present, frees the concurrency slot early
+ * (once the response has arrived); calling it is optional and idempotent.
+ */
+export type GateExit = ((result: AttemptResult) => void) & { releaseSlot?: () => void };
+
 /** Waits until a call may be sent; the returned function must be called once with the attempt's result. */
 export interface CallGate {
-  enter(request: JudgeRequest, signal?: AbortSignal): Promise<(result: AttemptResult) => void>;
+  enter(request: JudgeRequest, signal?: AbortSignal): Promise<GateExit>;
 }
 
 const ENDPOINT_FAILURES = new Set(['network_error', 'server_error', 'timeout']);
@@ -43,7 +49,7 @@ export class ModelGate implements CallGate {
     this.tokens = spec.tokens_per_minute ? new RateBudget(spec.tokens_per_minute) : null;
   }
 
-  async enter(request: JudgeRequest, signal?: AbortSignal): Promise<(result: AttemptResult) => void> {
+  async enter(request: JudgeRequest, signal?: AbortSignal): Promise<GateExit> {
     const probe = this.breaker ? await this.breaker.admit(signal) : false;
     const estimate = estimateTokens(request, this.spec.max_tokens);
     try {
@@ -62,8 +68,8 @@ export class ModelGate implements CallGate {
       this.tokens?.settle(estimate);
       throw error;
     }
-    return (result) => {
-      release();
+    const exit: GateExit = (result) => {
+      release(); // idempotent: a no-op when releaseSlot already ran
       if (result.ok) {
         this.concurrency.onSuccess();
         this.tokens?.settle(estimate - (result.usage.input_tokens + result.usage.output_tokens));
@@ -73,6 +79,8 @@ export class ModelGate implements CallGate {
       this.breaker?.record(!result.ok && ENDPOINT_FAILURES.has(result.error.kind), probe);
       this.observeHeaders(result.ok ? result.headers : result.error.headers);
     };
+    exit.releaseSlot = release;
+    return exit;
   }
 
   private observeHeaders(headers: Record<string, string> | undefined): void {
