@@ -43,6 +43,8 @@ Options:
   --cache FILE            judge cache (SQLite) shared across runs (default .rewardkit/judge-cache.sqlite)
   --no-cache              no persistent cache (identical calls in flight are still shared)
   --cache-namespace NAME  ask again instead of reusing cached verdicts from another namespace
+  --cache-ttl-days N      cached verdicts older than N days are asked again (default 30)
+  --cache-max-entries N   beyond N entries the least recently used are dropped (default 1000000)
   --row-deadline-ms N     a row not scored within N ms gets the neutral reward, flagged deadline_exceeded
   --prices FILE           YAML/JSON map "provider:model" → {input_per_mtok, output_per_mtok} (USD)
   --no-preflight          skip the check that each judge is reachable before scoring
@@ -75,6 +77,8 @@ const FLAGS = {
   cache: { type: 'string' },
   'no-cache': { type: 'boolean' },
   'cache-namespace': { type: 'string' },
+  'cache-ttl-days': { type: 'string' },
+  'cache-max-entries': { type: 'string' },
   'row-deadline-ms': { type: 'string' },
   prices: { type: 'string' },
   'no-preflight': { type: 'boolean' },
@@ -102,6 +106,8 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
   const limit = positiveInteger(values.limit, '--limit');
   const concurrency = positiveInteger(values.concurrency, '--concurrency');
   const rowDeadlineMs = positiveInteger(values['row-deadline-ms'], '--row-deadline-ms');
+  const cacheTtlDays = positiveInteger(values['cache-ttl-days'], '--cache-ttl-days');
+  const cacheMaxEntries = positiveInteger(values['cache-max-entries'], '--cache-max-entries');
   if (values.resume && !values.output) throw new CliError('score: --resume needs --output (the file to continue)', EXIT.usage);
   if (values.resume && values.input === '-') throw new CliError('score: --resume needs a file --input, not stdin', EXIT.usage);
   if (values.cache && values['no-cache']) throw new CliError('score: use either --cache FILE or --no-cache', EXIT.usage);
@@ -137,7 +143,8 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
   }
 
   const resumeFrom = values.resume ? resumePoint(values.output!, io) : 0;
-  const cache = spec.judges.length > 0 && !values['no-cache'] ? await openCache(values.cache ?? DEFAULT_CACHE_PATH) : undefined;
+  const cachePolicy = { ...(cacheTtlDays ? { ttlMs: cacheTtlDays * 86_400_000 } : {}), ...(cacheMaxEntries ? { maxEntries: cacheMaxEntries } : {}) };
+  const cache = spec.judges.length > 0 && !values['no-cache'] ? await openCache(values.cache ?? DEFAULT_CACHE_PATH, cachePolicy) : undefined;
   const reward = createReward(spec, cache ? { cache } : {});
   const interrupted = { value: false };
   const source = limited(skipThrough(readJsonl(values.input), resumeFrom, interrupted), limit);
@@ -196,9 +203,9 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
 
 export const DEFAULT_CACHE_PATH = '.rewardkit/judge-cache.sqlite';
 
-async function openCache(path: string): Promise<JudgeCache> {
+async function openCache(path: string, policy: { ttlMs?: number; maxEntries?: number }): Promise<JudgeCache> {
   try {
-    return await JudgeCache.open({ path });
+    return await JudgeCache.open({ path, ...policy });
   } catch (error) {
     throw new CliError(`score: cannot open the judge cache ${path}: ${(error as Error).message} (use --cache FILE elsewhere, or --no-cache)`, EXIT.usage);
   }
