@@ -157,7 +157,7 @@ describe('rewardkit score', () => {
   it.each([
     [['score', '--input', ROLLOUTS], 2, 'score: --spec is required'],
     [['score', '--spec', SPEC, '--input', ROLLOUTS, '--resume'], 2, 'score: --resume needs --output'],
-    [['score', '--spec', SPEC, '--input', ROLLOUTS, '--cache-ttl-days', '-1'], 2, '--cache-ttl-days: expected a positive whole number, got "-1"'],
+    [['score', '--spec', SPEC, '--input', ROLLOUTS, '--cache-ttl-days', '0'], 2, '--cache-ttl-days: expected a positive whole number, got "0"'],
     [['score', '--spec', SPEC, '--input', ROLLOUTS, '--prices', 'nope.yaml'], 2, 'score: --prices nope.yaml: cannot read: ENOENT'],
     [['score', '--spec', SPEC, '--input', ROLLOUTS, '--frobnicate'], 2, "score: Unknown option '--frobnicate'"],
     [['score', '--spec', SPEC, '--input', ROLLOUTS, '--judge', 'gpt-4o'], 2, '--judge: expected PROVIDER:MODEL'],
