@@ -6,30 +6,16 @@ import { execFile } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { runCli } from './support/run-cli.js';
 import { contractReviewJudge } from './support/contract-review-judge.js';
 import { startFakeJudge, type FakeJudge } from './support/fake-judge-server.js';
 
 const SPEC = 'examples/contract-review/spec.yaml';
 const ROLLOUTS = 'examples/contract-review/rollouts.jsonl';
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void) {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function run(...argv: string[]) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(argv, { stdout, stderr });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const run = runCli;
 
 let judge: FakeJudge;
 let dir: string;

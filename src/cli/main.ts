@@ -7,6 +7,7 @@ import { SpecError } from '../spec/spec-error.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { schemaCommand } from './schema-command.js';
 import { scoreCommand, type CommandIo } from './score-command.js';
+import { serveCommand } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
 
 const HELP = `rewardkit — LLM-as-a-judge reward functions for reinforcement fine-tuning
@@ -17,6 +18,7 @@ Commands:
   score      score rollouts (JSONL) with a reward spec
   validate   check a reward spec without scoring
   schema     print the reward spec's JSON Schema
+  serve      serve a reward spec over HTTP to trainers (OpenRLHF, verl, TRL, Nova RFT payloads)
 
 Run "rewardkit <command> --help" for a command's options and examples.
 
@@ -27,6 +29,7 @@ const COMMANDS: Record<string, (argv: string[], io: CommandIo) => Promise<number
   score: scoreCommand,
   validate: validateCommand,
   schema: schemaCommand,
+  serve: serveCommand,
 };
 
 export async function main(argv: string[], io: CommandIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {

@@ -42,6 +42,15 @@ describe('icc', () => {
     expect((icc([['a', 'b'], ['c', 'd']]) as { reason: string }).reason).toMatch(/ICC needs numeric scores/);
   });
 
+  it('is undefined, not a huge number, when the denominator of a form is zero only up to rounding', () => {
+    // found by the permutation property test: ICC2k's denominator is 0 in exact arithmetic here
+    const rows = [[4, 2, 1], [2, 4, 2], [1, 1, 5], [3, 1, 2], [3, 3, 3]];
+    const permuted = rows.map((row) => [row[2]!, row[0]!, row[1]!]);
+    const reason = 'the denominator of this ICC form is zero for these scores: ICC is undefined';
+    expect(icc(rows, 'ICC2k')).toEqual({ value: null, reason });
+    expect(icc(permuted, 'ICC2k')).toEqual({ value: null, reason });
+  });
+
   it('is 1 for identical raters with variance', () => {
     expect(icc([[1, 1, 1], [2, 2, 2], [5, 5, 5]], 'ICC1').value).toBeCloseTo(1, 15);
     expect(icc([[1, 1, 1], [2, 2, 2], [5, 5, 5]], 'ICC2').value).toBeCloseTo(1, 15);

@@ -57,8 +57,15 @@ export function icc(ratings: RatingMatrix, form: IccForm = 'ICC2', options: IccO
   const ems = ssError / ((n - 1) * (k - 1));
   const wms = ssWithin / (n * (k - 1));
 
-  const ratio = (numerator: number, denominator: number): Statistic =>
-    denominator > 0 ? defined(numerator / denominator) : undefinedStatistic('no variance between items (all scores equal): ICC is undefined');
+  // A denominator that is zero up to rounding (e.g. 1e-16 where exact arithmetic gives 0) must not turn into
+  // a huge ratio: compare it with the size of the mean squares it is made of.
+  const scale = Math.max(bms, jms, ems, wms);
+  const ratio = (numerator: number, denominator: number): Statistic => {
+    if (scale > 0 && denominator > scale * 1e-9) return defined(numerator / denominator);
+    return undefinedStatistic(
+      scale > 0 ? 'the denominator of this ICC form is zero for these scores: ICC is undefined' : 'no variance between items (all scores equal): ICC is undefined',
+    );
+  };
   switch (form) {
     case 'ICC1':
       return ratio(bms - wms, bms + (k - 1) * wms);

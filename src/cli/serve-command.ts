@@ -1,0 +1,173 @@
+/**
+ * `rewardkit serve`: runs the HTTP reward server (src/serve/server.ts) for one spec until SIGTERM/SIGINT,
+ * then drains — stops accepting, finishes the requests in flight, exits 0.
+ */
+import { parseArgs } from 'node:util';
+import { preflight } from '../models/preflight.js';
+import { createServerLogger, LOG_LEVELS } from '../serve/logger.js';
+import { createRewardServer, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_DEADLINE_MS, ROUTES } from '../serve/server.js';
+import { applyJudgeOverride, parseJudgeFlag } from '../spec/judge-override.js';
+import { loadSpec } from '../spec/load-spec.js';
+import { parseFlags, positiveInteger } from './args.js';
+import { CliError, EXIT } from './exit-codes.js';
+import type { CommandIo } from './score-command.js';
+
+export const SERVE_HELP = `Usage: rewardkit serve --spec SPEC [--port 8080] [--host 127.0.0.1] [options]
+
+Serves one reward spec over HTTP to RL trainers until SIGTERM/SIGINT, then drains (stops accepting,
+finishes the requests in flight) and exits 0. The server is stateless: run as many replicas as needed.
+
+Routes:
+  POST /v1/score    native batch: {"rows": [...]} → {"results": [...], "spec": {...}}
+  POST /get_reward  OpenRLHF remote reward model (--remote_rm_url http://HOST:PORT/get_reward)
+  POST /v1/nova     the Amazon Nova RFT Lambda payload over HTTP: [samples] → [results]
+  GET  /healthz     liveness/readiness (no token needed; 503 while draining)
+  GET  /metrics     Prometheus metrics
+
+Options:
+  --spec FILE             reward spec (YAML or JSON)                                    (required)
+  --port N                port to listen on; 0 picks a free one                        (default 8080)
+  --host ADDR             address to bind; 0.0.0.0 for every interface                (default 127.0.0.1)
+  --judge PROVIDER:MODEL  use this judge for every judge in the spec; PROVIDER is one of
+                          openai-compatible | openai | bedrock | anthropic
+  --judge-base-url URL    the judge's API base URL (e.g. http://127.0.0.1:8000/v1)
+  --concurrency N         judge calls in flight per judge model (overrides the spec)
+  --token TOKEN           require "Authorization: Bearer TOKEN" (or Basic with TOKEN as password)
+                          on every route but /healthz; prefer the REWARDKIT_TOKEN variable, which
+                          other users of the machine cannot read in the process list
+  --body-limit-mb N       largest request body, in MiB                                  (default ${DEFAULT_BODY_LIMIT_BYTES / 1024 / 1024})
+  --deadline-ms N         time budget per request; rows not finished by then get the neutral
+                          reward, flagged deadline_exceeded                             (default ${DEFAULT_DEADLINE_MS})
+  --drain-timeout-ms N    on SIGTERM, how long to wait for requests in flight      (default deadline + 10000)
+  --log-bodies            also log request rows and results (off: rollouts are never logged)
+  --log-level LEVEL       ${LOG_LEVELS.join(' | ')}                  (default info)
+  --no-preflight          start even if a judge is unreachable or has no API key
+  -h, --help              this help
+
+Logs are JSON lines on stdout (pino). The token is never logged.
+
+Examples:
+  REWARDKIT_TOKEN=s3cret rewardkit serve --spec examples/contract-review/spec.yaml --port 8080 \\
+      --judge openai-compatible:qwen3-8b --judge-base-url http://127.0.0.1:8000/v1
+  curl -s -H "Authorization: Bearer s3cret" -H "Content-Type: application/json" \\
+      -d '{"rows": [{"prompt": "2+2?", "response": "4", "reference": "4"}]}' http://127.0.0.1:8080/v1/score
+
+Exit codes: 0 stopped by SIGTERM/SIGINT after draining · 1 drain timed out or internal error ·
+            2 bad usage (also: port in use) · 3 invalid spec · 5 judge unreachable`;
+
+const FLAGS = {
+  spec: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  judge: { type: 'string' },
+  'judge-base-url': { type: 'string' },
+  concurrency: { type: 'string' },
+  token: { type: 'string' },
+  'body-limit-mb': { type: 'string' },
+  'deadline-ms': { type: 'string' },
+  'drain-timeout-ms': { type: 'string' },
+  'log-bodies': { type: 'boolean' },
+  'log-level': { type: 'string' },
+  'no-preflight': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function serveCommand(argv: string[], io: CommandIo): Promise<number> {
+  const { values } = parseFlags('serve', () => parseArgs({ args: argv, options: FLAGS, strict: true }));
+  if (values.help) {
+    io.stdout.write(`${SERVE_HELP}\n`);
+    return EXIT.ok;
+  }
+  if (!values.spec) throw new CliError('serve: --spec is required (the reward spec file)\nRun "rewardkit serve --help" for usage.', EXIT.usage);
+  if (values['judge-base-url'] && !values.judge) throw new CliError('serve: --judge-base-url needs --judge PROVIDER:MODEL as well', EXIT.usage);
+  const port = portOf(values.port);
+  const host = values.host ?? '127.0.0.1';
+  const concurrency = positiveInteger(values.concurrency, '--concurrency');
+  const bodyLimitMb = positiveInteger(values['body-limit-mb'], '--body-limit-mb');
+  const deadlineMs = positiveInteger(values['deadline-ms'], '--deadline-ms') ?? DEFAULT_DEADLINE_MS;
+  const drainTimeoutMs = positiveInteger(values['drain-timeout-ms'], '--drain-timeout-ms') ?? deadlineMs + 10_000;
+  const logLevel = values['log-level'] ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new CliError(`--log-level: expected one of ${LOG_LEVELS.join(' | ')}, got ${JSON.stringify(logLevel)}`, EXIT.usage);
+  const token = values.token ?? process.env.REWARDKIT_TOKEN;
+  if (token !== undefined && token.trim() === '') throw new CliError(`${values.token !== undefined ? '--token' : 'REWARDKIT_TOKEN'}: expected a non-empty token`, EXIT.usage);
+  let override;
+  try {
+    override = values.judge ? parseJudgeFlag(values.judge, values['judge-base-url']) : undefined;
+  } catch (error) {
+    throw new CliError(`serve: ${(error as Error).message}`, EXIT.usage);
+  }
+
+  const spec = applyJudgeOverride(loadSpec(values.spec).spec, override, concurrency);
+  if (spec.judges.length > 0 && !values['no-preflight']) {
+    const problems = await preflight(spec.judges.map((judge) => judge.model ?? spec.judge_model!));
+    if (problems.length > 0) {
+      throw new CliError(
+        `serve: cannot reach the judge, so the server was not started:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n` +
+          'Start the judge server, point at another judge with --judge PROVIDER:MODEL --judge-base-url URL, or start anyway with --no-preflight.',
+        EXIT.judgeUnreachable,
+      );
+    }
+  }
+
+  const logger = io.stdout === process.stdout ? createServerLogger(logLevel) : createServerLogger(logLevel, io.stdout);
+  const server = createRewardServer({
+    spec,
+    ...(token ? { token } : {}),
+    ...(bodyLimitMb ? { bodyLimitBytes: bodyLimitMb * 1024 * 1024 } : {}),
+    deadlineMs,
+    logBodies: values['log-bodies'] === true,
+    logger,
+  });
+  let url: string;
+  try {
+    url = await server.listen(port, host);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CliError(`serve: --port ${port}: address already in use on ${host}; pick another port (or 0 for any free one)`, EXIT.usage);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new CliError(`serve: --host ${host}: not an address of this machine (${code})`, EXIT.usage);
+    throw error;
+  }
+  logger.info(
+    { url, routes: ROUTES, spec: values.spec, auth: token ? 'token required' : 'none', deadline_ms: deadlineMs, body_limit_bytes: bodyLimitMb ? bodyLimitMb * 1024 * 1024 : DEFAULT_BODY_LIMIT_BYTES, log_bodies: values['log-bodies'] === true },
+    'listening',
+  );
+  io.stderr.write(`rewardkit serve: listening on ${url} (spec ${spec.name}, ${token ? 'token required' : 'no authentication'}); SIGTERM or Ctrl-C drains and stops\n`);
+  if (!token && !isLoopback(host)) logger.warn({ host }, 'serving without authentication on a non-loopback address: set REWARDKIT_TOKEN or --token');
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  logger.info({ signal, in_flight: server.inFlight }, 'draining: no new requests; finishing those in flight');
+  process.once(signal === 'SIGTERM' ? 'SIGINT' : 'SIGTERM', () => {
+    logger.warn('second signal: stopping without waiting for requests in flight');
+    process.exit(EXIT.internal);
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([
+    server.close().then(() => false),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), drainTimeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  const code = timedOut ? EXIT.internal : EXIT.ok;
+  if (timedOut) logger.error({ drain_timeout_ms: drainTimeoutMs, in_flight: server.inFlight }, 'drain timed out: stopping with requests still in flight');
+  else logger.info('stopped');
+  io.stderr.write(`rewardkit serve: ${timedOut ? 'drain timed out, stopping' : 'stopped'}\n`);
+  logger.flush();
+  // idle keep-alive sockets to the judge may linger a few seconds; nothing is left to do
+  setTimeout(() => process.exit(code), 1000).unref();
+  return code;
+}
+
+function portOf(value: string | undefined): number {
+  if (value === undefined) return 8080;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new CliError(`--port: expected a port number 0–65535, got ${JSON.stringify(value)}`, EXIT.usage);
+  return port;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}

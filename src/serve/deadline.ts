@@ -1,0 +1,107 @@
+/**
+ * A request's deadline: an AbortSignal that fires when the time budget is spent (judges still running
+ * then fail, and the reward becomes the neutral value flagged `deadline_exceeded`), plus a hard stop a
+ * little later that answers for any row still unfinished, so a reply always goes out in time.
+ */
+import { metricsOf, type Reward } from '../reward.js';
+import type { RewardResult } from '../result.js';
+
+export interface Deadline {
+  /** Aborts when the budget is spent (or the caller went away). */
+  readonly signal: AbortSignal;
+  /** Resolves at the hard stop: rows not finished by then are answered without waiting for them. */
+  readonly hardStop: Promise<void>;
+  /** True once the hard stop has passed. */
+  readonly stopped: boolean;
+  /** Aborts now (e.g. the client disconnected). */
+  abort(reason: string): void;
+  /** Clears the timers; call when the reply is out. */
+  dispose(): void;
+}
+
+/**
+ * Starts a deadline `budgetMs` from now (≤ 0: already expired) with a hard stop `graceMs` after it.
+ * Timers are unref'd: a deadline never keeps the process alive.
+ */
+export function startDeadline(budgetMs: number, graceMs: number): Deadline {
+  const controller = new AbortController();
+  let stopped = false;
+  let releaseHardStop!: () => void;
+  const hardStop = new Promise<void>((resolve) => {
+    releaseHardStop = () => {
+      stopped = true;
+      resolve();
+    };
+  });
+  const budget = Math.max(0, Math.floor(budgetMs));
+  const abortTimer = budget === 0 ? undefined : setTimeout(() => controller.abort(new Error(`deadline of ${budget} ms reached`)), budget);
+  if (budget === 0) controller.abort(new Error('no time left before the deadline'));
+  const hardTimer = setTimeout(releaseHardStop, budget + Math.max(0, Math.floor(graceMs)));
+  abortTimer?.unref();
+  hardTimer.unref();
+  return {
+    signal: controller.signal,
+    hardStop,
+    get stopped() {
+      return stopped;
+    },
+    abort: (reason) => {
+      if (!controller.signal.aborted) controller.abort(new Error(reason));
+    },
+    dispose: () => {
+      clearTimeout(abortTimer);
+      clearTimeout(hardTimer);
+    },
+  };
+}
+
+/** The result for a row the deadline overtook: the neutral reward, flagged like a judge that timed out. */
+export function deadlineResult(id: string, neutral: number): RewardResult {
+  const flags = ['judge_error', 'deadline_exceeded'];
+  return { id, reward: neutral, neutral: true, gated_by: null, flags, metrics: metricsOf([], flags), components: [] };
+}
+
+/** The neutral value of a reward's spec: `aggregate.neutral`, else the middle of the range. */
+export function neutralOf(reward: Pick<Reward, 'spec'>): number {
+  const [low, high] = reward.spec.aggregate.range;
+  return reward.spec.aggregate.neutral ?? (low + high) / 2;
+}
+
+/** Scores one row under the deadline: its judges are aborted at the deadline, and at the hard stop the row is answered neutral. */
+export async function scoreBeforeDeadline(reward: Reward, row: unknown, fallbackId: string, deadline: Deadline): Promise<RewardResult> {
+  const late = () => deadlineResult(rowIdOf(row, fallbackId, idFieldOf(reward, row)), neutralOf(reward));
+  if (deadline.stopped) return late();
+  const scoring = reward.score(row, { signal: deadline.signal, fallbackId });
+  const overtaken = deadline.hardStop.then(late);
+  return Promise.race([scoring, overtaken]);
+}
+
+/** The row's own id (string or number) from `field`, else the fallback. */
+export function rowIdOf(row: unknown, fallbackId: string, field = 'id'): string {
+  const id = row !== null && typeof row === 'object' ? (row as Record<string, unknown>)[field] : undefined;
+  return typeof id === 'string' && id !== '' ? id : typeof id === 'number' && Number.isFinite(id) ? String(id) : fallbackId;
+}
+
+/** Where a row keeps its id: `id` for Nova rows, the spec's `input.id` for plain rows (when it is a plain field name). */
+function idFieldOf(reward: Reward, row: unknown): string {
+  const isNova = reward.spec.input.format === 'nova' || (reward.spec.input.format === 'auto' && row !== null && typeof row === 'object' && 'messages' in row);
+  const field = reward.spec.input.id;
+  return isNova || !/^[A-Za-z_][\w-]*$/.test(field) ? 'id' : field;
+}
+
+/**
+ * Scores rows under one deadline, at most `limit` at a time, results in input order. Judge calls are
+ * limited per model inside the reward; this bound only keeps a huge batch from starting every row at once.
+ */
+export async function scoreRows(reward: Reward, rows: readonly unknown[], deadline: Deadline, fallbackId: (index: number) => string, limit = reward.suggestedRowConcurrency): Promise<RewardResult[]> {
+  const results = new Array<RewardResult>(rows.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < rows.length) {
+      const index = next++;
+      results[index] = await scoreBeforeDeadline(reward, rows[index], fallbackId(index), deadline);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), rows.length) }, worker));
+  return results;
+}

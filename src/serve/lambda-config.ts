@@ -1,0 +1,73 @@
+/**
+ * The Lambda's configuration, read from environment variables once per cold start:
+ *   REWARDKIT_SPEC                 spec file (absolute, or relative to the bundle's folder); default: the spec
+ *                                  packaged beside the bundle by `npm run build:lambda -- --spec FILE`
+ *   REWARDKIT_JUDGE                PROVIDER:MODEL override for every judge (as `--judge`)
+ *   REWARDKIT_JUDGE_BASE_URL       the judge's base URL (as `--judge-base-url`)
+ *   REWARDKIT_CONCURRENCY          judge calls in flight per judge model (as `--concurrency`)
+ *   REWARDKIT_DEADLINE_MARGIN_MS   time kept back from the Lambda timeout (default 5000)
+ *   REWARDKIT_LOG_LEVEL            pino level (default info)
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+
+export interface LambdaConfig {
+  specPath: string;
+  judge?: string;
+  judgeBaseUrl?: string;
+  concurrency?: number;
+  marginMs: number;
+  logLevel: string;
+}
+
+/** Written beside the bundle by the build when a spec is packaged. */
+export const LAMBDA_MANIFEST = 'rewardkit-lambda.json';
+export const DEFAULT_MARGIN_MS = 5000;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export class LambdaConfigError extends Error {
+  override name = 'LambdaConfigError';
+}
+
+/** A cache key: the variables that decide the configuration. */
+export function configKey(env: NodeJS.ProcessEnv): string {
+  return JSON.stringify(['REWARDKIT_SPEC', 'REWARDKIT_JUDGE', 'REWARDKIT_JUDGE_BASE_URL', 'REWARDKIT_CONCURRENCY', 'REWARDKIT_DEADLINE_MARGIN_MS', 'REWARDKIT_LOG_LEVEL'].map((name) => env[name] ?? null));
+}
+
+export function readLambdaConfig(env: NodeJS.ProcessEnv, bundleDir: string): LambdaConfig {
+  const logLevel = env.REWARDKIT_LOG_LEVEL?.trim() || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new LambdaConfigError(`REWARDKIT_LOG_LEVEL: expected one of ${LOG_LEVELS.join(' | ')}, got ${JSON.stringify(logLevel)}`);
+  const marginMs = wholeNumber(env, 'REWARDKIT_DEADLINE_MARGIN_MS', 0) ?? DEFAULT_MARGIN_MS;
+  const concurrency = wholeNumber(env, 'REWARDKIT_CONCURRENCY', 1);
+  const judge = env.REWARDKIT_JUDGE?.trim() || undefined;
+  const judgeBaseUrl = env.REWARDKIT_JUDGE_BASE_URL?.trim() || undefined;
+  if (judgeBaseUrl && !judge) throw new LambdaConfigError('REWARDKIT_JUDGE_BASE_URL needs REWARDKIT_JUDGE=PROVIDER:MODEL as well');
+  return { specPath: specPathOf(env, bundleDir), marginMs, logLevel, ...(judge ? { judge } : {}), ...(judgeBaseUrl ? { judgeBaseUrl } : {}), ...(concurrency ? { concurrency } : {}) };
+}
+
+function specPathOf(env: NodeJS.ProcessEnv, bundleDir: string): string {
+  const fromEnv = env.REWARDKIT_SPEC?.trim();
+  if (fromEnv) return isAbsolute(fromEnv) ? fromEnv : resolve(bundleDir, fromEnv);
+  const manifestPath = join(bundleDir, LAMBDA_MANIFEST);
+  if (existsSync(manifestPath)) {
+    let manifest: { spec?: unknown };
+    try {
+      manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { spec?: unknown };
+    } catch (error) {
+      throw new LambdaConfigError(`${LAMBDA_MANIFEST}: expected JSON written by the build, ${(error as Error).message}`);
+    }
+    if (typeof manifest.spec === 'string' && manifest.spec !== '') return resolve(bundleDir, manifest.spec);
+    throw new LambdaConfigError(`${LAMBDA_MANIFEST}: expected a "spec" path, got ${JSON.stringify(manifest.spec)}`);
+  }
+  throw new LambdaConfigError(
+    'no reward spec: set REWARDKIT_SPEC to the spec file (absolute, or relative to the bundle), or package one with "npm run build:lambda -- --spec FILE"',
+  );
+}
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new LambdaConfigError(`${name}: expected a whole number ≥ ${min}, got ${JSON.stringify(raw)}`);
+  return value;
+}

@@ -1,0 +1,104 @@
+/**
+ * The Amazon Nova RFT reward Lambda (contracts.md §1): a bare array of samples in, a bare array of
+ * results out, matched by id. Bundled by scripts/build-lambda.ts into dist/lambda/index.mjs (`handler`).
+ *
+ * No error ever escapes as a Lambda error (the platform would count the whole batch as failed): a bad
+ * sample gets the neutral reward flagged `row_error`, an unusable configuration `config_error`, anything
+ * unexpected `internal_error`. The deadline is the invocation's remaining time minus a safety margin;
+ * judges still running then are aborted and their rows get the neutral reward flagged `deadline_exceeded`.
+ */
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { pino, type Logger } from 'pino';
+import { createReward, type Reward } from '../reward.js';
+import { applyJudgeOverride, parseJudgeFlag } from '../spec/judge-override.js';
+import { loadSpec } from '../spec/load-spec.js';
+import { neutralOf, startDeadline } from './deadline.js';
+import { configKey, DEFAULT_MARGIN_MS, readLambdaConfig, type LambdaConfig } from './lambda-config.js';
+import { novaSpecOf, scoreNovaEvent, unscoredBatch, type NovaBatch } from './nova-batch.js';
+import type { NovaResult } from './nova-contract.js';
+import { summariseResults } from './result-summary.js';
+
+/** Used when the handler is called without a Lambda context (the Lambda maximum). */
+const NO_CONTEXT_REMAINING_MS = 900_000;
+/** Neutral value when no spec could be loaded (the default range's middle). */
+const FALLBACK_NEUTRAL = 0.5;
+/** Row-level warnings logged per invocation, at most. */
+const MAX_ROW_WARNINGS = 10;
+
+type State = { key: string; logger: Logger; config: LambdaConfig; reward: Reward; neutral: number } | { key: string; logger: Logger; config?: LambdaConfig; error: string };
+
+let state: State | undefined;
+
+function bundleDir(): string {
+  return dirname(fileURLToPath(import.meta.url));
+}
+
+/** Loads the spec and builds the reward once per cold start (again only if the configuration changes). */
+function currentState(): State {
+  const key = configKey(process.env);
+  if (state?.key === key) return state;
+  let config: LambdaConfig | undefined;
+  let logger = pino({ level: process.env.REWARDKIT_LOG_LEVEL?.trim() || 'info', base: { service: 'rewardkit-lambda' } });
+  try {
+    config = readLambdaConfig(process.env, bundleDir());
+    logger = pino({ level: config.logLevel, base: { service: 'rewardkit-lambda' } });
+    const override = config.judge ? parseJudgeFlag(config.judge, config.judgeBaseUrl) : undefined;
+    const spec = novaSpecOf(applyJudgeOverride(loadSpec(config.specPath).spec, override, config.concurrency));
+    const reward = createReward(spec, {
+      onRetry: (event) => logger.debug({ model: event.model, attempt: event.attempt, delay_ms: event.delayMs, kind: event.error.kind }, 'judge call retried'),
+    });
+    state = { key, logger, config, reward, neutral: neutralOf(reward) };
+    logger.info({ spec: config.specPath, judges: reward.judges.length, margin_ms: config.marginMs }, 'reward ready');
+  } catch (error) {
+    state = { key, logger, ...(config ? { config } : {}), error: (error as Error).message };
+    logger.error({ error: state.error }, 'reward not configured: every sample gets the neutral reward flagged config_error');
+  }
+  return state;
+}
+
+export async function handler(event: unknown, context?: Partial<Context>): Promise<NovaResult[]> {
+  const started = performance.now();
+  let current: State | undefined;
+  try {
+    current = currentState();
+    const marginMs = current.config?.marginMs ?? DEFAULT_MARGIN_MS;
+    const remainingMs = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : NO_CONTEXT_REMAINING_MS;
+    let batch: NovaBatch;
+    if ('error' in current) {
+      current.logger.error({ error: current.error }, 'reward not configured');
+      batch = unscoredBatch(event, FALLBACK_NEUTRAL, 'config_error', current.error);
+    } else {
+      const deadline = startDeadline(remainingMs - marginMs, marginMs / 2);
+      try {
+        batch = await scoreNovaEvent(event, current.reward, deadline);
+      } finally {
+        deadline.dispose();
+      }
+    }
+    log(current.logger, batch, { remaining_ms: remainingMs, budget_ms: remainingMs - marginMs, duration_ms: Math.round(performance.now() - started), request_id: context?.awsRequestId });
+    return batch.results;
+  } catch (error) {
+    // Last resort — a bug, not an input problem: still answer in contract.
+    const message = (error as Error)?.message ?? String(error);
+    (current?.logger ?? pino()).error({ error: message }, 'unexpected error while scoring: every sample gets the neutral reward flagged internal_error');
+    const neutral = current && 'neutral' in current ? current.neutral : FALLBACK_NEUTRAL;
+    try {
+      return unscoredBatch(event, neutral, 'internal_error', message).results;
+    } catch {
+      return [];
+    }
+  }
+}
+
+function log(logger: Logger, batch: NovaBatch, timing: Record<string, unknown>): void {
+  if (batch.eventProblem) logger.error({ problem: batch.eventProblem }, 'unexpected event shape');
+  let warned = 0;
+  batch.rewardResults.forEach((result, index) => {
+    if (result.reward !== null || !result.error || warned >= MAX_ROW_WARNINGS) return;
+    warned++;
+    logger.warn({ sample: index, id: result.id, field: result.error.field, problem: result.error.message }, 'sample not readable: neutral reward, flagged row_error');
+  });
+  logger.info({ ...summariseResults(batch.rewardResults), ...timing }, 'scored');
+}

@@ -1,0 +1,53 @@
+/**
+ * The fixed set of per-row diagnostics every serving face reports beside the components (Nova
+ * metrics_list, OpenRLHF extra_logs, the Python client's logged keys). Every name is present for every
+ * row — 0 or 1 for flags, counts for judge usage — so a dashboard's mean over a batch is a true rate.
+ */
+import type { RewardResult } from '../result.js';
+
+/** Flags reported as 0/1, in this order. */
+export const DIAGNOSTIC_FLAGS = [
+  'neutral',
+  'gated',
+  'judge_error',
+  'deadline_exceeded',
+  'row_error',
+  'empty_response',
+  'nothing_scored',
+  'response_cut_for_judge',
+  'internal_error',
+  'config_error',
+] as const;
+
+/** Judge usage counters copied from the result's metrics (0 when absent). */
+export const DIAGNOSTIC_COUNTERS = ['judge_calls', 'judge_cached', 'judge_attempts', 'judge_input_tokens', 'judge_output_tokens', 'judge_latency_ms'] as const;
+
+export const DIAGNOSTIC_NAMES: readonly string[] = [...DIAGNOSTIC_FLAGS, ...DIAGNOSTIC_COUNTERS];
+
+export function diagnosticsOf(result: RewardResult): Record<string, number> {
+  const flags = new Set(result.flags);
+  const unreadable = result.reward === null;
+  const diagnostics: Record<string, number> = {};
+  for (const flag of DIAGNOSTIC_FLAGS) {
+    const on = flag === 'neutral' ? result.neutral || unreadable : flag === 'row_error' ? flags.has('row_error') || unreadable : flags.has(flag);
+    diagnostics[flag] = on ? 1 : 0;
+  }
+  for (const counter of DIAGNOSTIC_COUNTERS) diagnostics[counter] = result.metrics[counter] ?? 0;
+  return diagnostics;
+}
+
+/** Each component that scored, with its normalised score (0–1) and whether it counts in the aggregate. */
+export function componentScoresOf(result: RewardResult): Array<{ name: string; score: number; inAggregate: boolean }> {
+  return result.components
+    .filter((component) => component.score !== null)
+    .map((component) => ({ name: component.name, score: result.metrics[component.name] ?? round(component.score!), inAggregate: component.weight > 0 }));
+}
+
+/** The reward a trainer gets: the row's reward, or the neutral value for a row that could not be read. */
+export function trainerRewardOf(result: RewardResult, neutral: number): number {
+  return result.reward !== null && Number.isFinite(result.reward) ? result.reward : neutral;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

@@ -1,0 +1,96 @@
+/**
+ * The reward server's Prometheus metrics (prom-client), in a registry of their own per server: request
+ * latency by route, judge-call latency by model, retries, judge errors by kind, cache hits, tokens,
+ * neutral fallbacks and row outcomes, requests in flight, and the default Node process metrics.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { JudgeCallEvent, RewardOptions } from '../reward.js';
+import type { RewardResult } from '../result.js';
+
+export interface ServerMetrics {
+  registry: Registry;
+  requestDuration: Histogram<'route' | 'method' | 'status_code'>;
+  inFlight: Gauge<'route'>;
+  /** Hooks for createReward: judge-call latency, errors, cache hits, tokens, retries. */
+  rewardHooks: Required<Pick<RewardOptions, 'onJudgeCall' | 'onRetry'>>;
+  /** Counts a request's rows by outcome and its neutral fallbacks by reason. */
+  observeResults(route: string, results: readonly RewardResult[]): void;
+}
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+export function createServerMetrics(): ServerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requestDuration = new Histogram({
+    name: 'rewardkit_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by route, method and status code.',
+    labelNames: ['route', 'method', 'status_code'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const inFlight = new Gauge({ name: 'rewardkit_http_requests_in_flight', help: 'HTTP requests being answered now.', labelNames: ['route'], registers: [registry] });
+  const judgeDuration = new Histogram({
+    name: 'rewardkit_judge_call_duration_seconds',
+    help: 'Time of one judge call including its retries, by judge model and outcome (ok | error | cached).',
+    labelNames: ['model', 'outcome'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const judgeErrors = new Counter({ name: 'rewardkit_judge_errors_total', help: 'Judge calls that failed after their retries, by model and error kind.', labelNames: ['model', 'kind'], registers: [registry] });
+  const judgeRetries = new Counter({ name: 'rewardkit_judge_retries_total', help: 'Judge call attempts that were retried, by model and error kind.', labelNames: ['model', 'kind'], registers: [registry] });
+  const cacheHits = new Counter({ name: 'rewardkit_judge_cache_hits_total', help: 'Judge calls answered from the cache or an identical call in flight.', labelNames: ['model'], registers: [registry] });
+  const judgeTokens = new Counter({ name: 'rewardkit_judge_tokens_total', help: 'Judge tokens, by model and direction (input | output).', labelNames: ['model', 'direction'], registers: [registry] });
+  const rows = new Counter({
+    name: 'rewardkit_rows_total',
+    help: 'Rows scored, by route and outcome (scored | gated | empty_response | neutral | row_error).',
+    labelNames: ['route', 'outcome'],
+    registers: [registry],
+  });
+  const neutral = new Counter({
+    name: 'rewardkit_neutral_rewards_total',
+    help: 'Rows answered with the neutral reward, by route and reason (judge_error | deadline_exceeded | nothing_scored | row_error | internal_error).',
+    labelNames: ['route', 'reason'],
+    registers: [registry],
+  });
+
+  const onJudgeCall = (event: JudgeCallEvent) => {
+    judgeDuration.observe({ model: event.model, outcome: event.cached ? 'cached' : event.ok ? 'ok' : 'error' }, event.latencyMs / 1000);
+    if (event.cached) cacheHits.inc({ model: event.model });
+    if (!event.ok) judgeErrors.inc({ model: event.model, kind: event.errorKind ?? 'unknown' });
+    if (event.usage) {
+      judgeTokens.inc({ model: event.model, direction: 'input' }, event.usage.input_tokens);
+      judgeTokens.inc({ model: event.model, direction: 'output' }, event.usage.output_tokens);
+    }
+  };
+  const onRetry: NonNullable<RewardOptions['onRetry']> = (event) => judgeRetries.inc({ model: event.model, kind: event.error.kind });
+
+  return {
+    registry,
+    requestDuration,
+    inFlight,
+    rewardHooks: { onJudgeCall, onRetry },
+    observeResults(route, results) {
+      for (const result of results) {
+        rows.inc({ route, outcome: outcomeOf(result) });
+        const reason = neutralReasonOf(result);
+        if (reason) neutral.inc({ route, reason });
+      }
+    },
+  };
+}
+
+function outcomeOf(result: RewardResult): string {
+  if (result.reward === null || result.flags.includes('row_error')) return 'row_error';
+  if (result.neutral) return 'neutral';
+  if (result.flags.includes('gated')) return 'gated';
+  if (result.flags.includes('empty_response')) return 'empty_response';
+  return 'scored';
+}
+
+function neutralReasonOf(result: RewardResult): string | undefined {
+  if (result.reward === null || result.flags.includes('row_error')) return 'row_error';
+  if (!result.neutral) return undefined;
+  for (const reason of ['deadline_exceeded', 'internal_error', 'nothing_scored', 'judge_error']) if (result.flags.includes(reason)) return reason;
+  return 'judge_error';
+}

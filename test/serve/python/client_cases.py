@@ -1,0 +1,102 @@
+"""Drives integrations/python/rewardkit_client.py against a running server; prints one JSON result.
+
+Usage: python3 client_cases.py CASE   (REWARDKIT_URL and REWARDKIT_TOKEN set by the test)
+"""
+
+import base64
+import json
+import os
+import sys
+import urllib.parse
+import urllib.request
+
+import rewardkit_client as rk
+
+QUESTION = "What is the capital of France?"
+
+
+def verl_single():
+    return rk.compute_score("geo", "The capital of France is Paris.", "Paris", {"prompt": QUESTION, "index": 3})
+
+
+def verl_batch():
+    answers = ["The capital of France is Paris.", "It is Lyon.", "Paris, mail me at a@example.com", "Paris [fail]"]
+    return rk.compute_score(
+        data_sources=["geo"] * 4,
+        solution_strs=answers,
+        ground_truths=["Paris"] * 4,
+        extra_infos=[{"question": QUESTION, "index": index} for index in range(4)],
+    )
+
+
+def verl_batch_small_requests():
+    # 5 rows in requests of 2, 3 in flight: results still in row order
+    client = rk.RewardkitClient(batch_size=2, parallel=3)
+    answers = ["Paris.", "Lyon.", "Paris. [rude]", "Paris!", "Marseille."]
+    results = rk.compute_score(data_sources=["geo"] * 5, solution_strs=answers, ground_truths=["Paris"] * 5, extra_infos=None, client=client)
+    return [result["score"] for result in results]
+
+
+def trl_text():
+    return rk.reward_func(
+        prompts=[QUESTION, QUESTION],
+        completions=["Paris.", "Lyon."],
+        completion_ids=[[1, 2], [3]],
+        reference_answer=["Paris", "Paris"],
+        topic=["geography", "geography"],
+        trainer_state=object(),
+    )
+
+
+def trl_conversational():
+    prompts = [
+        [{"role": "system", "content": "Answer briefly."}, {"role": "user", "content": QUESTION}],
+        [{"role": "user", "content": QUESTION}],
+        [{"role": "developer", "content": "not a role the reward reads"}, {"role": "user", "content": QUESTION}],
+    ]
+    completions = [
+        [{"role": "assistant", "content": "Paris. [rude]"}],
+        [{"role": "assistant", "content": "Paris."}],
+        [{"role": "assistant", "content": "Paris."}],
+    ]
+    return rk.make_reward_func(reference_column="solution")(prompts, completions, solution=["Paris", "Paris", "Paris"])
+
+
+def openrlhf():
+    # what OpenRLHF's reward client sends for --remote_rm_url http://rk:TOKEN@HOST:PORT/get_reward:
+    # a JSON POST with no headers of its own; HTTP clients turn the URL's credentials into Basic auth
+    base = urllib.parse.urlsplit(os.environ["REWARDKIT_URL"])
+    remote_rm_url = f"{base.scheme}://rk:{os.environ['REWARDKIT_TOKEN']}@{base.netloc}/get_reward"
+    parts = urllib.parse.urlsplit(remote_rm_url)
+    prompt = f"<|im_start|>user\n{QUESTION}<|im_end|>\n<|im_start|>assistant\n"
+    payload = {"query": [prompt + "Paris.<|im_end|>", prompt + "Lyon.<|im_end|>"], "prompts": [prompt, prompt], "labels": ["Paris", "Paris"]}
+    credentials = base64.b64encode(f"{parts.username}:{parts.password}".encode()).decode()
+    request = urllib.request.Request(
+        f"{parts.scheme}://{parts.hostname}:{parts.port}{parts.path}",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Basic {credentials}"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        reply = json.loads(response.read())
+    return {"rewards": reply["rewards"], "scores": reply["scores"], "quality": reply["extra_logs"]["quality"]}
+
+
+def wrong_token():
+    try:
+        rk.RewardkitClient(token="not-the-token").score([{"prompt": QUESTION, "response": "Paris."}])
+    except rk.RewardkitError as error:
+        return str(error)
+    return "no error"
+
+
+def unreachable():
+    try:
+        rk.RewardkitClient(url="http://127.0.0.1:9", retries=1).score([{"prompt": QUESTION, "response": "Paris."}])
+    except rk.RewardkitError as error:
+        return str(error)
+    return "no error"
+
+
+if __name__ == "__main__":
+    print(json.dumps(globals()[sys.argv[1]]()))
