@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { preflight } from '../models/preflight.js';
 import { createServerLogger, LOG_LEVELS } from '../serve/logger.js';
+import { JudgeCache } from '../runtime/judge-cache.js';
 import { createRewardServer, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_DEADLINE_MS, ROUTES } from '../serve/server.js';
 import { applyJudgeOverride, parseJudgeFlag } from '../spec/judge-override.js';
 import { loadSpec } from '../spec/load-spec.js';
@@ -32,6 +33,8 @@ Options:
                           openai-compatible | openai | bedrock | anthropic
   --judge-base-url URL    the judge's API base URL (e.g. http://127.0.0.1:8000/v1)
   --concurrency N         judge calls in flight per judge model (overrides the spec)
+  --cache FILE            a persistent judge cache (SQLite): identical judgements across training
+                          steps are answered from it (off by default; dedup in flight is always on)
   --token TOKEN           require "Authorization: Bearer TOKEN" (or Basic with TOKEN as password)
                           on every route but /healthz; prefer the REWARDKIT_TOKEN variable, which
                           other users of the machine cannot read in the process list
@@ -62,6 +65,7 @@ const FLAGS = {
   judge: { type: 'string' },
   'judge-base-url': { type: 'string' },
   concurrency: { type: 'string' },
+  cache: { type: 'string' },
   token: { type: 'string' },
   'body-limit-mb': { type: 'string' },
   'deadline-ms': { type: 'string' },
@@ -109,9 +113,18 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
     }
   }
 
+  let cache: JudgeCache | undefined;
+  if (values.cache && spec.judges.length > 0) {
+    try {
+      cache = await JudgeCache.open({ path: values.cache });
+    } catch (error) {
+      throw new CliError(`serve: cannot open the judge cache --cache ${values.cache}: ${(error as Error).message}`, EXIT.usage);
+    }
+  }
   const logger = io.stdout === process.stdout ? createServerLogger(logLevel) : createServerLogger(logLevel, io.stdout);
   const server = createRewardServer({
     spec,
+    ...(cache ? { cache } : {}),
     ...(token ? { token } : {}),
     ...(bodyLimitMb ? { bodyLimitBytes: bodyLimitMb * 1024 * 1024 } : {}),
     deadlineMs,
@@ -151,6 +164,7 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
     }),
   ]);
   clearTimeout(timer);
+  if (!timedOut) cache?.close();
   const code = timedOut ? EXIT.internal : EXIT.ok;
   if (timedOut) logger.error({ drain_timeout_ms: drainTimeoutMs, in_flight: server.inFlight }, 'drain timed out: stopping with requests still in flight');
   else logger.info('stopped');

@@ -42,6 +42,8 @@ export interface RewardServerOptions {
   endTokens?: readonly string[];
   /** Passed to createReward (tests: custom judge models). */
   createModel?: RewardOptions['createModel'];
+  /** A persistent judge cache shared by every request (identical judgements across training steps are reused). */
+  cache?: RewardOptions['cache'];
 }
 
 export interface RewardServer {
@@ -68,7 +70,12 @@ interface RequestNotes {
 export function createRewardServer(options: RewardServerOptions): RewardServer {
   const logger = options.logger ?? createServerLogger();
   const metrics = createServerMetrics();
-  const rewardOptions: RewardOptions = { ...metrics.rewardHooks, ...(options.createModel ? { createModel: options.createModel } : {}) };
+  const rewardOptions: RewardOptions = {
+    ...metrics.rewardHooks,
+    ...(options.createModel ? { createModel: options.createModel } : {}),
+    ...(options.cache ? { cache: options.cache } : {}),
+    schedulers: new Map(), // one set of judge limits per model, shared by both readers below
+  };
   const reward = createReward(options.spec, rewardOptions);
   // Nova and OpenRLHF rows are chat rows; a spec reading plain rows gets a Nova-reading twin for them
   const novaReward = options.spec.input.format === 'plain' ? createReward(novaSpecOf(options.spec), rewardOptions) : reward;

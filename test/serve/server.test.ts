@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NovaResponseSchema } from '../../src/serve/nova-contract.js';
 import { checkNovaResponse } from '../../src/serve/nova-validator.js';
+import { JudgeCache } from '../../src/runtime/judge-cache.js';
 import { useFakeJudge } from '../support/use-fake-judge.js';
 import { probe, QA_SPEC, startTestServer, waitFor, type TestServer } from './support/in-process-server.js';
 import { metricValue } from './support/prometheus-text.js';
@@ -394,5 +395,28 @@ describe('graceful close', () => {
     await closing;
     expect(reply.status).toBe(200);
     expect((reply.body as { results: Array<{ id: string; reward: number }> }).results.map((result) => [result.id, result.reward])).toEqual([['inflight', 1]]);
+  });
+});
+
+describe('a persistent judge cache across requests', () => {
+  it('answers a judgement seen in an earlier request from the cache, and counts the hit', async () => {
+    const cache = await JudgeCache.open({ path: ':memory:' });
+    const server = await startTestServer(judge.url, { cache });
+    try {
+      const row = { id: 'c1', prompt: QUESTION, response: 'The capital of France is Paris.', reference: 'Paris' };
+      const first = await server.post('/v1/score', { rows: [row], components: false });
+      const callsAfterFirst = judge.requests.length;
+      expect(callsAfterFirst).toBeGreaterThan(0);
+      const second = await server.post('/v1/score', { rows: [{ ...row, id: 'c2' }], components: false });
+      expect(judge.requests.length).toBe(callsAfterFirst); // no new judge call
+      const rewards = (reply: unknown) => (reply as { results: Array<{ reward: number; metrics: Record<string, number> }> }).results.map((result) => [result.reward, result.metrics.judge_cached]);
+      expect(rewards(first.body)).toEqual([[1, 0]]);
+      expect(rewards(second.body)).toEqual([[1, callsAfterFirst]]);
+      const metrics = (await server.get('/metrics')).text;
+      expect(metricValue(metrics, 'rewardkit_judge_cache_hits_total', { model: `openai-compatible:fake@${judge.url}` })).toBe(callsAfterFirst);
+    } finally {
+      await server.close();
+      cache.close();
+    }
   });
 });
