@@ -26,16 +26,19 @@ const hangRate = Number(values['hang-rate']);
 const random = mulberry32(Number(values.seed));
 const verdict = JSON.stringify({ criteria: { ok: { rationale: 'fine', pass: true } } });
 
-const judge = await startFakeJudge(() => {
+const judge = await startFakeJudge(
+  () => {
   const draw = random();
   if (draw < hangRate) return { hang: true };
   if (draw < hangRate + rate429) return { status: 429, headers: { 'retry-after': values['retry-after-s']! } };
   const delayMs = Math.max(0, latency + (random() * 2 - 1) * jitter);
   return { content: verdict, delayMs, usage: { prompt_tokens: 200, completion_tokens: 20 } };
-});
+  },
+  { record: false }, // the harness must not be what is measured: no request log growing in memory
+);
 process.stdout.write(`${judge.url}\n`);
 process.on('SIGTERM', () => {
   const cpu = process.cpuUsage();
-  process.stderr.write(`fake judge: ${judge.requests.length} requests, cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms\n`);
+  process.stderr.write(`fake judge: cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms\n`);
   void judge.close().then(() => process.exit(0));
 });

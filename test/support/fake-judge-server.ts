@@ -47,9 +47,13 @@ export interface FakeJudge {
   close(): Promise<void>;
 }
 
-export async function startFakeJudge(script: FakeScript = () => ({ content: '{}' }), options: { port?: number } = {}): Promise<FakeJudge> {
+export async function startFakeJudge(
+  script: FakeScript = () => ({ content: '{}' }),
+  options: { port?: number; /** Keep every request in `requests` (default true; the benchmark turns it off). */ record?: boolean } = {},
+): Promise<FakeJudge> {
   let current = script;
   const requests: FakeRequest[] = [];
+  let served = 0;
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
 
@@ -70,7 +74,8 @@ export async function startFakeJudge(script: FakeScript = () => ({ content: '{}'
         .map((message) => (typeof message.content === 'string' ? message.content : JSON.stringify(message.content)))
         .join('\n');
     const request: FakeRequest = { index: requests.length, path: req.url ?? '', headers: req.headers, body, model: String(body.model ?? ''), system: text('system'), user: text('user'), receivedAt: performance.now() };
-    requests.push(request);
+    if (options.record !== false) requests.push(request);
+    else request.index = served++;
     let reply: FakeReply;
     try {
       reply = await current(request);
