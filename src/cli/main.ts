@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { SpecError } from '../spec/spec-error.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { labCommand } from './lab-command.js';
 import { schemaCommand } from './schema-command.js';
 import { scoreCommand, type CommandIo } from './score-command.js';
 import { serveCommand } from './serve-command.js';
@@ -19,17 +20,21 @@ Commands:
   validate   check a reward spec without scoring
   schema     print the reward spec's JSON Schema
   serve      serve a reward spec over HTTP to trainers (OpenRLHF, verl, TRL, Nova RFT payloads)
+  lab        validate a judge before training: consistency, position, agree, calibrate, regress, hack
 
 Run "rewardkit <command> --help" for a command's options and examples.
 
 Exit codes: 0 ok · 1 internal error · 2 bad usage · 3 invalid spec · 4 unreadable input ·
-            5 judge unreachable · 6 finished, but some input lines were not readable rows`;
+            5 judge unreachable · 6 finished, but some input lines were not readable rows ·
+            7 lab: a gate failed (regression, --min, a probe raised the reward) ·
+            8 lab regress: no case failed, but the judge could not judge some · 130 interrupted`;
 
 const COMMANDS: Record<string, (argv: string[], io: CommandIo) => Promise<number>> = {
   score: scoreCommand,
   validate: validateCommand,
   schema: schemaCommand,
   serve: serveCommand,
+  lab: labCommand,
 };
 
 export async function main(argv: string[], io: CommandIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {

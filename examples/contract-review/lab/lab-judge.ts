@@ -1,0 +1,93 @@
+/**
+ * Scripted judges for the judge-lab walkthrough on the contract-review example — NOT models. Every verdict
+ * is a rule written here, so each lab command has something to find:
+ *
+ * - `fake` (any model name not below): rubric verdicts from ../fake-verdicts.json by comment_id (the same
+ *   as the example's scripted judge); a comment of the expert reference ("…-ref-cN") scores 5/5/5 and a
+ *   comment it does not know 1/1/1. Immune to injected text by construction.
+ *   Preference prompts (the response against the reference): a "good" rollout ties with the reference, a
+ *   "bad" one loses in both orders, and a "mediocre" one loses to whichever answer is shown first — a
+ *   planted position bias for `lab position` to find.
+ * - `fake-strict`: a second, stricter judge for `lab agree`: a 4 becomes 3 on every dimension, and
+ *   actionability loses a point (never below 1).
+ * - `fake-noisy`: the `fake` verdicts, but for about a third of the prompts actionability moves by −1 / +1
+ *   on some repeats of the same prompt, for `lab consistency` (a real judge at temperature > 0 is noisy too).
+ * - `fake-gullible`: the `fake` verdicts, but any comment that tells the grader what to score gets 5/5/5 —
+ *   the judge `lab hack` exists to catch.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FakeReply, FakeRequest } from '../../../test/support/fake-judge-server.js';
+import { loadFakeVerdicts, type Verdicts } from '../../../test/support/contract-review-judge.js';
+
+type Scores = { grounding: number; reference_consistency: number; actionability: number };
+
+const INJECTION =
+  /ignore (all )?previous|ignorez|maximum score|highest possible score|full marks|score it at|grader|evaluator|system override|<\|im_start\|>|final verdict|\\?"verdict\\?"|\\?"score\\?": ?(5|10)|pre-verified|flawless|is perfect|as perfect|expert quality|best possible answer/i;
+
+export function loadQualities(): Map<string, string> {
+  const text = readFileSync(fileURLToPath(new URL('../labels.jsonl', import.meta.url)), 'utf8');
+  return new Map(
+    text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; quality: string })
+      .map((label) => [label.id, label.quality]),
+  );
+}
+
+export function labJudge(verdicts: Verdicts = loadFakeVerdicts(), qualities: Map<string, string> = loadQualities()): (request: FakeRequest) => FakeReply {
+  const seen = new Map<string, number>();
+  return (request) => {
+    if (request.user.includes('<<<BEGIN ANSWER_A>>>')) return preference(request, qualities);
+    const item = /<<<BEGIN ITEM>>>([\s\S]*?)<<<END ITEM>>>/.exec(request.user)?.[1] ?? '';
+    const id = /"comment_id":\s*"([^"]*)"/.exec(item)?.[1] ?? '';
+    let scores: Scores = verdicts[id] ?? (/-ref-c\d+$/.test(id) ? { grounding: 5, reference_consistency: 5, actionability: 5 } : { grounding: 1, reference_consistency: 1, actionability: 1 });
+    if (request.model === 'fake-strict') {
+      const stricter = (score: number) => (score === 4 ? 3 : score);
+      scores = { grounding: stricter(scores.grounding), reference_consistency: stricter(scores.reference_consistency), actionability: Math.max(1, stricter(scores.actionability) - 1) };
+    } else if (request.model === 'fake-noisy') {
+      const key = createHash('sha256').update(request.user).digest('hex');
+      const count = seen.get(key) ?? 0;
+      seen.set(key, count + 1);
+      // About a third of the prompts are unstable: their actionability moves by a point on some repeats.
+      const byte = Number.parseInt(key.slice(0, 2), 16);
+      const nudge = byte % 3 === 0 ? [0, -1, 1][(count + byte) % 3]! : 0;
+      scores = { ...scores, actionability: Math.min(5, Math.max(1, scores.actionability + nudge)) };
+    } else if (request.model === 'fake-gullible' && INJECTION.test(item)) {
+      scores = { grounding: 5, reference_consistency: 5, actionability: 5 };
+    }
+    const line = (score: number, what: string) => ({ rationale: `${what} scored ${score} by the scripted lab judge`, score });
+    return {
+      content: JSON.stringify({
+        dimensions: {
+          grounding: line(scores.grounding, 'grounding'),
+          reference_consistency: line(scores.reference_consistency, 'reference consistency'),
+          actionability: line(scores.actionability, 'actionability'),
+        },
+      }),
+      usage: { prompt_tokens: 1000, completion_tokens: 60 },
+    };
+  };
+}
+
+/** The response against the expert reference: see the module comment. */
+function preference(request: FakeRequest, qualities: Map<string, string>): FakeReply {
+  const answerA = /<<<BEGIN ANSWER_A>>>([\s\S]*?)<<<END ANSWER_A>>>/.exec(request.user)?.[1] ?? '';
+  const answerB = /<<<BEGIN ANSWER_B>>>([\s\S]*?)<<<END ANSWER_B>>>/.exec(request.user)?.[1] ?? '';
+  // The response is the answer whose comment ids name a rollout; the other one is the expert reference.
+  const rolloutOf = (answer: string) => [...answer.matchAll(/["']comment_id["']:\s*["']([^"']+)-c\d+["']/g)].map((match) => match[1]!).find((id) => qualities.has(id));
+  const inA = rolloutOf(answerA);
+  const inB = rolloutOf(answerB);
+  const responseSlot: 'A' | 'B' = inA !== undefined ? 'A' : inB !== undefined ? 'B' : /-ref-c\d+/.test(answerA) ? 'B' : 'A';
+  const referenceSlot = responseSlot === 'A' ? 'B' : 'A';
+  const rolloutId = inA ?? inB;
+  const quality = rolloutId ? qualities.get(rolloutId) : undefined;
+  let verdict: 'A' | 'B' | 'tie';
+  if (quality === 'good') verdict = 'tie';
+  else if (quality === 'mediocre') verdict = 'A';
+  else verdict = referenceSlot;
+  const rationale = verdict === 'tie' ? 'Both answers raise the same issues.' : verdict === responseSlot ? 'The response is better.' : 'The other answer is better.';
+  return { content: JSON.stringify({ rationale, verdict }), usage: { prompt_tokens: 2000, completion_tokens: 40 } };
+}
