@@ -280,7 +280,8 @@ export function lineChart(chart: LineChart): string {
     for (const point of series.points) {
       parts.push(`<circle class="point small" cx="${f.x(point.x).toFixed(1)}" cy="${f.y(point.y).toFixed(1)}" r="3" fill="${colour(index)}"><title>${escapeHtml(`${series.name} at ${tickLabel(point.x)}: ${tickLabel(point.y)}`)}</title></circle>`);
     }
-    parts.push(`<rect x="${WIDTH - 190 + index * 90}" y="11" width="10" height="10" fill="${colour(index)}"/><text class="tick" x="${WIDTH - 176 + index * 90}" y="20">${escapeHtml(series.name)}</text>`);
+    // the legend sits on its own line under the title, so a long title never runs into it
+    parts.push(`<rect x="${WIDTH - 190 + index * 90}" y="23" width="9" height="9" fill="${colour(index)}"/><text class="tick" x="${WIDTH - 177 + index * 90}" y="31">${escapeHtml(series.name)}</text>`);
   });
   return `${svgOpen('line', chart.title)}${parts.join('')}</svg>`;
 }
