@@ -7,13 +7,12 @@ import { once } from 'node:events';
 import { createReward, type Reward } from '../reward.js';
 import type { RewardResult } from '../result.js';
 import { applyPrices, loadPriceTable } from '../models/cost.js';
-import { preflight } from '../models/preflight.js';
+import { preflightSpec } from '../models/preflight.js';
 import { JudgeCache } from '../runtime/judge-cache.js';
 import { orderedMap } from '../runtime/ordered-map.js';
 import { RunSummary, formatSummary } from '../run-summary.js';
 import { applyJudgeOverride, parseJudgeFlag } from '../spec/judge-override.js';
 import { loadSpec } from '../spec/load-spec.js';
-import type { ModelSpec } from '../spec/schema.js';
 import { parseArgs } from 'node:util';
 import { parseFlags, positiveInteger } from './args.js';
 import { CliError, EXIT } from './exit-codes.js';
@@ -128,18 +127,14 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
   const spec = applyPrices(applyJudgeOverride(loaded.spec, override, concurrency), prices);
   if (values['dry-run']) return dryRun(createReward(spec), limited(readJsonl(values.input), limit), io);
 
-  const models = [spec.judge_model, ...spec.judges.map((judge) => judge.model)].filter((model): model is ModelSpec => model !== undefined);
-  if (spec.judges.length > 0 && !values['no-preflight']) {
-    const usedModels = spec.judges.map((judge) => judge.model ?? spec.judge_model!);
-    const problems = await preflight(usedModels.length > 0 ? usedModels : models);
-    if (problems.length > 0) {
-      throw new CliError(
-        `score: cannot reach the judge, so no row was scored:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n` +
-          'Start the judge server, or point the run at another judge with --judge PROVIDER:MODEL --judge-base-url URL,\n' +
-          'or check the rendered prompts offline with --dry-run.',
-        EXIT.judgeUnreachable,
-      );
-    }
+  const unreachable = values['no-preflight'] ? null : await preflightSpec(spec);
+  if (unreachable) {
+    throw new CliError(
+      `score: cannot reach the judge, so no row was scored:\n${unreachable}\n` +
+        'Start the judge server, or point the run at another judge with --judge PROVIDER:MODEL --judge-base-url URL,\n' +
+        'or check the rendered prompts offline with --dry-run.',
+      EXIT.judgeUnreachable,
+    );
   }
 
   const resumeFrom = values.resume ? resumePoint(values.output!, io) : 0;
@@ -150,7 +145,8 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
   const source = limited(skipThrough(readJsonl(values.input), resumeFrom, interrupted), limit);
   const output: NodeJS.WritableStream = values.output ? openOutput(values.output, values.resume === true) : io.stdout;
   const showProgress = values['no-progress'] ? false : (values.progress ?? io.stderr.isTTY === true);
-  const total = values.input === '-' ? undefined : Math.min(await countJsonlRows(values.input, resumeFrom), limit ?? Infinity);
+  // Counting the rows reads the input an extra time: only worth it when a progress bar shows the total.
+  const total = !showProgress || values.input === '-' ? undefined : Math.min(await countJsonlRows(values.input, resumeFrom), limit ?? Infinity);
   const writer = new LineWriter(output);
   const summary = new RunSummary();
   const progress = createProgress(showProgress, io.stderr, total);

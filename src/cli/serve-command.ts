@@ -3,7 +3,7 @@
  * then drains — stops accepting, finishes the requests in flight, exits 0.
  */
 import { parseArgs } from 'node:util';
-import { preflight } from '../models/preflight.js';
+import { preflightSpec } from '../models/preflight.js';
 import { createServerLogger, LOG_LEVELS } from '../serve/logger.js';
 import { JudgeCache } from '../runtime/judge-cache.js';
 import { createRewardServer, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_DEADLINE_MS, ROUTES } from '../serve/server.js';
@@ -102,15 +102,13 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
   }
 
   const spec = applyJudgeOverride(loadSpec(values.spec).spec, override, concurrency);
-  if (spec.judges.length > 0 && !values['no-preflight']) {
-    const problems = await preflight(spec.judges.map((judge) => judge.model ?? spec.judge_model!));
-    if (problems.length > 0) {
-      throw new CliError(
-        `serve: cannot reach the judge, so the server was not started:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n` +
-          'Start the judge server, point at another judge with --judge PROVIDER:MODEL --judge-base-url URL, or start anyway with --no-preflight.',
-        EXIT.judgeUnreachable,
-      );
-    }
+  const unreachable = values['no-preflight'] ? null : await preflightSpec(spec);
+  if (unreachable) {
+    throw new CliError(
+      `serve: cannot reach the judge, so the server was not started:\n${unreachable}\n` +
+        'Start the judge server, point at another judge with --judge PROVIDER:MODEL --judge-base-url URL, or start anyway with --no-preflight.',
+      EXIT.judgeUnreachable,
+    );
   }
 
   let cache: JudgeCache | undefined;

@@ -4,7 +4,7 @@
  * the judge options, instead of thousands of neutral rewards after minutes of retries.
  */
 import { connect } from 'node:net';
-import type { ModelSpec } from '../spec/schema.js';
+import type { ModelSpec, RewardSpec } from '../spec/schema.js';
 import { apiKeyEnv } from './create-language-model.js';
 import { modelKey } from './judge-model.js';
 
@@ -65,4 +65,20 @@ function tcpProbe(endpoint: string, timeoutMs: number): Promise<string | null> {
     socket.once('connect', () => done(null));
     socket.once('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
   });
+}
+
+/** The models a spec's judges call (each judge's own model, else judge_model). */
+export function judgeModelsOf(spec: RewardSpec): ModelSpec[] {
+  return spec.judges.map((judge) => judge.model ?? spec.judge_model!);
+}
+
+/**
+ * Preflight for every judge of a spec: null when all look reachable (or the spec has no judge), else the
+ * problems as an indented list, ready to put under a command's own explanation.
+ */
+export async function preflightSpec(spec: RewardSpec): Promise<string | null> {
+  const models = judgeModelsOf(spec);
+  if (models.length === 0) return null;
+  const problems = await preflight(models);
+  return problems.length === 0 ? null : problems.map((problem) => `  - ${problem}`).join('\n');
 }

@@ -4,7 +4,7 @@
  * a repeat asks the judge again instead of reusing an earlier verdict.
  */
 import { modelKey } from '../../models/judge-model.js';
-import { preflight } from '../../models/preflight.js';
+import { judgeModelsOf, preflightSpec } from '../../models/preflight.js';
 import { createReward, type Reward } from '../../reward.js';
 import type { RewardResult } from '../../result.js';
 import { JudgeCache } from '../../runtime/judge-cache.js';
@@ -12,7 +12,7 @@ import type { ModelScheduler } from '../../runtime/model-scheduler.js';
 import { mapWithConcurrency } from '../../runtime/ordered-map.js';
 import { applyJudgeOverride, parseJudgeFlag, type JudgeOverride } from '../../spec/judge-override.js';
 import { loadSpec } from '../../spec/load-spec.js';
-import type { ModelSpec, RewardSpec } from '../../spec/schema.js';
+import type { RewardSpec } from '../../spec/schema.js';
 import { LabError } from '../lab-error.js';
 import type { Rollout } from '../inputs/rollouts.js';
 
@@ -60,16 +60,14 @@ export async function openEngine(options: EngineOptions, context: EngineContext)
   const loaded = loadSpec(options.spec, override ? { defaultJudgeModel: override } : {});
   const overridden = applyJudgeOverride(loaded.spec, override, options.concurrency);
   const spec = options.transform ? options.transform(overridden) : overridden;
-  const models: ModelSpec[] = spec.judges.map((judge) => judge.model ?? spec.judge_model!);
-  if (models.length > 0 && context.preflight) {
-    const problems = await preflight(models);
-    if (problems.length > 0) {
-      throw new LabError(
-        'judge_unreachable',
-        `cannot reach the judge, so nothing was judged:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n` +
-          'Start the judge server, or point the run at another judge with --judge PROVIDER:MODEL --judge-base-url URL.',
-      );
-    }
+  const models = judgeModelsOf(spec);
+  const unreachable = context.preflight ? await preflightSpec(spec) : null;
+  if (unreachable) {
+    throw new LabError(
+      'judge_unreachable',
+      `cannot reach the judge, so nothing was judged:\n${unreachable}\n` +
+        'Start the judge server, or point the run at another judge with --judge PROVIDER:MODEL --judge-base-url URL.',
+    );
   }
   const reward = createReward(spec, { ...(context.cache ? { cache: context.cache } : {}), schedulers: context.schedulers });
   return {
