@@ -101,7 +101,7 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
     throw new CliError(`serve: ${(error as Error).message}`, EXIT.usage);
   }
 
-  const spec = applyJudgeOverride(loadSpec(values.spec).spec, override, concurrency);
+  const spec = applyJudgeOverride(loadSpec(values.spec, override ? { defaultJudgeModel: override } : {}).spec, override, concurrency);
   const unreachable = values['no-preflight'] ? null : await preflightSpec(spec);
   if (unreachable) {
     throw new CliError(

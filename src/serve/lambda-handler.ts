@@ -45,7 +45,7 @@ function currentState(): State {
     config = readLambdaConfig(process.env, bundleDir());
     logger = pino({ level: config.logLevel, base: { service: 'rewardkit-lambda' } });
     const override = config.judge ? parseJudgeFlag(config.judge, config.judgeBaseUrl) : undefined;
-    const spec = novaSpecOf(applyJudgeOverride(loadSpec(config.specPath).spec, override, config.concurrency));
+    const spec = novaSpecOf(applyJudgeOverride(loadSpec(config.specPath, override ? { defaultJudgeModel: override } : {}).spec, override, config.concurrency));
     const reward = createReward(spec, {
       onRetry: (event) => logger.debug({ model: event.model, attempt: event.attempt, delay_ms: event.delayMs, kind: event.error.kind }, 'judge call retried'),
     });

@@ -2,7 +2,10 @@
  * `rewardkit serve` as a user runs it: help, flag errors with exit codes, and a real process that drains
  * on SIGTERM — stops accepting, finishes the request in flight, exits 0 — without ever logging its token.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 import { startFakeJudge } from '../support/fake-judge-server.js';
@@ -72,6 +75,21 @@ describe('rewardkit serve: usage', () => {
 });
 
 describe('rewardkit serve: a real process', () => {
+  it('serves a spec without judge_model when --judge names the judge (as score does)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rewardkit-serve-'));
+    const spec = join(dir, 'spec.yaml');
+    writeFileSync(spec, readFileSync(SPEC, 'utf8').replace(/^judge_model:[^\n]*(\n {2}[^\n]*)*\n/m, ''));
+    expect(readFileSync(spec, 'utf8')).not.toContain('judge_model');
+    const server = await spawnServer(['--spec', spec, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url]);
+    try {
+      const health = await fetch(`${server.url}/healthz`);
+      expect([health.status, ((await health.json()) as { judges: number }).judges]).toEqual([200, 1]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+
   it('drains on SIGTERM: no new connections, the request in flight answered, exit 0; the token never logged', async () => {
     const token = 'spawned-token-9d2e';
     const server = await spawnServer(['--spec', SPEC, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url], { REWARDKIT_TOKEN: token });
