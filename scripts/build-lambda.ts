@@ -44,6 +44,10 @@ export interface BuildLambdaResult {
 
 class UsageError extends Error {}
 
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 export async function buildLambda(options: BuildLambdaOptions = {}): Promise<BuildLambdaResult> {
   const outDir = resolve(options.outDir ?? join(ROOT, 'dist', 'lambda'));
   rmSync(outDir, { recursive: true, force: true });
@@ -57,6 +61,8 @@ export async function buildLambda(options: BuildLambdaOptions = {}): Promise<Bui
     target: 'node20',
     format: 'esm',
     external: ['better-sqlite3'],
+    // src/version.ts: the bundle has no package.json beside it
+    define: { __REWARDKIT_VERSION__: JSON.stringify(packageVersion()) },
     // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins
     banner: { js: "import { createRequire as __rewardkitCreateRequire } from 'node:module'; const require = __rewardkitCreateRequire(import.meta.url);" },
     logLevel: 'warning',
