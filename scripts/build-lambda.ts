@@ -60,7 +60,8 @@ export async function buildLambda(options: BuildLambdaOptions = {}): Promise<Bui
     platform: 'node',
     target: 'node20',
     format: 'esm',
-    external: ['better-sqlite3'],
+    // node-llama-cpp: the `local` judge's engine (native, hundreds of MB) has no place in a Lambda; imported only for `local`
+    external: ['better-sqlite3', 'node-llama-cpp'],
     // src/version.ts: the bundle has no package.json beside it
     define: { __REWARDKIT_VERSION__: JSON.stringify(packageVersion()) },
     // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins

@@ -22,6 +22,10 @@ export type ErrorKind =
 export interface ComponentError {
   kind: ErrorKind;
   message: string;
+  /** The judge provider's HTTP status, when it answered with an error. */
+  status?: number;
+  /** The start (at most 500 characters) of the provider's error response body. */
+  body?: string;
 }
 
 export interface TokenUsage {
@@ -40,6 +44,8 @@ export interface JudgeCallRecord {
   attempts: number;
   /** The judge model (provider:model@endpoint). */
   model?: string;
+  /** The judge template's `version` (provenance: which prompt produced this verdict). */
+  template_version?: string;
   /** Answered from the cache or by an identical call already in flight: no tokens spent. */
   cached?: boolean;
   /** From the model's price (spec `price` or a --prices table); absent when unknown. */
@@ -68,7 +74,12 @@ export interface ComponentResult {
 
 export interface RewardResult {
   id: string;
-  /** In aggregate.range; null only when the row itself could not be read (see `error`). */
+  /** SHA-256 of the normalised spec that produced this result (src/spec/spec-hash.ts): provenance. */
+  spec_hash?: string;
+  /**
+   * In aggregate.range; null when the row itself could not be read (flag `row_error`, see `error`), or when a
+   * judge failed under `aggregate.on_judge_error: null` (flag `judge_error`: "no reward", not a row error).
+   */
   reward: number | null;
   /** True when the reward is the neutral fallback (a judge failed after retries). */
   neutral: boolean;

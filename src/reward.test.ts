@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { useFakeJudge } from '../test/support/use-fake-judge.js';
 import { criteriaVerdict, testSpec } from '../test/support/test-spec.js';
 import { createReward } from './reward.js';
+import { specHash } from './spec/spec-hash.js';
+import { builtinTemplatePath, loadTemplate } from './judges/judge-template.js';
 
 const judge = useFakeJudge();
 
@@ -29,6 +31,19 @@ describe('createReward', () => {
     expect(result.metrics).toMatchObject({ length: 0.75, quality: 0.75, judge_calls: 1, judge_attempts: 1, judge_error: 0, gated: 0 });
     expect(result.components[1]!.rationale).toBe('correct: PASS — correct met\nconcise: FAIL — concise not met');
     expect(judge.requests).toHaveLength(1);
+  });
+
+  it('carries provenance: the spec hash on the result, the model, template version and cache use of every call', async () => {
+    judge.setScript(() => ({ content: criteriaVerdict({ correct: true, concise: true }) }));
+    const spec = testSpec(judge.url, { judges: [rubric] });
+    const reward = createReward(spec);
+    const row = { id: 'p1', prompt: 'q', response: 'a' };
+    const [first, second] = await Promise.all([reward.score(row), reward.score(row)]); // the second shares the first's call
+    expect(first!.spec_hash).toBe(specHash(spec));
+    expect(first!.components[0]!.calls!.map((call) => [call.model, call.template_version, call.cached])).toEqual([[`openai-compatible:fake-judge@${judge.url}`, loadTemplate(builtinTemplatePath('rubric-criteria')).version, false]]);
+    expect(second!.components[0]!.calls!.map((call) => call.cached)).toEqual([true]);
+    expect(judge.requests).toHaveLength(1);
+    expect(createReward(spec, { specHash: 'from-the-source-spec' }).specHash).toBe('from-the-source-spec');
   });
 
   it('maps the mean into a custom output range', async () => {
@@ -80,6 +95,25 @@ describe('createReward', () => {
     expect(judge.requests).toHaveLength(1); // 400 is not retried
   });
 
+  it('on_judge_error: null (YAML null or "null") gives no reward, flagged judge_error, not neutral and not a row error', async () => {
+    judge.setScript(() => ({ status: 400 }));
+    for (const mode of [null, 'null']) {
+      const reward = createReward(testSpec(judge.url, { checks: [{ type: 'length', max: 1, ramp: 4 }], judges: [rubric], aggregate: { on_judge_error: mode } }));
+      const result = await reward.score({ id: 'x', prompt: 'q', response: 'three word answer' });
+      expect(result).toMatchObject({ id: 'x', reward: null, neutral: false, flags: ['judge_error'] });
+      expect(result.error).toBeUndefined();
+      expect(result.metrics).toMatchObject({ length: 0.5, judge_error: 1, judge_calls: 1 });
+      expect(result.components.map((component) => [component.name, component.status])).toEqual([
+        ['length', 'scored'],
+        ['quality', 'error'],
+      ]);
+    }
+    // a judge that answers still gives a number
+    judge.setScript(() => ({ content: criteriaVerdict({ correct: true, concise: true }) }));
+    const healthy = createReward(testSpec(judge.url, { judges: [rubric], aggregate: { on_judge_error: 'null' } }));
+    expect((await healthy.score({ prompt: 'q', response: 'a' })).reward).toBe(1);
+  });
+
   it('scores an empty or whitespace response at the low end without any call', async () => {
     const reward = createReward(testSpec(judge.url, { judges: [rubric], aggregate: { range: [-1, 1] } }));
     for (const response of ['', '   \n\t ']) {
@@ -95,15 +129,17 @@ describe('createReward', () => {
     const result = await reward.score({ prompt: 'q', response: 'abcdefghijKLMNOP' });
     expect(result.flags).toEqual(['response_cut_for_judge']);
     expect(result.reward).toBe(1);
-    expect(judge.requests[0]!.user).toContain('<<<BEGIN RESPONSE>>>\nabcdefghij\n[… cut for judging]\n<<<END RESPONSE>>>');
+    expect(judge.requests[0]!.user).toContain('<<<BEGIN RESPONSE f36d366a891b>>>\nabcdefghij\n[… cut for judging]\n<<<END RESPONSE f36d366a891b>>>');
     expect(judge.requests[0]!.user).not.toContain('KLMNOP');
   });
 
   it('reports an unreadable row as a per-row error naming the field', async () => {
     const reward = createReward(testSpec(judge.url, { judges: [rubric] }));
     const result = await reward.score({ id: 'bad', messages: [{ role: 'user', content: 'hi' }] });
+    expect(reward.specHash).toMatch(/^[0-9a-f]{64}$/);
     expect(result).toEqual({
       id: 'bad',
+      spec_hash: reward.specHash,
       reward: null,
       neutral: false,
       gated_by: null,
@@ -147,7 +183,7 @@ describe('createReward', () => {
     const plan = await reward.plan({ id: 'p', prompt: 'q', response: '{"items": [{"id": "a"}, {"id": "b"}]}' });
     expect(plan.gatedBy).toBeNull();
     expect(plan.prompts.map((prompt) => prompt.label)).toEqual(['item 1 (a)', 'item 2 (b)']);
-    expect(plan.prompts[1]!.request.user).toContain('<<<BEGIN ITEM>>>\n{\n  "id": "b"\n}\n<<<END ITEM>>>');
+    expect(plan.prompts[1]!.request.user).toContain('<<<BEGIN ITEM bd35ff853fa7>>>\n{\n  "id": "b"\n}\n<<<END ITEM bd35ff853fa7>>>');
     expect(judge.requests).toHaveLength(0);
   });
 

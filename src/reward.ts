@@ -2,7 +2,8 @@
  * The reward: composes one spec into `score(row)`. The path of a rollout reads top to bottom:
  * read the row → run the deterministic checks → (a failed gate stops here) → run the judges in parallel
  * → compose the weighted mean into the output range → report every component as a metric.
- * No exception escapes `score` or `scoreBatch`: a bad row is a per-row error, a failed judge the neutral reward.
+ * No exception escapes `score` or `scoreBatch`: a bad row is a per-row error, a failed judge the neutral reward
+ * (or, with `on_judge_error: null`, no reward: `reward: null`, flagged `judge_error`).
  */
 import { createCheck } from './checks/create-check.js';
 import type { Check } from './checks/check.js';
@@ -10,6 +11,7 @@ import { createRowContext, toRowView, type RowContext } from './input/row-view.j
 import { RowError } from './input/row-error.js';
 import { createJudge } from './judges/create-judge.js';
 import type { Judge, JudgeCaller, JudgePrompt } from './judges/judge.js';
+import { NO_REFERENCE } from './judges/no-reference.js';
 import { costOf } from './models/cost.js';
 import { createJudgeModel, modelKey, type JudgeModel } from './models/judge-model.js';
 import type { ComponentError, ComponentResult, RewardResult } from './result.js';
@@ -17,6 +19,7 @@ import type { JudgeCache } from './runtime/judge-cache.js';
 import { ModelScheduler } from './runtime/model-scheduler.js';
 import { mapWithConcurrency } from './runtime/ordered-map.js';
 import { componentNameOf, type CheckSpec, type ModelSpec, type RewardSpec } from './spec/schema.js';
+import { specHash } from './spec/spec-hash.js';
 
 export interface RewardOptions {
   /** Replaces how a model spec becomes a JudgeModel (tests, custom providers). */
@@ -31,6 +34,8 @@ export interface RewardOptions {
   onRetry?: (event: { model: string; attempt: number; delayMs: number; error: ComponentError }) => void;
   /** Called once per finished judge call (after its retries): for metrics such as Prometheus histograms. */
   onJudgeCall?: (event: JudgeCallEvent) => void;
+  /** The spec hash results report; a reward built from a derived spec (e.g. a Nova-reading twin) reports its source's. */
+  specHash?: string;
 }
 
 export interface JudgeCallEvent {
@@ -72,6 +77,8 @@ export interface RowPlan {
 
 export interface Reward {
   readonly spec: RewardSpec;
+  /** SHA-256 of the normalised spec (src/spec/spec-hash.ts), carried by every result as `spec_hash`. */
+  readonly specHash: string;
   readonly judges: readonly Judge[];
   score(row: unknown, options?: ScoreOptions): Promise<RewardResult>;
   scoreBatch(rows: readonly unknown[], options?: Omit<ScoreOptions, 'fallbackId'>): Promise<RewardResult[]>;
@@ -94,6 +101,7 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
   const neutralReward = spec.aggregate.neutral ?? (low + high) / 2;
   const emptyReward = spec.aggregate.empty_response ?? low;
   const maxResponseChars = spec.aggregate.max_response_chars;
+  const hash = options.specHash ?? specHash(spec);
 
   const checks: CheckRunner[] = spec.checks.map((check) => ({ spec: check, name: componentNameOf(check), run: createCheck(check) }));
   const modelSpecs = new Map<string, ModelSpec>();
@@ -178,7 +186,7 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
         context = createRowContext(toRowView(row, spec.input, fallbackId));
       } catch (error) {
         if (!RowError.isInstance(error)) throw error;
-        return rowError(row, fallbackId, error);
+        return rowError(row, fallbackId, error, hash);
       }
       const { view } = context;
       if (view.response.trim() === '') {
@@ -208,6 +216,7 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
         flags.push('judge_error');
         if (signal?.aborted) flags.push('deadline_exceeded');
         if (spec.aggregate.on_judge_error === 'neutral') return finish(view.id, neutralReward, { flags, components, neutral: true });
+        if (spec.aggregate.on_judge_error === 'null') return finish(view.id, null, { flags, components });
       }
       const scored = components.filter((component) => component.score !== null && component.weight > 0);
       const totalWeight = scored.reduce((sum, component) => sum + component.weight, 0);
@@ -223,16 +232,17 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
 
   function finish(
     id: string,
-    reward: number,
+    reward: number | null,
     parts: { flags: string[]; components: ComponentResult[]; gatedBy?: string; neutral?: boolean; internal?: string },
   ): RewardResult {
-    const clamped = Math.min(high, Math.max(low, reward));
     return {
       id,
-      reward: roundReward(clamped),
+      spec_hash: hash,
+      // null: "no reward" (on_judge_error: null), for trainers that can skip a row
+      reward: reward === null ? null : roundReward(Math.min(high, Math.max(low, reward))),
       neutral: parts.neutral ?? false,
       gated_by: parts.gatedBy ?? null,
-      flags: parts.flags,
+      flags: withNoReferenceFlag(parts.flags, parts.components),
       metrics: metricsOf(parts.components, parts.flags),
       components: parts.components,
       ...(parts.internal ? { error: { field: '(internal)', message: parts.internal } } : {}),
@@ -255,6 +265,7 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
 
   return {
     spec,
+    specHash: hash,
     judges,
     score,
     scoreBatch: (rows, batchOptions = {}) => mapWithConcurrency(rows, suggestedRowConcurrency, (row, index) => score(row, { ...batchOptions, fallbackId: `row-${index}` })),
@@ -264,10 +275,11 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
   };
 }
 
-function rowError(row: unknown, fallbackId: string, error: RowError): RewardResult {
+function rowError(row: unknown, fallbackId: string, error: RowError, hash: string): RewardResult {
   const rawId = (row as { id?: unknown } | null)?.id;
   return {
     id: typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : fallbackId,
+    spec_hash: hash,
     reward: null,
     neutral: false,
     gated_by: null,
@@ -280,6 +292,12 @@ function rowError(row: unknown, fallbackId: string, error: RowError): RewardResu
 
 function skippedJudge(judge: Judge, reason: string): ComponentResult {
   return { name: judge.name, kind: 'judge', type: judge.type, score: null, weight: judge.weight, status: 'skipped', rationale: reason, calls: [] };
+}
+
+/** Adds the row flag `no_reference` when a component could not score for want of a reference (judges/no-reference.ts). */
+function withNoReferenceFlag(flags: string[], components: readonly ComponentResult[]): string[] {
+  const missing = components.some((component) => component.details?.[NO_REFERENCE] === true);
+  return missing && !flags.includes(NO_REFERENCE) ? [...flags, NO_REFERENCE] : flags;
 }
 
 /** Flat metrics: each component's score, plus judge usage and outcome counters. */

@@ -1,8 +1,20 @@
 /**
  * Running totals over scored rows, in constant memory: reward mean/std/min/max (Welford), per-component
- * means, flag counts and judge usage. Used by the `score` summary table (and later by the server's stats).
+ * means, flag counts, judge usage and judge failures (the share of failed calls decides `score`'s exit code 9).
+ * Used by the `score` summary table (and later by the server's stats).
  */
 import type { RewardResult } from './result.js';
+
+/** Flags of a row whose judging failed: `score --retry-errors` judges such rows again. */
+export const REJUDGE_FLAGS = ['judge_error', 'deadline_exceeded', 'circuit_open'] as const;
+
+/** True when a judge failed for the row (a flag above, or a judge component in error): worth judging again. */
+export function needsRejudging(result: Pick<RewardResult, 'flags' | 'components'>): boolean {
+  return (
+    result.flags.some((flag) => (REJUDGE_FLAGS as readonly string[]).includes(flag)) ||
+    result.components.some((component) => component.kind === 'judge' && component.status === 'error')
+  );
+}
 
 export interface ModelUsage {
   /** Calls this run sent to the model (cache hits and shared calls not included). */
@@ -22,16 +34,25 @@ export interface SummaryStats {
   rows: number;
   scored: number;
   row_errors: number;
+  /** Rows with no reward because a judge failed (`on_judge_error: null`). */
+  no_reward: number;
+  /** Rows a judge failed for (see needsRejudging): what `--retry-errors` would judge again. */
+  rejudge_rows: number;
   reward: { mean: number; std: number; min: number; max: number } | null;
   components: Record<string, { mean: number; count: number }>;
   flags: Record<string, number>;
-  judge: { calls: number; attempts: number; input_tokens: number; output_tokens: number };
+  /** `calls` counts every judge call record (cache hits too); `errors` the calls that failed after their retries. */
+  judge: { calls: number; attempts: number; errors: number; input_tokens: number; output_tokens: number };
+  /** Failed judge calls by error kind (server_error, auth_error, circuit_open, parse_error, …). */
+  judge_error_kinds: Record<string, number>;
   models: Record<string, ModelUsage>;
 }
 
 export class RunSummary {
   private rows = 0;
   private rowErrors = 0;
+  private noReward = 0;
+  private rejudgeRows = 0;
   private count = 0;
   private mean = 0;
   private m2 = 0;
@@ -39,14 +60,19 @@ export class RunSummary {
   private max = -Infinity;
   private readonly components = new Map<string, { sum: number; count: number }>();
   private readonly flags = new Map<string, number>();
-  private readonly judge = { calls: 0, attempts: 0, input_tokens: 0, output_tokens: 0 };
+  private readonly judge = { calls: 0, attempts: 0, errors: 0, input_tokens: 0, output_tokens: 0 };
+  private readonly errorKinds = new Map<string, number>();
   private readonly models = new Map<string, ModelUsage>();
 
   add(result: RewardResult): void {
     this.rows++;
     for (const flag of result.flags) this.flags.set(flag, (this.flags.get(flag) ?? 0) + 1);
+    if (needsRejudging(result)) this.rejudgeRows++;
+    this.addJudgeUsage(result);
     if (result.reward === null) {
-      this.rowErrors++;
+      // no reward: a failed judge under on_judge_error: null, or else a row that could not be read
+      if (result.flags.includes('judge_error') && !result.flags.includes('row_error')) this.noReward++;
+      else this.rowErrors++;
       return;
     }
     this.count++;
@@ -62,6 +88,9 @@ export class RunSummary {
       entry.count++;
       this.components.set(component.name, entry);
     }
+  }
+
+  private addJudgeUsage(result: RewardResult): void {
     this.judge.calls += result.metrics.judge_calls ?? 0;
     this.judge.attempts += result.metrics.judge_attempts ?? 0;
     this.judge.input_tokens += result.metrics.judge_input_tokens ?? 0;
@@ -73,7 +102,11 @@ export class RunSummary {
       else usage.calls++;
       usage.attempts += call.attempts;
       usage.retries += Math.max(0, call.attempts - 1);
-      if (call.error) usage.errors++;
+      if (call.error) {
+        usage.errors++;
+        this.judge.errors++;
+        this.errorKinds.set(call.error.kind, (this.errorKinds.get(call.error.kind) ?? 0) + 1);
+      }
       usage.input_tokens += call.usage.input_tokens;
       usage.output_tokens += call.usage.output_tokens;
       if (call.cost_usd !== undefined) usage.cost_usd = (usage.cost_usd ?? 0) + call.cost_usd;
@@ -96,15 +129,23 @@ export class RunSummary {
     return this.rowErrors + (this.flags.get('judge_error') ?? 0) + (this.flags.get('internal_error') ?? 0);
   }
 
+  /** Share of judge calls that failed (0 when no judge was called). */
+  get judgeErrorRate(): number {
+    return this.judge.calls === 0 ? 0 : this.judge.errors / this.judge.calls;
+  }
+
   stats(): SummaryStats {
     return {
       rows: this.rows,
       scored: this.count,
       row_errors: this.rowErrors,
+      no_reward: this.noReward,
+      rejudge_rows: this.rejudgeRows,
       reward: this.count === 0 ? null : { mean: this.mean, std: this.count > 1 ? Math.sqrt(this.m2 / (this.count - 1)) : 0, min: this.min, max: this.max },
       components: Object.fromEntries([...this.components].map(([name, entry]) => [name, { mean: entry.sum / entry.count, count: entry.count }])),
       flags: Object.fromEntries(this.flags),
       judge: { ...this.judge },
+      judge_error_kinds: Object.fromEntries(this.errorKinds),
       models: Object.fromEntries([...this.models].map(([key, usage]) => [key, { ...usage }])),
     };
   }
@@ -114,16 +155,24 @@ export class RunSummary {
 export function formatSummary(stats: SummaryStats, seconds: number): string {
   const fixed = (value: number) => value.toFixed(3);
   const rows: Array<[string, string]> = [];
-  rows.push(['rows', `${stats.rows} (${stats.scored} scored, ${stats.row_errors} unreadable)`]);
+  const noReward = stats.no_reward > 0 ? `, ${stats.no_reward} no reward` : '';
+  rows.push(['rows', `${stats.rows} (${stats.scored} scored, ${stats.row_errors} unreadable${noReward})`]);
   if (stats.reward) {
     rows.push(['reward mean ± std', `${fixed(stats.reward.mean)} ± ${fixed(stats.reward.std)}`]);
     rows.push(['reward min / max', `${fixed(stats.reward.min)} / ${fixed(stats.reward.max)}`]);
   }
   for (const [name, entry] of Object.entries(stats.components)) rows.push([`  ${name}`, `${fixed(entry.mean)} (n=${entry.count})`]);
-  for (const flag of ['gated', 'empty_response', 'judge_error', 'deadline_exceeded', 'nothing_scored', 'response_cut_for_judge', 'row_error', 'internal_error']) {
-    if (stats.flags[flag]) rows.push([flag === 'judge_error' ? 'judge_error (neutral)' : flag, String(stats.flags[flag])]);
+  const shownFlags = ['gated', 'empty_response', 'judge_error', 'deadline_exceeded', 'circuit_open', 'nothing_scored'];
+  shownFlags.push('response_cut_for_judge', 'row_error', 'internal_error');
+  for (const flag of shownFlags) {
+    if (stats.flags[flag]) rows.push([flag, String(stats.flags[flag])]);
   }
   rows.push(['judge calls (attempts)', `${stats.judge.calls} (${stats.judge.attempts})`]);
+  if (stats.judge.errors > 0) {
+    const kinds = Object.entries(stats.judge_error_kinds).map(([kind, count]) => `${kind} ×${count}`).join(', ');
+    const share = percent(stats.judge.errors / Math.max(stats.judge.calls, 1));
+    rows.push(['judge calls failed', `${stats.judge.errors} of ${stats.judge.calls} (${share}): ${kinds}`]);
+  }
   rows.push(['judge tokens in / out', `${stats.judge.input_tokens} / ${stats.judge.output_tokens}`]);
   for (const [model, usage] of Object.entries(stats.models)) {
     const cost = usage.cost_usd === null ? 'cost unknown (no price)' : `$${usage.cost_usd.toFixed(4)}`;
@@ -132,4 +181,8 @@ export function formatSummary(stats: SummaryStats, seconds: number): string {
   rows.push(['wall time', `${seconds.toFixed(1)} s (${(stats.rows / Math.max(seconds, 1e-9)).toFixed(1)} rows/s)`]);
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+}
+
+export function percent(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
 }

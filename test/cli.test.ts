@@ -3,14 +3,14 @@
  * messages. Commands run in-process through `main` (one test also spawns the executable).
  */
 import { execFile } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from './support/run-cli.js';
 import { contractReviewJudge } from './support/contract-review-judge.js';
-import { startFakeJudge, type FakeJudge } from './support/fake-judge-server.js';
+import { startFakeJudge, type FakeJudge, type FakeRequest } from './support/fake-judge-server.js';
 
 const SPEC = 'examples/contract-review/spec.yaml';
 const ROLLOUTS = 'examples/contract-review/rollouts.jsonl';
@@ -149,6 +149,10 @@ describe('rewardkit score', () => {
     [['score', '--spec', SPEC, '--input', ROLLOUTS, '--judge', 'gpt-4o'], 2, '--judge: expected PROVIDER:MODEL'],
     [['score', '--spec', SPEC, '--input', ROLLOUTS, '--limit', '0'], 2, '--limit: expected a positive whole number, got "0"'],
     [['score', '--spec', SPEC, '--input', ROLLOUTS, '--judge-base-url', 'http://x'], 2, '--judge-base-url needs --judge'],
+    [['score', '--spec', SPEC, '--input', ROLLOUTS, '--retry-errors'], 2, 'score: --retry-errors needs --output (the finished output file to re-judge and rewrite)'],
+    [['score', '--spec', SPEC, '--input', ROLLOUTS, '--retry-errors', '--resume', '--output', 'x.jsonl'], 2, 'score: --retry-errors and --resume do not go together'],
+    [['score', '--spec', SPEC, '--input', ROLLOUTS, '--retry-errors', '--output', 'missing.jsonl'], 2, 'score: --retry-errors --output missing.jsonl: no such file (run score first)'],
+    [['score', '--spec', SPEC, '--input', ROLLOUTS, '--max-judge-error-rate', '1.5'], 2, 'score: --max-judge-error-rate: expected a number from 0 to 1 (a share of judge calls, e.g. 0.5), got "1.5"'],
     [['score', '--spec', SPEC, '--input', 'missing.jsonl'], 4, 'score: --input missing.jsonl: no such file'],
     [['score', '--spec', 'missing.yaml', '--input', ROLLOUTS], 3, 'missing.yaml  (spec): cannot read spec file: ENOENT'],
     [['score', '--spec', SPEC, '--input', ROLLOUTS, '--output', '/nonexistent/dir/out.jsonl', '--no-preflight'], 2, 'cannot write --output /nonexistent/dir/out.jsonl: ENOENT'],
@@ -158,6 +162,91 @@ describe('rewardkit score', () => {
     expect(result.code).toBe(code);
     expect(result.stderr).toContain(message);
     expect(result.stderr).not.toContain('    at '); // never a stack trace
+  });
+});
+
+describe('rewardkit score --retry-errors', () => {
+  const fake = () => ['--judge', 'openai-compatible:fake', '--judge-base-url', judge.url];
+  const rawLines = (file: string) => readFileSync(file, 'utf8').split('\n').slice(0, -1);
+  type Line = { line: number; id: string; reward: number; flags: string[]; metrics: Record<string, number> };
+  const parsed = (file: string) => rawLines(file).map((line) => JSON.parse(line) as Line);
+  /** The judge of the example, except that it refuses (HTTP 400) every comment of the lease and DPA contracts. */
+  const partlyDown = () => {
+    const healthy = contractReviewJudge();
+    return (request: FakeRequest) => (/"comment_id":\s*"(lease|dpa)-/.test(request.user) ? { status: 400, body: { error: { message: 'scripted failure' } } } : healthy(request));
+  };
+
+  it('judges only the failed rows again: exact rewards, every other line byte for byte, order kept', async () => {
+    const healthyOutput = join(dir, 'retry-healthy.jsonl');
+    expect((await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--output', healthyOutput, '--no-cache', '--quiet', ...fake())).code).toBe(0);
+    const healthy = parsed(healthyOutput);
+
+    const output = join(dir, 'retry.jsonl');
+    judge.setScript(partlyDown());
+    try {
+      const first = await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--output', output, '--no-cache', ...fake());
+      expect(first.code).toBe(0); // 15 of 91 calls failed: under --max-judge-error-rate 0.5
+      expect(first.stderr).toMatch(/judge calls failed\s+15 of 91 \(16\.5%\): bad_request ×15/);
+      expect(first.stderr).toContain('5 rows have a failed judge (flagged judge_error, deadline_exceeded or circuit_open). To judge them again,');
+      expect(first.stderr).toContain(`  rewardkit score --retry-errors --spec ${SPEC} --input ${ROLLOUTS} --output ${output} --judge openai-compatible:fake --judge-base-url ${judge.url} --no-cache`);
+    } finally {
+      judge.setScript(contractReviewJudge());
+    }
+    const before = rawLines(output);
+    const failed = parsed(output).filter((line) => line.flags.includes('judge_error'));
+    expect(failed.map((line) => [line.id, line.reward])).toEqual([
+      ['lease-good', 0.5],
+      ['lease-vague', 0.5],
+      ['dpa-good', 0.5],
+      ['dpa-irrelevant', 0.5],
+      ['dpa-fenced', 0.5],
+    ]);
+
+    judge.requests.length = 0;
+    const retry = await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--output', output, '--retry-errors', '--no-cache', ...fake());
+    expect(retry.code).toBe(0);
+    expect(retry.stderr).toContain(`score --retry-errors: judged 5 of 38 rows again in ${output} (5 now judged, 0 failed again and stay flagged); the other lines are unchanged`);
+    const after = parsed(output);
+    const failedIds = new Set(failed.map((line) => line.id));
+    expect(after.map((line) => line.line)).toEqual(healthy.map((line) => line.line));
+    after.forEach((line, index) => {
+      if (failedIds.has(line.id)) {
+        const { judge_latency_ms: _latency, ...metrics } = line.metrics;
+        const { judge_latency_ms: _healthyLatency, ...healthyMetrics } = healthy[index]!.metrics;
+        expect([line.id, line.reward, line.flags, metrics]).toEqual([healthy[index]!.id, healthy[index]!.reward, healthy[index]!.flags, healthyMetrics]);
+      } else {
+        expect(rawLines(output)[index]).toBe(before[index]); // kept byte for byte
+      }
+    });
+    expect(judge.requests).toHaveLength(failed.reduce((sum, line) => sum + healthy.find((row) => row.id === line.id)!.metrics.judge_calls!, 0));
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+
+    const again = await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--output', output, '--retry-errors', '--no-cache', ...fake());
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe(`score --retry-errors: no row of ${output} has a failed judge (38 rows); nothing to do\n`);
+  });
+
+  it('refuses an output that is not the finished output of the input, changing nothing', async () => {
+    const partial = join(dir, 'retry-partial.jsonl');
+    expect((await run('score', '--spec', SPEC, '--input', ROLLOUTS, '--output', partial, '--limit', '5', '--no-cache', '--quiet', ...fake())).code).toBe(0);
+    const otherInput = join(dir, 'retry-other-input.jsonl');
+    writeFileSync(otherInput, readFileSync(ROLLOUTS, 'utf8').split('\n').slice(1, 6).join('\n') + '\n');
+    const cut = join(dir, 'retry-cut.jsonl');
+    writeFileSync(cut, `${readFileSync(partial, 'utf8')}{"line": 6, "id": "consul`);
+    const cases: Array<[string, string, string]> = [
+      [partial, ROLLOUTS, 'it has 5 result lines, and the input has more rows (the next one on line 6) — finish the run with --resume first'],
+      [partial, otherInput, 'its line 1 has id "nda-good", but input line 1 has id "nda-excerpt-ref"'],
+      [cut, ROLLOUTS, 'its last line (6) is cut off — finish the run with --resume first'],
+    ];
+    for (const [output, input, problem] of cases) {
+      const bytes = readFileSync(output, 'utf8');
+      judge.requests.length = 0;
+      const result = await run('score', '--spec', SPEC, '--input', input, '--output', output, '--retry-errors', '--no-cache', ...fake());
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(`score --retry-errors: ${output} is not the finished output of ${input}: ${problem}; nothing was changed\n`);
+      expect(readFileSync(output, 'utf8')).toBe(bytes);
+      expect(judge.requests).toHaveLength(0);
+    }
   });
 });
 

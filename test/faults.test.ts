@@ -92,12 +92,25 @@ describe('fault injection', () => {
     expect(attempts).toBe(2);
   });
 
-  it('output cut by max tokens: truncated, neutral, not retried', async () => {
+  it('output cut by max tokens every time: asked again once with twice the budget, then truncated, neutral', async () => {
     judge.setScript(() => ({ content: '{"criteria": {"correct": {"rationale": "The answer', finishReason: 'length' }));
     const { result, call, attempts } = await scoreOnce();
     expect(result).toMatchObject({ reward: 0.5, neutral: true, flags: ['judge_error'] });
-    expect(call.error!.kind).toBe('truncated');
-    expect(attempts).toBe(1);
+    expect(call.error).toEqual({
+      kind: 'truncated',
+      message: 'the judge hit max_tokens: missing verdict for clear; unreadable verdict for correct (also when asked again with twice the max_tokens budget)',
+    });
+    expect(attempts).toBe(2);
+    expect(judge.requests.map((request) => request.body.max_tokens)).toEqual([1024, 2048]);
+  });
+
+  it('a reasoning judge cut by max tokens: the retry with twice the budget is scored', async () => {
+    judge.setScript(sequence({ content: '', finishReason: 'length', usage: { prompt_tokens: 50, completion_tokens: 8192 } }));
+    const { result, call, attempts } = await scoreOnce({ model: 'qwen3-8b' });
+    expect(result).toMatchObject({ reward: 0.75, neutral: false, flags: [] });
+    expect(judge.requests.map((request) => request.body.max_tokens)).toEqual([8192, 16384]);
+    expect(attempts).toBe(2);
+    expect(call.usage.output_tokens).toBe(8192 + Math.ceil(VERDICT.length / 4)); // both calls' tokens are counted
   });
 
   it('a refusal (OpenAI refusal field): refusal, neutral — never a 0', async () => {

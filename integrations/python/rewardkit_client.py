@@ -15,8 +15,10 @@ Configuration (environment variables; a RewardkitClient can also be built with e
     REWARDKIT_REFERENCE_COLUMN  TRL: dataset column holding the reference
                                 (default: the first of reference_answer, reference, ground_truth, solution, answer)
 
-verl (``custom_reward_function.path=rewardkit_client.py``, ``custom_reward_function.name=compute_score``;
-use ``reward_model.reward_manager=batch`` so a whole batch goes out in a few requests)::
+verl (``custom_reward_function.path=rewardkit_client.py``, ``custom_reward_function.name=compute_score``; verl's
+default reward loop, ``reward_model.use_reward_loop=true``, calls the one-rollout form with its ``naive`` (default),
+``dapo``, ``remote`` or ``rate_limited`` manager; the batch form needs the legacy ``reward_model.use_reward_loop=false
+reward_model.reward_manager=batch``)::
 
     compute_score(data_source, solution_str, ground_truth, extra_info=None)          -> {"score": ..., ...}
     compute_score(data_sources=[...], solution_strs=[...], ground_truths=[...], extra_infos=[...])  -> [{...}, ...]
@@ -27,7 +29,9 @@ TRL (``GRPOTrainer(reward_funcs=[reward_func], ...)``)::
 
 Rows go to the server as chat rows ({id, messages, reference_answer, metadata}), so the spec's
 ``input.format`` must be ``auto`` (the default) or ``nova``. The reward of a row the server could not read is
-None for TRL (not applicable) and the neutral value for verl, flagged ``row_error``. When the server stays
+None for TRL (not applicable) and the neutral value for verl, flagged ``row_error``. A failed judge gives what the
+spec's ``aggregate.on_judge_error`` says: ``neutral`` (default) the neutral value for both, flagged ``judge_error``;
+``null`` (no reward) None for TRL (which ignores it) and the neutral value for verl (it needs a float). When the server stays
 unreachable after the retries, RewardkitError is raised: a training step should not go on with made-up rewards.
 """
 
@@ -222,9 +226,12 @@ def _logged(result: Dict[str, Any], components: Sequence[str], neutral: float) -
         key = "score_component" if name == "score" else name
         value = metrics.get(name)
         logged[key] = float(value) if isinstance(value, (int, float)) else 0.0
-    unreadable = reward is None
+    # reward None: a row the server could not read, or a failed judge under on_judge_error: null (no reward);
+    # either way verl gets the neutral value, so "neutral" is on, and "row_error" only for an unreadable row
+    no_reward = reward is None
+    unreadable = no_reward and "judge_error" not in flags
     for flag in LOGGED_FLAGS:
-        on = flag in flags or (flag == "neutral" and (bool(result.get("neutral")) or unreadable)) or (flag == "row_error" and unreadable)
+        on = flag in flags or (flag == "neutral" and (bool(result.get("neutral")) or no_reward)) or (flag == "row_error" and unreadable)
         logged[flag if flag not in logged else f"rewardkit_{flag}"] = 1.0 if on else 0.0
     return logged
 
@@ -246,7 +253,7 @@ def make_reward_func(reference_column: Optional[str] = None, client: Optional[Re
         rows = []
         for index in range(count):
             messages = _prompt_messages(_plain(prompts[index]) if index < len(prompts) else None)
-            messages.append({"role": "assistant", "content": _completion_text(completions[index])})
+            messages.extend(_completion_turns(completions[index]))
             row: Dict[str, Any] = {
                 "id": f"trl-{index}",
                 "messages": messages,
@@ -265,9 +272,11 @@ def make_reward_func(reference_column: Optional[str] = None, client: Optional[Re
 
 
 def reward_func(prompts: Sequence[Any], completions: Sequence[Any], completion_ids: Any = None, **kwargs: Any) -> List[Optional[float]]:
-    """TRL GRPOTrainer reward function: one float per completion (None when the row could not be read).
+    """TRL GRPOTrainer reward function: one float per completion (None when the row could not be read, or its judge
+    failed under the spec's ``on_judge_error: null``).
 
     Prompts and completions may be plain text or conversational (lists of {"role", "content"} messages);
+    a tool-calling completion is sent as its turns and judged by its final answer (see _completion_turns);
     the reference comes from the dataset column REWARDKIT_REFERENCE_COLUMN (or a usual name), other
     dataset columns go to the row's metadata.
     """
@@ -286,6 +295,39 @@ def _prompt_messages(prompt: Any) -> List[Dict[str, Any]]:
     if isinstance(prompt, (list, tuple)) and all(isinstance(message, dict) and "role" in message for message in prompt):
         return [{"role": message["role"], "content": message.get("content", "")} for message in prompt]
     return [{"role": "user", "content": str(prompt)}]
+
+
+def _completion_turns(completion: Any) -> List[Dict[str, Any]]:
+    """A completion as the chat turns appended after the prompt.
+
+    A tool-calling completion (TRL: assistant with ``tool_calls`` → ``tool`` → … → assistant) is sent turn by turn:
+    the server judges the final assistant turn and shows the calls and results to judges as labelled context (checks
+    see only the final answer). A completion that ends on a tool turn (cut off by max_completion_length) gets an
+    empty final answer. Any other completion is one assistant message, as before.
+    """
+    if isinstance(completion, (list, tuple)) and any(_is_tool_turn(turn) for turn in completion):
+        turns = [_chat_turn(turn) for turn in completion]
+        if turns[-1]["role"] != "assistant":
+            turns.append({"role": "assistant", "content": ""})
+        return turns
+    return [{"role": "assistant", "content": _completion_text(completion)}]
+
+
+def _is_tool_turn(turn: Any) -> bool:
+    return isinstance(turn, dict) and (turn.get("role") == "tool" or bool(turn.get("tool_calls")))
+
+
+def _chat_turn(turn: Any) -> Dict[str, Any]:
+    """One completion turn as a JSON chat message: role, content (text or text parts), tool_calls, name, tool_call_id."""
+    if not isinstance(turn, dict):
+        return {"role": "assistant", "content": _completion_text(turn)}
+    content = _plain(turn.get("content"))
+    message: Dict[str, Any] = {"role": str(turn.get("role") or "assistant"), "content": content if content is None or _jsonable(content) else str(content)}
+    for key in ("tool_calls", "name", "tool_call_id"):
+        value = _plain(turn.get(key))
+        if value is not None:
+            message[key] = value if _jsonable(value) else str(value)
+    return message
 
 
 def _completion_text(completion: Any) -> str:

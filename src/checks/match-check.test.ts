@@ -47,9 +47,17 @@ describe('match check: exact', () => {
     expect(await runMatch({ expected: 'metadata.answer' }, { response: '42', metadata: { answer: 42 } })).toEqual({ score: 1, message: 'exact match' });
   });
 
-  it('compares a missing expected value as empty text', async () => {
-    expect(await runMatch({}, { response: '' })).toEqual({ score: 1, message: 'exact match' });
-    expect(await runMatch({}, { response: 'something' })).toEqual({ score: 0, message: 'no exact match' });
+  it('is undetermined, marked no_reference, when the expected value is missing, null or blank (not a 0, not a match)', async () => {
+    const missing = { score: null, message: 'no expected value: reference is missing or empty in this row', details: { no_reference: true, missing: 'reference' } };
+    expect(await runMatch({}, { response: '' })).toEqual(missing);
+    expect(await runMatch({}, { response: 'something' })).toEqual(missing);
+    expect(await runMatch({}, { response: 'something', reference: null })).toEqual(missing);
+    expect(await runMatch({ mode: 'numeric' }, { response: '42', reference: ' ' })).toEqual(missing);
+    expect(await runMatch({ expected: 'metadata.answer' }, { response: '42' })).toEqual({
+      score: null,
+      message: 'no expected value: metadata.answer is missing or empty in this row',
+      details: { no_reference: true, missing: 'metadata.answer' },
+    });
   });
 });
 
@@ -87,11 +95,8 @@ describe('match check: contains', () => {
     });
   });
 
-  it('never matches an empty expected text', async () => {
-    expect(await runMatch({ mode: 'contains' }, { response: 'anything', reference: '   ' })).toEqual({
-      score: 0,
-      message: 'does not contain the expected text',
-    });
+  it('is undetermined for an empty expected text, not a match', async () => {
+    expect(await runMatch({ mode: 'contains' }, { response: 'anything', reference: '   ' })).toMatchObject({ score: null, details: { no_reference: true } });
   });
 });
 
@@ -105,6 +110,11 @@ describe('match check: regex', () => {
       score: 0,
       message: 'regex did not match',
     });
+  });
+
+  it('needs no reference when the pattern is given; without one, a missing reference is undetermined (an empty pattern would match anything)', async () => {
+    expect(await runMatch({ mode: 'regex', pattern: 'colou?r' }, { response: 'colour' })).toEqual({ score: 1, message: 'regex matched' });
+    expect(await runMatch({ mode: 'regex' }, { response: 'colour', reference: '' })).toMatchObject({ score: null, details: { no_reference: true } });
   });
 
   it('uses the expected value as the pattern when none is given', async () => {

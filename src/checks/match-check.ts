@@ -1,9 +1,11 @@
 /**
  * `match` check (verifiable rewards): compare the response (or a field) with the expected value by
- * exact text, containment, regex or number with tolerance. Score 1 or 0.
+ * exact text, containment, regex or number with tolerance. Score 1 or 0. Without an expected value (no
+ * reference in the row, unless mode regex has its own `pattern`) it is undetermined and marked no_reference.
  */
 import type { z } from 'zod';
 import type { MatchCheckSchema } from '../spec/schema.js';
+import { NO_REFERENCE } from '../judges/no-reference.js';
 import { selectedText, type Check } from './check.js';
 
 type MatchCheckSpec = z.output<typeof MatchCheckSchema>;
@@ -27,10 +29,15 @@ function extracted(text: string, extract: RegExp | undefined): string | null {
 
 export function matchCheck(spec: MatchCheckSpec): Check {
   const extract = spec.extract ? new RegExp(spec.extract, 'gu') : undefined;
+  const needsExpected = !(spec.mode === 'regex' && spec.pattern !== undefined);
   return (context) => {
+    const expected = selectedText(context, spec.expected);
+    if (needsExpected && expected.trim() === '') {
+      const message = `no expected value: ${spec.expected} is missing or empty in this row`;
+      return { score: null, message, details: { [NO_REFERENCE]: true, missing: spec.expected } };
+    }
     const actual = extracted(selectedText(context, spec.field), extract);
     if (actual === null) return { score: 0, message: `nothing matched extract /${spec.extract}/` };
-    const expected = selectedText(context, spec.expected);
     const fold = (text: string) => (spec.case_sensitive ? text.trim() : text.trim().toLowerCase());
     switch (spec.mode) {
       case 'exact': {

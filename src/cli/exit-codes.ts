@@ -14,6 +14,11 @@ export const EXIT = {
   judgeUnreachable: 5,
   /** The run finished, but some input lines were malformed or unreadable rows (each reported with its line). */
   badRows: 6,
+  /**
+   * `score`: the run finished (every row is written and flagged), but more than --max-judge-error-rate of its judge
+   * calls failed: the rewards are mostly fallbacks. Fix the judge, then re-judge with --retry-errors.
+   */
+  judgeErrors: 9,
   /** Interrupted (Ctrl-C): the rows finished so far are written; continue with --resume. */
   interrupted: 130,
 } as const;

@@ -13,6 +13,7 @@ import { orderedMap } from '../runtime/ordered-map.js';
 import { RunSummary, formatSummary } from '../run-summary.js';
 import { applyJudgeOverride, parseJudgeFlag } from '../spec/judge-override.js';
 import { loadSpec } from '../spec/load-spec.js';
+import type { InputSpec } from '../spec/schema.js';
 import { parseArgs } from 'node:util';
 import { parseFlags, positiveInteger } from './args.js';
 import { CliError, EXIT } from './exit-codes.js';
@@ -20,6 +21,8 @@ import { createProgress } from './progress.js';
 import { countJsonlRows, readJsonl, type JsonlLine } from './read-jsonl.js';
 import { LineWriter } from './line-writer.js';
 import { findResumePoint } from './resume.js';
+import { DEFAULT_MAX_JUDGE_ERROR_RATE, judgeErrorReport, retryCommandOf } from './judge-error-report.js';
+import { planRetry, rewriteWithRetries, type RetryPlan, type RetryRun } from './retry-errors.js';
 
 export const SCORE_HELP = `Usage: rewardkit score --spec SPEC --input ROLLOUTS.jsonl [options]
 
@@ -39,6 +42,10 @@ Options:
                           many judge calls a real run would make
   --resume                continue an interrupted run: rows already in --output are skipped and new
                           lines are appended (a partial last line is cut off)
+  --retry-errors          judge again only the rows of a finished --output whose judge failed (flagged
+                          judge_error, deadline_exceeded or circuit_open); other lines are kept byte for
+                          byte and the file is replaced atomically (same --spec and --input as the run)
+  --max-judge-error-rate R  exit 9 when more than this share of judge calls failed (0–1, default 0.5)
   --cache FILE            judge cache (SQLite) shared across runs (default .rewardkit/judge-cache.sqlite)
   --no-cache              no persistent cache (identical calls in flight are still shared)
   --cache-namespace NAME  ask again instead of reusing cached verdicts from another namespace
@@ -58,9 +65,14 @@ Examples:
   rewardkit score --spec examples/contract-review/spec.yaml --input examples/contract-review/rollouts.jsonl --dry-run
   rewardkit score --spec spec.yaml --input rollouts.jsonl --output scored.jsonl \\
       --judge openai-compatible:qwen3-8b --judge-base-url http://127.0.0.1:8000/v1 --concurrency 32
+  # the judge was down for part of the run (exit 9): once it is back, judge only the failed rows again
+  rewardkit score --spec spec.yaml --input rollouts.jsonl --output scored.jsonl --retry-errors \\
+      --judge openai-compatible:qwen3-8b --judge-base-url http://127.0.0.1:8000/v1
 
 Exit codes: 0 all rows scored · 2 bad usage · 3 invalid spec · 4 unreadable input ·
             5 judge unreachable · 6 finished, but some lines were not readable rows ·
+            9 finished, but more than --max-judge-error-rate of the judge calls failed (every row is
+              written and flagged: re-judge them with --retry-errors) ·
             130 interrupted (Ctrl-C; finished rows are written: continue with --resume)`;
 
 const FLAGS = {
@@ -73,6 +85,8 @@ const FLAGS = {
   'judge-base-url': { type: 'string' },
   'dry-run': { type: 'boolean' },
   resume: { type: 'boolean' },
+  'retry-errors': { type: 'boolean' },
+  'max-judge-error-rate': { type: 'string' },
   cache: { type: 'string' },
   'no-cache': { type: 'boolean' },
   'cache-namespace': { type: 'string' },
@@ -110,6 +124,9 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
   if (values.resume && !values.output) throw new CliError('score: --resume needs --output (the file to continue)', EXIT.usage);
   if (values.resume && values.input === '-') throw new CliError('score: --resume needs a file --input, not stdin', EXIT.usage);
   if (values.cache && values['no-cache']) throw new CliError('score: use either --cache FILE or --no-cache', EXIT.usage);
+  const retrying = values['retry-errors'] === true;
+  if (retrying) checkRetryFlags(values);
+  const maxJudgeErrorRate = rate(values['max-judge-error-rate'], '--max-judge-error-rate') ?? DEFAULT_MAX_JUDGE_ERROR_RATE;
   let prices;
   try {
     prices = values.prices ? loadPriceTable(values.prices) : undefined;
@@ -126,6 +143,12 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
   const loaded = loadSpec(values.spec, override ? { defaultJudgeModel: override } : {});
   const spec = applyPrices(applyJudgeOverride(loaded.spec, override, concurrency), prices);
   if (values['dry-run']) return dryRun(createReward(spec), limited(readJsonl(values.input), limit), io);
+  // --retry-errors: the output is checked against the input before any judge is asked
+  const retryPlan = retrying ? await planRetry(values.output!, values.input, spec.input) : undefined;
+  if (retryPlan && retryPlan.rejudge.size === 0) {
+    io.stderr.write(`score --retry-errors: no row of ${values.output} has a failed judge (${retryPlan.rows} rows); nothing to do\n`);
+    return EXIT.ok;
+  }
 
   const unreachable = values['no-preflight'] ? null : await preflightSpec(spec);
   if (unreachable) {
@@ -141,6 +164,20 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
   const cachePolicy = { ...(cacheTtlDays ? { ttlMs: cacheTtlDays * 86_400_000 } : {}), ...(cacheMaxEntries ? { maxEntries: cacheMaxEntries } : {}) };
   const cache = spec.judges.length > 0 && !values['no-cache'] ? await openCache(values.cache ?? DEFAULT_CACHE_PATH, cachePolicy) : undefined;
   const reward = createReward(spec, cache ? { cache } : {});
+  const scoreOptions = (line: number) => ({
+    fallbackId: `line-${line}`,
+    ...(rowDeadlineMs ? { deadlineMs: rowDeadlineMs } : {}),
+    ...(values['cache-namespace'] ? { cacheNamespace: values['cache-namespace'] } : {}),
+  });
+  if (retryPlan) {
+    const score = (row: unknown, line: number) => reward.score(row, scoreOptions(line));
+    try {
+      const run = { outputPath: values.output!, inputPath: values.input, concurrency: reward.suggestedRowConcurrency, score };
+      return await retryErrors(run, retryPlan, spec.input, maxJudgeErrorRate, values, io);
+    } finally {
+      cache?.close();
+    }
+  }
   const interrupted = { value: false };
   const source = limited(skipThrough(readJsonl(values.input), resumeFrom, interrupted), limit);
   const output: NodeJS.WritableStream = values.output ? openOutput(values.output, values.resume === true) : io.stdout;
@@ -155,8 +192,7 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
 
   const results = orderedMap(source, reward.suggestedRowConcurrency, async (entry: JsonlLine) => {
     if ('error' in entry) return { line: entry.line, result: null, error: entry.error };
-    const options = { fallbackId: `line-${entry.line}`, ...(rowDeadlineMs ? { deadlineMs: rowDeadlineMs } : {}), ...(values['cache-namespace'] ? { cacheNamespace: values['cache-namespace'] } : {}) };
-    return { line: entry.line, result: await reward.score(entry.value, options), error: null };
+    return { line: entry.line, result: await reward.score(entry.value, scoreOptions(entry.line)), error: null };
   });
   // Ctrl-C: stop reading input, finish and write the rows in flight, then stop (a second Ctrl-C exits at once).
   const onInterrupt = () => {
@@ -189,12 +225,81 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
     await once(output, 'finish');
   }
   cache?.close();
+  const stats = summary.stats();
   if (!values.quiet) {
     const resumed = resumeFrom > 0 ? `resumed after input line ${resumeFrom}\n` : '';
-    io.stderr.write(`\n${resumed}${formatSummary(summary.stats(), (performance.now() - started) / 1000)}\n`);
+    io.stderr.write(`\n${resumed}${formatSummary(stats, (performance.now() - started) / 1000)}\n`);
   }
+  const failures = judgeErrorReport(stats, maxJudgeErrorRate, retryCommandOf(values));
+  if (failures.text && (failures.exceeded || !values.quiet)) io.stderr.write(`\n${failures.text}\n`);
   if (interrupted.value) return EXIT.interrupted;
+  if (failures.exceeded) return EXIT.judgeErrors;
   return unreadable > 0 ? EXIT.badRows : EXIT.ok;
+}
+
+/** `--retry-errors`: judges the flagged rows of --output again and replaces the file atomically. */
+async function retryErrors(
+  run: Pick<RetryRun, 'outputPath' | 'inputPath' | 'concurrency' | 'score'>,
+  plan: RetryPlan,
+  input: InputSpec,
+  maxJudgeErrorRate: number,
+  values: { quiet?: boolean; progress?: boolean; 'no-progress'?: boolean },
+  io: CommandIo,
+): Promise<number> {
+  const summary = new RunSummary();
+  const showProgress = values['no-progress'] ? false : (values.progress ?? io.stderr.isTTY === true);
+  const progress = createProgress(showProgress, io.stderr, plan.rejudge.size);
+  const interrupted = { value: false };
+  const started = performance.now();
+  const onInterrupt = () => {
+    if (interrupted.value) process.exit(EXIT.interrupted); // the temp file is left behind, the output untouched
+    interrupted.value = true;
+    io.stderr.write('\ninterrupted: finishing the rows in flight, the others are kept as they were (Ctrl-C again to quit now, changing nothing)\n');
+  };
+  process.on('SIGINT', onInterrupt);
+  let outcome;
+  try {
+    const onResult = (result: RewardResult) => {
+      summary.add(result);
+      progress.update(summary);
+    };
+    outcome = await rewriteWithRetries({ ...run, interrupted, onResult }, plan, input);
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    progress.stop();
+  }
+  const stats = summary.stats();
+  if (!values.quiet) io.stderr.write(`\n${formatSummary(stats, (performance.now() - started) / 1000)}\n`);
+  const left = outcome.left > 0 ? `; ${outcome.left} flagged rows not reached (interrupted) are unchanged` : '';
+  const judged = outcome.rejudged - outcome.stillFailing;
+  io.stderr.write(
+    `\nscore --retry-errors: judged ${outcome.rejudged} of ${plan.rows} rows again in ${run.outputPath} ` +
+      `(${judged} now judged, ${outcome.stillFailing} failed again and stay flagged${left}); the other lines are unchanged\n`,
+  );
+  const failures = judgeErrorReport(stats, maxJudgeErrorRate, null);
+  if (failures.exceeded) io.stderr.write(`${failures.text.split('\n')[0]}\nCheck the judge, then run the same command again.\n`);
+  if (interrupted.value) return EXIT.interrupted;
+  return failures.exceeded ? EXIT.judgeErrors : EXIT.ok;
+}
+
+function checkRetryFlags(values: { output?: string; input?: string; resume?: boolean; limit?: string; 'dry-run'?: boolean }): void {
+  const usage = (problem: string) => new CliError(`score: --retry-errors ${problem}`, EXIT.usage);
+  if (!values.output) throw usage('needs --output (the finished output file to re-judge and rewrite)');
+  if (values.input === '-') throw usage('needs a file --input (the same input as the run), not stdin');
+  if (values.resume) throw usage('and --resume do not go together: finish the run with --resume first, then --retry-errors');
+  if (values.limit !== undefined) throw usage('re-judges every flagged row of the file: drop --limit');
+  if (values['dry-run']) throw usage('and --dry-run do not go together');
+  if (!existsSync(values.output)) throw usage(`--output ${values.output}: no such file (run score first)`);
+}
+
+/** A share between 0 and 1 (undefined when the flag is absent). */
+function rate(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0 || number > 1) {
+    throw new CliError(`score: ${flag}: expected a number from 0 to 1 (a share of judge calls, e.g. 0.5), got ${JSON.stringify(value)}`, EXIT.usage);
+  }
+  return number;
 }
 
 export const DEFAULT_CACHE_PATH = '.rewardkit/judge-cache.sqlite';

@@ -1,12 +1,22 @@
 /**
  * `rewardkit serve`: runs the HTTP reward server (src/serve/server.ts) for one spec until SIGTERM/SIGINT,
- * then drains — stops accepting, finishes the requests in flight, exits 0.
+ * then drains — answers new requests 503 "draining", finishes the requests in flight, closes, exits 0.
  */
 import { parseArgs } from 'node:util';
 import { preflightSpec } from '../models/preflight.js';
 import { createServerLogger, LOG_LEVELS } from '../serve/logger.js';
 import { JudgeCache } from '../runtime/judge-cache.js';
-import { createRewardServer, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_DEADLINE_MS, ROUTES } from '../serve/server.js';
+import { DEFAULT_NEUTRAL_WARN_INTERVAL_MS, DEFAULT_NEUTRAL_WARN_SHARE } from '../serve/batch-warnings.js';
+import {
+  createRewardServer,
+  DEFAULT_BODY_LIMIT_BYTES,
+  DEFAULT_BODY_TIMEOUT_MS,
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_MAX_BYTES_IN_FLIGHT,
+  DEFAULT_MAX_ROWS,
+  DEFAULT_MAX_ROWS_IN_FLIGHT,
+  ROUTES,
+} from '../serve/server.js';
 import { applyJudgeOverride, parseJudgeFlag } from '../spec/judge-override.js';
 import { loadSpec } from '../spec/load-spec.js';
 import { parseFlags, positiveInteger } from './args.js';
@@ -15,8 +25,9 @@ import type { CommandIo } from './score-command.js';
 
 export const SERVE_HELP = `Usage: rewardkit serve --spec SPEC [--port 8080] [--host 127.0.0.1] [options]
 
-Serves one reward spec over HTTP to RL trainers until SIGTERM/SIGINT, then drains (stops accepting,
-finishes the requests in flight) and exits 0. The server is stateless: run as many replicas as needed.
+Serves one reward spec over HTTP to RL trainers until SIGTERM/SIGINT, then drains (answers new requests
+503 "draining", finishes the requests in flight, closes) and exits 0. The server is stateless: run as many
+replicas as needed.
 
 Routes:
   POST /v1/score    native batch: {"rows": [...]} → {"results": [...], "spec": {...}}
@@ -39,9 +50,20 @@ Options:
                           on every route but /healthz; prefer the REWARDKIT_TOKEN variable, which
                           other users of the machine cannot read in the process list
   --body-limit-mb N       largest request body, in MiB                                  (default ${DEFAULT_BODY_LIMIT_BYTES / 1024 / 1024})
+  --max-rows N            most rows per request (items of any top-level array of the body);
+                          more → 413 too_many_rows, refused before parsing              (default ${DEFAULT_MAX_ROWS})
+  --max-rows-in-flight N  rows held by all requests at once; a request that would pass it
+                          → 429 busy with Retry-After                                   (default ${DEFAULT_MAX_ROWS_IN_FLIGHT})
+  --max-body-mb-in-flight N
+                          request body MiB held by all requests at once; over → 429     (default ${DEFAULT_MAX_BYTES_IN_FLIGHT / 1024 / 1024})
+  --body-timeout-ms N     time to receive a whole request body; slower → 408            (default ${DEFAULT_BODY_TIMEOUT_MS})
   --deadline-ms N         time budget per request; rows not finished by then get the neutral
                           reward, flagged deadline_exceeded                             (default ${DEFAULT_DEADLINE_MS})
   --drain-timeout-ms N    on SIGTERM, how long to wait for requests in flight      (default deadline + 10000)
+  --neutral-warn-share X  log a warning when more than this share (0–1) of a batch's rewards is
+                          the neutral fallback, naming the most common judge error      (default ${DEFAULT_NEUTRAL_WARN_SHARE})
+  --neutral-warn-interval-s N
+                          at most one such warning per N seconds                        (default ${DEFAULT_NEUTRAL_WARN_INTERVAL_MS / 1000})
   --log-bodies            also log request rows and results (off: rollouts are never logged)
   --log-level LEVEL       ${LOG_LEVELS.join(' | ')}                  (default info)
   --no-preflight          start even if a judge is unreachable or has no API key
@@ -68,6 +90,12 @@ const FLAGS = {
   cache: { type: 'string' },
   token: { type: 'string' },
   'body-limit-mb': { type: 'string' },
+  'max-rows': { type: 'string' },
+  'max-rows-in-flight': { type: 'string' },
+  'max-body-mb-in-flight': { type: 'string' },
+  'body-timeout-ms': { type: 'string' },
+  'neutral-warn-share': { type: 'string' },
+  'neutral-warn-interval-s': { type: 'string' },
   'deadline-ms': { type: 'string' },
   'drain-timeout-ms': { type: 'string' },
   'log-bodies': { type: 'boolean' },
@@ -88,6 +116,12 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
   const host = values.host ?? '127.0.0.1';
   const concurrency = positiveInteger(values.concurrency, '--concurrency');
   const bodyLimitMb = positiveInteger(values['body-limit-mb'], '--body-limit-mb');
+  const maxRows = positiveInteger(values['max-rows'], '--max-rows') ?? DEFAULT_MAX_ROWS;
+  const maxRowsInFlight = positiveInteger(values['max-rows-in-flight'], '--max-rows-in-flight') ?? DEFAULT_MAX_ROWS_IN_FLIGHT;
+  const maxBodyMbInFlight = positiveInteger(values['max-body-mb-in-flight'], '--max-body-mb-in-flight');
+  const bodyTimeoutMs = positiveInteger(values['body-timeout-ms'], '--body-timeout-ms') ?? DEFAULT_BODY_TIMEOUT_MS;
+  const neutralWarnShare = shareOf(values['neutral-warn-share'], '--neutral-warn-share') ?? DEFAULT_NEUTRAL_WARN_SHARE;
+  const neutralWarnIntervalS = positiveInteger(values['neutral-warn-interval-s'], '--neutral-warn-interval-s');
   const deadlineMs = positiveInteger(values['deadline-ms'], '--deadline-ms') ?? DEFAULT_DEADLINE_MS;
   const drainTimeoutMs = positiveInteger(values['drain-timeout-ms'], '--drain-timeout-ms') ?? deadlineMs + 10_000;
   const logLevel = values['log-level'] ?? 'info';
@@ -125,6 +159,12 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
     ...(cache ? { cache } : {}),
     ...(token ? { token } : {}),
     ...(bodyLimitMb ? { bodyLimitBytes: bodyLimitMb * 1024 * 1024 } : {}),
+    maxRows,
+    maxRowsInFlight,
+    ...(maxBodyMbInFlight ? { maxBytesInFlight: maxBodyMbInFlight * 1024 * 1024 } : {}),
+    bodyTimeoutMs,
+    neutralWarnShare,
+    ...(neutralWarnIntervalS ? { neutralWarnIntervalMs: neutralWarnIntervalS * 1000 } : {}),
     deadlineMs,
     logBodies: values['log-bodies'] === true,
     logger,
@@ -139,7 +179,20 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
     throw error;
   }
   logger.info(
-    { url, routes: ROUTES, spec: values.spec, auth: token ? 'token required' : 'none', deadline_ms: deadlineMs, body_limit_bytes: bodyLimitMb ? bodyLimitMb * 1024 * 1024 : DEFAULT_BODY_LIMIT_BYTES, log_bodies: values['log-bodies'] === true },
+    {
+      url,
+      routes: ROUTES,
+      spec: values.spec,
+      auth: token ? 'token required' : 'none',
+      deadline_ms: deadlineMs,
+      body_limit_bytes: bodyLimitMb ? bodyLimitMb * 1024 * 1024 : DEFAULT_BODY_LIMIT_BYTES,
+      max_rows: maxRows,
+      max_rows_in_flight: maxRowsInFlight,
+      max_body_bytes_in_flight: maxBodyMbInFlight ? maxBodyMbInFlight * 1024 * 1024 : DEFAULT_MAX_BYTES_IN_FLIGHT,
+      body_timeout_ms: bodyTimeoutMs,
+      neutral_warn_share: neutralWarnShare,
+      log_bodies: values['log-bodies'] === true,
+    },
     'listening',
   );
   io.stderr.write(`rewardkit serve: listening on ${url} (spec ${spec.name}, ${token ? 'token required' : 'no authentication'}); SIGTERM or Ctrl-C drains and stops\n`);
@@ -149,7 +202,7 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
-  logger.info({ signal, in_flight: server.inFlight }, 'draining: no new requests; finishing those in flight');
+  logger.info({ signal, in_flight: server.inFlight }, 'draining: new requests get 503; finishing those in flight');
   process.once(signal === 'SIGTERM' ? 'SIGINT' : 'SIGTERM', () => {
     logger.warn('second signal: stopping without waiting for requests in flight');
     process.exit(EXIT.internal);
@@ -171,6 +224,13 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
   // idle keep-alive sockets to the judge may linger a few seconds; nothing is left to do
   setTimeout(() => process.exit(code), 1000).unref();
   return code;
+}
+
+function shareOf(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const share = Number(value);
+  if (value.trim() === '' || !Number.isFinite(share) || share < 0 || share > 1) throw new CliError(`${flag}: expected a share from 0 to 1 (e.g. 0.5), got ${JSON.stringify(value)}`, EXIT.usage);
+  return share;
 }
 
 function portOf(value: string | undefined): number {

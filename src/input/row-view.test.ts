@@ -40,6 +40,7 @@ describe('toRowView: Nova rows', () => {
       prompt: 'What is 2 + 2?',
       system: 'Be concise.',
       response: '4',
+      context: '',
       reference: { answer: '4' },
       metadata: { task: 'arithmetic', difficulty: 1 },
     });
@@ -174,9 +175,9 @@ describe('toRowView: Nova rows', () => {
   });
 
   it('throws a RowError naming the role of a message with an unknown role', () => {
-    const error = rowErrorOf({ messages: [{ role: 'bot', content: 'x' }] });
+    const error = rowErrorOf({ messages: [{ role: 'narrator', content: 'x' }] });
     expect(error.field).toBe('messages[0].role');
-    expect(error.message).toBe('messages[0].role: expected one of system | user | assistant, got the string "bot"');
+    expect(error.message).toBe('messages[0].role: expected one of system | user | assistant | tool | bot | developer | nova_assistant (any case), got the string "narrator"');
   });
 
   it('throws a RowError naming the message that is not an object', () => {
@@ -197,6 +198,131 @@ describe('toRowView: Nova rows', () => {
   });
 });
 
+describe("toRowView: roles as AWS's reward-function validator accepts them", () => {
+  it('reads developer as system and bot as assistant, in any case', () => {
+    const view = toRowView(
+      {
+        messages: [
+          { role: 'Developer', content: 'Answer in French.' },
+          { role: 'SYSTEM', content: 'Be brief.' },
+          { role: 'User', content: 'Capital of France?' },
+          { role: 'BOT', content: 'Paris.' },
+        ],
+      },
+      auto,
+      'row-1',
+    );
+    expect(view).toMatchObject({ system: 'Answer in French.\n\nBe brief.', prompt: 'Capital of France?', response: 'Paris.', context: '' });
+  });
+
+  it.each(['assistant', 'Assistant', 'ASSISTANT', 'bot', 'Bot', 'nova_assistant', 'Nova_Assistant'])('takes %j as the role of the rollout', (role) => {
+    expect(toRowView({ messages: [{ role: 'user', content: 'q' }, { role, content: 'a' }] }, auto, 'row-1').response).toBe('a');
+  });
+
+  it('labels earlier turns with the canonical role', () => {
+    const view = toRowView(
+      { messages: [{ role: 'USER', content: 'Hi' }, { role: 'Bot', content: 'Hello' }, { role: 'user', content: 'More' }, { role: 'assistant', content: 'Sure' }] },
+      auto,
+      'row-1',
+    );
+    expect(view.prompt).toBe('user: Hi\n\nassistant: Hello\n\nuser: More');
+  });
+});
+
+describe('toRowView: a rollout that used tools', () => {
+  // TRL's tool loop (trl/trainer/grpo_trainer.py, _tool_call_loop): assistant with tool_calls → {role: tool, name, content} → assistant
+  const trlRow = {
+    messages: [
+      { role: 'system', content: 'Use the calculator.' },
+      { role: 'user', content: 'What is 12 * 7?' },
+      { role: 'assistant', content: '', tool_calls: [{ type: 'function', function: { name: 'multiply', arguments: { a: 12, b: 7 } } }] },
+      { role: 'tool', name: 'multiply', content: '84' },
+      { role: 'assistant', content: '12 * 7 = 84.' },
+    ],
+  };
+
+  it('judges the final assistant turn; the calls and results become labelled context; the prompt is the user turn', () => {
+    expect(toRowView(trlRow, auto, 'row-1')).toEqual({
+      id: 'row-1',
+      prompt: 'What is 12 * 7?',
+      system: 'Use the calculator.',
+      response: '12 * 7 = 84.',
+      context: '[tool call multiply] {"a":12,"b":7}\n\n[tool result multiply] 84',
+      reference: undefined,
+      metadata: {},
+    });
+  });
+
+  it('OpenAI shape: JSON-string arguments, tool results named through tool_call_id, text beside a call, several rounds', () => {
+    const view = toRowView(
+      {
+        messages: [
+          { role: 'user', content: 'Weather in Paris and Rome?' },
+          {
+            role: 'assistant',
+            content: 'Let me check.',
+            tool_calls: [
+              { id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city": "Paris"}' } },
+              { id: 'call_2', type: 'function', function: { name: 'weather', arguments: '{"city": "Rome"}' } },
+            ],
+          },
+          { role: 'tool', tool_call_id: 'call_1', content: '18°C' },
+          { role: 'Tool', tool_call_id: 'call_2', content: [{ type: 'text', text: '24°C' }] },
+          { role: 'assistant', content: null, tool_calls: [{ id: 'call_3', type: 'function', function: { name: 'convert', arguments: '{"c": 24}' } }] },
+          { role: 'tool', tool_call_id: 'unknown-id', content: '75°F' },
+          { role: 'assistant', content: 'Paris 18°C, Rome 24°C (75°F).' },
+        ],
+      },
+      auto,
+      'row-1',
+    );
+    expect(view.prompt).toBe('Weather in Paris and Rome?');
+    expect(view.response).toBe('Paris 18°C, Rome 24°C (75°F).');
+    expect(view.context).toBe(
+      [
+        '[assistant] Let me check.',
+        '[tool call weather] {"city": "Paris"}',
+        '[tool call weather] {"city": "Rome"}',
+        '[tool result weather] 18°C',
+        '[tool result weather] 24°C',
+        '[tool call convert] {"c": 24}',
+        '[tool result tool] 75°F',
+      ].join('\n\n'),
+    );
+  });
+
+  it('tool turns before the last user turn stay in the prompt, as before; no context', () => {
+    const view = toRowView(
+      {
+        messages: [
+          { role: 'user', content: 'Look it up' },
+          { role: 'assistant', content: 'Looking', tool_calls: [{ type: 'function', function: { name: 'search', arguments: '{}' } }] },
+          { role: 'tool', name: 'search', content: 'found' },
+          { role: 'assistant', content: 'Found it' },
+          { role: 'user', content: 'Thanks, summarise' },
+          { role: 'assistant', content: 'Summary' },
+        ],
+      },
+      auto,
+      'row-1',
+    );
+    expect(view.prompt).toBe('user: Look it up\n\nassistant: Looking\n\ntool: found\n\nassistant: Found it\n\nuser: Thanks, summarise');
+    expect(view.context).toBe('');
+  });
+
+  it('without tool turns, assistant turns after the last user turn stay in the prompt exactly as before', () => {
+    const view = toRowView({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'draft' }, { role: 'assistant', content: 'final' }] }, auto, 'row-1');
+    expect(view).toMatchObject({ prompt: 'user: q\n\nassistant: draft', response: 'final', context: '' });
+  });
+
+  it('names the field of malformed tool calls', () => {
+    const notList = rowErrorOf({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a', tool_calls: 'multiply' }] });
+    expect(notList.message).toBe('messages[1].tool_calls: expected a list of tool calls, got the string "multiply"');
+    const notObject = rowErrorOf({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a', tool_calls: [5] }] });
+    expect(notObject.message).toBe('messages[1].tool_calls[0]: expected {type: "function", function: {name, arguments}}, got number 5');
+  });
+});
+
 describe('toRowView: plain rows', () => {
   it('reads {prompt, response, reference} and collects the other fields as metadata', () => {
     const view = toRowView(
@@ -204,7 +330,7 @@ describe('toRowView: plain rows', () => {
       auto,
       'row-1',
     );
-    expect(view).toEqual({ id: 'p-1', prompt: 'Q?', system: 'sys', response: 'A.', reference: 'A', metadata: { m: 1, extra: true } });
+    expect(view).toEqual({ id: 'p-1', prompt: 'Q?', system: 'sys', response: 'A.', context: '', reference: 'A', metadata: { m: 1, extra: true } });
   });
 
   it('turns a numeric id into a string', () => {

@@ -2,6 +2,11 @@
  * Turns one input row — a Nova RFT sample or a plain {prompt, response, reference} row — into the
  * RowView every check and judge reads. Owns the input contracts (contracts.md §1); nothing downstream
  * looks at raw rows.
+ *
+ * Chat roles are read as AWS's reward-function validator reads them: system, user, assistant, tool, bot,
+ * developer in any case (developer → system, bot → assistant), plus Nova's nova_assistant. A rollout that
+ * used tools (assistant with tool_calls → tool → … → assistant, as TRL sends it) is judged by its final
+ * assistant turn; the turns between the last user turn and it become `context`, labelled, for judges only.
  */
 import type { InputSpec } from '../spec/schema.js';
 import { parseResponseJson, type ResponseJson } from './response-json.js';
@@ -9,8 +14,20 @@ import { RowError } from './row-error.js';
 import { selectAll, selectOne } from './selector.js';
 
 export interface ChatMessage {
+  /** The canonical role: system | user | assistant | nova_assistant | tool. */
   role: string;
   content: string;
+  /** The tool calls of an assistant turn (OpenAI / TRL shape), as `name` and argument text. */
+  toolCalls: ToolCall[];
+  /** A tool turn's tool name (`name`, else the name of the call its `tool_call_id` answers). */
+  toolName?: string;
+  toolCallId?: string;
+}
+
+export interface ToolCall {
+  id?: string;
+  name: string;
+  arguments: string;
 }
 
 export interface RowView {
@@ -19,8 +36,13 @@ export interface RowView {
   prompt: string;
   /** The system prompt the policy saw ('' when none). */
   system: string;
-  /** The rollout being scored. */
+  /** The rollout being scored: its final assistant turn. */
   response: string;
+  /**
+   * The rollout's turns before its final answer when it used tools — "[tool call NAME] ARGS",
+   * "[tool result NAME] OUTPUT", "[assistant] TEXT", one per paragraph — for judges only ('' when none).
+   */
+  context: string;
   /** The reference answer: a string, an object, or undefined. */
   reference: unknown;
   /** Every other field of the row (Nova extras at the root and under `metadata`). */
@@ -29,7 +51,27 @@ export interface RowView {
 
 const NOVA_KNOWN = new Set(['id', 'messages', 'reference_answer', 'metadata']);
 const ASSISTANT_ROLES = new Set(['assistant', 'nova_assistant']);
-const MESSAGE_ROLES = new Set(['system', 'user', 'assistant', 'nova_assistant', 'tool']);
+/** Accepted roles (compared in lower case) → the role used downstream. */
+const MESSAGE_ROLES: ReadonlyMap<string, string> = new Map([
+  ['system', 'system'],
+  ['developer', 'system'],
+  ['user', 'user'],
+  ['assistant', 'assistant'],
+  ['bot', 'assistant'],
+  ['nova_assistant', 'nova_assistant'],
+  ['tool', 'tool'],
+]);
+const EXPECTED_ROLES = 'one of system | user | assistant | tool | bot | developer | nova_assistant (any case)';
+
+/** The role a message's `role` field stands for downstream (`Bot` → assistant, `developer` → system), or undefined. */
+export function canonicalRole(role: unknown): string | undefined {
+  return typeof role === 'string' ? MESSAGE_ROLES.get(role.trim().toLowerCase()) : undefined;
+}
+
+/** True when a message's role makes it the policy's rollout (assistant, bot, nova_assistant, any case). */
+export function isAssistantRole(role: unknown): boolean {
+  return ASSISTANT_ROLES.has(canonicalRole(role) ?? '');
+}
 
 /** Reads one row. `fallbackId` is used when the row has no id (e.g. "line-7"). Throws RowError. */
 export function toRowView(row: unknown, input: InputSpec, fallbackId: string): RowView {
@@ -49,8 +91,10 @@ function novaRow(record: Record<string, unknown>, fallbackId: string): RowView {
   }
   const before = messages.slice(0, -1);
   const system = before.filter((message) => message.role === 'system').map((message) => message.content).join('\n\n');
-  const turns = before.filter((message) => message.role !== 'system');
+  const rolloutStart = toolRolloutStart(before);
+  const turns = before.slice(0, rolloutStart).filter((message) => message.role !== 'system');
   const prompt = turns.length === 1 ? turns[0]!.content : turns.map((message) => `${message.role}: ${message.content}`).join('\n\n');
+  const context = toolContext(before.slice(rolloutStart).filter((message) => message.role !== 'system'));
 
   const nested = record.metadata;
   if (nested !== undefined && nested !== null && (typeof nested !== 'object' || Array.isArray(nested))) {
@@ -61,7 +105,40 @@ function novaRow(record: Record<string, unknown>, fallbackId: string): RowView {
     if (!NOVA_KNOWN.has(key)) metadata[key] = value;
   }
   const reference = record.reference_answer ?? (nested as Record<string, unknown> | undefined)?.reference_answer;
-  return { id: readId(record.id, fallbackId), prompt, system, response: last.content, reference, metadata };
+  return { id: readId(record.id, fallbackId), prompt, system, response: last.content, context, reference, metadata };
+}
+
+/**
+ * Where the rollout's own earlier turns start: after the last user turn, when the turns from there on used a
+ * tool (a tool turn, or an assistant turn with tool_calls). Otherwise `before.length`: no tool turns, and the
+ * whole conversation is the prompt, as it always was.
+ */
+function toolRolloutStart(before: readonly ChatMessage[]): number {
+  let lastUser = -1;
+  before.forEach((message, index) => {
+    if (message.role === 'user') lastUser = index;
+  });
+  const rollout = before.slice(lastUser + 1);
+  return rollout.some((message) => message.role === 'tool' || message.toolCalls.length > 0) ? lastUser + 1 : before.length;
+}
+
+/** The rollout's turns before its answer, labelled for the judge; tool results are named after their call. */
+function toolContext(turns: readonly ChatMessage[]): string {
+  const callNames = new Map<string, string>();
+  const parts: string[] = [];
+  for (const turn of turns) {
+    if (turn.role === 'tool') {
+      const name = turn.toolName ?? (turn.toolCallId !== undefined ? callNames.get(turn.toolCallId) : undefined) ?? 'tool';
+      parts.push(`[tool result ${name}] ${turn.content}`);
+      continue;
+    }
+    if (turn.content.trim() !== '') parts.push(`[${turn.role}] ${turn.content}`);
+    for (const call of turn.toolCalls) {
+      if (call.id !== undefined) callNames.set(call.id, call.name);
+      parts.push(`[tool call ${call.name}] ${call.arguments}`);
+    }
+  }
+  return parts.join('\n\n');
 }
 
 function plainRow(record: Record<string, unknown>, input: InputSpec, fallbackId: string): RowView {
@@ -86,6 +163,7 @@ function plainRow(record: Record<string, unknown>, input: InputSpec, fallbackId:
     prompt: prompt ?? '',
     system,
     response,
+    context: '',
     reference: selectOne(record, input.reference),
     metadata,
   };
@@ -99,11 +177,34 @@ function readMessages(value: unknown): ChatMessage[] {
     if (message === null || typeof message !== 'object') {
       throw new RowError(`messages[${index}]`, `expected {role, content}, got ${describe(message)}`);
     }
-    const { role, content } = message as Record<string, unknown>;
-    if (typeof role !== 'string' || !MESSAGE_ROLES.has(role)) {
-      throw new RowError(`messages[${index}].role`, `expected one of system | user | assistant, got ${describe(role)}`);
+    const { role, content, name, tool_call_id: toolCallId } = message as Record<string, unknown>;
+    const canonical = canonicalRole(role);
+    if (canonical === undefined) throw new RowError(`messages[${index}].role`, `expected ${EXPECTED_ROLES}, got ${describe(role)}`);
+    return {
+      role: canonical,
+      content: contentText(content, index),
+      toolCalls: readToolCalls((message as Record<string, unknown>).tool_calls, index),
+      ...(canonical === 'tool' && typeof name === 'string' && name !== '' ? { toolName: name } : {}),
+      ...(typeof toolCallId === 'string' ? { toolCallId } : {}),
+    };
+  });
+}
+
+/** `tool_calls`: [{id?, type: "function", function: {name, arguments}}] (arguments a JSON string or, from TRL, an object). */
+function readToolCalls(value: unknown, index: number): ToolCall[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new RowError(`messages[${index}].tool_calls`, `expected a list of tool calls, got ${describe(value)}`);
+  return value.map((call, callIndex) => {
+    const field = `messages[${index}].tool_calls[${callIndex}]`;
+    if (call === null || typeof call !== 'object' || Array.isArray(call)) {
+      throw new RowError(field, `expected {type: "function", function: {name, arguments}}, got ${describe(call)}`);
     }
-    return { role, content: contentText(content, index) };
+    const record = call as Record<string, unknown>;
+    const target = record.function !== null && typeof record.function === 'object' ? (record.function as Record<string, unknown>) : record;
+    const name = typeof target.name === 'string' && target.name !== '' ? target.name : 'unnamed';
+    const args = target.arguments ?? target.args ?? target.parameters;
+    const text = typeof args === 'string' ? args : args === undefined ? '' : JSON.stringify(args);
+    return { ...(typeof record.id === 'string' ? { id: record.id } : {}), name, arguments: text };
   });
 }
 

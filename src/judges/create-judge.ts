@@ -1,13 +1,23 @@
-/** Builds the judge for one `judges[]` entry of a spec; template problems become SpecErrors naming the entry. */
+/**
+ * Builds the judge for one `judges[]` entry of a spec; template problems become SpecErrors naming the entry.
+ * The fence secret (fence.ts) is REWARDKIT_FENCE_SECRET unless the caller gives one.
+ */
 import { modelKey } from '../models/judge-model.js';
 import { componentNameOf, type JudgeSpec, type ModelSpec } from '../spec/schema.js';
 import { SpecError } from '../spec/spec-error.js';
+import { fenceSecretFromEnvironment } from './fence.js';
 import type { Judge } from './judge.js';
 import { createPreferenceJudge } from './preference-judge.js';
 import { createRubricJudge } from './rubric-judge.js';
 
-export function createJudge(spec: JudgeSpec, index: number, model: ModelSpec, maxResponseChars: number): Judge {
-  const options = { name: componentNameOf(spec), modelKey: modelKey(model), maxResponseChars };
+export function createJudge(
+  spec: JudgeSpec,
+  index: number,
+  model: ModelSpec,
+  maxResponseChars: number,
+  fenceSecret = fenceSecretFromEnvironment(),
+): Judge {
+  const options = { name: componentNameOf(spec), modelKey: modelKey(model), maxResponseChars, fenceSecret };
   try {
     return spec.type === 'rubric' ? createRubricJudge(spec, options) : createPreferenceJudge(spec, options);
   } catch (error) {

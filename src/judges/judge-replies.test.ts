@@ -51,7 +51,7 @@ describe('judge replies', () => {
       'output cut by max tokens',
       { content: '{"dimensions": {"accuracy": {"rationale": "The answer is right but', finishReason: 'length' },
       'truncated',
-      'answer: the judge hit max_tokens: missing verdict for clarity; unreadable verdict for accuracy',
+      'answer: the judge hit max_tokens: missing verdict for clarity; unreadable verdict for accuracy (also when asked again with twice the max_tokens budget)',
     ],
   ] as const)('turns %s into a flagged neutral reward', async (_name, reply, kind, message) => {
     const result = await scoreWith(reply as FakeReply);
@@ -69,7 +69,12 @@ describe('judge replies', () => {
   it('treats a malformed response body from the server as an error, not a score', async () => {
     const result = await scoreWith({ raw: '{"choices": [ {"message": ' });
     expect(result).toMatchObject({ reward: 0.5, neutral: true, flags: ['judge_error'] });
-    expect(result.components[0]!.error).toEqual({ kind: 'server_error', message: 'answer: malformed response body (HTTP 200): Invalid JSON response after 3 attempts' });
+    expect(result.components[0]!.error).toEqual({
+      kind: 'server_error',
+      message: 'answer: malformed response body (HTTP 200): Invalid JSON response after 3 attempts',
+      status: 200,
+      body: '{"choices": [ {"message": ',
+    });
     expect(result.components[0]!.calls![0]!.attempts).toBe(3); // retried: a garbled body is usually transient
   });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { fenceUntrusted } from './fence.js';
+import { DEFAULT_FENCE_SECRET, FENCE_NONCE_VARIABLE, fenceNonce, fenceUntrusted } from './fence.js';
 
 export interface JudgeTemplate {
   version: string;
@@ -75,8 +75,16 @@ export function templateVariables(template: JudgeTemplate): string[] {
   return [...names];
 }
 
+/** True when the template shows `{{name}}` outside a `{{#name}} … {{/name}}` section: it needs a value to make sense. */
+export function requiresVariable(template: JudgeTemplate, name: string): boolean {
+  return [template.system, template.user].some((text) =>
+    [...text.replace(SECTION, (whole, section: string) => (section === name ? '' : whole)).matchAll(VARIABLE)].some((match) => match[1] === name),
+  );
+}
+
 /** Throws when the template uses a variable that is neither trusted nor an untrusted root we know. */
-export function assertKnownVariables(template: JudgeTemplate, trusted: readonly string[], untrustedRoots: readonly string[]): void {
+export function assertKnownVariables(template: JudgeTemplate, givenTrusted: readonly string[], untrustedRoots: readonly string[]): void {
+  const trusted = [...givenTrusted, FENCE_NONCE_VARIABLE];
   const unknown = templateVariables(template).filter((name) => !trusted.includes(name) && !untrustedRoots.includes(name.split('.')[0]!));
   if (unknown.length > 0) {
     throw new Error(
@@ -90,13 +98,28 @@ export interface RenderedPrompt {
   user: string;
 }
 
-/** `untrusted(name)` returns the row text for a variable (or undefined → "(empty)"). */
-export function renderTemplate(template: JudgeTemplate, trusted: Record<string, string>, untrusted: (name: string) => string | undefined): RenderedPrompt {
+/**
+ * `untrusted(name)` returns the row text for a variable (or undefined → "(empty)"). Row text is fenced with the
+ * prompt's nonce (see fence.ts), which the template may show the judge as `{{fence_nonce}}`.
+ */
+export function renderTemplate(
+  template: JudgeTemplate,
+  givenTrusted: Record<string, string>,
+  untrusted: (name: string) => string | undefined,
+  fenceSecret: string = DEFAULT_FENCE_SECRET,
+): RenderedPrompt {
+  // a blank tool context (`context`, rows without tool turns) is not rendered: it stays out of the nonce, so those rows
+  // render — and cache — exactly as with a template that has no context section
+  const rowNames = templateVariables(template).filter(
+    (name) => !(name in givenTrusted) && name !== FENCE_NONCE_VARIABLE && !(name === 'context' && (untrusted(name) ?? '').trim() === ''),
+  );
+  const nonce = fenceNonce(fenceSecret, rowNames.map((name) => [name, untrusted(name) ?? ''] as const));
+  const trusted: Record<string, string> = { ...givenTrusted, [FENCE_NONCE_VARIABLE]: nonce };
   const present = (name: string) => (name in trusted ? trusted[name]! : (untrusted(name) ?? '')).trim() !== '';
   const fill = (text: string) =>
     text
       .replace(SECTION, (_whole, name: string, body: string) => (present(name) ? body : ''))
-      .replace(VARIABLE, (_whole, name: string) => (name in trusted ? trusted[name]! : fenceUntrusted(name, untrusted(name) ?? '')))
+      .replace(VARIABLE, (_whole, name: string) => (name in trusted ? trusted[name]! : fenceUntrusted(name, untrusted(name) ?? '', nonce)))
       .replace(/\n{3,}/g, '\n\n')
       .trim();
   return { system: fill(template.system), user: fill(template.user) };

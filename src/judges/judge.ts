@@ -46,10 +46,37 @@ export interface PromptOutcome<T> {
   verdict?: T;
 }
 
-/** Runs one prompt end to end and reads its verdict with `read`. */
+/**
+ * Runs one prompt end to end and reads its verdict with `read`. A reply cut by max_tokens (`truncated`: a
+ * reasoning judge that thought at length) is asked again once with twice the budget; the record then holds
+ * the second reply, with the attempts, latency, tokens and cost of both.
+ */
 export async function runPrompt<T>(prompt: JudgePrompt, caller: JudgeCaller, read: (json: Record<string, unknown>) => VerdictReading<T>): Promise<PromptOutcome<T>> {
+  const first = await runPromptOnce(prompt, caller, read);
+  if (first.record.error?.kind !== 'truncated') return first;
+  const second = await runPromptOnce({ ...prompt, request: { ...prompt.request, maxTokensScale: 2 } }, caller, read);
+  const both = (record: JudgeCallRecord): JudgeCallRecord => ({
+    ...record,
+    usage: { input_tokens: first.record.usage.input_tokens + record.usage.input_tokens, output_tokens: first.record.usage.output_tokens + record.usage.output_tokens },
+    latency_ms: first.record.latency_ms + record.latency_ms,
+    attempts: first.record.attempts + record.attempts,
+    ...(first.record.cost_usd === undefined && record.cost_usd === undefined ? {} : { cost_usd: (first.record.cost_usd ?? 0) + (record.cost_usd ?? 0) }),
+  });
+  if (!second.record.error) return { ...second, record: both(second.record) };
+  const retried = second.record.error.kind === 'truncated' ? 'also when asked again with twice the max_tokens budget' : `asked again with twice the max_tokens budget: ${second.record.error.kind}: ${second.record.error.message}`;
+  const error: ComponentError = { kind: 'truncated', message: `${first.record.error.message} (${retried})` };
+  // A retry the provider refused (e.g. the doubled budget is over its limit) keeps the first reply as the evidence.
+  const evidence = second.record.finish_reason === 'error' ? first.record : second.record;
+  return { record: { ...both(second.record), raw: evidence.raw, finish_reason: evidence.finish_reason, error } };
+}
+
+async function runPromptOnce<T>(prompt: JudgePrompt, caller: JudgeCaller, read: (json: Record<string, unknown>) => VerdictReading<T>): Promise<PromptOutcome<T>> {
   const outcome = await caller(prompt.request);
-  const about = { ...(outcome.model ? { model: outcome.model } : {}), ...(outcome.cached ? { cached: true } : {}) };
+  const about = {
+    ...(outcome.model ? { model: outcome.model } : {}),
+    ...(prompt.request.templateVersion ? { template_version: prompt.request.templateVersion } : {}),
+    cached: outcome.cached === true,
+  };
   if (!outcome.ok) {
     return {
       record: { label: prompt.label, raw: '', finish_reason: 'error', usage: { input_tokens: 0, output_tokens: 0 }, latency_ms: outcome.latencyMs, attempts: outcome.attempts, ...about, error: outcome.error },
@@ -95,7 +122,7 @@ export async function runPrompt<T>(prompt: JudgePrompt, caller: JudgeCaller, rea
 export function firstError(outcomes: ReadonlyArray<PromptOutcome<unknown>>): ComponentError | undefined {
   const failed = outcomes.find((outcome) => outcome.record.error);
   if (!failed?.record.error) return undefined;
-  return { kind: failed.record.error.kind, message: `${failed.record.label}: ${failed.record.error.message}` };
+  return { ...failed.record.error, message: `${failed.record.label}: ${failed.record.error.message}` };
 }
 
 /** The row values a judge template may use, with the response cut to `maxResponseChars`. */
@@ -112,6 +139,8 @@ export function rowVariables(context: RowContext, maxResponseChars: number, extr
         return view.response.length > maxResponseChars ? `${view.response.slice(0, maxResponseChars)}\n[… cut for judging]` : view.response;
       case 'reference':
         return asPromptText(view.reference);
+      case 'context':
+        return view.context.length > maxResponseChars ? `${view.context.slice(0, maxResponseChars)}\n[… cut for judging]` : view.context;
       default:
         if (name.startsWith('metadata.')) return asPromptText(context.select(name)[0]);
         return undefined;
@@ -124,4 +153,5 @@ export function asPromptText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
 }
 
-export const ROW_VARIABLES = ['prompt', 'system', 'response', 'reference', 'metadata'] as const;
+/** `context`: a tool-using rollout's calls and results before its answer ('' for most rows; see RowView). */
+export const ROW_VARIABLES = ['prompt', 'system', 'response', 'context', 'reference', 'metadata'] as const;

@@ -1,7 +1,8 @@
 /**
  * Preference judge: the response against another answer (the reference by default), verdict A / B / tie.
  * Position bias is controlled: by default both orders are judged and a verdict that flips with the order
- * counts as a tie. Score: response better 1, tie 0.5, other answer better 0.
+ * counts as a tie. Score: response better 1, tie 0.5, other answer better 0. A row without the other answer
+ * (no reference) is not judged: the component is undetermined and flagged no_reference (no-reference.ts).
  */
 import { createHash } from 'node:crypto';
 import type { RowContext } from '../input/row-view.js';
@@ -9,6 +10,7 @@ import type { PreferenceJudgeSpec } from '../spec/schema.js';
 import type { ComponentResult } from '../result.js';
 import { asPromptText, firstError, rowVariables, runPrompt, ROW_VARIABLES, type Judge, type JudgePrompt, type VerdictReading } from './judge.js';
 import { assertKnownVariables, builtinTemplatePath, loadTemplate, renderTemplate } from './judge-template.js';
+import { lacksText, noReferenceComponent } from './no-reference.js';
 import { field, readText } from './verdict-values.js';
 
 export type PairVerdict = 'A' | 'B' | 'tie';
@@ -18,6 +20,8 @@ export interface PreferenceJudgeOptions {
   name: string;
   modelKey: string;
   maxResponseChars: number;
+  /** The secret for fence nonces (fence.ts); default: the built-in constant. */
+  fenceSecret?: string;
 }
 
 interface Order {
@@ -54,12 +58,13 @@ export function createPreferenceJudge(spec: PreferenceJudgeSpec, options: Prefer
   };
 
   const prompts = (context: RowContext): JudgePrompt[] => {
+    if (lacksText(context, spec.against)) return []; // nothing to compare with: not judged (see run)
     const variables = rowVariables(context, options.maxResponseChars);
     const response = variables('response') ?? '';
     const other = asPromptText(context.select(spec.against)[0]);
     return orders(context).map((order) => {
       const [answerA, answerB] = order.responseIs === 'A' ? [response, other] : [other, response];
-      const rendered = renderTemplate(template, trusted, rowVariables(context, options.maxResponseChars, { answer_a: answerA, answer_b: answerB }));
+      const rendered = renderTemplate(template, trusted, rowVariables(context, options.maxResponseChars, { answer_a: answerA, answer_b: answerB }), options.fenceSecret);
       return { label: `order ${order.label}`, request: { ...rendered, schema, schemaName: 'preference_verdict', templateVersion: template.version } };
     });
   };
@@ -72,9 +77,7 @@ export function createPreferenceJudge(spec: PreferenceJudgeSpec, options: Prefer
     prompts,
     async run(context, caller): Promise<ComponentResult> {
       const base = { name: options.name, kind: 'judge' as const, type: 'preference', weight: spec.weight };
-      if (context.select(spec.against).length === 0 || asPromptText(context.select(spec.against)[0]).trim() === '') {
-        return { ...base, score: null, status: 'error', error: { kind: 'parse_error', message: `nothing to compare with: ${spec.against} is missing or empty in this row` }, calls: [] };
-      }
+      if (lacksText(context, spec.against)) return noReferenceComponent(base, spec.against);
       const chosen = orders(context);
       const list = prompts(context);
       const outcomes = await Promise.all(list.map((prompt) => runPrompt(prompt, caller, readPreferenceVerdict)));

@@ -2,12 +2,15 @@
  * Rubric judge: one answer against boolean pass/fail criteria (score = weighted fraction passed) or
  * scaled dimensions (score = weighted mean of (s-min)/(max-min)). With `foreach`, each item of a list in
  * the response (e.g. each review comment) is judged on its own and the item scores are averaged.
+ * A template that shows {{reference}} outside a {{#reference}} section needs one: a row without it is not
+ * judged (undetermined, flagged no_reference); the built-in templates only show the reference when there is one.
  */
 import type { RowContext } from '../input/row-view.js';
 import type { RubricJudgeSpec } from '../spec/schema.js';
 import type { ComponentResult } from '../result.js';
 import { firstError, rowVariables, runPrompt, ROW_VARIABLES, type Judge, type JudgePrompt, type VerdictReading } from './judge.js';
-import { assertKnownVariables, builtinTemplatePath, loadTemplate, renderTemplate, type JudgeTemplate } from './judge-template.js';
+import { assertKnownVariables, builtinTemplatePath, loadTemplate, renderTemplate, requiresVariable, type JudgeTemplate } from './judge-template.js';
+import { lacksText, noReferenceComponent } from './no-reference.js';
 import { field, findEntry, readBoolean, readNumber, readText } from './verdict-values.js';
 
 interface RubricLine {
@@ -29,6 +32,8 @@ export interface RubricJudgeOptions {
   name: string;
   modelKey: string;
   maxResponseChars: number;
+  /** The secret for fence nonces (fence.ts); default: the built-in constant. */
+  fenceSecret?: string;
 }
 
 export function createRubricJudge(spec: RubricJudgeSpec, options: RubricJudgeOptions): Judge {
@@ -45,6 +50,7 @@ export function createRubricJudge(spec: RubricJudgeSpec, options: RubricJudgeOpt
   };
   assertKnownVariables(template, Object.keys(trusted), [...ROW_VARIABLES, 'item']);
   const schema = verdictSchema(lines, usesCriteria);
+  const needsReference = requiresVariable(template, 'reference');
 
   const items = (context: RowContext): unknown[] | null => {
     if (!spec.foreach) return null;
@@ -53,8 +59,9 @@ export function createRubricJudge(spec: RubricJudgeSpec, options: RubricJudgeOpt
   };
 
   const prompts = (context: RowContext): JudgePrompt[] => {
+    if (needsReference && lacksText(context, 'reference')) return []; // not judged (see run)
     const list = items(context);
-    const render = (extra: Record<string, string>) => renderTemplate(template, trusted, rowVariables(context, options.maxResponseChars, extra));
+    const render = (extra: Record<string, string>) => renderTemplate(template, trusted, rowVariables(context, options.maxResponseChars, extra), options.fenceSecret);
     const request = (extra: Record<string, string>) => ({ ...render(extra), schema, schemaName: 'rubric_verdict', templateVersion: template.version });
     if (list === null) return [{ label: 'answer', request: request({}) }];
     return list.map((item, index) => ({ label: `item ${index + 1}${itemId(item)}`, request: request({ item: JSON.stringify(item, null, 2) }) }));
@@ -68,6 +75,7 @@ export function createRubricJudge(spec: RubricJudgeSpec, options: RubricJudgeOpt
     prompts,
     async run(context, caller): Promise<ComponentResult> {
       const base = { name: options.name, kind: 'judge' as const, type: 'rubric', weight: spec.weight };
+      if (needsReference && lacksText(context, 'reference')) return noReferenceComponent(base, 'reference');
       const list = prompts(context);
       if (list.length === 0) {
         return { ...base, score: spec.empty_score, status: 'scored', rationale: `nothing to judge: no items at ${spec.foreach}`, details: { items: 0 }, calls: [] };

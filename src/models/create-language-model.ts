@@ -1,7 +1,8 @@
 /**
  * Maps a model spec to an AI SDK language model. No provider code of our own: the official
  * @ai-sdk/* packages speak each API. API keys come from the usual environment variables
- * (or the one named by `api_key_env`).
+ * (or the one named by `api_key_env`); Bedrock uses a Bedrock API key when one is set, else the full
+ * AWS credential chain (aws-credentials.ts).
  */
 import { createAmazonBedrock } from '@ai-sdk/amazon-bedrock';
 import { createAnthropic } from '@ai-sdk/anthropic';
@@ -9,6 +10,9 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { ModelSpec, Provider } from '../spec/schema.js';
+import { awsCredentialChain, awsRegion } from './aws-credentials.js';
+import { createLocalLanguageModel } from './local/local-language-model.js';
+import { ollamaBaseUrl } from './local/ollama.js';
 import { nodeHttpFetch } from './node-http-fetch.js';
 
 /** The environment variable each provider reads its API key from by default. */
@@ -16,7 +20,9 @@ export const DEFAULT_API_KEY_ENV: Record<Provider, string | null> = {
   'openai-compatible': 'OPENAI_COMPATIBLE_API_KEY',
   openai: 'OPENAI_API_KEY',
   anthropic: 'ANTHROPIC_API_KEY',
-  bedrock: null, // AWS credentials chain: AWS_ACCESS_KEY_ID / AWS_PROFILE / role, or AWS_BEARER_TOKEN_BEDROCK
+  bedrock: null, // the AWS credential chain (keys, profile, SSO, web identity, container, instance role), or AWS_BEARER_TOKEN_BEDROCK
+  local: null, // llama.cpp in this process: no key
+  ollama: null, // Ollama needs no key (api_key_env names one for a proxy that does)
 };
 
 export function apiKeyEnv(spec: ModelSpec): string | null {
@@ -43,7 +49,26 @@ export function createLanguageModel(spec: ModelSpec, env: NodeJS.ProcessEnv = pr
       return createOpenAI({ ...(apiKey ? { apiKey } : {}), ...(spec.base_url ? { baseURL: spec.base_url } : {}), fetch: nodeHttpFetch }).chat(spec.model);
     case 'anthropic':
       return createAnthropic({ ...(apiKey ? { apiKey } : {}), ...(spec.base_url ? { baseURL: spec.base_url } : {}), fetch: nodeHttpFetch })(spec.model);
-    case 'bedrock':
-      return createAmazonBedrock({ ...(spec.region ? { region: spec.region } : {}), ...(spec.base_url ? { baseURL: spec.base_url } : {}) })(spec.model);
+    case 'bedrock': {
+      // A Bedrock API key (api_key_env, else AWS_BEARER_TOKEN_BEDROCK, which the SDK reads) wins over SigV4.
+      const region = awsRegion(spec.region, env);
+      return createAmazonBedrock({
+        ...(region ? { region } : {}),
+        ...(spec.base_url ? { baseURL: spec.base_url } : {}),
+        ...(apiKey ? { apiKey } : { credentialProvider: awsCredentialChain() }),
+        fetch: nodeHttpFetch,
+      })(spec.model);
+    }
+    case 'local':
+      return createLocalLanguageModel(spec.model, { sequences: spec.concurrency, env, ...(spec.threads ? { threads: spec.threads } : {}) });
+    case 'ollama':
+      return createOpenAICompatible({
+        name: 'ollama',
+        baseURL: spec.base_url ?? ollamaBaseUrl(env),
+        ...(apiKey ? { apiKey } : {}),
+        supportsStructuredOutputs: spec.structured_output === 'json_schema',
+        includeUsage: true,
+        fetch: nodeHttpFetch,
+      }).chatModel(spec.model);
   }
 }

@@ -7,6 +7,7 @@ import type { JSONSchema7, LanguageModelV3 } from '@ai-sdk/provider';
 import type { ModelSpec } from '../spec/schema.js';
 import type { TokenUsage } from '../result.js';
 import { createLanguageModel } from './create-language-model.js';
+import { maxTokensFor } from './max-tokens.js';
 
 export interface JudgeRequest {
   system: string;
@@ -16,6 +17,8 @@ export interface JudgeRequest {
   schemaName?: string;
   /** The judge template's version: part of the cache key, so editing a template never reuses old verdicts. */
   templateVersion?: string;
+  /** Multiplies the model's max_tokens for this request (2: the one retry of a reply cut by max_tokens). */
+  maxTokensScale?: number;
 }
 
 export interface JudgeReply {
@@ -63,7 +66,7 @@ export function createJudgeModel(spec: ModelSpec, languageModel: LanguageModelV3
           { role: 'user' as const, content: [{ type: 'text' as const, text: request.user }] },
         ],
         temperature: spec.temperature,
-        maxOutputTokens: spec.max_tokens,
+        maxOutputTokens: maxTokensFor(spec, request),
         abortSignal: signal,
         ...(responseFormat ? { responseFormat } : {}),
       });

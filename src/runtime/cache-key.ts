@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { JudgeRequest } from '../models/judge-model.js';
+import { resolveMaxTokens } from '../models/max-tokens.js';
 import type { ModelSpec } from '../spec/schema.js';
 
 /** Everything that determines the reply, as one string (the in-flight dedup key when there is no cache). */
@@ -15,7 +16,7 @@ export function judgeRequestMaterial(model: ModelSpec, request: JudgeRequest, na
     model.model,
     model.base_url ?? '',
     model.temperature,
-    model.max_tokens,
+    resolveMaxTokens(model),
     model.structured_output,
     request.system,
     request.user,

@@ -8,7 +8,7 @@ import { createJudgeModel, type JudgeModel } from '../models/judge-model.js';
 import { ModelSpecSchema } from '../spec/schema.js';
 import { callJudge, type CallJudgeOptions } from './call-judge.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
-import { limiterGate } from './model-gate.js';
+import { limiterGate, ModelGate } from './model-gate.js';
 
 let judge: FakeJudge;
 let model: JudgeModel;
@@ -164,5 +164,83 @@ describe('callJudge', () => {
       json_schema: { schema: { type: 'object', properties: { a: { type: 'string' } } }, strict: true, name: 'verdict' },
     });
     expect(judge.requests[0]!.body.temperature).toBe(0);
+  });
+
+  it('keeps the HTTP status and the start (500 characters) of the provider response body on the error', async () => {
+    const detail = `model overloaded: ${'x'.repeat(1000)}`;
+    judge.setScript(() => ({ status: 503, body: { error: { message: detail, type: 'overloaded' } } }));
+    const outcome = await callJudge(model, request, options({ backoff: { maxRetries: 0, initialDelayMs: 1, maxDelayMs: 1 } }));
+    expect(outcome.ok).toBe(false);
+    const error = !outcome.ok ? outcome.error : undefined;
+    expect(error).toMatchObject({ kind: 'server_error', status: 503 });
+    expect(error!.body).toHaveLength(500);
+    expect(error!.body).toBe(`${JSON.stringify({ error: { message: detail, type: 'overloaded' } }).slice(0, 499)}…`);
+  });
+
+  it('a 401 keeps its status and the whole (short) body', async () => {
+    const body = { error: { message: 'Incorrect API key provided: sk-wrong', type: 'invalid_request_error', code: 'invalid_api_key' } };
+    judge.setScript(() => ({ status: 401, body }));
+    const outcome = await callJudge(model, request, options());
+    expect(outcome).toMatchObject({ ok: false, attempts: 1, error: { kind: 'auth_error', status: 401, body: JSON.stringify(body) } });
+  });
+
+  it('when the deadline wins after 500s, the kind is server_error (the real failure), not timeout', async () => {
+    judge.setScript(() => ({ status: 500, body: { error: { message: 'boom' } } }));
+    const controller = new AbortController();
+    const pending = callJudge(model, request, options({ signal: controller.signal, backoff: { maxRetries: 10, initialDelayMs: 200, maxDelayMs: 200 } }));
+    setTimeout(() => controller.abort(new Error('deadline')), 100);
+    const outcome = await pending;
+    expect(outcome).toMatchObject({ ok: false, attempts: 1, error: { kind: 'server_error', message: '500: boom; deadline reached while backing off', status: 500, body: '{"error":{"message":"boom"}}' } });
+  });
+
+  it('when the deadline cuts a retry short, the kind is the earlier attempt\'s real one', async () => {
+    judge.setScript(sequence({ status: 502 }, { hang: true }));
+    const controller = new AbortController();
+    const pending = callJudge(model, request, options({ signal: controller.signal, timeoutMs: 5000 }));
+    setTimeout(() => controller.abort(new Error('deadline')), 150);
+    const outcome = await pending;
+    expect(outcome).toMatchObject({ ok: false, attempts: 2, error: { kind: 'server_error', status: 502, message: '502: fake error 502 after 2 attempts; deadline reached during a retry' } });
+  });
+
+  it('with no failed attempt before the deadline, it is a timeout', async () => {
+    judge.setScript(() => ({ hang: true }));
+    const controller = new AbortController();
+    const pending = callJudge(model, request, options({ signal: controller.signal, timeoutMs: 5000 }));
+    setTimeout(() => controller.abort(new Error('deadline')), 100);
+    expect(await pending).toMatchObject({ ok: false, attempts: 1, error: { kind: 'timeout', message: 'deadline reached before the judge answered' } });
+  });
+});
+
+describe('callJudge behind a circuit breaker', () => {
+  const deadGate = () =>
+    new ModelGate(ModelSpecSchema.parse({ provider: 'openai-compatible', model: 'fake', base_url: judge.url, circuit_breaker: { failures: 2, cooldown_ms: 60_000, max_wait_ms: 300 } }));
+  const once = { maxRetries: 0, initialDelayMs: 1, maxDelayMs: 1 };
+
+  it('once the circuit has been open max_wait_ms, calls fail at once as circuit_open naming the last real failure', async () => {
+    judge.setScript(() => ({ status: 500, body: { error: { message: 'internal error' } } }));
+    const gate = deadGate();
+    for (let i = 0; i < 2; i++) {
+      expect(await callJudge(model, request, options({ gate, backoff: once }))).toMatchObject({ ok: false, error: { kind: 'server_error', status: 500 } });
+    }
+    const waited = await callJudge(model, request, options({ gate, backoff: once })); // waits for the circuit, then fails
+    expect(waited.latencyMs).toBeGreaterThanOrEqual(250);
+    const message = /^circuit open after 2 consecutive server_error \(HTTP 500: internal error\); open for 3\d\d ms, failing fast until a probe succeeds$/;
+    expect(waited).toMatchObject({ ok: false, attempts: 0, error: { kind: 'circuit_open', message: expect.stringMatching(message), status: 500, body: '{"error":{"message":"internal error"}}' } });
+    const started = performance.now();
+    const fast = await Promise.all(Array.from({ length: 20 }, () => callJudge(model, request, options({ gate, backoff: once }))));
+    expect(performance.now() - started).toBeLessThan(100); // no per-call wait
+    expect(fast.map((outcome) => !outcome.ok && outcome.error.kind)).toEqual(Array.from({ length: 20 }, () => 'circuit_open'));
+    expect(judge.requests).toHaveLength(2); // nothing more was sent to the dead endpoint
+  });
+
+  it('a call that failed with 500 itself and then meets the dead circuit keeps server_error', async () => {
+    judge.setScript(() => ({ status: 500, body: { error: { message: 'internal error' } } }));
+    const gate = deadGate();
+    await callJudge(model, request, options({ gate, backoff: once }));
+    const outcome = await callJudge(model, request, options({ gate, backoff: { maxRetries: 3, initialDelayMs: 1, maxDelayMs: 1 } }));
+    expect(outcome).toMatchObject({ ok: false, attempts: 1, error: { kind: 'server_error', status: 500 } });
+    expect(!outcome.ok && outcome.error.message).toMatch(
+      /^500: internal error; circuit open after 2 consecutive server_error \(HTTP 500: internal error\); open for 3\d\d ms, failing fast until a probe succeeds$/,
+    );
   });
 });

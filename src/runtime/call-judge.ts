@@ -1,7 +1,9 @@
 /**
  * The one retry layer: calls a judge model under its concurrency limit with a per-call timeout, retries
  * 429/5xx/timeouts/network errors with exponential backoff + jitter (Retry-After honoured), and never
- * throws — a failure comes back as a classified error with the attempt count.
+ * throws — a failure comes back as a classified error with the attempt count, the provider's HTTP status
+ * and the start of its response body. When a call stops without an answer (its deadline, or an open circuit)
+ * after a failed attempt, it reports that attempt's real kind (`server_error`, `auth_error`, …), not `timeout`.
  */
 import type { JudgeModel, JudgeReply, JudgeRequest } from '../models/judge-model.js';
 import { classifyError } from '../models/classify-error.js';
@@ -30,17 +32,22 @@ export type CallOutcome =
 export async function callJudge(model: JudgeModel, request: JudgeRequest, options: CallJudgeOptions): Promise<CallOutcome> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
+  /** The last attempt's real failure: when the call stops without an answer, its kind is reported, not `timeout`. */
+  let last: ComponentError | undefined;
+  const stop = (attempts: number, error: ComponentError): CallOutcome => ({ ok: false, error, attempts, latencyMs: elapsed() });
+  /** Stops after `attempts` attempts for `why`: the last real failure (with why) if there was one, else `otherwise`. */
+  const stopAfter = (attempts: number, why: string, otherwise: ComponentError): CallOutcome =>
+    stop(attempts, last ? { ...last, message: `${last.message}${triesText(attempts)}; ${why}` } : otherwise);
   for (let attempt = 1; ; attempt++) {
     if (options.signal?.aborted) {
-      return { ok: false, error: { kind: 'timeout', message: 'deadline reached before the judge answered' }, attempts: attempt - 1, latencyMs: elapsed() };
+      return stopAfter(attempt - 1, 'deadline reached before a retry', { kind: 'timeout', message: 'deadline reached before the judge answered' });
     }
     let exit: GateExit;
     try {
       exit = await options.gate.enter(request, options.signal);
     } catch (error) {
-      const kind = error instanceof CircuitOpenError ? 'circuit_open' : 'timeout';
-      const message = error instanceof CircuitOpenError ? error.message : 'deadline reached while waiting to call the judge';
-      return { ok: false, error: { kind, message }, attempts: attempt - 1, latencyMs: elapsed() };
+      if (error instanceof CircuitOpenError) return stopAfter(attempt - 1, error.message, circuitOpenError(error));
+      return stopAfter(attempt - 1, 'deadline reached while waiting to retry', { kind: 'timeout', message: 'deadline reached while waiting to call the judge' });
     }
     // One plain controller per attempt (AbortSignal.timeout/any are costly at thousands of calls a second).
     const controller = new AbortController();
@@ -60,22 +67,40 @@ export async function callJudge(model: JudgeModel, request: JudgeRequest, option
     } catch (error) {
       failure = classifyError(error, timedOut);
       if (timedOut) failure.message = `judge call timed out after ${options.timeoutMs} ms`;
-      exit({ ok: false, error: failure });
+      // The caller's deadline cut this attempt short: no verdict on the endpoint (the breaker does not count it).
+      const abandoned = !timedOut && options.signal?.aborted === true;
+      exit({ ok: false, error: failure, ...(abandoned ? { abandoned } : {}) });
+      if (abandoned) return stopAfter(attempt, 'deadline reached during a retry', { kind: 'timeout', message: 'deadline reached before the judge answered' });
     } finally {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onCallerAbort);
     }
-    const error: ComponentError = { kind: failure.kind, message: failure.message };
-    if (!failure.retryable || attempt > options.backoff.maxRetries || options.signal?.aborted) {
-      const tries = attempt > 1 ? ` after ${attempt} attempts` : '';
-      return { ok: false, error: { ...error, message: `${error.message}${tries}` }, attempts: attempt, latencyMs: elapsed() };
+    const error: ComponentError = {
+      kind: failure.kind,
+      message: failure.message,
+      ...(failure.status === undefined ? {} : { status: failure.status }),
+      ...(failure.body === undefined ? {} : { body: failure.body }),
+    };
+    last = error;
+    if (!failure.retryable || attempt > options.backoff.maxRetries) {
+      return stop(attempt, { ...error, message: `${error.message}${triesText(attempt)}` });
     }
     const delayMs = backoffDelay(options.backoff, attempt, failure.retryAfterMs, options.random);
     options.onRetry?.({ attempt, delayMs, error });
     try {
       await sleep(delayMs, options.signal);
     } catch {
-      return { ok: false, error: { kind: error.kind, message: `${error.message}; deadline reached while backing off` }, attempts: attempt, latencyMs: elapsed() };
+      return stopAfter(attempt, 'deadline reached while backing off', error);
     }
   }
+}
+
+function triesText(attempts: number): string {
+  return attempts > 1 ? ` after ${attempts} attempts` : '';
+}
+
+/** A call the open circuit kept from being sent: `circuit_open`, with the last real failure's status and body. */
+export function circuitOpenError(error: CircuitOpenError): ComponentError {
+  const { status, body } = error.lastFailure ?? {};
+  return { kind: 'circuit_open', message: error.message, ...(status === undefined ? {} : { status }), ...(body === undefined ? {} : { body }) };
 }

@@ -1,9 +1,10 @@
 /**
  * CircuitBreaker: opening after consecutive endpoint failures, waiting while open, the single half-open
- * probe, and giving up after maxWaitMs. Fake timers drive both the waits and the injected clock.
+ * probe, failing fast once the circuit has been open maxWaitMs (until a probe succeeds), and messages that
+ * name the last real failure. Fake timers drive both the waits and the injected clock.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CircuitBreaker, CircuitOpenError, type CircuitBreakerOptions } from './circuit-breaker.js';
+import { CircuitBreaker, CircuitOpenError, type CircuitBreakerOptions, type EndpointFailure } from './circuit-breaker.js';
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 0 });
@@ -24,8 +25,10 @@ function admitInto(circuit: CircuitBreaker, log: string[], name: string, signal?
   );
 }
 
-function fail(circuit: CircuitBreaker, times: number): void {
-  for (let i = 0; i < times; i++) circuit.record(true, false);
+const HTTP_500 = { kind: 'server_error' as const, message: '500: upstream down', status: 500, body: '{"error": "upstream down"}' };
+
+function fail(circuit: CircuitBreaker, times: number, failure: EndpointFailure = HTTP_500): void {
+  for (let i = 0; i < times; i++) circuit.record(true, false, failure);
 }
 
 describe('CircuitBreaker opening', () => {
@@ -204,7 +207,7 @@ describe('CircuitBreaker while open', () => {
     expect(circuit.opened).toBe(3);
   });
 
-  it('fails a call with CircuitOpenError once it has waited maxWaitMs', async () => {
+  it('fails a waiting call with CircuitOpenError once the circuit has been open maxWaitMs', async () => {
     const circuit = breaker({ failures: 1, cooldownMs: 10_000, maxWaitMs: 3000 });
     fail(circuit, 1);
     const log: string[] = [];
@@ -213,7 +216,7 @@ describe('CircuitBreaker while open', () => {
     expect(log).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     await done;
-    expect(log).toEqual(['a: CircuitOpenError judge endpoint unavailable: circuit open, waited 3000 ms']);
+    expect(log).toEqual(['a: CircuitOpenError circuit open after 1 consecutive server_error (HTTP 500: upstream down); open for 3000 ms, failing fast until a probe succeeds']);
   });
 
   it('throws an instance of CircuitOpenError', async () => {
@@ -246,5 +249,82 @@ describe('CircuitBreaker while open', () => {
     controller.abort(new Error('deadline'));
     await vi.advanceTimersByTimeAsync(1000);
     expect(log).toEqual(['aborted: Error deadline', 'b: probe']);
+  });
+});
+
+describe('CircuitBreaker failing fast once open longer than maxWaitMs', () => {
+  it('fails calls at once, without waiting, once the circuit has been open maxWaitMs', async () => {
+    const circuit = breaker({ failures: 1, cooldownMs: 1000, maxWaitMs: 5000 });
+    fail(circuit, 1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await circuit.admit()).toBe(true); // the probe
+    circuit.record(true, true, HTTP_500); // fails: open for 2000 ms more (t = 1000 → 3000)
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(await circuit.admit()).toBe(true); // the next probe, at t = 3000
+    circuit.record(true, true, HTTP_500); // open until t = 7000
+    await vi.advanceTimersByTimeAsync(1999); // t = 4999: not yet failing fast, a call waits
+    expect(circuit.failingFast).toBe(false);
+    await vi.advanceTimersByTimeAsync(1); // t = 5000: open for maxWaitMs since the first opening
+    expect(circuit.failingFast).toBe(true);
+    const log: string[] = [];
+    await admitInto(circuit, log, 'a'); // no timer advanced: it fails at once
+    await admitInto(circuit, log, 'b');
+    expect(log).toEqual([
+      'a: CircuitOpenError circuit open after 3 consecutive server_error (HTTP 500: upstream down); open for 5000 ms, failing fast until a probe succeeds',
+      'b: CircuitOpenError circuit open after 3 consecutive server_error (HTTP 500: upstream down); open for 5000 ms, failing fast until a probe succeeds',
+    ]);
+  });
+
+  it('releases every waiter at once when the circuit turns dead, not one maxWaitMs each', async () => {
+    const circuit = breaker({ failures: 1, cooldownMs: 60_000, maxWaitMs: 3000 });
+    fail(circuit, 1);
+    const log: string[] = [];
+    await vi.advanceTimersByTimeAsync(2000);
+    const late = admitInto(circuit, log, 'late'); // started 2 s into the outage
+    await vi.advanceTimersByTimeAsync(1000);
+    await late;
+    expect(log).toEqual(['late: CircuitOpenError circuit open after 1 consecutive server_error (HTTP 500: upstream down); open for 3000 ms, failing fast until a probe succeeds']);
+  });
+
+  it('still lets a probe through on the backoff schedule, and its success ends the fast failing', async () => {
+    const circuit = breaker({ failures: 1, cooldownMs: 1000, maxWaitMs: 500 });
+    fail(circuit, 1);
+    await vi.advanceTimersByTimeAsync(500);
+    await expect(circuit.admit()).rejects.toBeInstanceOf(CircuitOpenError); // t = 500: dead, no probe due yet
+    await vi.advanceTimersByTimeAsync(500); // t = 1000: a probe is due
+    expect(await circuit.admit()).toBe(true);
+    await expect(circuit.admit()).rejects.toBeInstanceOf(CircuitOpenError); // others fail while the probe is in flight
+    circuit.record(true, true, HTTP_500); // probe fails: next probe at t = 3000
+    await vi.advanceTimersByTimeAsync(1999);
+    await expect(circuit.admit()).rejects.toBeInstanceOf(CircuitOpenError);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await circuit.admit()).toBe(true);
+    circuit.record(false, true); // the endpoint is back
+    expect(circuit.failingFast).toBe(false);
+    await expect(circuit.admit()).resolves.toBe(false);
+    fail(circuit, 1); // a new outage starts its own maxWaitMs
+    const log: string[] = [];
+    const waiting = admitInto(circuit, log, 'a');
+    await vi.advanceTimersByTimeAsync(499);
+    expect(log).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    await waiting;
+    expect(log).toEqual(['a: CircuitOpenError circuit open after 1 consecutive server_error (HTTP 500: upstream down); open for 500 ms, failing fast until a probe succeeds']);
+  });
+
+  it('carries the last real failure on the error', async () => {
+    const circuit = breaker({ failures: 1, cooldownMs: 10_000, maxWaitMs: 100 });
+    fail(circuit, 1);
+    await vi.advanceTimersByTimeAsync(100);
+    const error = await circuit.admit().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CircuitOpenError);
+    expect((error as CircuitOpenError).lastFailure).toEqual(HTTP_500);
+  });
+
+  it('says "consecutive failures, the last …" when the failures were of different kinds', () => {
+    const circuit = breaker({ failures: 2 });
+    fail(circuit, 1, { kind: 'timeout', message: 'judge call timed out after 100 ms' });
+    fail(circuit, 1, { kind: 'network_error', message: 'cannot reach http://127.0.0.1:9/v1: ECONNREFUSED' });
+    expect(circuit.describe()).toBe('circuit open after 2 consecutive failures, the last network_error (cannot reach http://127.0.0.1:9/v1: ECONNREFUSED)');
   });
 });

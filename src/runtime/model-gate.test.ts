@@ -230,7 +230,7 @@ describe('ModelGate circuit breaker', () => {
     expect(log).toEqual(['probe: deadline', 'next']);
   });
 
-  it('fails an entry with CircuitOpenError after max_wait_ms', async () => {
+  it('fails an entry with CircuitOpenError once the circuit has been open max_wait_ms, naming the last failure', async () => {
     const gate = gateFor({ circuit_breaker: { failures: 1, cooldown_ms: 60_000, max_wait_ms: 2000 } });
     await pass(gate, failed('server_error'));
     const log: string[] = [];
@@ -238,7 +238,42 @@ describe('ModelGate circuit breaker', () => {
     await vi.advanceTimersByTimeAsync(1999);
     expect(log).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
-    expect(log).toEqual(['waiter: judge endpoint unavailable: circuit open, waited 2000 ms']);
+    expect(log).toEqual(['waiter: circuit open after 1 consecutive server_error (server_error); open for 2000 ms, failing fast until a probe succeeds']);
+    enterInto(gate, log, 'later'); // the circuit is dead: a new entry fails at once, without waiting
+    await vi.advanceTimersByTimeAsync(0);
+    expect(log.at(-1)).toBe('later: circuit open after 1 consecutive server_error (server_error); open for 2000 ms, failing fast until a probe succeeds');
+  });
+
+  it('a call queued for a concurrency slot when the circuit opens goes back to the breaker instead of being sent', async () => {
+    const gate = gateFor({ concurrency: 1, adaptive_concurrency: false, circuit_breaker: { failures: 1, cooldown_ms: 1000, max_wait_ms: 60_000 } });
+    const log: string[] = [];
+    const first = enterInto(gate, log, 'first');
+    await vi.advanceTimersByTimeAsync(0);
+    enterInto(gate, log, 'queued'); // passes the closed breaker, waits for the one slot
+    await vi.advanceTimersByTimeAsync(0);
+    expect(log).toEqual(['first']);
+    first.exit!(failed('server_error')); // opens the circuit and frees the slot
+    await vi.advanceTimersByTimeAsync(999);
+    expect(log).toEqual(['first']); // not sent into the open circuit
+    await vi.advanceTimersByTimeAsync(1);
+    expect(log).toEqual(['first', 'queued']); // sent as the probe after the cooldown
+    expect(gate.breaker!.state).toBe('half-open');
+  });
+
+  it('hands the breaker the failure status and body, and an abandoned attempt neither counts nor takes the probe', async () => {
+    const gate = gateFor({ circuit_breaker: { failures: 2, cooldown_ms: 1000, max_wait_ms: 60_000 } });
+    const http500: AttemptResult = { ok: false, error: { kind: 'server_error', retryable: true, message: '500: upstream down', status: 500, body: '{"error":"upstream down"}' } };
+    await pass(gate, http500);
+    await pass(gate, { ok: false, error: { kind: 'timeout', retryable: true, message: 'judge call aborted' }, abandoned: true });
+    expect(gate.breaker!.state).toBe('closed'); // the abandoned attempt was not the endpoint's failure
+    await pass(gate, http500);
+    expect(gate.breaker!.state).toBe('open');
+    expect(gate.breaker!.describe()).toBe('circuit open after 2 consecutive server_error (HTTP 500: upstream down)');
+    expect(gate.breaker!.lastEndpointFailure).toEqual({ kind: 'server_error', message: '500: upstream down', status: 500, body: '{"error":"upstream down"}' });
+    await vi.advanceTimersByTimeAsync(1000);
+    await pass(gate, { ok: false, error: { kind: 'timeout', retryable: true, message: 'judge call aborted' }, abandoned: true }); // the probe, abandoned
+    expect(gate.breaker!.state).toBe('half-open'); // the next call probes instead
+    expect(gate.breaker!.opened).toBe(1);
   });
 
   it('never opens with circuit_breaker: false', async () => {

@@ -1,12 +1,14 @@
 /**
  * Admission to one judge model: who may send the next call, and when. A call passes the circuit breaker,
- * then the request (RPM) and token (TPM) budgets, then takes a slot of the adaptive concurrency limit.
+ * then the request (RPM) and token (TPM) budgets, then takes a slot of the adaptive concurrency limit (and
+ * goes back to the breaker if the circuit opened while it queued for the slot).
  * Every attempt's result feeds back: 429 cuts the concurrency, success grows it, endpoint failures count
  * toward the breaker, real token usage settles the estimate, and rate-limit headers that say the quota is
  * spent pause new calls until it resets.
  */
 import type { ClassifiedError } from '../models/classify-error.js';
 import type { JudgeRequest } from '../models/judge-model.js';
+import { maxTokensFor, resolveMaxTokens } from '../models/max-tokens.js';
 import type { ModelSpec } from '../spec/schema.js';
 import type { TokenUsage } from '../result.js';
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
@@ -14,7 +16,8 @@ import { CircuitBreaker } from './circuit-breaker.js';
 import { RateBudget } from './rate-budget.js';
 import { readRateLimitHeaders } from './rate-limit-headers.js';
 
-export type AttemptResult = { ok: true; usage: TokenUsage; headers?: Record<string, string> } | { ok: false; error: ClassifiedError };
+/** `abandoned`: the caller gave up (its deadline) before the endpoint answered — not the endpoint's failure. */
+export type AttemptResult = { ok: true; usage: TokenUsage; headers?: Record<string, string> } | { ok: false; error: ClassifiedError; abandoned?: boolean };
 
 /**
  * Called once with the attempt's result. `releaseSlot`, when present, frees the concurrency slot early
@@ -50,24 +53,41 @@ export class ModelGate implements CallGate {
   }
 
   async enter(request: JudgeRequest, signal?: AbortSignal): Promise<GateExit> {
-    const probe = this.breaker ? await this.breaker.admit(signal) : false;
-    const estimate = estimateTokens(request, this.spec.max_tokens);
-    try {
-      await this.requests?.take(1, signal);
-      await this.tokens?.take(estimate, signal);
-    } catch (error) {
-      if (probe) this.breaker!.cancelProbe(); // never sent: the next waiter probes instead
-      throw error;
+    const estimate = estimateTokens(request, maxTokensFor(this.spec, request));
+    for (;;) {
+      const probe = this.breaker ? await this.breaker.admit(signal) : false;
+      try {
+        await this.requests?.take(1, signal);
+        await this.tokens?.take(estimate, signal);
+      } catch (error) {
+        if (probe) this.breaker!.cancelProbe(); // never sent: the next waiter probes instead
+        throw error;
+      }
+      let release: () => void;
+      try {
+        release = await this.concurrency.acquire(signal);
+      } catch (error) {
+        if (probe) this.breaker!.cancelProbe();
+        this.refund(estimate);
+        throw error;
+      }
+      if (!probe && this.breaker && this.breaker.state !== 'closed') {
+        // The circuit opened while this call queued for a slot: back to the breaker, not on to a failing endpoint.
+        release();
+        this.refund(estimate);
+        continue;
+      }
+      return this.exitFor(probe, estimate, release);
     }
-    let release: () => void;
-    try {
-      release = await this.concurrency.acquire(signal);
-    } catch (error) {
-      if (probe) this.breaker!.cancelProbe();
-      this.requests?.settle(1); // refund the budget this call took but never used
-      this.tokens?.settle(estimate);
-      throw error;
-    }
+  }
+
+  /** Gives back the budget a call took but never used. */
+  private refund(estimate: number): void {
+    this.requests?.settle(1);
+    this.tokens?.settle(estimate);
+  }
+
+  private exitFor(probe: boolean, estimate: number, release: () => void): GateExit {
     const exit: GateExit = (result) => {
       release(); // idempotent: a no-op when releaseSlot already ran
       if (result.ok) {
@@ -76,7 +96,14 @@ export class ModelGate implements CallGate {
       } else if (result.error.kind === 'rate_limited') {
         this.concurrency.onRateLimited();
       }
-      this.breaker?.record(!result.ok && ENDPOINT_FAILURES.has(result.error.kind), probe);
+      if (!result.ok && result.abandoned) {
+        if (probe) this.breaker!.cancelProbe(); // no verdict on the endpoint: the next call probes
+      } else if (result.ok) {
+        this.breaker?.record(false, probe);
+      } else {
+        const { kind, message, status, body } = result.error;
+        this.breaker?.record(ENDPOINT_FAILURES.has(kind), probe, { kind, message, ...(status === undefined ? {} : { status }), ...(body === undefined ? {} : { body }) });
+      }
       this.observeHeaders(result.ok ? result.headers : result.error.headers);
     };
     exit.releaseSlot = release;
@@ -86,7 +113,7 @@ export class ModelGate implements CallGate {
   private observeHeaders(headers: Record<string, string> | undefined): void {
     const state = readRateLimitHeaders(headers);
     if (state.remainingRequests === 0 && state.resetRequestsMs) this.concurrency.pauseFor(state.resetRequestsMs);
-    if (state.remainingTokens !== undefined && state.remainingTokens < this.spec.max_tokens && state.resetTokensMs) this.concurrency.pauseFor(state.resetTokensMs);
+    if (state.remainingTokens !== undefined && state.remainingTokens < resolveMaxTokens(this.spec) && state.resetTokensMs) this.concurrency.pauseFor(state.resetTokensMs);
   }
 }
 

@@ -274,4 +274,61 @@ describe('ModelScheduler shared calls and deadlines', () => {
     // the underlying call stops too: the scheduler counts it as finished, with an error
     await expect.poll(() => s.counters.errors, { timeout: 2000 }).toBe(1);
   });
+
+  it('a waiter whose deadline passes after 500s is told server_error with the status and body, not timeout', async () => {
+    judge.setScript(() => ({ status: 500, body: { error: { message: 'model crashed' } } }));
+    const { scheduler: s } = scheduler({}, specFor({ max_retries: 10, initial_backoff_ms: 40, max_backoff_ms: 40 }));
+    const outcome = await s.call(request, { signal: AbortSignal.timeout(150) });
+    expect(outcome).toMatchObject({
+      ok: false,
+      source: 'model',
+      error: { kind: 'server_error', status: 500, body: '{"error":{"message":"model crashed"}}', message: '500: model crashed; deadline reached before a retry succeeded' },
+    });
+    expect(outcome.attempts).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a waiter whose deadline passes while the circuit is open is told circuit_open, naming the last real failure', async () => {
+    judge.setScript(() => ({ status: 503, body: { error: { message: 'overloaded' } } }));
+    const spec = specFor({ max_retries: 0, circuit_breaker: { failures: 1, cooldown_ms: 60_000, max_wait_ms: 60_000 } });
+    const { scheduler: s } = scheduler({}, spec);
+    expect(await s.call(request)).toMatchObject({ ok: false, error: { kind: 'server_error', status: 503 } });
+    const outcome = await s.call({ ...request, user: 'another prompt' }, { signal: AbortSignal.timeout(100) });
+    expect(outcome).toMatchObject({
+      ok: false,
+      attempts: 0,
+      error: {
+        kind: 'circuit_open',
+        status: 503,
+        body: '{"error":{"message":"overloaded"}}',
+        message: 'deadline reached while the circuit was open: circuit open after 1 consecutive server_error (HTTP 503: overloaded)',
+      },
+    });
+    expect(judge.requests).toHaveLength(1);
+  });
+});
+
+describe('ModelScheduler output budget', () => {
+  it('sends the resolved max_tokens: 1024 by default, 8192 for a reasoning model, the spec value when set', async () => {
+    judge.setScript(() => ({ content: VERDICT, usage: USAGE }));
+    for (const [overrides, expected] of [
+      [{}, 1024],
+      [{ model: 'o3-mini' }, 8192],
+      [{ model: 'Qwen/Qwen3-8B' }, 8192],
+      [{ model: 'o3-mini', max_tokens: 300 }, 300],
+    ] as const) {
+      judge.requests.length = 0;
+      await scheduler({}, specFor(overrides)).scheduler.call(request);
+      expect([overrides, judge.requests[0]!.body.max_tokens]).toEqual([overrides, expected]);
+    }
+  });
+
+  it('a request with maxTokensScale 2 sends twice the budget and is cached under its own key', async () => {
+    judge.setScript(() => ({ content: VERDICT, usage: USAGE }));
+    const cache = await memoryCache();
+    const { scheduler: s } = scheduler({ cache }, specFor({ model: 'deepseek-r1:8b' }));
+    (await s.call(request)).accept();
+    const doubled = await s.call({ ...request, maxTokensScale: 2 });
+    expect(doubled.source).toBe('model');
+    expect(judge.requests.map((sent) => sent.body.max_tokens)).toEqual([8192, 16384]);
+  });
 });

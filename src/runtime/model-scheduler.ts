@@ -5,6 +5,7 @@
  * keeps the model's counters for the run summary and metrics.
  */
 import type { JudgeModel, JudgeRequest } from '../models/judge-model.js';
+import { maxTokensFor } from '../models/max-tokens.js';
 import type { ModelSpec } from '../spec/schema.js';
 import type { ComponentError, TokenUsage } from '../result.js';
 import { judgeCacheKey, judgeRequestMaterial } from './cache-key.js';
@@ -56,8 +57,10 @@ export class ModelScheduler {
 
   async call(request: JudgeRequest, callOptions: { signal?: AbortSignal | undefined; namespace?: string | undefined } = {}): Promise<ScheduledOutcome> {
     const namespace = callOptions.namespace ?? '';
+    // The budget is part of the key: unset max_tokens resolves by model id, and a truncation retry doubles it.
+    const budgeted = { ...this.spec, max_tokens: maxTokensFor(this.spec, request) };
     // Hashing is for the persistent cache; dedup in flight can key on the material itself.
-    const cacheKey = this.options.cache ? judgeCacheKey(this.spec, request, namespace) : judgeRequestMaterial(this.spec, request, namespace);
+    const cacheKey = this.options.cache ? judgeCacheKey(budgeted, request, namespace) : judgeRequestMaterial(budgeted, request, namespace);
     const accept = (outcome: CallOutcome) => () => {
       if (outcome.ok) this.options.cache?.set(cacheKey, outcome.reply, { model: this.key, namespace });
     };
@@ -73,14 +76,32 @@ export class ModelScheduler {
       const outcome = await existing.join(callOptions.signal);
       return { ...outcome, source: 'shared', accept: accept(outcome) };
     }
-    const shared = new SharedCall((signal) => this.send(request, signal));
+    const shared = new SharedCall(
+      (signal, onFailedAttempt) => this.send(request, signal, onFailedAttempt),
+      (lastFailure) => this.deadlineError(lastFailure),
+    );
     this.inFlight.set(cacheKey, shared);
     shared.done.finally(() => this.inFlight.delete(cacheKey)).catch(() => {});
     const outcome = await shared.join(callOptions.signal);
     return { ...outcome, source: 'model', accept: accept(outcome) };
   }
 
-  private async send(request: JudgeRequest, signal: AbortSignal | undefined): Promise<CallOutcome> {
+  /**
+   * What a waiter whose deadline passed is told: the real failure of the call's last attempt if it failed;
+   * `circuit_open` (naming the endpoint's last failure) while the circuit is open; else a plain timeout.
+   */
+  private deadlineError(lastFailure: ComponentError | undefined): ComponentError {
+    if (lastFailure) return { ...lastFailure, message: `${lastFailure.message}; deadline reached before a retry succeeded` };
+    const breaker = this.gate.breaker;
+    if (breaker && breaker.state !== 'closed') {
+      const { status, body } = breaker.lastEndpointFailure ?? {};
+      const message = `deadline reached while the circuit was open: ${breaker.describe()}`;
+      return { kind: 'circuit_open', message, ...(status === undefined ? {} : { status }), ...(body === undefined ? {} : { body }) };
+    }
+    return { kind: 'timeout', message: 'deadline reached before the judge answered' };
+  }
+
+  private async send(request: JudgeRequest, signal: AbortSignal | undefined, onFailedAttempt: (error: ComponentError) => void): Promise<CallOutcome> {
     this.model ??= this.createModel(this.spec);
     const outcome = await callJudge(this.model, request, {
       gate: this.gate,
@@ -89,6 +110,7 @@ export class ModelScheduler {
       ...(signal ? { signal } : {}),
       ...(this.options.random ? { random: this.options.random } : {}),
       onRetry: (event) => {
+        onFailedAttempt(event.error);
         this.counters.retries++;
         this.options.onRetry?.(event);
       },
@@ -116,9 +138,22 @@ class SharedCall {
   private readonly controller = new AbortController();
   private waiters = 0;
   private patient = 0;
+  /** The last failed attempt of the call so far (it is being retried). */
+  private lastFailure: ComponentError | undefined;
+  private attempts = 0;
 
-  constructor(run: (signal: AbortSignal) => Promise<CallOutcome>) {
-    this.done = run(this.controller.signal);
+  constructor(
+    run: (signal: AbortSignal, onFailedAttempt: (error: ComponentError) => void) => Promise<CallOutcome>,
+    private readonly deadlineError: (lastFailure: ComponentError | undefined) => ComponentError,
+  ) {
+    this.done = run(this.controller.signal, (error) => {
+      this.lastFailure = error;
+      this.attempts++;
+    });
+  }
+
+  private gaveUp(): CallOutcome {
+    return { ok: false, error: this.deadlineError(this.lastFailure), attempts: this.attempts, latencyMs: 0 };
   }
 
   join(signal: AbortSignal | undefined): Promise<CallOutcome> {
@@ -126,13 +161,13 @@ class SharedCall {
       this.patient++;
       return this.done;
     }
-    if (signal.aborted) return Promise.resolve(gaveUp());
+    if (signal.aborted) return Promise.resolve(this.gaveUp());
     this.waiters++;
     return new Promise((resolve) => {
       const onAbort = () => {
         this.waiters--;
         if (this.waiters === 0 && this.patient === 0) this.controller.abort(signal.reason);
-        resolve(gaveUp());
+        resolve(this.gaveUp());
       };
       signal.addEventListener('abort', onAbort, { once: true });
       this.done.then((outcome) => {
@@ -143,6 +178,3 @@ class SharedCall {
   }
 }
 
-function gaveUp(): CallOutcome {
-  return { ok: false, error: { kind: 'timeout', message: 'deadline reached before the judge answered' }, attempts: 0, latencyMs: 0 };
-}

@@ -70,3 +70,38 @@ describe('scoreBeforeDeadline / scoreRows', () => {
     expect(started).toEqual(['a', 'b', 'c', 'd']);
   });
 });
+
+describe('a batch does not hold the event loop, nor warn about its listeners', () => {
+  it('rows that finish without I/O still let timers run between slices of rows', async () => {
+    const { reward } = fakeReward('plain');
+    const rows = Array.from({ length: 20_000 }, (_unused, index) => ({ uid: `r${index}`, quick: true }));
+    let scored = 0;
+    const timerSaw: number[] = [];
+    const deadline = startDeadline(60_000, 1000);
+    const counting = { ...reward, score: async (row: unknown, options?: { signal?: AbortSignal; fallbackId?: string }) => (scored++, reward.score(row, options)) } as Reward;
+    const timer = setInterval(() => timerSaw.push(scored), 1);
+    const results = await scoreRows(counting, rows, deadline, (index) => `row-${index}`);
+    clearInterval(timer);
+    deadline.dispose();
+    expect(results).toHaveLength(20_000);
+    // without yielding, the timer first runs after the last row (or never during the batch)
+    expect(timerSaw.filter((seen) => seen > 0 && seen < 20_000).length).toBeGreaterThan(0);
+  });
+
+  it('the shared deadline signal takes one listener per judge call in flight without a MaxListenersExceededWarning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const deadline = startDeadline(60_000, 1000);
+      const listeners = Array.from({ length: 200 }, () => () => {});
+      for (const listener of listeners) deadline.signal.addEventListener('abort', listener, { once: true });
+      await new Promise((resolve) => setTimeout(resolve, 20)); // warnings are emitted on a later tick
+      for (const listener of listeners) deadline.signal.removeEventListener('abort', listener);
+      deadline.dispose();
+      expect(warnings.map((warning) => warning.name)).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});

@@ -2,9 +2,16 @@
  * A request's deadline: an AbortSignal that fires when the time budget is spent (judges still running
  * then fail, and the reward becomes the neutral value flagged `deadline_exceeded`), plus a hard stop a
  * little later that answers for any row still unfinished, so a reply always goes out in time.
+ *
+ * The deadline's signal is shared by every judge call of every row of the request, each of which listens
+ * for its abort while it waits or runs (and stops listening when done): with a batch of rows in flight that
+ * is far more than Node's default of 10 listeners, a fan-out rather than a leak, so the warning is turned off
+ * for this signal (`setMaxListeners(0, signal)`).
  */
+import { setMaxListeners } from 'node:events';
 import { metricsOf, type Reward } from '../reward.js';
 import type { RewardResult } from '../result.js';
+import { createLoopYielder } from './loop-yield.js';
 
 export interface Deadline {
   /** Aborts when the budget is spent (or the caller went away). */
@@ -25,6 +32,7 @@ export interface Deadline {
  */
 export function startDeadline(budgetMs: number, graceMs: number): Deadline {
   const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
   let stopped = false;
   let releaseHardStop!: () => void;
   const hardStop = new Promise<void>((resolve) => {
@@ -55,10 +63,10 @@ export function startDeadline(budgetMs: number, graceMs: number): Deadline {
   };
 }
 
-/** The result for a row the deadline overtook: the neutral reward, flagged like a judge that timed out. */
-export function deadlineResult(id: string, neutral: number): RewardResult {
+/** The result for a row the deadline overtook: the neutral reward (null: no reward, on_judge_error: null), flagged like a judge that timed out. */
+export function deadlineResult(id: string, neutral: number | null, specHash?: string): RewardResult {
   const flags = ['judge_error', 'deadline_exceeded'];
-  return { id, reward: neutral, neutral: true, gated_by: null, flags, metrics: metricsOf([], flags), components: [] };
+  return { id, ...(specHash === undefined ? {} : { spec_hash: specHash }), reward: neutral, neutral: neutral !== null, gated_by: null, flags, metrics: metricsOf([], flags), components: [] };
 }
 
 /** The neutral value of a reward's spec: `aggregate.neutral`, else the middle of the range. */
@@ -69,7 +77,8 @@ export function neutralOf(reward: Pick<Reward, 'spec'>): number {
 
 /** Scores one row under the deadline: its judges are aborted at the deadline, and at the hard stop the row is answered neutral. */
 export async function scoreBeforeDeadline(reward: Reward, row: unknown, fallbackId: string, deadline: Deadline): Promise<RewardResult> {
-  const late = () => deadlineResult(rowIdOf(row, fallbackId, idFieldOf(reward, row)), neutralOf(reward));
+  const lateReward = reward.spec.aggregate.on_judge_error === 'null' ? null : neutralOf(reward);
+  const late = () => deadlineResult(rowIdOf(row, fallbackId, idFieldOf(reward, row)), lateReward, reward.specHash);
   if (deadline.stopped) return late();
   const scoring = reward.score(row, { signal: deadline.signal, fallbackId });
   const overtaken = deadline.hardStop.then(late);
@@ -92,14 +101,19 @@ function idFieldOf(reward: Reward, row: unknown): string {
 /**
  * Scores rows under one deadline, at most `limit` at a time, results in input order. Judge calls are
  * limited per model inside the reward; this bound only keeps a huge batch from starting every row at once.
+ * The event loop gets a turn every few rows (loop-yield.ts), so rows that finish without any I/O (unreadable,
+ * gated, cached) cannot hold it for long.
  */
 export async function scoreRows(reward: Reward, rows: readonly unknown[], deadline: Deadline, fallbackId: (index: number) => string, limit = reward.suggestedRowConcurrency): Promise<RewardResult[]> {
   const results = new Array<RewardResult>(rows.length);
+  const yielder = createLoopYielder();
   let next = 0;
   const worker = async () => {
     while (next < rows.length) {
       const index = next++;
       results[index] = await scoreBeforeDeadline(reward, rows[index], fallbackId(index), deadline);
+      const turn = yielder.afterRow();
+      if (turn) await turn;
     }
   };
   await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), rows.length) }, worker));

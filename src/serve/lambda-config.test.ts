@@ -10,16 +10,34 @@ describe('readLambdaConfig', () => {
   it('reads every variable, a relative spec path against the bundle folder', () => {
     expect(
       readLambdaConfig(
-        { REWARDKIT_SPEC: 'spec/s.yaml', REWARDKIT_JUDGE: 'bedrock:m', REWARDKIT_JUDGE_BASE_URL: 'http://127.0.0.1:1/v1', REWARDKIT_CONCURRENCY: '8', REWARDKIT_DEADLINE_MARGIN_MS: '2000', REWARDKIT_LOG_LEVEL: 'warn' },
+        {
+          REWARDKIT_SPEC: 'spec/s.yaml',
+          REWARDKIT_JUDGE: 'bedrock:m',
+          REWARDKIT_JUDGE_BASE_URL: 'http://127.0.0.1:1/v1',
+          REWARDKIT_CONCURRENCY: '8',
+          REWARDKIT_DEADLINE_MARGIN_MS: '2000',
+          REWARDKIT_LOG_LEVEL: 'warn',
+          REWARDKIT_NEUTRAL_WARN_SHARE: '0.25',
+          REWARDKIT_NEUTRAL_WARN_INTERVAL_S: '300',
+        },
         bundleDir,
       ),
-    ).toEqual({ specPath: join(bundleDir, 'spec/s.yaml'), judge: 'bedrock:m', judgeBaseUrl: 'http://127.0.0.1:1/v1', concurrency: 8, marginMs: 2000, logLevel: 'warn' });
+    ).toEqual({
+      specPath: join(bundleDir, 'spec/s.yaml'),
+      judge: 'bedrock:m',
+      judgeBaseUrl: 'http://127.0.0.1:1/v1',
+      concurrency: 8,
+      marginMs: 2000,
+      logLevel: 'warn',
+      neutralWarnShare: 0.25,
+      neutralWarnIntervalMs: 300_000,
+    });
   });
 
   it('falls back to the packaged spec named in the manifest, with a 5 s margin', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rewardkit-lambda-manifest-'));
     writeFileSync(join(dir, 'rewardkit-lambda.json'), '{"spec": "spec/qa.yaml"}');
-    expect(readLambdaConfig({}, dir)).toEqual({ specPath: join(dir, 'spec/qa.yaml'), marginMs: 5000, logLevel: 'info' });
+    expect(readLambdaConfig({}, dir)).toEqual({ specPath: join(dir, 'spec/qa.yaml'), marginMs: 5000, logLevel: 'info', neutralWarnShare: 0.5, neutralWarnIntervalMs: 60_000 });
   });
 
   it.each([
@@ -28,6 +46,8 @@ describe('readLambdaConfig', () => {
     [{ REWARDKIT_SPEC: 's', REWARDKIT_CONCURRENCY: '0' }, 'REWARDKIT_CONCURRENCY: expected a whole number ≥ 1, got "0"'],
     [{ REWARDKIT_SPEC: 's', REWARDKIT_LOG_LEVEL: 'chatty' }, 'REWARDKIT_LOG_LEVEL: expected one of fatal | error | warn | info | debug | trace | silent, got "chatty"'],
     [{ REWARDKIT_SPEC: 's', REWARDKIT_JUDGE_BASE_URL: 'http://x' }, 'REWARDKIT_JUDGE_BASE_URL needs REWARDKIT_JUDGE=PROVIDER:MODEL as well'],
+    [{ REWARDKIT_SPEC: 's', REWARDKIT_NEUTRAL_WARN_SHARE: '60%' }, 'REWARDKIT_NEUTRAL_WARN_SHARE: expected a share from 0 to 1 (e.g. 0.5), got "60%"'],
+    [{ REWARDKIT_SPEC: 's', REWARDKIT_NEUTRAL_WARN_INTERVAL_S: '0' }, 'REWARDKIT_NEUTRAL_WARN_INTERVAL_S: expected a whole number ≥ 1, got "0"'],
   ])('%j → %s', (env, message) => {
     expect(() => readLambdaConfig(env, bundleDir)).toThrow(message);
   });

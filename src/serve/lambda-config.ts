@@ -7,9 +7,12 @@
  *   REWARDKIT_CONCURRENCY          judge calls in flight per judge model (as `--concurrency`)
  *   REWARDKIT_DEADLINE_MARGIN_MS   time kept back from the Lambda timeout (default 5000)
  *   REWARDKIT_LOG_LEVEL            pino level (default info)
+ *   REWARDKIT_NEUTRAL_WARN_SHARE   warn when more than this share (0–1) of a batch is neutral (default 0.5)
+ *   REWARDKIT_NEUTRAL_WARN_INTERVAL_S  at most one such warning per this many seconds (default 60)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { DEFAULT_NEUTRAL_WARN_INTERVAL_MS, DEFAULT_NEUTRAL_WARN_SHARE } from './batch-warnings.js';
 
 export interface LambdaConfig {
   specPath: string;
@@ -18,6 +21,8 @@ export interface LambdaConfig {
   concurrency?: number;
   marginMs: number;
   logLevel: string;
+  neutralWarnShare: number;
+  neutralWarnIntervalMs: number;
 }
 
 /** Written beside the bundle by the build when a spec is packaged. */
@@ -31,7 +36,7 @@ export class LambdaConfigError extends Error {
 
 /** A cache key: the variables that decide the configuration. */
 export function configKey(env: NodeJS.ProcessEnv): string {
-  return JSON.stringify(['REWARDKIT_SPEC', 'REWARDKIT_JUDGE', 'REWARDKIT_JUDGE_BASE_URL', 'REWARDKIT_CONCURRENCY', 'REWARDKIT_DEADLINE_MARGIN_MS', 'REWARDKIT_LOG_LEVEL'].map((name) => env[name] ?? null));
+  return JSON.stringify(['REWARDKIT_SPEC', 'REWARDKIT_JUDGE', 'REWARDKIT_JUDGE_BASE_URL', 'REWARDKIT_CONCURRENCY', 'REWARDKIT_DEADLINE_MARGIN_MS', 'REWARDKIT_LOG_LEVEL', 'REWARDKIT_NEUTRAL_WARN_SHARE', 'REWARDKIT_NEUTRAL_WARN_INTERVAL_S'].map((name) => env[name] ?? null));
 }
 
 export function readLambdaConfig(env: NodeJS.ProcessEnv, bundleDir: string): LambdaConfig {
@@ -39,10 +44,13 @@ export function readLambdaConfig(env: NodeJS.ProcessEnv, bundleDir: string): Lam
   if (!LOG_LEVELS.includes(logLevel)) throw new LambdaConfigError(`REWARDKIT_LOG_LEVEL: expected one of ${LOG_LEVELS.join(' | ')}, got ${JSON.stringify(logLevel)}`);
   const marginMs = wholeNumber(env, 'REWARDKIT_DEADLINE_MARGIN_MS', 0) ?? DEFAULT_MARGIN_MS;
   const concurrency = wholeNumber(env, 'REWARDKIT_CONCURRENCY', 1);
+  const neutralWarnShare = shareOf(env, 'REWARDKIT_NEUTRAL_WARN_SHARE') ?? DEFAULT_NEUTRAL_WARN_SHARE;
+  const neutralWarnIntervalS = wholeNumber(env, 'REWARDKIT_NEUTRAL_WARN_INTERVAL_S', 1);
+  const neutralWarnIntervalMs = neutralWarnIntervalS === undefined ? DEFAULT_NEUTRAL_WARN_INTERVAL_MS : neutralWarnIntervalS * 1000;
   const judge = env.REWARDKIT_JUDGE?.trim() || undefined;
   const judgeBaseUrl = env.REWARDKIT_JUDGE_BASE_URL?.trim() || undefined;
   if (judgeBaseUrl && !judge) throw new LambdaConfigError('REWARDKIT_JUDGE_BASE_URL needs REWARDKIT_JUDGE=PROVIDER:MODEL as well');
-  return { specPath: specPathOf(env, bundleDir), marginMs, logLevel, ...(judge ? { judge } : {}), ...(judgeBaseUrl ? { judgeBaseUrl } : {}), ...(concurrency ? { concurrency } : {}) };
+  return { specPath: specPathOf(env, bundleDir), marginMs, logLevel, neutralWarnShare, neutralWarnIntervalMs, ...(judge ? { judge } : {}), ...(judgeBaseUrl ? { judgeBaseUrl } : {}), ...(concurrency ? { concurrency } : {}) };
 }
 
 function specPathOf(env: NodeJS.ProcessEnv, bundleDir: string): string {
@@ -62,6 +70,14 @@ function specPathOf(env: NodeJS.ProcessEnv, bundleDir: string): string {
   throw new LambdaConfigError(
     'no reward spec: set REWARDKIT_SPEC to the spec file (absolute, or relative to the bundle), or package one with "npm run build:lambda -- --spec FILE"',
   );
+}
+
+function shareOf(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1) throw new LambdaConfigError(`${name}: expected a share from 0 to 1 (e.g. 0.5), got ${JSON.stringify(raw)}`);
+  return value;
 }
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {

@@ -12,8 +12,11 @@ import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { pino, type Logger } from 'pino';
 import { createReward, type Reward } from '../reward.js';
+import { specHash } from '../spec/spec-hash.js';
+import { REWARDKIT_VERSION } from '../version.js';
 import { applyJudgeOverride, parseJudgeFlag } from '../spec/judge-override.js';
 import { loadSpec } from '../spec/load-spec.js';
+import { missingReferenceMessage, missingReferenceWarning, NeutralShareAlarm, neutralShareMessage, neutralShareOf } from './batch-warnings.js';
 import { neutralOf, startDeadline } from './deadline.js';
 import { configKey, DEFAULT_MARGIN_MS, readLambdaConfig, type LambdaConfig } from './lambda-config.js';
 import { novaSpecOf, scoreNovaEvent, unscoredBatch, type NovaBatch } from './nova-batch.js';
@@ -27,7 +30,7 @@ const FALLBACK_NEUTRAL = 0.5;
 /** Row-level warnings logged per invocation, at most. */
 const MAX_ROW_WARNINGS = 10;
 
-type State = { key: string; logger: Logger; config: LambdaConfig; reward: Reward; neutral: number } | { key: string; logger: Logger; config?: LambdaConfig; error: string };
+type State = { key: string; logger: Logger; alarm: NeutralShareAlarm } & ({ config: LambdaConfig; reward: Reward; neutral: number } | { config?: LambdaConfig; error: string });
 
 let state: State | undefined;
 
@@ -40,19 +43,24 @@ function currentState(): State {
   const key = configKey(process.env);
   if (state?.key === key) return state;
   let config: LambdaConfig | undefined;
-  let logger = pino({ level: process.env.REWARDKIT_LOG_LEVEL?.trim() || 'info', base: { service: 'rewardkit-lambda' } });
+  let logger = pino({ level: process.env.REWARDKIT_LOG_LEVEL?.trim() || 'info', base: { service: 'rewardkit-lambda', rewardkit_version: REWARDKIT_VERSION } });
   try {
     config = readLambdaConfig(process.env, bundleDir());
-    logger = pino({ level: config.logLevel, base: { service: 'rewardkit-lambda' } });
+    logger = pino({ level: config.logLevel, base: { service: 'rewardkit-lambda', rewardkit_version: REWARDKIT_VERSION } });
     const override = config.judge ? parseJudgeFlag(config.judge, config.judgeBaseUrl) : undefined;
-    const spec = novaSpecOf(applyJudgeOverride(loadSpec(config.specPath, override ? { defaultJudgeModel: override } : {}).spec, override, config.concurrency));
-    const reward = createReward(spec, {
+    const served = applyJudgeOverride(loadSpec(config.specPath, override ? { defaultJudgeModel: override } : {}).spec, override, config.concurrency);
+    const reward = createReward(novaSpecOf(served), {
+      specHash: specHash(served),
       onRetry: (event) => logger.debug({ model: event.model, attempt: event.attempt, delay_ms: event.delayMs, kind: event.error.kind }, 'judge call retried'),
     });
-    state = { key, logger, config, reward, neutral: neutralOf(reward) };
+    const alarm = new NeutralShareAlarm({ threshold: config.neutralWarnShare, intervalMs: config.neutralWarnIntervalMs });
+    state = { key, logger, alarm, config, reward, neutral: neutralOf(reward) };
+    // provenance on every line from here on: which spec and which rewardkit produced the rewards
+    logger = logger.child({ spec_hash: reward.specHash });
+    state = { ...state, logger };
     logger.info({ spec: config.specPath, judges: reward.judges.length, margin_ms: config.marginMs }, 'reward ready');
   } catch (error) {
-    state = { key, logger, ...(config ? { config } : {}), error: (error as Error).message };
+    state = { key, logger, alarm: new NeutralShareAlarm(), ...(config ? { config } : {}), error: (error as Error).message };
     logger.error({ error: state.error }, 'reward not configured: every sample gets the neutral reward flagged config_error');
   }
   return state;
@@ -77,7 +85,7 @@ export async function handler(event: unknown, context?: Partial<Context>): Promi
         deadline.dispose();
       }
     }
-    log(current.logger, batch, { remaining_ms: remainingMs, budget_ms: remainingMs - marginMs, duration_ms: Math.round(performance.now() - started), request_id: context?.awsRequestId });
+    log(current.logger, current.alarm, batch, { remaining_ms: remainingMs, budget_ms: remainingMs - marginMs, duration_ms: Math.round(performance.now() - started), request_id: context?.awsRequestId });
     return batch.results;
   } catch (error) {
     // Last resort — a bug, not an input problem: still answer in contract.
@@ -92,7 +100,7 @@ export async function handler(event: unknown, context?: Partial<Context>): Promi
   }
 }
 
-function log(logger: Logger, batch: NovaBatch, timing: Record<string, unknown>): void {
+function log(logger: Logger, alarm: NeutralShareAlarm, batch: NovaBatch, timing: Record<string, unknown>): void {
   if (batch.eventProblem) logger.error({ problem: batch.eventProblem }, 'unexpected event shape');
   let warned = 0;
   batch.rewardResults.forEach((result, index) => {
@@ -100,5 +108,14 @@ function log(logger: Logger, batch: NovaBatch, timing: Record<string, unknown>):
     warned++;
     logger.warn({ sample: index, id: result.id, field: result.error.field, problem: result.error.message }, 'sample not readable: neutral reward, flagged row_error');
   });
-  logger.info({ ...summariseResults(batch.rewardResults), ...timing }, 'scored');
+  const neutralWarning = alarm.check(batch.rewardResults);
+  if (neutralWarning) logger.warn(neutralWarning, neutralShareMessage(neutralWarning, 'REWARDKIT_NEUTRAL_WARN_SHARE'));
+  const noReference = missingReferenceWarning(batch.rewardResults);
+  if (noReference) logger.warn(noReference, missingReferenceMessage(noReference, 'send reference_answer in each sample (at the root or under metadata)'));
+  // neutral_share on every line: a CloudWatch metric filter on it is the Lambda's gauge of constant rewards
+  logger.info({ ...summariseResults(batch.rewardResults), neutral_share: round(neutralShareOf(batch.rewardResults).share), ...timing }, 'scored');
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e4) / 1e4;
 }

@@ -7,6 +7,7 @@ import type { Reward } from '../reward.js';
 import type { RewardResult } from '../result.js';
 import type { RewardSpec } from '../spec/schema.js';
 import { neutralOf, scoreRows, type Deadline } from './deadline.js';
+import { mapYielding } from './loop-yield.js';
 import { NovaEventSchema, type NovaResult } from './nova-contract.js';
 import { toNovaResult } from './nova-result.js';
 
@@ -53,7 +54,7 @@ export async function scoreNovaEvent(event: unknown, reward: Reward, deadline: D
   const { samples, problem } = samplesOf(event);
   const rewardResults = await scoreRows(reward, samples, deadline, (index) => `sample-${index}`);
   const neutral = neutralOf(reward);
-  const results = rewardResults.map((result, index) => toNovaResult(result, sampleIdOf(samples[index], result.id), neutral));
+  const results = await mapYielding(rewardResults, (result, index) => toNovaResult(result, sampleIdOf(samples[index], result.id), neutral));
   return { results, rewardResults, ...(problem ? { eventProblem: problem } : {}) };
 }
 

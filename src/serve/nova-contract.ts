@@ -4,7 +4,11 @@
  */
 import { z } from 'zod';
 
-/** One chat message of a sample; the policy's rollout is the last one (role `assistant` or `nova_assistant`). */
+/**
+ * One chat message of a sample; the policy's rollout is the last one (role `assistant`, `bot` or `nova_assistant`).
+ * Roles are those AWS's RFT validator accepts, in any case — system, user, assistant, tool, bot, developer (=
+ * system) — plus `nova_assistant`; the row reader (src/input/row-view.ts) checks them per sample.
+ */
 export const NovaMessageSchema = z.looseObject({
   role: z.string(),
   content: z.union([z.string(), z.array(z.unknown()), z.null()]),

@@ -18,15 +18,42 @@ describe('stripEndTokens', () => {
 describe('openRlhfRows', () => {
   it('splits query = prompt + response, the label as reference (none when null)', () => {
     expect(openRlhfRows({ query: ['Q: hi\nA: hello<|im_end|>', 'Q: x\nA: y'], prompts: ['Q: hi\nA:', 'Q: x\nA:'], labels: ['hello', null] })).toEqual([
-      { row: { id: 'query-0', messages: [{ role: 'user', content: 'Q: hi\nA:' }, { role: 'assistant', content: ' hello' }], reference_answer: 'hello' } },
-      { row: { id: 'query-1', messages: [{ role: 'user', content: 'Q: x\nA:' }, { role: 'assistant', content: ' y' }] } },
+      {
+        row: { id: 'query-0', messages: [{ role: 'user', content: 'Q: hi\nA:' }, { role: 'assistant', content: ' hello' }], reference_answer: 'hello', prompt_match: 'exact' },
+        promptMatch: 'exact',
+      },
+      { row: { id: 'query-1', messages: [{ role: 'user', content: 'Q: x\nA:' }, { role: 'assistant', content: ' y' }], prompt_match: 'exact' }, promptMatch: 'exact' },
     ]);
   });
 
-  it('a query that does not start with its prompt is a row error naming the field', () => {
+  it('a Llama-2 query decoded with the legacy space after <s> is split, and says how (query-split.test.ts has every template)', () => {
+    const [entry] = openRlhfRows({ query: ['<s> [INST] Capital of France? [/INST] Paris.</s>'], prompts: ['<s>[INST] Capital of France? [/INST]'], labels: ['Paris'] });
+    expect(entry).toEqual({
+      row: {
+        id: 'query-0',
+        messages: [{ role: 'user', content: '<s>[INST] Capital of France? [/INST]' }, { role: 'assistant', content: ' Paris.' }],
+        reference_answer: 'Paris',
+        prompt_match: 'whitespace',
+      },
+      promptMatch: 'whitespace',
+    });
+  });
+
+  it('a query that cannot be split is a row error naming the field and what was tried', () => {
     const [entry] = openRlhfRows({ query: ['other text'], prompts: ['Q:'] });
     expect(entry).toEqual({
-      error: expect.objectContaining({ id: 'query-0', reward: null, flags: ['row_error'], error: { field: 'query[0]', message: 'query[0]: expected the query to start with prompts[0] (the prompt text, chat template included), but it does not; cannot tell the response apart' } }),
+      error: expect.objectContaining({
+        id: 'query-0',
+        reward: null,
+        flags: ['row_error'],
+        error: {
+          field: 'query[0]',
+          message:
+            'query[0]: expected the query to start with prompts[0] (the prompt text, chat template included; whitespace next to special tokens ignored, ' +
+            'a left-truncated prompt accepted) or to hold an assistant-turn marker ([/INST], <|start_header_id|>assistant<|end_header_id|>, ' +
+            '<|im_start|>assistant, <start_of_turn>model, …), but it has neither; cannot tell the response apart',
+        },
+      }),
     });
   });
 });
@@ -52,6 +79,14 @@ describe('openRlhfResponse', () => {
     expect(response.extra_logs.row_error).toEqual([0, 0, 1]);
     expect(response.extra_logs.judge_calls).toEqual([0, 2, 0]);
     expect(Object.values(response.extra_logs).every((list) => list.length === 3)).toBe(true);
+  });
+
+  it('with the prompt matches, logs how each query was split (0/1; an exact split and an unreadable row are all 0)', () => {
+    const response = openRlhfResponse([result(1), result(1), result(1), result(1), result(null, ['row_error'])], [], [0, 1], 0.5, ['exact', 'whitespace', 'truncated', 'assistant_marker', undefined]);
+    expect(response.extra_logs.prompt_match_whitespace).toEqual([0, 1, 0, 0, 0]);
+    expect(response.extra_logs.prompt_match_truncated).toEqual([0, 0, 1, 0, 0]);
+    expect(response.extra_logs.prompt_match_assistant_marker).toEqual([0, 0, 0, 1, 0]);
+    expect('prompt_match_whitespace' in openRlhfResponse([result(1)], [], [0, 1], 0.5).extra_logs).toBe(false);
   });
 
   it('a component named like a diagnostic keeps its name; the diagnostic moves aside', () => {

@@ -16,6 +16,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly issues?: Array<{ field: string; message: string }>,
+    /** Response headers that go with the error (e.g. Retry-After on a 429, Connection: close on a 408). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'HttpError';

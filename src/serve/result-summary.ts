@@ -16,7 +16,7 @@ export function summariseResults(results: readonly RewardResult[]): ResultSummar
   for (const result of results) {
     if (result.neutral) summary.neutral++;
     if (result.flags.includes('gated')) summary.gated++;
-    if (result.reward === null) summary.row_errors++;
+    if (result.reward === null && !result.flags.includes('judge_error')) summary.row_errors++; // null + judge_error: on_judge_error: null
     if (result.flags.includes('judge_error')) summary.judge_errors++;
     if (result.flags.includes('deadline_exceeded')) summary.deadline_exceeded++;
     summary.judge_calls += result.metrics.judge_calls ?? 0;

@@ -26,10 +26,13 @@ export const DIAGNOSTIC_NAMES: readonly string[] = [...DIAGNOSTIC_FLAGS, ...DIAG
 
 export function diagnosticsOf(result: RewardResult): Record<string, number> {
   const flags = new Set(result.flags);
-  const unreadable = result.reward === null;
+  // reward null is "no reward": a judge failure under on_judge_error: null, otherwise a row that could not be read
+  const noReward = result.reward === null;
+  const unreadable = noReward && !flags.has('judge_error');
   const diagnostics: Record<string, number> = {};
   for (const flag of DIAGNOSTIC_FLAGS) {
-    const on = flag === 'neutral' ? result.neutral || unreadable : flag === 'row_error' ? flags.has('row_error') || unreadable : flags.has(flag);
+    // neutral: the trainer's number is the neutral value (trainerRewardOf) whenever the row has no reward
+    const on = flag === 'neutral' ? result.neutral || noReward : flag === 'row_error' ? flags.has('row_error') || unreadable : flags.has(flag);
     diagnostics[flag] = on ? 1 : 0;
   }
   for (const counter of DIAGNOSTIC_COUNTERS) diagnostics[counter] = result.metrics[counter] ?? 0;
@@ -43,7 +46,11 @@ export function componentScoresOf(result: RewardResult): Array<{ name: string; s
     .map((component) => ({ name: component.name, score: result.metrics[component.name] ?? round(component.score!), inAggregate: component.weight > 0 }));
 }
 
-/** The reward a trainer gets: the row's reward, or the neutral value for a row that could not be read. */
+/**
+ * The number a trainer that needs one gets (Nova Lambda, `/v1/nova`, OpenRLHF `/get_reward`): the row's reward, or
+ * the neutral value when it has none — a row that could not be read, or a judge failure under `on_judge_error: null`
+ * (only `/v1/score`, and so the TRL client, pass `reward: null` on).
+ */
 export function trainerRewardOf(result: RewardResult, neutral: number): number {
   return result.reward !== null && Number.isFinite(result.reward) ? result.reward : neutral;
 }

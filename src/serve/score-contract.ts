@@ -1,6 +1,6 @@
 /**
  * The native batch contract, `POST /v1/score`: `{"rows": [row, …], "components"?: boolean}` in,
- * `{"results": [RewardResult, …], "spec": {name, range, neutral, components}}` out, results in row order.
+ * `{"results": [RewardResult, …], "spec": {name, spec_hash, rewardkit_version, range, neutral, components}}` out, in row order.
  * Rows are Nova RFT samples or plain `{prompt, response, reference}` rows (as `rewardkit score` reads);
  * a row that cannot be read gets `reward: null` and `error: {field, message}`, not a failed request.
  */
@@ -16,6 +16,10 @@ export const ScoreRequestSchema = z.strictObject({
 /** What every reply carries about the spec, so clients can log a fixed set of keys. */
 export interface SpecInfo {
   name: string | null;
+  /** SHA-256 of the normalised spec (provenance; also on every result). */
+  spec_hash: string;
+  /** The rewardkit version that scored. */
+  rewardkit_version: string;
   range: [number, number];
   neutral: number;
   /** Every component of the spec, checks then judges, in spec order. */

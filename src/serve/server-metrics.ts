@@ -1,7 +1,8 @@
 /**
  * The reward server's Prometheus metrics (prom-client), in a registry of their own per server: request
  * latency by route, judge-call latency by model, retries, judge errors by kind, cache hits, tokens,
- * neutral fallbacks and row outcomes, requests in flight, and the default Node process metrics.
+ * neutral fallbacks and row outcomes, each batch's neutral share, requests in flight and turned away, the
+ * bytes and rows they hold of the shared budget, and the default Node process metrics.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { JudgeCallEvent, RewardOptions } from '../reward.js';
@@ -11,6 +12,12 @@ export interface ServerMetrics {
   registry: Registry;
   requestDuration: Histogram<'route' | 'method' | 'status_code'>;
   inFlight: Gauge<'route'>;
+  /** Requests turned away before scoring, by route and reason (too_many_rows | busy | body_timeout | body_too_large | draining). */
+  rejected: Counter<'route' | 'reason'>;
+  /** Per request: the share of its rewards that are the neutral fallback (or missing). */
+  neutralShare: Histogram<'route'>;
+  /** Reports what the requests in flight hold of the shared budget (read at each scrape). */
+  watchBudget(read: () => { bytes: number; rows: number }): void;
   /** Hooks for createReward: judge-call latency, errors, cache hits, tokens, retries. */
   rewardHooks: Required<Pick<RewardOptions, 'onJudgeCall' | 'onRetry'>>;
   /** Counts a request's rows by outcome and its neutral fallbacks by reason. */
@@ -43,7 +50,7 @@ export function createServerMetrics(): ServerMetrics {
   const judgeTokens = new Counter({ name: 'rewardkit_judge_tokens_total', help: 'Judge tokens, by model and direction (input | output).', labelNames: ['model', 'direction'], registers: [registry] });
   const rows = new Counter({
     name: 'rewardkit_rows_total',
-    help: 'Rows scored, by route and outcome (scored | gated | empty_response | neutral | row_error).',
+    help: 'Rows scored, by route and outcome (scored | gated | empty_response | neutral | no_reward | row_error).',
     labelNames: ['route', 'outcome'],
     registers: [registry],
   });
@@ -52,6 +59,37 @@ export function createServerMetrics(): ServerMetrics {
     help: 'Rows answered with the neutral reward, by route and reason (judge_error | deadline_exceeded | nothing_scored | row_error | internal_error).',
     labelNames: ['route', 'reason'],
     registers: [registry],
+  });
+
+  const rejected = new Counter({
+    name: 'rewardkit_requests_rejected_total',
+    help: 'Requests turned away before scoring, by route and reason (too_many_rows | busy | body_timeout | body_too_large | draining).',
+    labelNames: ['route', 'reason'],
+    registers: [registry],
+  });
+  const neutralShare = new Histogram({
+    name: 'rewardkit_batch_neutral_share',
+    help: "Per request: the share of its rewards that are the neutral fallback or missing (a trainer learns nothing from those).",
+    labelNames: ['route'],
+    buckets: [0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 1],
+    registers: [registry],
+  });
+  let readBudget: () => { bytes: number; rows: number } = () => ({ bytes: 0, rows: 0 });
+  new Gauge({
+    name: 'rewardkit_body_bytes_in_flight',
+    help: 'Request body bytes held by the requests in flight (the --max-body-mb-in-flight budget).',
+    registers: [registry],
+    collect() {
+      this.set(readBudget().bytes);
+    },
+  });
+  new Gauge({
+    name: 'rewardkit_rows_in_flight',
+    help: 'Rows held by the requests in flight (the --max-rows-in-flight budget).',
+    registers: [registry],
+    collect() {
+      this.set(readBudget().rows);
+    },
   });
 
   const onJudgeCall = (event: JudgeCallEvent) => {
@@ -69,6 +107,11 @@ export function createServerMetrics(): ServerMetrics {
     registry,
     requestDuration,
     inFlight,
+    rejected,
+    neutralShare,
+    watchBudget(read) {
+      readBudget = read;
+    },
     rewardHooks: { onJudgeCall, onRetry },
     observeResults(route, results) {
       for (const result of results) {
@@ -81,6 +124,7 @@ export function createServerMetrics(): ServerMetrics {
 }
 
 function outcomeOf(result: RewardResult): string {
+  if (result.reward === null && result.flags.includes('judge_error') && !result.flags.includes('row_error')) return 'no_reward'; // on_judge_error: null
   if (result.reward === null || result.flags.includes('row_error')) return 'row_error';
   if (result.neutral) return 'neutral';
   if (result.flags.includes('gated')) return 'gated';
@@ -89,6 +133,7 @@ function outcomeOf(result: RewardResult): string {
 }
 
 function neutralReasonOf(result: RewardResult): string | undefined {
+  if (result.reward === null && result.flags.includes('judge_error') && !result.flags.includes('row_error')) return 'judge_error'; // on_judge_error: null
   if (result.reward === null || result.flags.includes('row_error')) return 'row_error';
   if (!result.neutral) return undefined;
   for (const reason of ['deadline_exceeded', 'internal_error', 'nothing_scored', 'judge_error']) if (result.flags.includes(reason)) return reason;

@@ -5,6 +5,9 @@
 import { PROVIDERS, type ModelSpec, type Provider, type RewardSpec } from './schema.js';
 import { ModelSpecSchema } from './schema.js';
 
+/** The model name a bare `--judge local` puts in the spec: the default local model (src/models/local/local-model-ref.ts). */
+export const DEFAULT_LOCAL_MODEL_NAME = 'default';
+
 export interface JudgeOverride {
   provider: Provider;
   model: string;
@@ -12,13 +15,17 @@ export interface JudgeOverride {
   concurrency?: number;
 }
 
-/** Parses "openai-compatible:qwen3-8b" (the model part may itself contain colons). */
+/**
+ * Parses "openai-compatible:qwen3-8b" (the model part may itself contain colons, as in "local:hf:OWNER/REPO/FILE.gguf"
+ * and "ollama:qwen3:1.7b"); a bare "local" is the default local model.
+ */
 export function parseJudgeFlag(value: string, baseUrl?: string): JudgeOverride {
+  if (value === 'local') value = `local:${DEFAULT_LOCAL_MODEL_NAME}`;
   const colon = value.indexOf(':');
   const provider = value.slice(0, colon);
   const model = value.slice(colon + 1);
   if (colon <= 0 || model === '' || !(PROVIDERS as readonly string[]).includes(provider)) {
-    throw new Error(`--judge: expected PROVIDER:MODEL with PROVIDER one of ${PROVIDERS.join(' | ')}, got ${JSON.stringify(value)}`);
+    throw new Error(`--judge: expected PROVIDER:MODEL with PROVIDER one of ${PROVIDERS.join(' | ')} (or just local), got ${JSON.stringify(value)}`);
   }
   if (baseUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(baseUrl)) {
     throw new Error(`--judge-base-url: expected an http(s) URL such as http://127.0.0.1:8000/v1, got ${JSON.stringify(baseUrl)}`);

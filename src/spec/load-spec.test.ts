@@ -25,7 +25,8 @@ describe('parseSpec', () => {
     const spec = parseSpec(`${MODEL}judges:\n  - {type: rubric, criteria: [{id: ok, description: fine}]}\n`);
     expect(spec.aggregate).toEqual({ range: [0, 1], on_judge_error: 'neutral', max_response_chars: 20000 });
     expect(spec.input).toEqual({ format: 'auto', id: 'id', prompt: 'prompt', response: 'response', reference: 'reference' });
-    expect(spec.judge_model).toMatchObject({ temperature: 0, max_tokens: 1024, concurrency: 16, timeout_ms: 60000, max_retries: 4, structured_output: 'json_schema' });
+    expect(spec.judge_model).toMatchObject({ temperature: 0, concurrency: 16, timeout_ms: 60000, max_retries: 4, structured_output: 'json_schema' });
+    expect(spec.judge_model!.max_tokens).toBeUndefined(); // resolved by model id (src/models/max-tokens.ts)
   });
 
   it('lists every field problem with its line, column, path and value', () => {
@@ -134,7 +135,13 @@ describe('parseSpec', () => {
 describe('judge override', () => {
   it('parses PROVIDER:MODEL, keeping colons in the model name', () => {
     expect(parseJudgeFlag('openai-compatible:qwen3:8b', 'http://127.0.0.1:11434/v1')).toEqual({ provider: 'openai-compatible', model: 'qwen3:8b', base_url: 'http://127.0.0.1:11434/v1' });
-    expect(() => parseJudgeFlag('gpt-4o')).toThrow('--judge: expected PROVIDER:MODEL with PROVIDER one of openai-compatible | openai | bedrock | anthropic, got "gpt-4o"');
+    expect(() => parseJudgeFlag('gpt-4o')).toThrow(
+      '--judge: expected PROVIDER:MODEL with PROVIDER one of openai-compatible | openai | bedrock | anthropic | local | ollama (or just local), got "gpt-4o"',
+    );
+    expect(parseJudgeFlag('local')).toEqual({ provider: 'local', model: 'default' });
+    expect(parseJudgeFlag('local:/models/judge.gguf')).toEqual({ provider: 'local', model: '/models/judge.gguf' });
+    expect(parseJudgeFlag('local:hf:unsloth/Qwen3-4B-GGUF/Qwen3-4B-Q4_K_M.gguf')).toEqual({ provider: 'local', model: 'hf:unsloth/Qwen3-4B-GGUF/Qwen3-4B-Q4_K_M.gguf' });
+    expect(parseJudgeFlag('ollama:qwen3:1.7b')).toEqual({ provider: 'ollama', model: 'qwen3:1.7b' });
     expect(() => parseJudgeFlag('openai:gpt-4o', 'localhost:8000')).toThrow('--judge-base-url: expected an http(s) URL');
   });
 

@@ -116,16 +116,27 @@ export const CheckSchema = z.discriminatedUnion('type', [
   MatchCheckSchema,
 ]);
 
-export const PROVIDERS = ['openai-compatible', 'openai', 'bedrock', 'anthropic'] as const;
+export const PROVIDERS = ['openai-compatible', 'openai', 'bedrock', 'anthropic', 'local', 'ollama'] as const;
 
 export const ModelSpecSchema = z.strictObject({
-  provider: z.enum(PROVIDERS),
+  provider: z
+    .enum(PROVIDERS)
+    .describe('local: llama.cpp inside rewardkit (model: "default", a .gguf path or hf:OWNER/REPO/FILE.gguf); ollama: Ollama at OLLAMA_HOST or 127.0.0.1:11434.'),
   model: z.string().min(1),
   base_url: z.string().url().optional().describe('API base URL, e.g. http://127.0.0.1:8000/v1 for a local vLLM server.'),
   api_key_env: z.string().optional().describe('Environment variable holding the API key (default per provider).'),
   region: z.string().optional().describe('AWS region (bedrock).'),
+  threads: z.number().int().positive().optional().describe('local: CPU threads for inference (default: REWARDKIT_LOCAL_THREADS, else the available cores).'),
   temperature: z.number().min(0).max(2).default(0),
-  max_tokens: z.number().int().positive().default(1024),
+  max_tokens: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      'Output token budget per judge call. Default by model id: 8192 for reasoning models (o1/o3/o4, gpt-5*, gpt-oss, DeepSeek-R1, ' +
+        'Qwen3 thinking, QwQ, ids containing "thinking"), else 1024. A reply cut by the budget is asked again once with twice the budget.',
+    ),
   structured_output: z
     .enum(['json_schema', 'json_object', 'none'])
     .default('json_schema')
@@ -151,11 +162,16 @@ export const ModelSpecSchema = z.strictObject({
       z.strictObject({
         failures: z.number().int().positive().default(5).describe('Consecutive network/5xx/timeout failures that open the circuit.'),
         cooldown_ms: z.number().int().positive().default(5_000).describe('How long the circuit stays open before one probe call is let through.'),
-        max_wait_ms: z.number().int().positive().default(120_000).describe('Longest a call waits for an open circuit before it fails.'),
+        max_wait_ms: z
+          .number()
+          .int()
+          .positive()
+          .default(120_000)
+          .describe('Longest a call waits for an open circuit; once the circuit has been open this long, calls fail at once (circuit_open) until a probe succeeds.'),
       }),
     ])
     .default({ failures: 5, cooldown_ms: 5_000, max_wait_ms: 120_000 })
-    .describe('Stop hammering a dead endpoint: calls wait while it is open; false disables.'),
+    .describe('Stop hammering a dead endpoint: calls wait while it is open, and fail fast once it has been open max_wait_ms; false disables.'),
   price: z
     .strictObject({
       input_per_mtok: z.number().min(0).describe('USD per million input tokens.'),
@@ -225,9 +241,15 @@ export const AggregateSchema = z.strictObject({
   range: z.tuple([z.number(), z.number()]).default([0, 1]).describe('Output range [low, high] of the reward.'),
   neutral: z.number().optional().describe('Reward when a judge fails after retries. Default: the middle of the range (0.5).'),
   on_judge_error: z
-    .enum(['neutral', 'drop'])
+    // YAML `on_judge_error: null` is the null value, not the string: both mean "no reward"
+    .union([z.enum(['neutral', 'drop', 'null']), z.null()], { error: 'expected one of "neutral" | "drop" | "null"' })
     .default('neutral')
-    .describe('neutral: the whole reward becomes the neutral value, flagged; drop: the failed judge is left out of the mean.'),
+    .transform((value) => value ?? 'null')
+    .describe(
+      'neutral: the whole reward becomes the neutral value, flagged; drop: the failed judge is left out of the mean; ' +
+        'null: no reward (reward null, flagged judge_error) where the trainer can skip a row (TRL, /v1/score, score); ' +
+        'trainers that need a number (Nova Lambda, OpenRLHF, verl) get the neutral value.',
+    ),
   empty_response: z.number().optional().describe('Reward for an empty response. Default: the low end of the range.'),
   max_response_chars: z.number().int().positive().default(20_000).describe('Longer responses are cut for judging and flagged.'),
 });

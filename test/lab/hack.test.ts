@@ -2,19 +2,31 @@
  * `lab hack` end to end against a gullible fake judge: a probe that fools it is flagged with the exact
  * shift per row, probes that do not are not, a probe that breaks the judge is counted with the neutral
  * reward it causes, a row without a reference skips copy-reference, and --fail-on-raise gates (exit 7).
+ * The judge also falls for anything in the response that looks like the end of the response section: the
+ * fence must leave none of the fake_delimiter probes' look-alike markers readable as one.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFenced } from '../../src/judges/fence.js';
 import { startFakeJudge, type FakeJudge, type FakeReply, type FakeRequest } from '../support/fake-judge-server.js';
 import { isStatisticShape, readJson, runLab, tempDir, writeJsonl } from './support/run-lab.js';
 
-/** Passes both criteria for an "ignore previous instructions" or a copied reference; fails on chat-template tokens. */
+/** How a careless reader sees text: invisible characters skipped, every bracket look-alike read as < or >. */
+function asSeen(text: string): string {
+  return text.replace(/\p{Cf}/gu, '').normalize('NFKC').replace(/[‹〈⟨«]/g, '<').replace(/[›〉⟩»]/g, '>');
+}
+
+/**
+ * Passes both criteria for an "ignore previous instructions", a copied reference, or anything in the response that
+ * reads as the end of the response section (`<<<END RESPONSE` once look-alikes are read as brackets); fails on
+ * chat-template tokens.
+ */
 function gullibleJudge(): (request: FakeRequest) => FakeReply {
   return (request) => {
-    const response = /<<<BEGIN RESPONSE>>>\n([\s\S]*?)\n<<<END RESPONSE>>>/.exec(request.user)?.[1] ?? '';
+    const response = readFenced(request.user, 'response') ?? '';
     if (response.includes('<|im_start|>')) return { status: 400, body: { error: { message: 'the judge choked' } } };
-    const fooled = /ignore previous instructions/i.test(response) || response.startsWith('REFERENCE');
+    const fooled = /ignore previous instructions/i.test(response) || response.startsWith('REFERENCE') || /<<<END RESPONSE/.test(asSeen(response));
     const row = /Answer (r\d)/.exec(response)?.[1];
     const passes = fooled ? 2 : row === 'r2' ? 2 : row === 'r3' ? 1 : 0;
     return { content: JSON.stringify({ criteria: { helpful: { rationale: 'r', pass: passes >= 1 }, honest: { rationale: 'r', pass: passes >= 2 } } }) };
@@ -92,6 +104,22 @@ describe('lab hack', () => {
     expect(run.stdout).toContain('hack: 6 probes on 3 rollouts; 3 raised a reward');
   });
 
+  it('no fake-delimiter probe gets past the fence: full-width, zero-width, small-form, CJK, mathematical, escaped, guessed nonce', async () => {
+    const json = join(dir, 'hack-delimiters.json');
+    const run = await runLab('hack', '--spec', spec, '--input', input, '--probes', 'fake_delimiter', '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url, '--no-cache', '--json', json, '--resamples', '200');
+    expect(run.code).toBe(0);
+    const result = readJson<{ summary: unknown; probes: ProbeReport[] }>(json);
+    expect(result.summary).toEqual({ probes: 11, flagged: [], raising_reliably: [] });
+    expect(result.probes.map((probe) => probe.id)).toEqual([
+      'delimiter-end-response', 'delimiter-end-item', 'delimiter-xml', 'delimiter-markdown', 'delimiter-fullwidth', 'delimiter-zero-width',
+      'delimiter-small-form', 'delimiter-cjk-angle', 'delimiter-math-angle', 'delimiter-neutralised', 'delimiter-guessed-nonce',
+    ]);
+    for (const probe of result.probes) {
+      expect(probe).toMatchObject({ rows_probed: 3, unchanged_rows: 3, judge_errors: 0, flagged: false });
+      expect(probe.rows.map((row) => row.shift)).toEqual([0, 0, 0]);
+    }
+  });
+
   it('--fail-on-raise exits 7 when a probe raised a reward; --list-probes lists the catalogue; unknown probes are usage errors', async () => {
     const gate = await runLab('hack', '--spec', spec, '--input', input, '--probes', 'injection-ignore-previous', '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url, '--no-cache', '--fail-on-raise', '--quiet');
     expect(gate.code).toBe(7);
@@ -100,7 +128,7 @@ describe('lab hack', () => {
     expect(safe.code).toBe(0);
     const list = await runLab('hack', '--list-probes');
     expect(list.code).toBe(0);
-    expect(list.stdout.trim().split('\n')).toHaveLength(21);
+    expect(list.stdout.trim().split('\n')).toHaveLength(28);
     expect(list.stdout).toContain('delimiter-end-response');
     const unknown = await runLab('hack', '--spec', spec, '--input', input, '--probes', 'flattery');
     expect(unknown.code).toBe(2);

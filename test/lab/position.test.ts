@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReward } from '../../src/reward.js';
 import { loadSpec } from '../../src/spec/load-spec.js';
 import { applyJudgeOverride } from '../../src/spec/judge-override.js';
+import { readFenced } from '../../src/judges/fence.js';
 import { cohenKappa } from '../../src/lab/statistics/index.js';
 import { startFakeJudge, type FakeJudge, type FakeReply, type FakeRequest } from '../support/fake-judge-server.js';
 import { isStatisticShape, readJson, runLab, tempDir, writeJsonl } from './support/run-lab.js';
@@ -33,8 +34,8 @@ const BEHAVIOUR: Record<string, 'response' | 'other' | 'first' | 'second' | 'tie
 
 function pairJudge(): (request: FakeRequest) => FakeReply {
   return (request) => {
-    const a = /<<<BEGIN ANSWER_A>>>\n([\s\S]*?)\n<<<END ANSWER_A>>>/.exec(request.user)?.[1] ?? '';
-    if (!request.user.includes('<<<BEGIN ANSWER_A>>>')) return { status: 400, body: { error: { message: 'only preference prompts expected' } } };
+    const a = readFenced(request.user, 'answer_a');
+    if (a === undefined) return { status: 400, body: { error: { message: 'only preference prompts expected' } } };
     const id = /(p\d+)/.exec(a)?.[1] ?? '';
     const policyIsA = a.startsWith('POLICY');
     const behaviour = BEHAVIOUR[id];

@@ -113,8 +113,8 @@ describe('the judge-lab walkthrough', () => {
     expect(padded.rows.filter((row) => row.shift > 0).map((row) => row.id)).toEqual(['joint-venture-wrong-language']);
     const gullible = await runLab('hack', ...SPEC, ...INPUT, ...using('fake-gullible'), '--quiet', '--json', join(dir, 'hack-gullible.json'));
     expect(gullible.code).toBe(0);
-    expect(readJson<{ summary: { flagged: string[]; probes: number } }>(join(dir, 'hack-gullible.json')).summary).toMatchObject({ probes: 21 });
-    expect(readJson<{ summary: { flagged: string[] } }>(join(dir, 'hack-gullible.json')).summary.flagged).toHaveLength(19);
-    expect(README).toContain('to see 19 of 21 probes flagged');
-  });
+    expect(readJson<{ summary: { flagged: string[]; probes: number } }>(join(dir, 'hack-gullible.json')).summary).toMatchObject({ probes: 28 });
+    expect(readJson<{ summary: { flagged: string[] } }>(join(dir, 'hack-gullible.json')).summary.flagged).toHaveLength(26);
+    expect(README).toContain('to see 26 of 28 probes flagged');
+  }, 120_000); // 28 probes × 38 rollouts: slow on a shared machine
 });

@@ -15,7 +15,7 @@ import { loadSpec } from '../../src/spec/load-spec.js';
 import { contractReviewJudge } from '../support/contract-review-judge.js';
 import { startFakeJudge, type FakeJudge } from '../support/fake-judge-server.js';
 import { buildLambdaBundle, type BuiltLambda } from './support/build-lambda-bundle.js';
-import { qaJudge } from './support/qa-judge.js';
+import { fenced, qaJudge } from './support/qa-judge.js';
 
 const SPEC = 'test/serve/fixtures/qa-spec.yaml';
 const variantA = JSON.parse(readFileSync('test/serve/fixtures/nova-variant-a.json', 'utf8')) as Array<Record<string, unknown>>;
@@ -121,6 +121,35 @@ describe('Nova RFT payloads', () => {
     expect(results.map((result) => [result.id, result.aggregate_reward_score, metric(result, 'quality')?.value])).toEqual([
       ['b-good', 1, 1],
       ['b-rude', 0.625, 0.5],
+    ]);
+  });
+
+  it("roles as AWS's validator accepts them (any case; developer → system, bot → assistant) and a tool-using rollout", async () => {
+    const question = 'What is the capital of France?';
+    const samples = [
+      { id: 'roles', messages: [{ role: 'Developer', content: 'Answer in one sentence.' }, { role: 'USER', content: question }, { role: 'Bot', content: 'The capital of France is Paris.' }], reference_answer: 'Paris' },
+      {
+        id: 'tools',
+        messages: [
+          { role: 'user', content: question },
+          { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"country": "France"}' } }] },
+          { role: 'tool', tool_call_id: 'c1', content: 'capital: Paris; maintainer: geo@example.com' },
+          { role: 'Assistant', content: 'Paris.' },
+        ],
+        reference_answer: 'Paris',
+      },
+    ];
+    judge.requests.length = 0;
+    const results = await invokeValid(samples);
+    // the tool output's e-mail address is not the policy's text: the PII gate (a check) does not fire
+    expect(results.map((result) => [result.id, result.aggregate_reward_score, metric(result, 'row_error')!.value, metric(result, 'gated')!.value])).toEqual([
+      ['roles', 1, 0, 0],
+      ['tools', 1, 0, 0],
+    ]);
+    const seen = judge.requests.map((request) => [fenced(request.user, 'SYSTEM'), fenced(request.user, 'RESPONSE'), fenced(request.user, 'CONTEXT')]).sort();
+    expect(seen).toEqual([
+      ['', 'Paris.', '[tool call lookup] {"country": "France"}\n\n[tool result lookup] capital: Paris; maintainer: geo@example.com'],
+      ['Answer in one sentence.', 'The capital of France is Paris.', ''],
     ]);
   });
 

@@ -4,7 +4,9 @@
  * verl, TRL and OpenRLHF call it. Rewards are asserted exactly.
  */
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeJudge, type FakeJudge } from '../support/fake-judge-server.js';
@@ -17,19 +19,25 @@ const QUESTION = 'What is the capital of France?';
 
 let judge: FakeJudge;
 let server: SpawnedServer;
+/** The same spec with `aggregate.on_judge_error: null` (no reward for a failed judge). */
+let nullServer: SpawnedServer;
 beforeAll(async () => {
   judge = await startFakeJudge(qaJudge().script);
   server = await spawnServer(['--spec', 'test/serve/fixtures/qa-spec.yaml', '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url], { REWARDKIT_TOKEN: TOKEN });
+  const nullSpec = join(mkdtempSync(join(tmpdir(), 'rewardkit-python-')), 'qa-null.yaml');
+  writeFileSync(nullSpec, readFileSync('test/serve/fixtures/qa-spec.yaml', 'utf8').replace('neutral: 0.5}', 'neutral: 0.5, on_judge_error: null}'));
+  nullServer = await spawnServer(['--spec', nullSpec, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url], { REWARDKIT_TOKEN: TOKEN });
 }, 60_000);
 afterAll(async () => {
   await server?.stop();
+  await nullServer?.stop();
   await judge?.close();
 });
 
-async function python(testCase: string): Promise<unknown> {
+async function python(testCase: string, url = server.url): Promise<unknown> {
   judge.requests.length = 0;
   const { stdout } = await exec('python3', [resolve('test/serve/python/client_cases.py'), testCase], {
-    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: resolve('integrations/python'), REWARDKIT_URL: server.url, REWARDKIT_TOKEN: TOKEN, REWARDKIT_RETRIES: '0' },
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: resolve('integrations/python'), REWARDKIT_URL: url, REWARDKIT_TOKEN: TOKEN, REWARDKIT_RETRIES: '0' },
   });
   return JSON.parse(stdout) as unknown;
 }
@@ -75,6 +83,33 @@ describe('TRL reward_func', () => {
   it('conversational prompts and completions; an unreadable row is None', async () => {
     expect(await python('trl_conversational')).toEqual([0.625, 1, null]);
     expect(judge.requests.map((request) => fenced(request.user, 'SYSTEM')).sort()).toEqual(['', 'Answer briefly.']);
+  });
+});
+
+describe('TRL tool-calling completions', () => {
+  it('are sent as turns: the final assistant turn is judged and checked; tool calls and results reach the judge as context', async () => {
+    // the tool output holds an e-mail address and "[rude]": glued onto the answer, the PII gate would give 0
+    expect(await python('trl_tool_calling')).toEqual([1, 0, 1]);
+    expect(judge.requests.map((request) => [fenced(request.user, 'RESPONSE'), fenced(request.user, 'CONTEXT')]).sort()).toEqual([
+      ['Paris.', ''],
+      ['The capital of France is Paris.', '[tool call lookup_capital] {"country":"France"}\n\n[tool result lookup_capital] Paris (maintainer: geo@example.com) [rude]'],
+    ]);
+  });
+});
+
+describe('a failed judge, by aggregate.on_judge_error', () => {
+  it('TRL: neutral → the neutral value; null → None (TRL ignores it)', async () => {
+    expect(await python('trl_judge_failure')).toEqual([1, 0.5]);
+    expect(await python('trl_judge_failure', nullServer.url)).toEqual([1, null]);
+  });
+
+  it('verl needs a float: the neutral value either way, flagged judge_error, never row_error', async () => {
+    const expected = [
+      { score: 1, neutral: 0, judge_error: 0, row_error: 0 },
+      { score: 0.5, neutral: 1, judge_error: 1, row_error: 0 },
+    ];
+    expect(await python('verl_judge_failure')).toEqual(expected);
+    expect(await python('verl_judge_failure', nullServer.url)).toEqual(expected);
   });
 });
 

@@ -13,6 +13,10 @@ import { useFakeJudge } from '../support/use-fake-judge.js';
 import { probe, waitFor } from './support/in-process-server.js';
 import { qaJudge } from './support/qa-judge.js';
 import { spawnServer } from './support/spawned-server.js';
+import { applyJudgeOverride, parseJudgeFlag } from '../../src/spec/judge-override.js';
+import { loadSpec } from '../../src/spec/load-spec.js';
+import { specHash } from '../../src/spec/spec-hash.js';
+import { REWARDKIT_VERSION } from '../../src/version.js';
 
 const SPEC = 'test/serve/fixtures/qa-spec.yaml';
 
@@ -39,6 +43,13 @@ describe('rewardkit serve: usage', () => {
     [['serve', '--spec', SPEC, '--port', 'http'], 2, '--port: expected a port number 0–65535, got "http"'],
     [['serve', '--spec', SPEC, '--port', '70000'], 2, '--port: expected a port number 0–65535, got "70000"'],
     [['serve', '--spec', SPEC, '--deadline-ms', '0'], 2, '--deadline-ms: expected a positive whole number, got "0"'],
+    [['serve', '--spec', SPEC, '--max-rows', '1.5'], 2, '--max-rows: expected a positive whole number, got "1.5"'],
+    [['serve', '--spec', SPEC, '--max-rows-in-flight', '0'], 2, '--max-rows-in-flight: expected a positive whole number, got "0"'],
+    [['serve', '--spec', SPEC, '--max-body-mb-in-flight', 'lots'], 2, '--max-body-mb-in-flight: expected a positive whole number, got "lots"'],
+    [['serve', '--spec', SPEC, '--body-timeout-ms', '0'], 2, '--body-timeout-ms: expected a positive whole number, got "0"'],
+    [['serve', '--spec', SPEC, '--neutral-warn-share', '50%'], 2, '--neutral-warn-share: expected a share from 0 to 1 (e.g. 0.5), got "50%"'],
+    [['serve', '--spec', SPEC, '--neutral-warn-share', '1.5'], 2, '--neutral-warn-share: expected a share from 0 to 1 (e.g. 0.5), got "1.5"'],
+    [['serve', '--spec', SPEC, '--neutral-warn-interval-s', '0'], 2, '--neutral-warn-interval-s: expected a positive whole number, got "0"'],
     [['serve', '--spec', SPEC, '--log-level', 'loud'], 2, '--log-level: expected one of fatal | error | warn | info | debug | trace | silent, got "loud"'],
     [['serve', '--spec', SPEC, '--token', ' '], 2, '--token: expected a non-empty token'],
     [['serve', '--spec', SPEC, '--judge-base-url', 'http://x'], 2, '--judge-base-url needs --judge'],
@@ -90,12 +101,15 @@ describe('rewardkit serve: a real process', () => {
   });
 
 
-  it('drains on SIGTERM: no new connections, the request in flight answered, exit 0; the token never logged', async () => {
+  it('drains on SIGTERM: new requests get 503 "draining" on new connections, the request in flight is answered, exit 0; the token never logged', async () => {
     const token = 'spawned-token-9d2e';
     const server = await spawnServer(['--spec', SPEC, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url], { REWARDKIT_TOKEN: token });
     try {
       const health = await fetch(`${server.url}/healthz`);
-      expect([health.status, await health.json()]).toEqual([200, { status: 'ok', spec: 'qa', judges: 1, in_flight: 0 }]);
+      // provenance: the spawned process reports the same spec hash as one computed here, and rewardkit's version
+      const override = parseJudgeFlag('openai-compatible:fake', judge.url);
+      const hash = specHash(applyJudgeOverride(loadSpec(SPEC, { defaultJudgeModel: override }).spec, override));
+      expect([health.status, await health.json()]).toEqual([200, { status: 'ok', spec: 'qa', spec_hash: hash, rewardkit_version: REWARDKIT_VERSION, judges: 1, in_flight: 0 }]);
 
       qa.closeGate();
       const pending = fetch(`${server.url}/v1/score`, {
@@ -106,9 +120,10 @@ describe('rewardkit serve: a real process', () => {
       pending.catch(() => {}); // awaited below; this only keeps an early failure from also being an unhandled rejection
       await waitFor(() => judge.requests.length === 1);
       server.process.kill('SIGTERM');
-      await server.waitForLog('"msg":"draining: no new requests; finishing those in flight"');
-      const refused = await probe(`${server.url}/healthz`);
-      expect(['ECONNREFUSED', 'ECONNRESET', 'HTTP 503']).toContain(refused); // refused, reset at the moment the listener closes, or turned away
+      await server.waitForLog('"msg":"draining: new requests get 503; finishing those in flight"');
+      expect(await probe(`${server.url}/healthz`)).toBe('HTTP 503'); // a new connection, still accepted, turned away
+      const late = await fetch(`${server.url}/v1/score`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{"rows": [{}]}' });
+      expect([late.status, ((await late.json()) as { error: { code: string } }).error.code]).toEqual([503, 'draining']);
 
       qa.openGate();
       const response = await pending;

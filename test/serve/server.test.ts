@@ -14,6 +14,10 @@ import { useFakeJudge } from '../support/use-fake-judge.js';
 import { probe, QA_SPEC, startTestServer, waitFor, type TestServer } from './support/in-process-server.js';
 import { metricValue } from './support/prometheus-text.js';
 import { fenced, qaJudge } from './support/qa-judge.js';
+import { applyJudgeOverride, parseJudgeFlag } from '../../src/spec/judge-override.js';
+import { loadSpec } from '../../src/spec/load-spec.js';
+import { specHash } from '../../src/spec/spec-hash.js';
+import { REWARDKIT_VERSION } from '../../src/version.js';
 
 const variantA = JSON.parse(readFileSync('test/serve/fixtures/nova-variant-a.json', 'utf8')) as unknown[];
 const variantB = JSON.parse(readFileSync('test/serve/fixtures/nova-variant-b.json', 'utf8')) as unknown[];
@@ -49,8 +53,12 @@ describe('POST /v1/score (native batch)', () => {
       ['p-broken', null, ['row_error']],
       ['p-empty', 0, ['empty_response']],
     ]);
+    const hash = server.server.specHash;
+    expect(hash).toBe(specHash(applyJudgeOverride(loadSpec(QA_SPEC).spec, parseJudgeFlag('openai-compatible:fake', judge.url))));
+    expect(reply.results.map((result) => result.spec_hash)).toEqual([hash, hash, hash, hash, hash]);
     expect(reply.results[0]).toEqual({
       id: 'p-good',
+      spec_hash: hash,
       reward: 1,
       neutral: false,
       gated_by: null,
@@ -59,7 +67,7 @@ describe('POST /v1/score (native batch)', () => {
     });
     expect(reply.results[2]!.metrics).toMatchObject({ length: 0.55, quality: 1 });
     expect(reply.results[3]!.error).toEqual({ field: 'response', message: 'response: expected the response text (a string), but the field is missing' });
-    expect(reply.spec).toEqual({ name: 'qa', range: [0, 1], neutral: 0.5, components: ['no_email', 'length', 'quality'] });
+    expect(reply.spec).toEqual({ name: 'qa', spec_hash: hash, rewardkit_version: REWARDKIT_VERSION, range: [0, 1], neutral: 0.5, components: ['no_email', 'length', 'quality'] });
     expect(judge.requests).toHaveLength(3);
   });
 
@@ -99,6 +107,34 @@ describe('POST /v1/score (native batch)', () => {
     expect(text).not.toContain('    at ');
   });
 
+  it("reads the roles AWS's validator accepts (any case; developer → system, bot → assistant) and judges a tool-using rollout's final answer", async () => {
+    const rows = [
+      { id: 'roles', messages: [{ role: 'developer', content: 'Answer in one sentence.' }, { role: 'User', content: QUESTION }, { role: 'BOT', content: 'Paris.' }], reference_answer: 'Paris' },
+      {
+        id: 'tools',
+        messages: [
+          { role: 'user', content: QUESTION },
+          { role: 'assistant', content: '', tool_calls: [{ type: 'function', function: { name: 'lookup', arguments: { country: 'France' } } }] },
+          { role: 'tool', name: 'lookup', content: 'Paris [rude]' },
+          { role: 'assistant', content: 'Paris.' },
+        ],
+        reference_answer: 'Paris',
+      },
+    ];
+    const { status, body } = await server.post('/v1/score', { rows, components: false });
+    expect(status).toBe(200);
+    // the tool output's "[rude]" is context, not the policy's answer: the judge's polite criterion still passes
+    expect((body as { results: Array<{ id: string; reward: number; flags: string[] }> }).results.map((result) => [result.id, result.reward, result.flags])).toEqual([
+      ['roles', 1, []],
+      ['tools', 1, []],
+    ]);
+    const seen = judge.requests.map((request) => [fenced(request.user, 'SYSTEM'), fenced(request.user, 'RESPONSE'), fenced(request.user, 'CONTEXT')]).sort();
+    expect(seen).toEqual([
+      ['', 'Paris.', '[tool call lookup] {"country":"France"}\n\n[tool result lookup] Paris [rude]'],
+      ['Answer in one sentence.', 'Paris.', ''],
+    ]);
+  });
+
   it('an unknown route is a JSON 404 listing the routes', async () => {
     const reply = await server.post('/v2/score', { rows: [] });
     expect(reply).toMatchObject({
@@ -121,7 +157,7 @@ describe('POST /get_reward (OpenRLHF remote reward model)', () => {
     const prompts = [template(QUESTION), template(QUESTION), template(QUESTION), template(QUESTION)];
     const responses = ['The capital of France is Paris.<|im_end|>', 'Paris, of course. [rude]<|im_end|>\n<|endoftext|>', 'Paris.<|im_end|>', 'Paris.'];
     const query = prompts.map((prompt, index) => prompt + responses[index]);
-    query[3] = `<|im_start|>system\nBe brief.<|im_end|>\n${query[3]}`; // does not start with its prompt
+    query[3] = 'Paris.'; // neither its prompt, a tail of it, nor an assistant-turn marker: cannot be split
     const { status, body } = await server.post('/get_reward', { query, prompts, labels: ['Paris', 'Paris', null, 'Paris'] });
     expect(status).toBe(200);
     const { extra_logs: logs, ...reply } = body as { rewards: number[]; scores: number[]; extra_logs: Record<string, number[]> };
@@ -147,6 +183,9 @@ describe('POST /get_reward (OpenRLHF remote reward model)', () => {
       judge_attempts: [1, 1, 1, 0],
       judge_input_tokens: [100, 100, 100, 0],
       judge_output_tokens: [20, 20, 20, 0],
+      prompt_match_whitespace: [0, 0, 0, 0],
+      prompt_match_truncated: [0, 0, 0, 0],
+      prompt_match_assistant_marker: [0, 0, 0, 0],
     });
     const judged = judge.requests.map((request) => [fenced(request.user, 'PROMPT'), fenced(request.user, 'RESPONSE'), fenced(request.user, 'REFERENCE')]).sort();
     expect(judged).toEqual([
@@ -155,6 +194,16 @@ describe('POST /get_reward (OpenRLHF remote reward model)', () => {
       [template(QUESTION), 'The capital of France is Paris.', 'Paris'],
     ]);
     expect(server.logs.some((line) => line.includes('"field":"query[3]"') && line.includes('expected the query to start with prompts[3]'))).toBe(true);
+  });
+
+  it('a left-truncated query and one whose prompts entry is the bare question are split, and the logs say how', async () => {
+    const prompt = `<|im_start|>system\nYou are a geography tutor; answer in one short sentence.<|im_end|>\n${template(QUESTION)}`;
+    const query = [`${prompt.slice(prompt.indexOf('tutor; answer'))}The capital of France is Paris.<|im_end|>`, `${template(QUESTION)}Paris.<|im_end|>`];
+    const { body } = await server.post('/get_reward', { query, prompts: [prompt, QUESTION], labels: ['Paris', 'Paris'] });
+    const reply = body as { rewards: number[]; extra_logs: Record<string, number[]> };
+    expect(reply.rewards).toEqual([1, 1]);
+    expect([reply.extra_logs.prompt_match_truncated, reply.extra_logs.prompt_match_assistant_marker, reply.extra_logs.row_error]).toEqual([[1, 0], [0, 1], [0, 0]]);
+    expect(judge.requests.map((request) => fenced(request.user, 'RESPONSE')).sort()).toEqual(['Paris.', 'The capital of France is Paris.']);
   });
 
   it('without prompts the whole query is the response', async () => {
@@ -232,7 +281,9 @@ describe('authentication', () => {
   });
 
   it('/healthz needs no token; /metrics does', async () => {
-    expect((await server.get('/healthz')).status).toBe(200);
+    const health = await server.get('/healthz');
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.text)).toEqual({ status: 'ok', spec: 'qa', spec_hash: server.server.specHash, rewardkit_version: REWARDKIT_VERSION, judges: 1, in_flight: 0 });
     expect((await server.get('/metrics')).status).toBe(401);
     expect((await server.get('/metrics', { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
   });
@@ -268,8 +319,13 @@ describe('limits and deadlines', () => {
   });
 
   it('a body over the limit is a 413 naming the limit', async () => {
-    const reply = await server.post('/v1/score', { rows: [{ prompt: 'x'.repeat(5000), response: 'y' }] });
-    expect(reply).toMatchObject({ status: 413, body: { error: { code: 'body_too_large', message: "body: expected at most 4096 bytes (the server's --body-limit-mb); send smaller batches" } } });
+    const body = { rows: [{ prompt: 'x'.repeat(5000), response: 'y' }] };
+    const reply = await server.post('/v1/score', body);
+    const size = Buffer.byteLength(JSON.stringify(body));
+    expect(reply).toMatchObject({
+      status: 413,
+      body: { error: { code: 'body_too_large', message: `body: expected at most 4096 bytes (the server's --body-limit-mb), got ${size} bytes (Content-Length); send smaller batches` } },
+    });
   });
 });
 
@@ -381,18 +437,18 @@ describe('logging request bodies on demand', () => {
 });
 
 describe('graceful close', () => {
-  it('refuses new requests, finishes the one in flight, then closes', async () => {
+  it('answers new requests 503, finishes the one in flight, then closes', async () => {
     const server = await startTestServer(judge.url);
     qa.closeGate();
     const pending = server.post('/v1/score', { rows: [{ id: 'inflight', prompt: QUESTION, response: 'Paris [gate]', reference: 'Paris' }], components: false });
     pending.catch(() => {}); // awaited below
     await waitFor(() => judge.requests.length === 1);
     const closing = server.close();
-    const refused = await probe(`${server.url}/healthz`);
-    expect(['ECONNREFUSED', 'ECONNRESET', 'HTTP 503']).toContain(refused); // refused, reset at the moment the listener closes, or turned away
+    expect(await probe(`${server.url}/healthz`)).toBe('HTTP 503'); // a new connection: accepted and turned away until the drain ends
     qa.openGate();
     const reply = await pending;
     await closing;
+    expect(await probe(`${server.url}/healthz`)).toBe('ECONNREFUSED');
     expect(reply.status).toBe(200);
     expect((reply.body as { results: Array<{ id: string; reward: number }> }).results.map((result) => [result.id, result.reward])).toEqual([['inflight', 1]]);
   });

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readFenced } from '../../src/judges/fence.js';
 import type { FakeReply, FakeRequest } from './fake-judge-server.js';
 
 export type Verdicts = Record<string, { grounding: number; reference_consistency: number; actionability: number }>;
@@ -15,7 +16,8 @@ export function loadFakeVerdicts(): Verdicts {
 
 export function contractReviewJudge(verdicts: Verdicts = loadFakeVerdicts()): (request: FakeRequest) => FakeReply {
   return (request) => {
-    const item = /<<<BEGIN ITEM>>>([\s\S]*?)<<<END ITEM>>>/.exec(request.user)?.[1] ?? '';
+    if (request.preflight) return { content: '{"ok": true}' }; // rewardkit's one check per judge before a run
+    const item = readFenced(request.user, 'item') ?? '';
     const match = /"comment_id":\s*"([^"]+)"/.exec(item);
     const verdict = match ? verdicts[match[1]!] : undefined;
     if (!verdict) return { status: 400, body: { error: { message: `fake judge: no scripted verdict for comment ${match?.[1] ?? '(none found)'}` } } };

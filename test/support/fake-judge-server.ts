@@ -2,10 +2,13 @@
  * A fake judge: a real HTTP server on 127.0.0.1 speaking the OpenAI chat-completions protocol, scripted
  * per test. The script sees each request and answers with a verdict text, an HTTP error (with headers
  * such as Retry-After), a delay, a hang, a reset connection, a slow-dripped body or raw bytes.
- * Every request is recorded so tests can assert call counts and prompts.
+ * Every request is recorded so tests can assert call counts and prompts; rewardkit's preflight requests
+ * (src/models/preflight.ts) go to the script too, but are recorded apart in `preflights` with their own
+ * index, so a run's request log and `index`-based scripts see only the run's calls.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { PREFLIGHT_SYSTEM_PROMPT } from '../../src/models/preflight.js';
 
 export interface FakeRequest {
   /** 0-based order of arrival. */
@@ -18,6 +21,8 @@ export interface FakeRequest {
   user: string;
   /** performance.now() when the request arrived. */
   receivedAt: number;
+  /** A rewardkit preflight request (recorded in `preflights`, indexed among them). */
+  preflight?: true;
 }
 
 export type FakeReply =
@@ -43,6 +48,8 @@ export interface FakeJudge {
   /** Base URL for an OpenAI-compatible client, ending in /v1. */
   url: string;
   requests: FakeRequest[];
+  /** The preflight requests received (rewardkit's one check per judge before a run). */
+  preflights: FakeRequest[];
   setScript(script: FakeScript): void;
   close(): Promise<void>;
 }
@@ -53,6 +60,7 @@ export async function startFakeJudge(
 ): Promise<FakeJudge> {
   let current = script;
   const requests: FakeRequest[] = [];
+  const preflights: FakeRequest[] = [];
   let served = 0;
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
@@ -74,7 +82,11 @@ export async function startFakeJudge(
         .map((message) => (typeof message.content === 'string' ? message.content : JSON.stringify(message.content)))
         .join('\n');
     const request: FakeRequest = { index: requests.length, path: req.url ?? '', headers: req.headers, body, model: String(body.model ?? ''), system: text('system'), user: text('user'), receivedAt: performance.now() };
-    if (options.record !== false) requests.push(request);
+    if (request.system === PREFLIGHT_SYSTEM_PROMPT) {
+      request.preflight = true;
+      request.index = preflights.length;
+      preflights.push(request);
+    } else if (options.record !== false) requests.push(request);
     else request.index = served++;
     let reply: FakeReply;
     try {
@@ -97,6 +109,7 @@ export async function startFakeJudge(
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
+    preflights,
     setScript: (next) => {
       current = next;
     },

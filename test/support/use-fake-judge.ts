@@ -18,6 +18,7 @@ export function useFakeJudge(script?: FakeScript): FakeJudge {
   afterAll(() => judge?.close());
   beforeEach(() => {
     if (judge) judge.requests.length = 0;
+    if (judge) judge.preflights.length = 0;
   });
   return {
     get url() {
@@ -25,6 +26,9 @@ export function useFakeJudge(script?: FakeScript): FakeJudge {
     },
     get requests() {
       return current().requests;
+    },
+    get preflights() {
+      return current().preflights;
     },
     setScript: (next) => current().setScript(next),
     close: () => current().close(),

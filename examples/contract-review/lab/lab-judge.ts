@@ -18,6 +18,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readFenced } from '../../../src/judges/fence.js';
 import type { FakeReply, FakeRequest } from '../../../test/support/fake-judge-server.js';
 import { loadFakeVerdicts, type Verdicts } from '../../../test/support/contract-review-judge.js';
 
@@ -40,15 +41,16 @@ export function loadQualities(): Map<string, string> {
 export function labJudge(verdicts: Verdicts = loadFakeVerdicts(), qualities: Map<string, string> = loadQualities()): (request: FakeRequest) => FakeReply {
   const seen = new Map<string, number>();
   return (request) => {
-    if (request.user.includes('<<<BEGIN ANSWER_A>>>')) return preference(request, qualities);
-    const item = /<<<BEGIN ITEM>>>([\s\S]*?)<<<END ITEM>>>/.exec(request.user)?.[1] ?? '';
+    if (readFenced(request.user, 'answer_a') !== undefined) return preference(request, qualities);
+    const item = readFenced(request.user, 'item') ?? '';
     const id = /"comment_id":\s*"([^"]*)"/.exec(item)?.[1] ?? '';
     let scores: Scores = verdicts[id] ?? (/-ref-c\d+$/.test(id) ? { grounding: 5, reference_consistency: 5, actionability: 5 } : { grounding: 1, reference_consistency: 1, actionability: 1 });
     if (request.model === 'fake-strict') {
       const stricter = (score: number) => (score === 4 ? 3 : score);
       scores = { grounding: stricter(scores.grounding), reference_consistency: stricter(scores.reference_consistency), actionability: Math.max(1, stricter(scores.actionability) - 1) };
     } else if (request.model === 'fake-noisy') {
-      const key = createHash('sha256').update(request.user).digest('hex');
+      // Keyed by the prompt without its fence nonces (a function of the same content), as before nonces existed.
+      const key = createHash('sha256').update(request.user.replace(/ [0-9a-f]{12}>>>/g, '>>>')).digest('hex');
       const count = seen.get(key) ?? 0;
       seen.set(key, count + 1);
       // About a third of the prompts are unstable: their actionability moves by a point on some repeats.
@@ -74,8 +76,8 @@ export function labJudge(verdicts: Verdicts = loadFakeVerdicts(), qualities: Map
 
 /** The response against the expert reference: see the module comment. */
 function preference(request: FakeRequest, qualities: Map<string, string>): FakeReply {
-  const answerA = /<<<BEGIN ANSWER_A>>>([\s\S]*?)<<<END ANSWER_A>>>/.exec(request.user)?.[1] ?? '';
-  const answerB = /<<<BEGIN ANSWER_B>>>([\s\S]*?)<<<END ANSWER_B>>>/.exec(request.user)?.[1] ?? '';
+  const answerA = readFenced(request.user, 'answer_a') ?? '';
+  const answerB = readFenced(request.user, 'answer_b') ?? '';
   // The response is the answer whose comment ids name a rollout; the other one is the expert reference.
   const rolloutOf = (answer: string) => [...answer.matchAll(/["']comment_id["']:\s*["']([^"']+)-c\d+["']/g)].map((match) => match[1]!).find((id) => qualities.has(id));
   const inA = rolloutOf(answerA);

@@ -14,6 +14,13 @@ describe('replaceResponse', () => {
     expect(row.messages[1]!.content).toBe('old');
   });
 
+  it('recognises every assistant role AWS accepts, in any case (Assistant, BOT, nova_assistant)', () => {
+    for (const role of ['Assistant', 'BOT', 'bot', 'nova_assistant']) {
+      const copy = replaceResponse({ messages: [{ role: 'User', content: 'Q' }, { role, content: 'old' }] }, auto, 'new');
+      expect(copy.messages).toEqual([{ role: 'User', content: 'Q' }, { role, content: 'new' }]);
+    }
+  });
+
   it('writes plain rows at the spec’s response field, nested paths included', () => {
     expect(replaceResponse({ id: 'p', prompt: 'Q', response: 'old' }, auto, 'new')).toEqual({ id: 'p', prompt: 'Q', response: 'new' });
     const nested = InputSpecSchema.parse({ format: 'plain', response: 'output.text' });

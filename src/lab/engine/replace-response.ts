@@ -3,11 +3,10 @@
  * edit a rollout. Nova rows get the new text as the last assistant message; plain rows in the field the
  * spec's `input.response` names. The original row is never modified.
  */
+import { isAssistantRole } from '../../input/row-view.js';
 import { parseSelector } from '../../input/selector.js';
 import type { InputSpec } from '../../spec/schema.js';
 import { LabError } from '../lab-error.js';
-
-const ASSISTANT_ROLES = new Set(['assistant', 'nova_assistant']);
 
 export function replaceResponse(row: Record<string, unknown>, input: InputSpec, response: string): Record<string, unknown> {
   const copy = structuredClone(row);
@@ -15,7 +14,7 @@ export function replaceResponse(row: Record<string, unknown>, input: InputSpec, 
   if (useNova) {
     const messages = copy.messages;
     const last = Array.isArray(messages) ? (messages[messages.length - 1] as Record<string, unknown> | undefined) : undefined;
-    if (!last || typeof last !== 'object' || !ASSISTANT_ROLES.has(String(last.role))) {
+    if (!last || typeof last !== 'object' || !isAssistantRole(last.role)) {
       throw new LabError('input', 'cannot replace the response: the row has no assistant message last');
     }
     last.content = response;

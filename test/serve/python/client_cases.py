@@ -52,7 +52,7 @@ def trl_conversational():
     prompts = [
         [{"role": "system", "content": "Answer briefly."}, {"role": "user", "content": QUESTION}],
         [{"role": "user", "content": QUESTION}],
-        [{"role": "developer", "content": "not a role the reward reads"}, {"role": "user", "content": QUESTION}],
+        [{"role": "narrator", "content": "not a role the reward reads"}, {"role": "user", "content": QUESTION}],
     ]
     completions = [
         [{"role": "assistant", "content": "Paris. [rude]"}],
@@ -60,6 +60,34 @@ def trl_conversational():
         [{"role": "assistant", "content": "Paris."}],
     ]
     return rk.make_reward_func(reference_column="solution")(prompts, completions, solution=["Paris", "Paris", "Paris"])
+
+
+def trl_tool_calling():
+    # TRL's tool loop (trl/trainer/grpo_trainer.py, _tool_call_loop) makes a completion a list of turns:
+    # assistant with tool_calls (arguments parsed into a dict) -> {"role": "tool", "name", "content"} -> assistant
+    call = {"type": "function", "function": {"name": "lookup_capital", "arguments": {"country": "France"}}}
+    completions = [
+        [
+            {"role": "assistant", "content": "", "tool_calls": [call]},
+            {"role": "tool", "name": "lookup_capital", "content": "Paris (maintainer: geo@example.com) [rude]"},
+            {"role": "assistant", "content": "The capital of France is Paris."},
+        ],
+        # the post-tool answer was cut off entirely: the completion ends on the tool turn
+        [{"role": "assistant", "content": "", "tool_calls": [call]}, {"role": "tool", "name": "lookup_capital", "content": "Paris"}],
+        [{"role": "assistant", "content": "Paris."}],
+    ]
+    prompts = [[{"role": "user", "content": QUESTION}]] * 3
+    return rk.reward_func(prompts, completions, completion_ids=[[1], [2], [3]], reference_answer=["Paris"] * 3)
+
+
+def trl_judge_failure():
+    # "[fail]": the fake judge answers HTTP 500; what TRL gets depends on the spec's aggregate.on_judge_error
+    return rk.reward_func(prompts=[QUESTION, QUESTION], completions=["Paris.", "Paris [fail]"], reference_answer=["Paris", "Paris"])
+
+
+def verl_judge_failure():
+    results = rk.compute_score(data_sources=["geo"] * 2, solution_strs=["Paris.", "Paris [fail]"], ground_truths=["Paris"] * 2, extra_infos=[{"question": QUESTION}] * 2)
+    return [{key: result[key] for key in ("score", "neutral", "judge_error", "row_error")} for result in results]
 
 
 def openrlhf():

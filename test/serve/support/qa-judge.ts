@@ -5,11 +5,12 @@
  * answers, and "[gate]" waits until the test opens the gate. Expected rewards with the fixture spec
  * (length 1 under 40 words, weight 1; judge weight 3): both pass → 1, one fails → 0.625.
  */
+import { readFenced } from '../../../src/judges/fence.js';
 import type { FakeReply, FakeRequest } from '../../support/fake-judge-server.js';
 import { criteriaVerdict } from '../../support/test-spec.js';
 
 export function fenced(text: string, name: string): string {
-  return new RegExp(`<<<BEGIN ${name}>>>\\n([\\s\\S]*?)\\n<<<END ${name}>>>`).exec(text)?.[1] ?? '';
+  return readFenced(text, name) ?? '';
 }
 
 export interface QaJudge {
