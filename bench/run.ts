@@ -5,6 +5,9 @@
  * Results are printed as a table and written to bench/results.json. Not a test: nothing here asserts.
  *   npm run bench                 all scenarios
  *   npm run bench -- --only clean,duplicates --n 2000
+ *   npm run bench -- --only local               the local judge (llama.cpp) alone: load time, verdicts/s and latency on the
+ *                                               tiny random-weight model, and on REWARDKIT_BENCH_GGUF=path when set
+ *                                               (written to bench/results-local.json)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +15,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, n: { type: 'string' }, 'big-n': { type: 'string', default: '100000' } } });
+const { values } = parseArgs({
+  options: { only: { type: 'string' }, n: { type: 'string' }, 'big-n': { type: 'string', default: '100000' }, verdicts: { type: 'string', default: '20' } },
+});
 const N = Number(values.n ?? 5000);
 const C = 64;
 const L = 100;
@@ -161,26 +166,84 @@ for (const scenario of chosen) {
   process.stderr.write(`running ${scenario.name} (${scenario.rows} rows)…\n`);
   results.push(await measure(scenario));
 }
+if (results.length > 0) reportRuntime();
+if (!values.only || values.only.split(',').includes('local')) await benchLocalJudge();
 
-const header = ['scenario', 'rows', 'wall s', 'ideal s', 'wall/ideal', 'rows/s', 'calls/row', 'retries', 'neutral', 'peak RSS MB', 'target'];
-const table = results.map((result) => [
-  result.scenario,
-  String(result.rows),
-  result.wall_s.toFixed(2),
-  result.ideal_s === null ? '—' : result.ideal_s.toFixed(2),
-  result.ratio_to_ideal === null ? '—' : `${result.ratio_to_ideal.toFixed(3)}×`,
-  String(result.rows_per_s),
-  result.calls_per_row.toFixed(3),
-  String(result.retries),
-  String(result.neutral),
-  result.peak_rss_mb.toFixed(0),
-  result.target,
-]);
-const widths = header.map((title, column) => Math.max(title.length, ...table.map((row) => row[column]!.length)));
-const format = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
-console.log(`\nN=${N}, C=${C}, L=${L} ms (±10 ms jitter) unless noted; machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
-console.log(format(header));
-for (const row of table) console.log(format(row));
-const environment = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, loadavg_after: loadavg(), date: new Date().toISOString() };
-writeFileSync('bench/results.json', `${JSON.stringify({ environment, parameters: { N, C, L_ms: L }, results }, null, 2)}\n`);
-console.log('\nwritten to bench/results.json');
+interface LocalResult {
+  model: string;
+  threads: number;
+  load_ms: number;
+  verdicts: number;
+  parsed: number;
+  wall_s: number;
+  verdicts_per_s: number;
+  latency_ms: { p50: number; max: number };
+  input_tokens_per_verdict: number;
+  output_tokens_per_verdict: number;
+  output_tokens_per_s: number;
+}
+
+/**
+ * The `local` scenario: bench/local-judge.ts in a child process, on the tiny random-weight model (1 thread unless
+ * REWARDKIT_LOCAL_THREADS says otherwise: the plumbing's overhead) and, when REWARDKIT_BENCH_GGUF names a model file,
+ * on that model (the machine's cores unless REWARDKIT_LOCAL_THREADS). Only what was run is reported.
+ */
+async function benchLocalJudge(): Promise<void> {
+  const models = [{ model: 'tiny', threads: process.env.REWARDKIT_LOCAL_THREADS ?? '1' }];
+  if (process.env.REWARDKIT_BENCH_GGUF) models.push({ model: process.env.REWARDKIT_BENCH_GGUF, threads: process.env.REWARDKIT_LOCAL_THREADS ?? String(cpus().length) });
+  const local: LocalResult[] = [];
+  for (const { model, threads } of models) {
+    process.stderr.write(`running local (${model}, ${values.verdicts} verdicts, ${threads} thread(s))…\n`);
+    const { code, stderr } = await run(process.execPath, ['--import', 'tsx', 'bench/local-judge.ts', '--model', model, '--verdicts', values.verdicts!, '--threads', threads]);
+    const benchLine = stderr.trim().split('\n').at(-1) ?? '';
+    if (code !== 0 || !benchLine.startsWith('BENCH ')) throw new Error(`scenario local (${model}) failed (exit ${code}):\n${stderr.slice(-2000)}`);
+    local.push(JSON.parse(benchLine.slice(6)) as LocalResult);
+  }
+  const header = ['local judge model', 'threads', 'load ms', 'verdicts', 'parsed', 'verdicts/s', 'p50 ms', 'max ms', 'in tok/verdict', 'out tok/verdict', 'out tok/s'];
+  const rows = local.map((result) => [
+    result.model,
+    String(result.threads),
+    String(result.load_ms),
+    String(result.verdicts),
+    String(result.parsed),
+    result.verdicts_per_s.toFixed(2),
+    String(result.latency_ms.p50),
+    String(result.latency_ms.max),
+    String(result.input_tokens_per_verdict),
+    String(result.output_tokens_per_verdict),
+    String(result.output_tokens_per_s),
+  ]);
+  printTable(header, rows, `\nlocal judge: criteria verdicts sent one at a time through createReward; machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
+  const environment = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, loadavg_after: loadavg(), date: new Date().toISOString() };
+  writeFileSync('bench/results-local.json', `${JSON.stringify({ environment, results: local }, null, 2)}\n`);
+  console.log('\nwritten to bench/results-local.json');
+}
+
+function printTable(header: string[], rows: string[][], title: string): void {
+  const widths = header.map((name, column) => Math.max(name.length, ...rows.map((row) => row[column]!.length)));
+  const format = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
+  console.log(title);
+  console.log(format(header));
+  for (const row of rows) console.log(format(row));
+}
+
+function reportRuntime(): void {
+  const header = ['scenario', 'rows', 'wall s', 'ideal s', 'wall/ideal', 'rows/s', 'calls/row', 'retries', 'neutral', 'peak RSS MB', 'target'];
+  const table = results.map((result) => [
+    result.scenario,
+    String(result.rows),
+    result.wall_s.toFixed(2),
+    result.ideal_s === null ? '—' : result.ideal_s.toFixed(2),
+    result.ratio_to_ideal === null ? '—' : `${result.ratio_to_ideal.toFixed(3)}×`,
+    String(result.rows_per_s),
+    result.calls_per_row.toFixed(3),
+    String(result.retries),
+    String(result.neutral),
+    result.peak_rss_mb.toFixed(0),
+    result.target,
+  ]);
+  printTable(header, table, `\nN=${N}, C=${C}, L=${L} ms (±10 ms jitter) unless noted; machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+  const environment = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, loadavg_after: loadavg(), date: new Date().toISOString() };
+  writeFileSync('bench/results.json', `${JSON.stringify({ environment, parameters: { N, C, L_ms: L }, results }, null, 2)}\n`);
+  console.log('\nwritten to bench/results.json');
+}

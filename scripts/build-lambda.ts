@@ -16,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { DEFAULT_JUDGE } from '../src/spec/load-spec-with-judge.js';
 import { loadSpec } from '../src/spec/load-spec.js';
 import { SpecError } from '../src/spec/spec-error.js';
 
@@ -40,6 +41,8 @@ export interface BuildLambdaResult {
   zip?: string;
   bundleBytes: number;
   zipBytes?: number;
+  /** The packaged spec names no judge model: the function needs REWARDKIT_JUDGE (a Lambda never runs a local judge). */
+  specNeedsJudge?: boolean;
 }
 
 class UsageError extends Error {}
@@ -72,10 +75,10 @@ export async function buildLambda(options: BuildLambdaOptions = {}): Promise<Bui
   const templates = join(ROOT, 'templates');
   mkdirSync(join(outDir, 'templates'));
   for (const name of readdirSync(templates).filter((file) => file.endsWith('.yaml'))) copyFileSync(join(templates, name), join(outDir, 'templates', name));
-  if (options.spec) packageSpec(options.spec, outDir);
+  const specNeedsJudge = options.spec ? packageSpec(options.spec, outDir) : false;
 
   const files = listFiles(outDir);
-  const result: BuildLambdaResult = { outDir, bundle, files, bundleBytes: statSync(bundle).size };
+  const result: BuildLambdaResult = { outDir, bundle, files, bundleBytes: statSync(bundle).size, ...(specNeedsJudge ? { specNeedsJudge } : {}) };
   if (options.zip !== false) {
     const zip = resolve(options.zip ?? join(dirname(outDir), 'rewardkit-lambda.zip'));
     rmSync(zip, { force: true });
@@ -92,9 +95,13 @@ export async function buildLambda(options: BuildLambdaOptions = {}): Promise<Bui
   return result;
 }
 
-/** Copies the spec and every file it points to (schema_file, template) into spec/, keeping their relative layout. */
-function packageSpec(specPath: string, outDir: string): void {
-  const { spec, path } = loadSpec(specPath); // throws SpecError on an invalid spec: never ship one
+/**
+ * Copies the spec and every file it points to (schema_file, template) into spec/, keeping their relative layout.
+ * Returns true when the spec names no judge model (the Lambda then takes it from REWARDKIT_JUDGE).
+ */
+function packageSpec(specPath: string, outDir: string): boolean {
+  // throws SpecError on an invalid spec: never ship one (a missing judge model is filled in only to check the rest)
+  const { spec, path, judgeModelDefaulted } = loadSpec(specPath, { defaultJudgeModel: DEFAULT_JUDGE });
   const specDir = dirname(path);
   const referenced = [
     ...spec.checks.flatMap((check) => (check.type === 'json' && check.schema_file ? [check.schema_file] : [])),
@@ -110,6 +117,7 @@ function packageSpec(specPath: string, outDir: string): void {
     copyFileSync(file, join(target, inside));
   }
   writeFileSync(join(outDir, MANIFEST), `${JSON.stringify({ spec: `spec/${basename(path)}` }, null, 2)}\n`);
+  return judgeModelDefaulted;
 }
 
 function listFiles(dir: string, prefix = ''): string[] {
@@ -232,6 +240,10 @@ async function main(argv: string[]): Promise<number> {
     const size = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
     console.log(`built ${relative(process.cwd(), result.bundle) || result.bundle} (${size(result.bundleBytes)}) with ${result.files.length} files: ${result.files.join(', ')}`);
     if (result.zip) console.log(`zip   ${relative(process.cwd(), result.zip) || result.zip} (${size(result.zipBytes!)})`);
+    if (result.specNeedsJudge) {
+      console.log('note  the spec names no judge model: set REWARDKIT_JUDGE=PROVIDER:MODEL on the function (infra/template.yaml: JudgeModel);\n' +
+        '      a Lambda never runs the local judge, and without it every sample gets the neutral reward flagged config_error');
+    }
     return 0;
   } catch (error) {
     if (SpecError.isInstance(error)) {

@@ -9,6 +9,7 @@ export { createReward, metricsOf } from './reward.js';
 export type { Reward, RewardOptions, ScoreOptions, RowPlan, JudgeCallEvent } from './reward.js';
 export { loadSpec, parseSpec, validateSpecObject } from './spec/load-spec.js';
 export type { LoadedSpec } from './spec/load-spec.js';
+export { loadSpecWithJudge, DEFAULT_JUDGE } from './spec/load-spec-with-judge.js';
 export { SpecError, formatProblem } from './spec/spec-error.js';
 export type { SpecProblem } from './spec/spec-error.js';
 export { RewardSpecSchema, ModelSpecSchema, CheckSchema, JudgeSchema } from './spec/schema.js';

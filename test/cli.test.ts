@@ -255,7 +255,8 @@ describe('rewardkit validate / schema / help', () => {
     const result = await run('validate', '--spec', SPEC);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('examples/contract-review/spec.yaml: valid — contract-review');
-    expect(result.stdout).toContain('  judge review_quality (rubric, weight 3, model openai-compatible:gpt-oss-120b@http://127.0.0.1:8000/v1)');
+    expect(result.stdout).toContain('  judge review_quality (rubric, weight 3, model local:default)');
+    expect(result.stdout).toContain('  no judge model in the spec: its judges use the local judge (local:default, llama.cpp in the process) unless --judge names another\n');
   });
 
   it('validate lists every problem of a bad spec and exits 3', async () => {

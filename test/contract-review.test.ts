@@ -7,8 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExample } from '../examples/contract-review/build.js';
 import { createReward, type Reward } from '../src/reward.js';
 import type { RewardResult } from '../src/result.js';
-import { loadSpec } from '../src/spec/load-spec.js';
-import { applyJudgeOverride } from '../src/spec/judge-override.js';
+import { loadSpecWithJudge } from '../src/spec/load-spec-with-judge.js';
 import { contractReviewJudge } from './support/contract-review-judge.js';
 import { startFakeJudge, type FakeJudge } from './support/fake-judge-server.js';
 
@@ -23,8 +22,8 @@ let results: Map<string, RewardResult>;
 
 beforeAll(async () => {
   judge = await startFakeJudge(contractReviewJudge());
-  const { spec } = loadSpec('examples/contract-review/spec.yaml');
-  reward = createReward(applyJudgeOverride(spec, { provider: 'openai-compatible', model: 'fake', base_url: judge.url }));
+  const { spec } = loadSpecWithJudge('examples/contract-review/spec.yaml', { provider: 'openai-compatible', model: 'fake', base_url: judge.url });
+  reward = createReward(spec);
   const scored = await reward.scoreBatch(rows);
   results = new Map(scored.map((result) => [result.id, result]));
 });

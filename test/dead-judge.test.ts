@@ -25,9 +25,10 @@ let judge: FakeJudge;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rewardkit-dead-judge-'));
-  // the example spec as it is, but an open circuit lets a call wait 10 s instead of 120 s
-  const example = parse(readFileSync(`${EXAMPLE}/spec.yaml`, 'utf8')) as { judge_model: Record<string, unknown> };
-  example.judge_model.circuit_breaker = { max_wait_ms: MAX_WAIT_MS };
+  // the example spec as it is (it names no judge model: --judge below names it), but an open circuit lets a call
+  // wait 10 s instead of 120 s
+  const example = parse(readFileSync(`${EXAMPLE}/spec.yaml`, 'utf8')) as { judge_model?: Record<string, unknown> };
+  example.judge_model = { provider: 'openai-compatible', model: 'fake', circuit_breaker: { max_wait_ms: MAX_WAIT_MS } };
   spec = join(dir, 'spec.yaml');
   writeFileSync(spec, stringify(example));
   for (const file of ['response.schema.json', 'judge-contract-review.yaml']) copyFileSync(join(EXAMPLE, file), join(dir, file));

@@ -6,7 +6,6 @@
  * determinism) and the failure paths (missing file, not a GGUF, unreachable download host) — never quality.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +20,7 @@ import type { RewardSpec } from '../src/spec/schema.js';
 import { EXIT } from '../src/cli/exit-codes.js';
 import { runCli } from './support/run-cli.js';
 import { tinyGgufBytes, writeTinyGguf } from './support/tiny-gguf.js';
+import { closedPort } from './support/closed-port.js';
 
 let dir: string;
 let modelPath: string;
@@ -218,13 +218,3 @@ describe('the thread count', () => {
     expect(() => localThreads(undefined, { REWARDKIT_LOCAL_THREADS: 'two' })).toThrow('REWARDKIT_LOCAL_THREADS: expected a whole number >= 1, got "two"');
   });
 });
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

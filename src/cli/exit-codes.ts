@@ -19,6 +19,8 @@ export const EXIT = {
    * calls failed: the rewards are mostly fallbacks. Fix the judge, then re-judge with --retry-errors.
    */
   judgeErrors: 9,
+  /** `judge test`: a verdict did not parse (or its call failed), or a judge did not score every good case above every bad one. */
+  judgeTestFailed: 10,
   /** Interrupted (Ctrl-C): the rows finished so far are written; continue with --resume. */
   interrupted: 130,
 } as const;

@@ -51,7 +51,8 @@ const COMMON_OPTIONS = `Output:
   -h, --help              this help`;
 
 const ENGINE_OPTIONS = `  --judge PROVIDER:MODEL  use this judge for every judge in the spec (openai-compatible | openai |
-                          bedrock | anthropic)
+                          bedrock | anthropic | local | ollama); without it, a judge the spec gives
+                          no model uses the local judge (llama.cpp in the process)
   --judge-base-url URL    the judge's API base URL (e.g. http://127.0.0.1:8000/v1)
   --concurrency N         judge calls in flight per judge model (overrides the spec)
   --limit N               only the first N rollouts

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { SpecError } from '../spec/spec-error.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { judgeCommand } from './judge-test-command.js';
 import { labCommand } from './lab-command.js';
 import { schemaCommand } from './schema-command.js';
 import { scoreCommand, type CommandIo } from './score-command.js';
@@ -21,6 +22,7 @@ Commands:
   schema     print the reward spec's JSON Schema
   serve      serve a reward spec over HTTP to trainers (OpenRLHF, verl, TRL, Nova RFT payloads)
   lab        validate a judge before training: consistency, position, agree, calibrate, regress, hack
+  judge      judge test: send known good, bad and borderline cases through the spec's judges (run it first)
 
 Run "rewardkit <command> --help" for a command's options and examples.
 
@@ -29,6 +31,7 @@ Exit codes: 0 ok · 1 internal error · 2 bad usage · 3 invalid spec · 4 unrea
             7 lab: a gate failed (regression, --min, a probe raised the reward) ·
             8 lab regress: no case failed, but the judge could not judge some ·
             9 score: more than --max-judge-error-rate of the judge calls failed (re-judge with --retry-errors) ·
+            10 judge test: a verdict did not parse, or a judge did not score good above bad ·
             130 interrupted`;
 
 const COMMANDS: Record<string, (argv: string[], io: CommandIo) => Promise<number>> = {
@@ -37,6 +40,7 @@ const COMMANDS: Record<string, (argv: string[], io: CommandIo) => Promise<number
   schema: schemaCommand,
   serve: serveCommand,
   lab: labCommand,
+  judge: judgeCommand,
 };
 
 export async function main(argv: string[], io: CommandIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {

@@ -11,8 +11,8 @@ import { preflightSpec } from '../models/preflight.js';
 import { JudgeCache } from '../runtime/judge-cache.js';
 import { orderedMap } from '../runtime/ordered-map.js';
 import { RunSummary, formatSummary } from '../run-summary.js';
-import { applyJudgeOverride, parseJudgeFlag } from '../spec/judge-override.js';
-import { loadSpec } from '../spec/load-spec.js';
+import { parseJudgeFlag } from '../spec/judge-override.js';
+import { loadSpecWithJudge } from '../spec/load-spec-with-judge.js';
 import type { InputSpec } from '../spec/schema.js';
 import { parseArgs } from 'node:util';
 import { parseFlags, positiveInteger } from './args.js';
@@ -36,7 +36,9 @@ Options:
   --limit N               score only the first N rows
   --concurrency N         judge calls in flight per judge model (overrides the spec)
   --judge PROVIDER:MODEL  use this judge for every judge in the spec; PROVIDER is one of
-                          openai-compatible | openai | bedrock | anthropic
+                          openai-compatible | openai | bedrock | anthropic | local | ollama
+                          (just "local": the default local model). Without --judge, a judge the
+                          spec gives no model uses the local judge (llama.cpp in the process)
   --judge-base-url URL    the judge's API base URL (e.g. http://127.0.0.1:8000/v1)
   --dry-run               call no judge: print the first row's rendered judge prompt(s) and how
                           many judge calls a real run would make
@@ -140,8 +142,7 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
     throw new CliError(`score: ${(error as Error).message}`, EXIT.usage);
   }
 
-  const loaded = loadSpec(values.spec, override ? { defaultJudgeModel: override } : {});
-  const spec = applyPrices(applyJudgeOverride(loaded.spec, override, concurrency), prices);
+  const spec = applyPrices(loadSpecWithJudge(values.spec, override, concurrency).spec, prices);
   if (values['dry-run']) return dryRun(createReward(spec), limited(readJsonl(values.input), limit), io);
   // --retry-errors: the output is checked against the input before any judge is asked
   const retryPlan = retrying ? await planRetry(values.output!, values.input, spec.input) : undefined;

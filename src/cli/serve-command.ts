@@ -17,8 +17,8 @@ import {
   DEFAULT_MAX_ROWS_IN_FLIGHT,
   ROUTES,
 } from '../serve/server.js';
-import { applyJudgeOverride, parseJudgeFlag } from '../spec/judge-override.js';
-import { loadSpec } from '../spec/load-spec.js';
+import { parseJudgeFlag } from '../spec/judge-override.js';
+import { loadSpecWithJudge } from '../spec/load-spec-with-judge.js';
 import { parseFlags, positiveInteger } from './args.js';
 import { CliError, EXIT } from './exit-codes.js';
 import type { CommandIo } from './score-command.js';
@@ -41,7 +41,9 @@ Options:
   --port N                port to listen on; 0 picks a free one                        (default 8080)
   --host ADDR             address to bind; 0.0.0.0 for every interface                (default 127.0.0.1)
   --judge PROVIDER:MODEL  use this judge for every judge in the spec; PROVIDER is one of
-                          openai-compatible | openai | bedrock | anthropic
+                          openai-compatible | openai | bedrock | anthropic | local | ollama
+                          (just "local": the default local model). Without --judge, a judge the
+                          spec gives no model uses the local judge (llama.cpp in the process)
   --judge-base-url URL    the judge's API base URL (e.g. http://127.0.0.1:8000/v1)
   --concurrency N         judge calls in flight per judge model (overrides the spec)
   --cache FILE            a persistent judge cache (SQLite): identical judgements across training
@@ -135,7 +137,7 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
     throw new CliError(`serve: ${(error as Error).message}`, EXIT.usage);
   }
 
-  const spec = applyJudgeOverride(loadSpec(values.spec, override ? { defaultJudgeModel: override } : {}).spec, override, concurrency);
+  const spec = loadSpecWithJudge(values.spec, override, concurrency).spec;
   const unreachable = values['no-preflight'] ? null : await preflightSpec(spec);
   if (unreachable) {
     throw new CliError(

@@ -16,10 +16,15 @@ export interface LoadedSpec {
   spec: RewardSpec;
   /** Absolute path of the spec file ('<inline>' for objects). */
   path: string;
+  /** True when the spec named no model for some judge and `defaultJudgeModel` filled it in. */
+  judgeModelDefaulted: boolean;
 }
 
 export interface LoadSpecOptions {
-  /** Used as judge_model when the spec has none (e.g. from --judge), so such a spec still validates. */
+  /**
+   * Used as judge_model when the spec has none and some judge has no `model` of its own (from --judge, or the
+   * default local judge: src/spec/load-spec-with-judge.ts), so such a spec still validates.
+   */
   defaultJudgeModel?: { provider: string; model: string; base_url?: string };
 }
 
@@ -31,11 +36,15 @@ export function loadSpec(path: string, options: LoadSpecOptions = {}): LoadedSpe
   } catch (error) {
     throw new SpecError([{ file: path, path: '', message: `cannot read spec file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }]);
   }
-  return { spec: parseSpec(text, path, dirname(absolute), options), path: absolute };
+  return { ...parseSpecText(text, path, dirname(absolute), options), path: absolute };
 }
 
 /** Parses spec text (YAML or JSON); relative file paths in it resolve against `baseDir`. */
 export function parseSpec(text: string, file = '<spec>', baseDir = process.cwd(), options: LoadSpecOptions = {}): RewardSpec {
+  return parseSpecText(text, file, baseDir, options).spec;
+}
+
+function parseSpecText(text: string, file: string, baseDir: string, options: LoadSpecOptions): { spec: RewardSpec; judgeModelDefaulted: boolean } {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
@@ -50,8 +59,15 @@ export function parseSpec(text: string, file = '<spec>', baseDir = process.cwd()
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new SpecError([{ file, line: 1, path: '', message: 'expected a mapping (object) at the top of the spec' }]);
   }
-  const withDefault = options.defaultJudgeModel && !('judge_model' in raw) ? { ...raw, judge_model: options.defaultJudgeModel } : raw;
-  return validateSpecObject(withDefault, file, baseDir, (path) => locate(document, lineCounter, path));
+  const judgeModelDefaulted = options.defaultJudgeModel !== undefined && needsJudgeModel(raw);
+  const withDefault = judgeModelDefaulted ? { ...raw, judge_model: options.defaultJudgeModel } : raw;
+  return { spec: validateSpecObject(withDefault, file, baseDir, (path) => locate(document, lineCounter, path)), judgeModelDefaulted };
+}
+
+/** No top-level judge_model, and some judge without a `model` of its own. */
+function needsJudgeModel(raw: object): boolean {
+  const judges = (raw as { judges?: unknown }).judges;
+  return !('judge_model' in raw) && Array.isArray(judges) && judges.some((judge) => judge !== null && typeof judge === 'object' && !('model' in judge));
 }
 
 /** Validates an already-parsed spec object (library use). */

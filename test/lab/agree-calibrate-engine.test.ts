@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReward } from '../../src/reward.js';
 import { loadSpec } from '../../src/spec/load-spec.js';
-import { applyJudgeOverride } from '../../src/spec/judge-override.js';
+import { loadSpecWithJudge } from '../../src/spec/load-spec-with-judge.js';
 import { bestThreshold, cohenKappa, krippendorffAlpha, pearson, spearman, toMatrix, type Rating } from '../../src/lab/statistics/index.js';
 import { contractReviewJudge, loadFakeVerdicts } from '../support/contract-review-judge.js';
 import { startFakeJudge, type FakeJudge, type FakeReply, type FakeRequest } from '../support/fake-judge-server.js';
@@ -187,9 +187,9 @@ describe('lab calibrate on the contract-review example', () => {
     expect(run.stdout).toContain('best threshold: pass iff score ≥ 0.733 (accuracy 1.000, in-sample)');
 
     // The same from a score output file.
-    const { spec } = loadSpec('examples/contract-review/spec.yaml');
+    const { spec } = loadSpecWithJudge('examples/contract-review/spec.yaml', { provider: 'openai-compatible', model: 'fake', base_url: judge.url });
     const rows = readFileSync('examples/contract-review/rollouts.jsonl', 'utf8').trim().split('\n').map((line) => JSON.parse(line) as unknown);
-    const results = await createReward(applyJudgeOverride(spec, { provider: 'openai-compatible', model: 'fake', base_url: judge.url })).scoreBatch(rows);
+    const results = await createReward(spec).scoreBatch(rows);
     const scored = writeJsonl(dir, 'contract-review-scored.jsonl', results.map((entry, line) => ({ line: line + 1, ...entry })));
     const fromFile = join(dir, 'calibrate-scored.json');
     expect((await runLab('calibrate', '--scored', scored, '--labels', labelsPath, '--rollouts', 'examples/contract-review/rollouts.jsonl', '--json', fromFile, '--resamples', '300')).code).toBe(0);

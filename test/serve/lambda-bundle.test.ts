@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReward } from '../../src/reward.js';
 import { checkNovaResponse } from '../../src/serve/nova-validator.js';
 import { NovaResponseSchema, NovaSampleSchema, type NovaResult } from '../../src/serve/nova-contract.js';
-import { applyJudgeOverride, parseJudgeFlag } from '../../src/spec/judge-override.js';
-import { loadSpec } from '../../src/spec/load-spec.js';
+import { parseJudgeFlag } from '../../src/spec/judge-override.js';
+import { loadSpecWithJudge } from '../../src/spec/load-spec-with-judge.js';
 import { contractReviewJudge } from '../support/contract-review-judge.js';
 import { startFakeJudge, type FakeJudge } from '../support/fake-judge-server.js';
 import { buildLambdaBundle, type BuiltLambda } from './support/build-lambda-bundle.js';
@@ -250,7 +250,7 @@ describe('the contract-review example through the bundle', () => {
     const rows = readFileSync('examples/contract-review/rollouts.jsonl', 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     const env = { REWARDKIT_SPEC: `${process.cwd()}/${specPath}`, REWARDKIT_JUDGE_BASE_URL: reviewJudge.url };
     const reply = await invokeValid(rows, { env });
-    const library = createReward(applyJudgeOverride(loadSpec(specPath).spec, parseJudgeFlag('openai-compatible:fake', reviewJudge.url)));
+    const library = createReward(loadSpecWithJudge(specPath, parseJudgeFlag('openai-compatible:fake', reviewJudge.url)).spec);
     const expected = await Promise.all(rows.map(async (row) => (await library.score(row)).reward));
     expect(reply.map((result) => result.aggregate_reward_score)).toEqual(expected);
     expect(reply.slice(0, 2).map((result) => [result.id, result.aggregate_reward_score])).toEqual([

@@ -10,8 +10,8 @@ import type { RewardResult } from '../../result.js';
 import { JudgeCache } from '../../runtime/judge-cache.js';
 import type { ModelScheduler } from '../../runtime/model-scheduler.js';
 import { mapWithConcurrency } from '../../runtime/ordered-map.js';
-import { applyJudgeOverride, parseJudgeFlag, type JudgeOverride } from '../../spec/judge-override.js';
-import { loadSpec } from '../../spec/load-spec.js';
+import { parseJudgeFlag, type JudgeOverride } from '../../spec/judge-override.js';
+import { loadSpecWithJudge } from '../../spec/load-spec-with-judge.js';
 import type { RewardSpec } from '../../spec/schema.js';
 import { LabError } from '../lab-error.js';
 import type { Rollout } from '../inputs/rollouts.js';
@@ -57,8 +57,7 @@ export function parseJudgeOverride(judge: string | undefined, baseUrl: string | 
 
 export async function openEngine(options: EngineOptions, context: EngineContext): Promise<LabEngine> {
   const override = parseJudgeOverride(options.judge, options.judgeBaseUrl);
-  const loaded = loadSpec(options.spec, override ? { defaultJudgeModel: override } : {});
-  const overridden = applyJudgeOverride(loaded.spec, override, options.concurrency);
+  const overridden = loadSpecWithJudge(options.spec, override, options.concurrency).spec;
   const spec = options.transform ? options.transform(overridden) : overridden;
   const models = judgeModelsOf(spec);
   const unreachable = context.preflight ? await preflightSpec(spec) : null;
