@@ -1,27 +1,27 @@
 /**
- * rewardkit's library API. Typical use:
- *   const { spec } = loadSpec('reward.yaml');
- *   const reward = createReward(spec);
- *   const result = await reward.score(row);        // { id, reward, metrics, components, flags, … }
- *   const results = await reward.scoreBatch(rows);
+ * rewardkit's library API — load a spec, open (or create) a reward, score rows, read the results:
+ *   const opened = await openReward({ spec: 'reward.yaml', judge: 'openai:gpt-4o-mini' });   // as `rewardkit score` opens it
+ *   const result = await opened.reward.score(row);        // { id, reward, metrics, components, flags, … }; never throws
+ *   opened.close();
+ * or `createReward(spec, { cache: await createJudgeCache({ path }), schedulers: createSchedulerRegistry() })`.
+ * Every error rewardkit throws on purpose is a RewardkitError (`RewardkitError.isInstance(error)`).
+ * The CLI's own helpers (summaries, flag parsing, preflight) are not part of it.
  */
-export { createReward, metricsOf } from './reward.js';
-export type { Reward, RewardOptions, ScoreOptions, RowPlan, JudgeCallEvent } from './reward.js';
 export { loadSpec, parseSpec, validateSpecObject } from './spec/load-spec.js';
-export type { LoadedSpec } from './spec/load-spec.js';
-export { loadSpecWithJudge, DEFAULT_JUDGE } from './spec/load-spec-with-judge.js';
-export { SpecError, formatProblem } from './spec/spec-error.js';
-export type { SpecProblem } from './spec/spec-error.js';
-export { RewardSpecSchema, ModelSpecSchema, CheckSchema, JudgeSchema } from './spec/schema.js';
-export type { RewardSpec, RewardSpecInput, CheckSpec, JudgeSpec, ModelSpec, Provider } from './spec/schema.js';
+export type { RewardSpec, CheckSpec, JudgeSpec, ModelSpec } from './spec/schema.js';
 export { rewardSpecJsonSchema } from './spec/json-schema.js';
-export { applyJudgeOverride, parseJudgeFlag } from './spec/judge-override.js';
-export type { JudgeOverride } from './spec/judge-override.js';
-export { toRowView } from './input/row-view.js';
-export type { RowView } from './input/row-view.js';
-export { RowError } from './input/row-error.js';
+
+export { openReward, loadRewardSpec } from './open-reward.js';
+export type { OpenRewardOptions, OpenedReward } from './open-reward.js';
+export { createReward } from './reward.js';
+export type { Reward, RewardOptions, ScoreOptions } from './reward.js';
+export { createJudgeCache, createSchedulerRegistry } from './reward-resources.js';
+export type { JudgeCache, SchedulerRegistry } from './reward-resources.js';
 export { createJudgeModel } from './models/judge-model.js';
 export type { JudgeModel, JudgeRequest, JudgeReply } from './models/judge-model.js';
-export { preflight } from './models/preflight.js';
-export { RunSummary, formatSummary } from './run-summary.js';
-export type { ComponentResult, RewardResult, JudgeCallRecord, ErrorKind, ComponentError, TokenUsage } from './result.js';
+
+export type { RewardResult, ComponentResult, ComponentError, JudgeCallRecord, TokenUsage } from './result.js';
+
+export { RewardkitError } from './rewardkit-error.js';
+export { SpecError } from './spec/spec-error.js';
+export { OpenRewardError } from './open-reward.js';

@@ -72,6 +72,12 @@ export interface ComponentResult {
   calls?: JudgeCallRecord[];
 }
 
+/**
+ * A component that could not judge for want of a reference says so with this `details` key (checks and judges
+ * alike), and the reward puts the same row-level flag on the row (`RewardResult.flags`).
+ */
+export const NO_REFERENCE = 'no_reference';
+
 export interface RewardResult {
   id: string;
   /** SHA-256 of the normalised spec that produced this result (src/spec/spec-hash.ts): provenance. */

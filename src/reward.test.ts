@@ -7,7 +7,8 @@ import { useFakeJudge } from '../test/support/use-fake-judge.js';
 import { criteriaVerdict, testSpec } from '../test/support/test-spec.js';
 import { createReward } from './reward.js';
 import { specHash } from './spec/spec-hash.js';
-import { builtinTemplatePath, loadTemplate } from './judges/judge-template.js';
+import { builtinTemplatePath } from './judges/judge-template.js';
+import { loadTemplate } from './spec/judge-template-file.js';
 
 const judge = useFakeJudge();
 

@@ -11,23 +11,26 @@ import { createRowContext, toRowView, type RowContext } from './input/row-view.j
 import { RowError } from './input/row-error.js';
 import { createJudge } from './judges/create-judge.js';
 import type { Judge, JudgeCaller, JudgePrompt } from './judges/judge.js';
-import { NO_REFERENCE } from './judges/no-reference.js';
+import { NO_REFERENCE } from './result.js';
 import { costOf } from './models/cost.js';
 import { createJudgeModel, modelKey, type JudgeModel } from './models/judge-model.js';
 import type { ComponentError, ComponentResult, RewardResult } from './result.js';
 import type { JudgeCache } from './runtime/judge-cache.js';
 import { ModelScheduler } from './runtime/model-scheduler.js';
 import { mapWithConcurrency } from './runtime/ordered-map.js';
+import { createSchedulerRegistry, type SchedulerRegistry } from './reward-resources.js';
 import { componentNameOf, type CheckSpec, type ModelSpec, type RewardSpec } from './spec/schema.js';
 import { specHash } from './spec/spec-hash.js';
 
 export interface RewardOptions {
   /** Replaces how a model spec becomes a JudgeModel (tests, custom providers). */
   createModel?: (spec: ModelSpec) => JudgeModel;
-  /** A persistent judge cache (runtime/judge-cache.ts); without one, only identical calls in flight are shared. */
+  /** A persistent judge cache (createJudgeCache); without one, only identical calls in flight are shared. */
   cache?: JudgeCache;
-  /** Per-model schedulers to share with other rewards in this process (one set of limits per model). */
-  schedulers?: Map<string, ModelScheduler>;
+  /** Per-model schedulers to share with other rewards in this process (one set of limits per model): createSchedulerRegistry(). */
+  schedulers?: SchedulerRegistry;
+  /** The cache namespace of every score call that names none (ScoreOptions.cacheNamespace). */
+  cacheNamespace?: string;
   /** Random source for backoff jitter (tests pass a fixed one). */
   random?: () => number;
   /** Called for every judge call attempt that will be retried. */
@@ -110,7 +113,7 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
     modelSpecs.set(modelKey(model), model);
     return createJudge(judgeSpec, index, model, maxResponseChars);
   });
-  const schedulers = options.schedulers ?? new Map<string, ModelScheduler>();
+  const schedulers = options.schedulers ?? createSchedulerRegistry();
   for (const [key, modelSpec] of modelSpecs) {
     if (schedulers.has(key)) continue; // shared with another reward in this process: one set of limits per model
     // The model client is created on first call, so dry runs and offline validation need no credentials.
@@ -126,7 +129,7 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
   const callerFor = (key: string, scoreOptions: ScoreOptions, signal: AbortSignal | undefined): JudgeCaller => {
     const scheduler = schedulers.get(key)!;
     return async (request) => {
-      const outcome = await scheduler.call(request, { signal, namespace: scoreOptions.cacheNamespace });
+      const outcome = await scheduler.call(request, { signal, namespace: scoreOptions.cacheNamespace ?? options.cacheNamespace });
       const cached = outcome.source !== 'model';
       options.onJudgeCall?.({
         model: key,

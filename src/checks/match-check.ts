@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { MatchCheckSchema } from '../spec/schema.js';
-import { NO_REFERENCE } from '../judges/no-reference.js';
+import { NO_REFERENCE } from '../result.js';
 import { selectedText, type Check } from './check.js';
 
 type MatchCheckSpec = z.output<typeof MatchCheckSchema>;

@@ -1,4 +1,6 @@
 /** Documented exit codes of the rewardkit CLI (also listed in README and in `rewardkit --help`). */
+import { RewardkitError } from '../rewardkit-error.js';
+
 export const EXIT = {
   /** Every row was scored (neutral fallbacks are flagged in the output, not failures). */
   ok: 0,
@@ -25,12 +27,21 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-export class CliError extends Error {
+const CLI_ERROR = 'rewardkit.error.CliError';
+const CLI_ERROR_SYMBOL = Symbol.for(CLI_ERROR);
+
+export class CliError extends RewardkitError {
+  private readonly [CLI_ERROR_SYMBOL] = true;
+
   constructor(
     message: string,
     readonly exitCode: number,
   ) {
     super(message);
     this.name = 'CliError';
+  }
+
+  static override isInstance(error: unknown): error is CliError {
+    return RewardkitError.hasMarker(error, CLI_ERROR);
   }
 }

@@ -7,16 +7,15 @@
 import { parseArgs } from 'node:util';
 import { toRowView } from '../input/row-view.js';
 import { RowError } from '../input/row-error.js';
-import { preflightSpec } from '../models/preflight.js';
+import { loadRewardSpec, openLoadedReward, type LoadedRewardSpec } from '../open-reward.js';
 import { CasesFileError, loadJudgeTestCases, type LoadedCases } from '../judge-test/judge-test-cases.js';
 import { formatCaseLine, formatJudgeTestReport } from '../judge-test/format-judge-test.js';
 import { judgeTestReport } from '../judge-test/judge-test-report.js';
 import { judgeInfos, runJudgeTest } from '../judge-test/run-judge-test.js';
-import { parseJudgeFlag } from '../spec/judge-override.js';
-import { loadSpecWithJudge } from '../spec/load-spec-with-judge.js';
 import type { RewardSpec } from '../spec/schema.js';
 import { parseFlags } from './args.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { cliErrorOf, type OpenFailureWording } from './reward-flags.js';
 import type { CommandIo } from './score-command.js';
 
 export const JUDGE_HELP = `Usage: rewardkit judge test --spec SPEC [options]
@@ -87,24 +86,22 @@ export async function judgeTestCommand(argv: string[], io: CommandIo): Promise<n
   }
   if (!values.spec) throw new CliError('judge test: --spec is required (the reward spec whose judges are tested)\nRun "rewardkit judge test --help" for usage.', EXIT.usage);
   if (values['judge-base-url'] && !values.judge) throw new CliError('judge test: --judge-base-url needs --judge PROVIDER:MODEL as well', EXIT.usage);
-  let override;
+  let loadedSpec: LoadedRewardSpec;
   try {
-    override = values.judge ? parseJudgeFlag(values.judge, values['judge-base-url']) : undefined;
+    loadedSpec = loadRewardSpec({ spec: values.spec, judge: values.judge, judgeBaseUrl: values['judge-base-url'] });
   } catch (error) {
-    throw new CliError(`judge test: ${(error as Error).message}`, EXIT.usage);
+    throw cliErrorOf('judge test', error, OPEN_FAILURE);
   }
-  const { spec } = loadSpecWithJudge(values.spec, override);
+  const { spec } = loadedSpec;
   if (spec.judges.length === 0) throw new CliError(`judge test: ${values.spec} has no judges: nothing to test (its checks need no judge)`, EXIT.usage);
   const loaded = readableCases(values.cases, spec);
 
   const started = performance.now();
-  const unreachable = await preflightSpec(spec);
-  if (unreachable) {
-    throw new CliError(
-      `judge test: cannot reach the judge, so no case was sent:\n${unreachable}\n` +
-        'Start the judge server, or test another judge with --judge PROVIDER:MODEL --judge-base-url URL.',
-      EXIT.judgeUnreachable,
-    );
+  // the judges are checked here; the cases then go through a reward of their own (no checks, one call at a time)
+  try {
+    (await openLoadedReward(loadedSpec)).close();
+  } catch (error) {
+    throw cliErrorOf('judge test', error, OPEN_FAILURE);
   }
   const preflightMs = Math.round(performance.now() - started);
 
@@ -119,6 +116,12 @@ export async function judgeTestCommand(argv: string[], io: CommandIo): Promise<n
   }
   return report.passed ? EXIT.ok : EXIT.judgeTestFailed;
 }
+
+/** What `judge test` says when its judge cannot be reached (src/cli/reward-flags.ts). */
+const OPEN_FAILURE: OpenFailureWording = {
+  notDone: 'no case was sent',
+  advice: 'Start the judge server, or test another judge with --judge PROVIDER:MODEL --judge-base-url URL.',
+};
 
 /** The cases, each checked to be a row the spec can read (before any judge is loaded or called). */
 function readableCases(path: string | undefined, spec: RewardSpec): LoadedCases {

@@ -26,7 +26,9 @@ import { runPosition } from '../lab/run/run-position.js';
 import { runRegress } from '../lab/run/run-regress.js';
 import { parseFlags, positiveInteger } from './args.js';
 import { CliError, EXIT } from './exit-codes.js';
-import { DEFAULT_CACHE_PATH, type CommandIo } from './score-command.js';
+import { CACHE_POLICY_HELP, PRICES_AND_CACHE_POLICY_FLAGS, PRICES_HELP, pricesAndCachePolicyOf } from './reward-flags.js';
+import { DEFAULT_CACHE_PATH } from '../open-reward.js';
+import type { CommandIo } from './score-command.js';
 
 /** Exit codes the lab adds to the CLI's (src/cli/exit-codes.ts). */
 export const LAB_EXIT = {
@@ -58,6 +60,8 @@ const ENGINE_OPTIONS = `  --judge PROVIDER:MODEL  use this judge for every judge
   --limit N               only the first N rollouts
   --cache FILE            judge cache (SQLite)                   (default ${DEFAULT_CACHE_PATH})
   --no-cache              no persistent cache
+${CACHE_POLICY_HELP}
+${PRICES_HELP}
   --no-preflight          skip the check that each judge is reachable`;
 
 const FAKE = '--judge openai-compatible:fake --judge-base-url http://127.0.0.1:PORT/v1';
@@ -184,6 +188,8 @@ Options:
                           (default: "response" or "response_length")
   --min NAME=VALUE        gate: exit 7 unless statistics.NAME ≥ VALUE (repeatable)
   --concurrency N, --limit N, --cache FILE, --no-cache, --no-preflight   as for "score"
+${CACHE_POLICY_HELP}
+${PRICES_HELP}
 ${COMMON_OPTIONS}
 
 Statistics: ${AGREEMENT_STATISTICS.join(', ')}.
@@ -272,6 +278,8 @@ Options:
   --judge PROVIDER:MODEL, --judge-base-url URL, --concurrency N, --no-preflight   as for "score"
   --cache FILE            judge cache (default: none — a regression run asks the judge afresh;
                           --no-cache says so explicitly)
+${CACHE_POLICY_HELP}
+${PRICES_HELP}
 ${COMMON_OPTIONS}
 
 Example:
@@ -330,6 +338,7 @@ const ENGINE_FLAGS = {
   limit: { type: 'string' },
   cache: { type: 'string' },
   'no-cache': { type: 'boolean' },
+  ...PRICES_AND_CACHE_POLICY_FLAGS,
   'no-preflight': { type: 'boolean' },
 } as const;
 
@@ -380,6 +389,7 @@ const FLAGS = {
     concurrency: { type: 'string' },
     cache: { type: 'string' },
     'no-cache': { type: 'boolean' },
+    ...PRICES_AND_CACHE_POLICY_FLAGS,
     'no-preflight': { type: 'boolean' },
     baseline: { type: 'string' },
     'move-tolerance': { type: 'string' },
@@ -527,6 +537,7 @@ function engineFlags(flags: Record<string, unknown>, defaultCache: string | null
     concurrency: positiveInteger(flags.concurrency as string | undefined, '--concurrency'),
     limit: positiveInteger(flags.limit as string | undefined, '--limit'),
     cache: flags['no-cache'] ? null : ((flags.cache as string | undefined) ?? defaultCache),
+    ...pricesAndCachePolicyOf(flags),
     preflight: !flags['no-preflight'],
   };
 }

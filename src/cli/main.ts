@@ -62,7 +62,7 @@ export async function main(argv: string[], io: CommandIo = { stdout: process.std
   try {
     return await run(rest, io);
   } catch (error) {
-    if (error instanceof CliError) {
+    if (CliError.isInstance(error)) {
       io.stderr.write(`${error.message}\n`);
       return error.exitCode;
     }

@@ -6,13 +6,9 @@ import { createWriteStream, existsSync, openSync, type WriteStream } from 'node:
 import { once } from 'node:events';
 import { createReward, type Reward } from '../reward.js';
 import type { RewardResult } from '../result.js';
-import { applyPrices, loadPriceTable } from '../models/cost.js';
-import { preflightSpec } from '../models/preflight.js';
-import { JudgeCache } from '../runtime/judge-cache.js';
+import { DEFAULT_CACHE_PATH, loadRewardSpec, openLoadedReward, type LoadedRewardSpec, type OpenedReward } from '../open-reward.js';
 import { orderedMap } from '../runtime/ordered-map.js';
 import { RunSummary, formatSummary } from '../run-summary.js';
-import { parseJudgeFlag } from '../spec/judge-override.js';
-import { loadSpecWithJudge } from '../spec/load-spec-with-judge.js';
 import type { InputSpec } from '../spec/schema.js';
 import { parseArgs } from 'node:util';
 import { parseFlags, positiveInteger } from './args.js';
@@ -23,6 +19,7 @@ import { LineWriter } from './line-writer.js';
 import { findResumePoint } from './resume.js';
 import { DEFAULT_MAX_JUDGE_ERROR_RATE, judgeErrorReport, retryCommandOf } from './judge-error-report.js';
 import { planRetry, rewriteWithRetries, type RetryPlan, type RetryRun } from './retry-errors.js';
+import { CACHE_POLICY_HELP, cliErrorOf, PRICES_AND_CACHE_POLICY_FLAGS, PRICES_HELP, pricesAndCachePolicyOf, type OpenFailureWording } from './reward-flags.js';
 
 export const SCORE_HELP = `Usage: rewardkit score --spec SPEC --input ROLLOUTS.jsonl [options]
 
@@ -51,10 +48,9 @@ Options:
   --cache FILE            judge cache (SQLite) shared across runs (default .rewardkit/judge-cache.sqlite)
   --no-cache              no persistent cache (identical calls in flight are still shared)
   --cache-namespace NAME  ask again instead of reusing cached verdicts from another namespace
-  --cache-ttl-days N      cached verdicts older than N days are asked again (default 30)
-  --cache-max-entries N   beyond N entries the least recently used are dropped (default 1000000)
+${CACHE_POLICY_HELP}
   --row-deadline-ms N     a row not scored within N ms gets the neutral reward, flagged deadline_exceeded
-  --prices FILE           YAML/JSON map "provider:model" → {input_per_mtok, output_per_mtok} (USD)
+${PRICES_HELP}
   --no-preflight          skip the check that each judge is reachable before scoring
   --progress / --no-progress   force the progress bar on or off (default: on when stderr is a terminal)
   --quiet                 no summary table
@@ -92,10 +88,8 @@ const FLAGS = {
   cache: { type: 'string' },
   'no-cache': { type: 'boolean' },
   'cache-namespace': { type: 'string' },
-  'cache-ttl-days': { type: 'string' },
-  'cache-max-entries': { type: 'string' },
+  ...PRICES_AND_CACHE_POLICY_FLAGS,
   'row-deadline-ms': { type: 'string' },
-  prices: { type: 'string' },
   'no-preflight': { type: 'boolean' },
   progress: { type: 'boolean' },
   'no-progress': { type: 'boolean' },
@@ -121,28 +115,20 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
   const limit = positiveInteger(values.limit, '--limit');
   const concurrency = positiveInteger(values.concurrency, '--concurrency');
   const rowDeadlineMs = positiveInteger(values['row-deadline-ms'], '--row-deadline-ms');
-  const cacheTtlDays = positiveInteger(values['cache-ttl-days'], '--cache-ttl-days');
-  const cacheMaxEntries = positiveInteger(values['cache-max-entries'], '--cache-max-entries');
+  const { prices, cachePolicy } = pricesAndCachePolicyOf(values);
   if (values.resume && !values.output) throw new CliError('score: --resume needs --output (the file to continue)', EXIT.usage);
   if (values.resume && values.input === '-') throw new CliError('score: --resume needs a file --input, not stdin', EXIT.usage);
   if (values.cache && values['no-cache']) throw new CliError('score: use either --cache FILE or --no-cache', EXIT.usage);
   const retrying = values['retry-errors'] === true;
   if (retrying) checkRetryFlags(values);
   const maxJudgeErrorRate = rate(values['max-judge-error-rate'], '--max-judge-error-rate') ?? DEFAULT_MAX_JUDGE_ERROR_RATE;
-  let prices;
+  let loaded: LoadedRewardSpec;
   try {
-    prices = values.prices ? loadPriceTable(values.prices) : undefined;
+    loaded = loadRewardSpec({ spec: values.spec, judge: values.judge, judgeBaseUrl: values['judge-base-url'], concurrency, prices });
   } catch (error) {
-    throw new CliError(`score: ${(error as Error).message}`, EXIT.usage);
+    throw cliErrorOf('score', error, OPEN_FAILURE);
   }
-  let override;
-  try {
-    override = values.judge ? parseJudgeFlag(values.judge, values['judge-base-url']) : undefined;
-  } catch (error) {
-    throw new CliError(`score: ${(error as Error).message}`, EXIT.usage);
-  }
-
-  const spec = applyPrices(loadSpecWithJudge(values.spec, override, concurrency).spec, prices);
+  const { spec } = loaded;
   if (values['dry-run']) return dryRun(createReward(spec), limited(readJsonl(values.input), limit), io);
   // --retry-errors: the output is checked against the input before any judge is asked
   const retryPlan = retrying ? await planRetry(values.output!, values.input, spec.input) : undefined;
@@ -151,40 +137,60 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
     return EXIT.ok;
   }
 
-  const unreachable = values['no-preflight'] ? null : await preflightSpec(spec);
-  if (unreachable) {
-    throw new CliError(
-      `score: cannot reach the judge, so no row was scored:\n${unreachable}\n` +
-        'Start the judge server, or point the run at another judge with --judge PROVIDER:MODEL --judge-base-url URL,\n' +
-        'or check the rendered prompts offline with --dry-run.',
-      EXIT.judgeUnreachable,
-    );
+  let opened: OpenedReward;
+  try {
+    opened = await openLoadedReward(loaded, {
+      preflight: !values['no-preflight'],
+      ...(values['no-cache'] ? {} : { cache: values.cache ?? DEFAULT_CACHE_PATH }),
+      cachePolicy,
+      ...(values['cache-namespace'] ? { cacheNamespace: values['cache-namespace'] } : {}),
+    });
+  } catch (error) {
+    throw cliErrorOf('score', error, OPEN_FAILURE);
   }
+  try {
+    return await scoreRows(opened, retryPlan, { values, input: values.input, limit, rowDeadlineMs, maxJudgeErrorRate }, io);
+  } finally {
+    opened.close();
+  }
+}
 
-  const resumeFrom = values.resume ? resumePoint(values.output!, io) : 0;
-  const cachePolicy = { ...(cacheTtlDays ? { ttlMs: cacheTtlDays * 86_400_000 } : {}), ...(cacheMaxEntries ? { maxEntries: cacheMaxEntries } : {}) };
-  const cache = spec.judges.length > 0 && !values['no-cache'] ? await openCache(values.cache ?? DEFAULT_CACHE_PATH, cachePolicy) : undefined;
-  const reward = createReward(spec, cache ? { cache } : {});
-  const scoreOptions = (line: number) => ({
-    fallbackId: `line-${line}`,
-    ...(rowDeadlineMs ? { deadlineMs: rowDeadlineMs } : {}),
-    ...(values['cache-namespace'] ? { cacheNamespace: values['cache-namespace'] } : {}),
-  });
+/** What `score` says when opening the reward fails (src/cli/reward-flags.ts). */
+const OPEN_FAILURE: OpenFailureWording = {
+  notDone: 'no row was scored',
+  advice:
+    'Start the judge server, or point the run at another judge with --judge PROVIDER:MODEL --judge-base-url URL,\n' +
+    'or check the rendered prompts offline with --dry-run.',
+  cacheHint: 'use --cache FILE elsewhere, or --no-cache',
+};
+
+interface ScoreRun {
+  values: ScoreFlags;
+  input: string;
+  limit: number | undefined;
+  rowDeadlineMs: number | undefined;
+  maxJudgeErrorRate: number;
+}
+
+type ScoreFlags = Record<string, string | boolean | undefined> & { output?: string; resume?: boolean; progress?: boolean; 'no-progress'?: boolean; quiet?: boolean };
+
+/** Scores the input (or, with a retry plan, re-judges the flagged rows of --output) with the opened reward. */
+async function scoreRows(opened: OpenedReward, retryPlan: RetryPlan | undefined, run: ScoreRun, io: CommandIo): Promise<number> {
+  const { values, limit, rowDeadlineMs, maxJudgeErrorRate } = run;
+  const { reward, spec } = opened;
+  const scoreOptions = (line: number) => ({ fallbackId: `line-${line}`, ...(rowDeadlineMs ? { deadlineMs: rowDeadlineMs } : {}) });
   if (retryPlan) {
     const score = (row: unknown, line: number) => reward.score(row, scoreOptions(line));
-    try {
-      const run = { outputPath: values.output!, inputPath: values.input, concurrency: reward.suggestedRowConcurrency, score };
-      return await retryErrors(run, retryPlan, spec.input, maxJudgeErrorRate, values, io);
-    } finally {
-      cache?.close();
-    }
+    const retryRun = { outputPath: values.output!, inputPath: run.input, concurrency: reward.suggestedRowConcurrency, score };
+    return retryErrors(retryRun, retryPlan, spec.input, maxJudgeErrorRate, values, io);
   }
+  const resumeFrom = values.resume ? resumePoint(values.output!, io) : 0;
   const interrupted = { value: false };
-  const source = limited(skipThrough(readJsonl(values.input), resumeFrom, interrupted), limit);
+  const source = limited(skipThrough(readJsonl(run.input), resumeFrom, interrupted), limit);
   const output: NodeJS.WritableStream = values.output ? openOutput(values.output, values.resume === true) : io.stdout;
   const showProgress = values['no-progress'] ? false : (values.progress ?? io.stderr.isTTY === true);
   // Counting the rows reads the input an extra time: only worth it when a progress bar shows the total.
-  const total = !showProgress || values.input === '-' ? undefined : Math.min(await countJsonlRows(values.input, resumeFrom), limit ?? Infinity);
+  const total = !showProgress || run.input === '-' ? undefined : Math.min(await countJsonlRows(run.input, resumeFrom), limit ?? Infinity);
   const writer = new LineWriter(output);
   const summary = new RunSummary();
   const progress = createProgress(showProgress, io.stderr, total);
@@ -225,7 +231,6 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
     (output as WriteStream).end();
     await once(output, 'finish');
   }
-  cache?.close();
   const stats = summary.stats();
   if (!values.quiet) {
     const resumed = resumeFrom > 0 ? `resumed after input line ${resumeFrom}\n` : '';
@@ -301,16 +306,6 @@ function rate(value: string | undefined, flag: string): number | undefined {
     throw new CliError(`score: ${flag}: expected a number from 0 to 1 (a share of judge calls, e.g. 0.5), got ${JSON.stringify(value)}`, EXIT.usage);
   }
   return number;
-}
-
-export const DEFAULT_CACHE_PATH = '.rewardkit/judge-cache.sqlite';
-
-async function openCache(path: string, policy: { ttlMs?: number; maxEntries?: number }): Promise<JudgeCache> {
-  try {
-    return await JudgeCache.open({ path, ...policy });
-  } catch (error) {
-    throw new CliError(`score: cannot open the judge cache ${path}: ${(error as Error).message} (use --cache FILE elsewhere, or --no-cache)`, EXIT.usage);
-  }
 }
 
 function resumePoint(path: string, io: CommandIo): number {

@@ -3,9 +3,9 @@
  * then drains — answers new requests 503 "draining", finishes the requests in flight, closes, exits 0.
  */
 import { parseArgs } from 'node:util';
-import { preflightSpec } from '../models/preflight.js';
+import { openReward, type OpenedReward } from '../open-reward.js';
 import { createServerLogger, LOG_LEVELS } from '../serve/logger.js';
-import { JudgeCache } from '../runtime/judge-cache.js';
+import { createServerMetrics } from '../serve/server-metrics.js';
 import { DEFAULT_NEUTRAL_WARN_INTERVAL_MS, DEFAULT_NEUTRAL_WARN_SHARE } from '../serve/batch-warnings.js';
 import {
   createRewardServer,
@@ -17,10 +17,9 @@ import {
   DEFAULT_MAX_ROWS_IN_FLIGHT,
   ROUTES,
 } from '../serve/server.js';
-import { parseJudgeFlag } from '../spec/judge-override.js';
-import { loadSpecWithJudge } from '../spec/load-spec-with-judge.js';
 import { parseFlags, positiveInteger } from './args.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { CACHE_POLICY_HELP, cliErrorOf, PRICES_AND_CACHE_POLICY_FLAGS, PRICES_HELP, pricesAndCachePolicyOf, type OpenFailureWording } from './reward-flags.js';
 import type { CommandIo } from './score-command.js';
 
 export const SERVE_HELP = `Usage: rewardkit serve --spec SPEC [--port 8080] [--host 127.0.0.1] [options]
@@ -48,6 +47,8 @@ Options:
   --concurrency N         judge calls in flight per judge model (overrides the spec)
   --cache FILE            a persistent judge cache (SQLite): identical judgements across training
                           steps are answered from it (off by default; dedup in flight is always on)
+${CACHE_POLICY_HELP}
+${PRICES_HELP}
   --token TOKEN           require "Authorization: Bearer TOKEN" (or Basic with TOKEN as password)
                           on every route but /healthz; prefer the REWARDKIT_TOKEN variable, which
                           other users of the machine cannot read in the process list
@@ -90,6 +91,7 @@ const FLAGS = {
   'judge-base-url': { type: 'string' },
   concurrency: { type: 'string' },
   cache: { type: 'string' },
+  ...PRICES_AND_CACHE_POLICY_FLAGS,
   token: { type: 'string' },
   'body-limit-mb': { type: 'string' },
   'max-rows': { type: 'string' },
@@ -117,6 +119,7 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
   const port = portOf(values.port);
   const host = values.host ?? '127.0.0.1';
   const concurrency = positiveInteger(values.concurrency, '--concurrency');
+  const { prices, cachePolicy } = pricesAndCachePolicyOf(values);
   const bodyLimitMb = positiveInteger(values['body-limit-mb'], '--body-limit-mb');
   const maxRows = positiveInteger(values['max-rows'], '--max-rows') ?? DEFAULT_MAX_ROWS;
   const maxRowsInFlight = positiveInteger(values['max-rows-in-flight'], '--max-rows-in-flight') ?? DEFAULT_MAX_ROWS_IN_FLIGHT;
@@ -130,35 +133,30 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new CliError(`--log-level: expected one of ${LOG_LEVELS.join(' | ')}, got ${JSON.stringify(logLevel)}`, EXIT.usage);
   const token = values.token ?? process.env.REWARDKIT_TOKEN;
   if (token !== undefined && token.trim() === '') throw new CliError(`${values.token !== undefined ? '--token' : 'REWARDKIT_TOKEN'}: expected a non-empty token`, EXIT.usage);
-  let override;
+  // the server's metrics see every judge call: their hooks go into the reward
+  const metrics = createServerMetrics();
+  let opened: OpenedReward;
   try {
-    override = values.judge ? parseJudgeFlag(values.judge, values['judge-base-url']) : undefined;
+    opened = await openReward({
+      spec: values.spec,
+      judge: values.judge,
+      judgeBaseUrl: values['judge-base-url'],
+      concurrency,
+      prices,
+      preflight: !values['no-preflight'],
+      ...(values.cache ? { cache: values.cache } : {}),
+      cachePolicy,
+      rewardOptions: metrics.rewardHooks,
+    });
   } catch (error) {
-    throw new CliError(`serve: ${(error as Error).message}`, EXIT.usage);
+    throw cliErrorOf('serve', error, OPEN_FAILURE);
   }
-
-  const spec = loadSpecWithJudge(values.spec, override, concurrency).spec;
-  const unreachable = values['no-preflight'] ? null : await preflightSpec(spec);
-  if (unreachable) {
-    throw new CliError(
-      `serve: cannot reach the judge, so the server was not started:\n${unreachable}\n` +
-        'Start the judge server, point at another judge with --judge PROVIDER:MODEL --judge-base-url URL, or start anyway with --no-preflight.',
-      EXIT.judgeUnreachable,
-    );
-  }
-
-  let cache: JudgeCache | undefined;
-  if (values.cache && spec.judges.length > 0) {
-    try {
-      cache = await JudgeCache.open({ path: values.cache });
-    } catch (error) {
-      throw new CliError(`serve: cannot open the judge cache --cache ${values.cache}: ${(error as Error).message}`, EXIT.usage);
-    }
-  }
+  const { spec } = opened;
   const logger = io.stdout === process.stdout ? createServerLogger(logLevel) : createServerLogger(logLevel, io.stdout);
   const server = createRewardServer({
     spec,
-    ...(cache ? { cache } : {}),
+    opened,
+    metrics,
     ...(token ? { token } : {}),
     ...(bodyLimitMb ? { bodyLimitBytes: bodyLimitMb * 1024 * 1024 } : {}),
     maxRows,
@@ -175,6 +173,7 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
   try {
     url = await server.listen(port, host);
   } catch (error) {
+    opened.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new CliError(`serve: --port ${port}: address already in use on ${host}; pick another port (or 0 for any free one)`, EXIT.usage);
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new CliError(`serve: --host ${host}: not an address of this machine (${code})`, EXIT.usage);
@@ -217,7 +216,7 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
     }),
   ]);
   clearTimeout(timer);
-  if (!timedOut) cache?.close();
+  if (!timedOut) opened.close();
   const code = timedOut ? EXIT.internal : EXIT.ok;
   if (timedOut) logger.error({ drain_timeout_ms: drainTimeoutMs, in_flight: server.inFlight }, 'drain timed out: stopping with requests still in flight');
   else logger.info('stopped');
@@ -227,6 +226,13 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
   setTimeout(() => process.exit(code), 1000).unref();
   return code;
 }
+
+/** What `serve` says when opening the reward fails (src/cli/reward-flags.ts). */
+const OPEN_FAILURE: OpenFailureWording = {
+  notDone: 'the server was not started',
+  advice: 'Start the judge server, point at another judge with --judge PROVIDER:MODEL --judge-base-url URL, or start anyway with --no-preflight.',
+  cacheHint: 'use --cache FILE elsewhere, or leave out --cache',
+};
 
 function shareOf(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;

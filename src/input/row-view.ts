@@ -8,7 +8,7 @@
  * used tools (assistant with tool_calls → tool → … → assistant, as TRL sends it) is judged by its final
  * assistant turn; the turns between the last user turn and it become `context`, labelled, for judges only.
  */
-import type { InputSpec } from '../spec/schema.js';
+import type { InputSpec } from './input-spec.js';
 import { parseResponseJson, type ResponseJson } from './response-json.js';
 import { RowError } from './row-error.js';
 import { selectAll, selectOne } from './selector.js';

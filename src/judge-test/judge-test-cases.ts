@@ -9,6 +9,7 @@
  *     - {row_id: nda-good, expect: good}
  *     - {id: q1-bad, expect: bad, messages: [...], reference_answer: "..."}   # or the row itself, inline
  */
+import { RewardkitError } from '../rewardkit-error.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
@@ -52,14 +53,17 @@ export interface LoadedCases {
 }
 
 /** Thrown for a cases file that cannot be read or does not fit the format; the message names the file and field. */
-export class CasesFileError extends Error {
-  readonly marker = 'rewardkit.CasesFileError';
+const CASES_FILE_ERROR = 'rewardkit.error.CasesFileError';
+const CASES_FILE_ERROR_SYMBOL = Symbol.for(CASES_FILE_ERROR);
+
+export class CasesFileError extends RewardkitError {
+  private readonly [CASES_FILE_ERROR_SYMBOL] = true;
   constructor(message: string) {
     super(message);
     this.name = 'CasesFileError';
   }
-  static isInstance(error: unknown): error is CasesFileError {
-    return error instanceof Error && (error as { marker?: unknown }).marker === 'rewardkit.CasesFileError';
+  static override isInstance(error: unknown): error is CasesFileError {
+    return RewardkitError.hasMarker(error, CASES_FILE_ERROR);
   }
 }
 

@@ -1,7 +1,8 @@
 /** The fence: per-prompt nonce markers, normalised bodies, and every bracket look-alike run escaped. */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FENCE_SECRET, fenceNonce, fenceSecretFromEnvironment, fenceUntrusted, neutraliseDelimiters, normaliseUntrusted, readFenced } from './fence.js';
-import { assertKnownVariables, renderTemplate, requiresVariable, type JudgeTemplate } from './judge-template.js';
+import type { JudgeTemplate } from '../spec/judge-template-file.js';
+import { assertKnownVariables, renderTemplate, requiresVariable } from './judge-template.js';
 
 const NONCE = '0123456789ab';
 /** Any two `<`/`>` look-alikes next to each other (spaces between allowed): what must never survive the fence. */

@@ -1,27 +1,13 @@
 /**
- * Judge prompt templates are data (YAML files with `version`, `system`, `user`), not strings in code.
- * This module loads them, lists their {{variables}}, and renders them: trusted variables (from the spec)
- * go in as they are, untrusted ones (from the row) are fenced.
+ * Judge prompt templates are data (YAML files with `version`, `system`, `user`, read by spec/judge-template-file.ts),
+ * not strings in code. This module finds the built-in ones, lists their {{variables}}, and renders them: trusted
+ * variables (from the spec) go in as they are, untrusted ones (from the row) are fenced.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import type { JudgeTemplate } from '../spec/judge-template-file.js';
 import { DEFAULT_FENCE_SECRET, FENCE_NONCE_VARIABLE, fenceNonce, fenceUntrusted } from './fence.js';
-
-export interface JudgeTemplate {
-  version: string;
-  system: string;
-  user: string;
-  path: string;
-}
-
-const TemplateFileSchema = z.object({
-  version: z.string().min(1),
-  system: z.string().default(''),
-  user: z.string().min(1),
-});
 
 export const BUILTIN_TEMPLATES = {
   'rubric-criteria': 'rubric-criteria.yaml',
@@ -45,21 +31,6 @@ export function builtinTemplatesDir(): string {
 
 export function builtinTemplatePath(name: keyof typeof BUILTIN_TEMPLATES): string {
   return join(builtinTemplatesDir(), BUILTIN_TEMPLATES[name]);
-}
-
-export function loadTemplate(path: string): JudgeTemplate {
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new Error(`cannot read judge template ${path}: ${(error as Error).message}`);
-  }
-  const parsed = TemplateFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-    throw new Error(`judge template ${path} is invalid: ${problems} (expected YAML with version, system, user)`);
-  }
-  return { ...parsed.data, path };
 }
 
 const VARIABLE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*)\s*\}\}/g;

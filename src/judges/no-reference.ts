@@ -5,11 +5,8 @@
  * puts the row-level flag `no_reference` on every row where a component says so.
  */
 import type { RowContext } from '../input/row-view.js';
-import type { ComponentResult } from '../result.js';
+import { NO_REFERENCE, type ComponentResult } from '../result.js';
 import { asPromptText } from './judge.js';
-
-/** The row-level flag (RewardResult.flags) and the `details` key of a component that had no reference. */
-export const NO_REFERENCE = 'no_reference';
 
 /** True when the selector finds nothing in the row, or its (first) value is null or blank text. */
 export function lacksText(context: RowContext, selector: string): boolean {

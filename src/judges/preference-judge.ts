@@ -9,7 +9,8 @@ import type { RowContext } from '../input/row-view.js';
 import type { PreferenceJudgeSpec } from '../spec/schema.js';
 import type { ComponentResult } from '../result.js';
 import { asPromptText, firstError, rowVariables, runPrompt, ROW_VARIABLES, type Judge, type JudgePrompt, type VerdictReading } from './judge.js';
-import { assertKnownVariables, builtinTemplatePath, loadTemplate, renderTemplate } from './judge-template.js';
+import { loadTemplate } from '../spec/judge-template-file.js';
+import { assertKnownVariables, builtinTemplatePath, renderTemplate } from './judge-template.js';
 import { lacksText, noReferenceComponent } from './no-reference.js';
 import { field, readText } from './verdict-values.js';
 

@@ -9,7 +9,8 @@ import type { RowContext } from '../input/row-view.js';
 import type { RubricJudgeSpec } from '../spec/schema.js';
 import type { ComponentResult } from '../result.js';
 import { firstError, rowVariables, runPrompt, ROW_VARIABLES, type Judge, type JudgePrompt, type VerdictReading } from './judge.js';
-import { assertKnownVariables, builtinTemplatePath, loadTemplate, renderTemplate, requiresVariable, type JudgeTemplate } from './judge-template.js';
+import { loadTemplate, type JudgeTemplate } from '../spec/judge-template-file.js';
+import { assertKnownVariables, builtinTemplatePath, renderTemplate, requiresVariable } from './judge-template.js';
 import { lacksText, noReferenceComponent } from './no-reference.js';
 import { field, findEntry, readBoolean, readNumber, readText } from './verdict-values.js';
 

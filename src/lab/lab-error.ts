@@ -2,10 +2,15 @@
  * The one error the lab layer throws for problems a user can fix: a bad file, a flag that does not fit
  * the data, a spec the command cannot use. `kind` tells the CLI which documented exit code to use.
  */
+import { RewardkitError } from '../rewardkit-error.js';
+
 export type LabErrorKind = 'usage' | 'input' | 'spec' | 'judge_unreachable';
 
-export class LabError extends Error {
-  readonly marker = 'rewardkit.LabError';
+const LAB_ERROR = 'rewardkit.error.LabError';
+const LAB_ERROR_SYMBOL = Symbol.for(LAB_ERROR);
+
+export class LabError extends RewardkitError {
+  private readonly [LAB_ERROR_SYMBOL] = true;
 
   constructor(
     readonly kind: LabErrorKind,
@@ -15,7 +20,7 @@ export class LabError extends Error {
     this.name = 'LabError';
   }
 
-  static isInstance(error: unknown): error is LabError {
-    return error instanceof Error && (error as { marker?: unknown }).marker === 'rewardkit.LabError';
+  static override isInstance(error: unknown): error is LabError {
+    return RewardkitError.hasMarker(error, LAB_ERROR);
   }
 }

@@ -4,7 +4,7 @@
  */
 import { APICallError } from 'ai';
 import type { ErrorKind } from '../result.js';
-import { retryAfterMs } from '../runtime/backoff.js';
+import { retryAfterMs } from './provider-headers.js';
 
 export interface ClassifiedError {
   kind: ErrorKind;

@@ -13,7 +13,7 @@ import type { ModelSpec, Provider } from '../spec/schema.js';
 import { awsCredentialChain, awsRegion } from './aws-credentials.js';
 import { createLocalLanguageModel } from './local/local-language-model.js';
 import { ollamaBaseUrl } from './local/ollama.js';
-import { nodeHttpFetch } from './node-http-fetch.js';
+import { nodeHttpFetch, type Fetch } from './node-http-fetch.js';
 
 /** The environment variable each provider reads its API key from by default. */
 export const DEFAULT_API_KEY_ENV: Record<Provider, string | null> = {
@@ -29,7 +29,8 @@ export function apiKeyEnv(spec: ModelSpec): string | null {
   return spec.api_key_env ?? DEFAULT_API_KEY_ENV[spec.provider];
 }
 
-export function createLanguageModel(spec: ModelSpec, env: NodeJS.ProcessEnv = process.env): LanguageModelV3 {
+/** `httpFetch` carries every HTTP provider's calls (default: the lean node:http fetch with no observer). */
+export function createLanguageModel(spec: ModelSpec, env: NodeJS.ProcessEnv = process.env, httpFetch: Fetch = nodeHttpFetch): LanguageModelV3 {
   const keyEnv = apiKeyEnv(spec);
   const apiKey = keyEnv ? env[keyEnv] : undefined;
   switch (spec.provider) {
@@ -41,14 +42,14 @@ export function createLanguageModel(spec: ModelSpec, env: NodeJS.ProcessEnv = pr
         ...(apiKey ? { apiKey } : {}),
         supportsStructuredOutputs: spec.structured_output === 'json_schema',
         includeUsage: true,
-        fetch: nodeHttpFetch,
+        fetch: httpFetch,
       });
       return provider.chatModel(spec.model);
     }
     case 'openai':
-      return createOpenAI({ ...(apiKey ? { apiKey } : {}), ...(spec.base_url ? { baseURL: spec.base_url } : {}), fetch: nodeHttpFetch }).chat(spec.model);
+      return createOpenAI({ ...(apiKey ? { apiKey } : {}), ...(spec.base_url ? { baseURL: spec.base_url } : {}), fetch: httpFetch }).chat(spec.model);
     case 'anthropic':
-      return createAnthropic({ ...(apiKey ? { apiKey } : {}), ...(spec.base_url ? { baseURL: spec.base_url } : {}), fetch: nodeHttpFetch })(spec.model);
+      return createAnthropic({ ...(apiKey ? { apiKey } : {}), ...(spec.base_url ? { baseURL: spec.base_url } : {}), fetch: httpFetch })(spec.model);
     case 'bedrock': {
       // A Bedrock API key (api_key_env, else AWS_BEARER_TOKEN_BEDROCK, which the SDK reads) wins over SigV4.
       const region = awsRegion(spec.region, env);
@@ -56,7 +57,7 @@ export function createLanguageModel(spec: ModelSpec, env: NodeJS.ProcessEnv = pr
         ...(region ? { region } : {}),
         ...(spec.base_url ? { baseURL: spec.base_url } : {}),
         ...(apiKey ? { apiKey } : { credentialProvider: awsCredentialChain() }),
-        fetch: nodeHttpFetch,
+        fetch: httpFetch,
       })(spec.model);
     }
     case 'local':
@@ -68,7 +69,7 @@ export function createLanguageModel(spec: ModelSpec, env: NodeJS.ProcessEnv = pr
         ...(apiKey ? { apiKey } : {}),
         supportsStructuredOutputs: spec.structured_output === 'json_schema',
         includeUsage: true,
-        fetch: nodeHttpFetch,
+        fetch: httpFetch,
       }).chatModel(spec.model);
   }
 }

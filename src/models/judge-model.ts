@@ -8,6 +8,7 @@ import type { ModelSpec } from '../spec/schema.js';
 import type { TokenUsage } from '../result.js';
 import { createLanguageModel } from './create-language-model.js';
 import { maxTokensFor } from './max-tokens.js';
+import { createNodeHttpFetch } from './node-http-fetch.js';
 
 export interface JudgeRequest {
   system: string;
@@ -30,11 +31,20 @@ export interface JudgeReply {
   headers?: Record<string, string>;
 }
 
+/** Per-call options of `generate`. */
+export interface GenerateOptions {
+  /**
+   * Called once the call's whole response has arrived, before it is parsed: the provider's work is done (the runtime
+   * frees the call's concurrency slot here). Only HTTP providers over our fetch report it.
+   */
+  onResponseArrived?: () => void;
+}
+
 export interface JudgeModel {
   /** Identifies provider + model + endpoint; used to key limits (and later, caches). */
   readonly key: string;
   readonly spec: ModelSpec;
-  generate(request: JudgeRequest, signal: AbortSignal): Promise<JudgeReply>;
+  generate(request: JudgeRequest, signal: AbortSignal, options?: GenerateOptions): Promise<JudgeReply>;
 }
 
 export function modelKey(spec: ModelSpec): string {
@@ -48,19 +58,25 @@ export function modelKey(spec: ModelSpec): string {
  * and add nothing here. JSON is requested with the verdict's schema (`structured_output: json_schema`),
  * plain JSON mode (`json_object`) or not at all (`none`); parsing is ours (judges/parse-judge-json.ts),
  * so a sloppy reply is repaired or reported with its text kept.
+ * A call's `onResponseArrived` reaches this model's own fetch keyed by the call's signal (the one per-call value the
+ * SDK hands its fetch); a `languageModel` given from outside has its own fetch and does not report arrivals.
  */
-export function createJudgeModel(spec: ModelSpec, languageModel: LanguageModelV3 = createLanguageModel(spec)): JudgeModel {
+export function createJudgeModel(spec: ModelSpec, languageModel?: LanguageModelV3): JudgeModel {
+  const arrivalCallbacks = new WeakMap<AbortSignal, () => void>();
+  const httpFetch = createNodeHttpFetch({ onResponseArrived: (signal) => signal && arrivalCallbacks.get(signal)?.() });
+  const model = languageModel ?? createLanguageModel(spec, process.env, httpFetch);
   return {
     key: modelKey(spec),
     spec,
-    async generate(request, signal) {
+    async generate(request, signal, options = {}) {
+      if (options.onResponseArrived) arrivalCallbacks.set(signal, options.onResponseArrived);
       const responseFormat =
         spec.structured_output === 'none'
           ? undefined
           : spec.structured_output === 'json_schema' && request.schema
             ? { type: 'json' as const, schema: request.schema as JSONSchema7, name: request.schemaName ?? 'verdict' }
             : { type: 'json' as const };
-      const result = await languageModel.doGenerate({
+      const result = await model.doGenerate({
         prompt: [
           ...(request.system ? [{ role: 'system' as const, content: request.system }] : []),
           { role: 'user' as const, content: [{ type: 'text' as const, text: request.user }] },

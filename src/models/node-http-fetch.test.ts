@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { startFakeJudge } from '../../test/support/fake-judge-server.js';
 import { useFakeJudge } from '../../test/support/use-fake-judge.js';
-import { nodeHttpFetch } from './node-http-fetch.js';
+import { createNodeHttpFetch, nodeHttpFetch } from './node-http-fetch.js';
 
 const judge = useFakeJudge();
 
@@ -52,5 +52,21 @@ describe('nodeHttpFetch', () => {
     setTimeout(() => controller.abort(reason), 30);
     await expect(pending).rejects.toBe(reason);
     await expect(post({}, AbortSignal.abort(reason))).rejects.toBe(reason);
+  });
+
+  it('tells onResponseArrived, with the call\'s own signal, once the whole response is in and not before', async () => {
+    judge.setScript(() => ({ content: 'x'.repeat(5000), drip: { chunks: 5, dripMs: 5 } }));
+    const arrived: Array<AbortSignal | undefined> = [];
+    const observed = createNodeHttpFetch({ onResponseArrived: (signal) => arrived.push(signal) });
+    const controller = new AbortController();
+    const pending = observed(`${judge.url}/chat/completions`, { method: 'POST', body: '{}', signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(arrived).toHaveLength(0);
+    const response = await pending;
+    expect(arrived).toHaveLength(1);
+    expect(arrived[0]).toBe(controller.signal);
+    expect(response.status).toBe(200);
+    await observed(`${judge.url}/chat/completions`, { method: 'POST', body: '{}' });
+    expect(arrived).toEqual([controller.signal, undefined]);
   });
 });

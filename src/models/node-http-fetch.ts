@@ -4,25 +4,38 @@
  * a second; the SDK accepts a custom fetch, so we hand it this one. Behaviour the SDK relies on is kept:
  * a Response with status, headers and a body stream; network failures as TypeError('fetch failed') with the
  * socket error (and its code) as cause; an aborted signal rejects with the signal's reason.
+ * A fetch made with `onResponseArrived` says when a call's whole response is in, before the SDK parses it.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
-/** Called when a call's whole response has arrived, before the SDK parses it (keyed by the call's signal). */
-const responseListeners = new WeakMap<AbortSignal, () => void>();
-
-/**
- * Runs `callback` as soon as the response of the call made with `signal` has fully arrived: the provider's
- * work is done, so the call's concurrency slot can go to the next call while this one is still parsed.
- */
-export function whenResponseArrives(signal: AbortSignal, callback: () => void): void {
-  responseListeners.set(signal, callback);
-}
-
 const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: Infinity, scheduling: 'lifo' });
 const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: Infinity, scheduling: 'lifo' });
 
-export async function nodeHttpFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export interface NodeHttpFetchOptions {
+  /**
+   * Called with the call's signal (the SDK passes the `abortSignal` it was given) as soon as the call's whole response
+   * has arrived, before the SDK parses it: the provider's work is done.
+   */
+  onResponseArrived?: (signal: AbortSignal | undefined) => void;
+}
+
+/** A fetch over node:http(s) sharing the keep-alive agents; `onResponseArrived` observes each arriving response. */
+export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): Fetch {
+  const { onResponseArrived } = options;
+  return (input, init) => fetchOverNodeHttp(input, init, onResponseArrived);
+}
+
+/** The fetch with no observer. */
+export const nodeHttpFetch: Fetch = createNodeHttpFetch();
+
+async function fetchOverNodeHttp(
+  input: string | URL | Request,
+  init: RequestInit = {},
+  onResponseArrived: NodeHttpFetchOptions['onResponseArrived'],
+): Promise<Response> {
   if (input instanceof Request) return fetch(input, init); // not how the SDK calls us; keep it correct anyway
   const url = typeof input === 'string' ? new URL(input) : input;
   const signal = init.signal ?? undefined;
@@ -57,7 +70,7 @@ export async function nodeHttpFetch(input: string | URL | Request, init: Request
       });
       response.on('end', () => {
         done();
-        if (signal) responseListeners.get(signal)?.();
+        onResponseArrived?.(signal);
         const responseHeaders = new Headers();
         for (const [key, value] of Object.entries(response.headers)) {
           if (Array.isArray(value)) for (const item of value) responseHeaders.append(key, item);

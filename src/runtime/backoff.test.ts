@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { backoffDelay, retryAfterMs, sleep, type BackoffPolicy } from './backoff.js';
+import { backoffDelay, sleep, type BackoffPolicy } from './backoff.js';
 
 const policy: BackoffPolicy = { maxRetries: 4, initialDelayMs: 500, maxDelayMs: 30_000 };
 const fixed = (value: number) => () => value;
@@ -55,57 +55,6 @@ describe('backoffDelay', () => {
   });
 });
 
-describe('retryAfterMs', () => {
-  const now = Date.parse('2025-01-01T00:00:00Z');
-
-  it('gives undefined without headers or without a retry header', () => {
-    expect(retryAfterMs(undefined)).toBeUndefined();
-    expect(retryAfterMs({ 'content-type': 'application/json' })).toBeUndefined();
-  });
-
-  it('reads retry-after-ms as milliseconds', () => {
-    expect(retryAfterMs({ 'retry-after-ms': '1500' })).toBe(1500);
-  });
-
-  it('prefers retry-after-ms over retry-after', () => {
-    expect(retryAfterMs({ 'retry-after-ms': '250', 'retry-after': '10' })).toBe(250);
-  });
-
-  it('matches header names case-insensitively', () => {
-    expect(retryAfterMs({ 'Retry-After-Ms': '40' })).toBe(40);
-    expect(retryAfterMs({ 'RETRY-AFTER': '2' })).toBe(2000);
-  });
-
-  it('falls back to retry-after when retry-after-ms is not a number or negative', () => {
-    expect(retryAfterMs({ 'retry-after-ms': 'soon', 'retry-after': '3' })).toBe(3000);
-    expect(retryAfterMs({ 'retry-after-ms': '-5', 'retry-after': '3' })).toBe(3000);
-  });
-
-  it('reads retry-after as seconds, fractions included', () => {
-    expect(retryAfterMs({ 'retry-after': '3' })).toBe(3000);
-    expect(retryAfterMs({ 'retry-after': '1.5' })).toBe(1500);
-    expect(retryAfterMs({ 'retry-after': '0' })).toBe(0);
-  });
-
-  it('gives undefined for a negative number of seconds', () => {
-    expect(retryAfterMs({ 'retry-after': '-1' })).toBeUndefined();
-  });
-
-  it('reads retry-after as an HTTP date relative to now', () => {
-    expect(retryAfterMs({ 'retry-after': 'Wed, 01 Jan 2025 00:00:05 GMT' }, now)).toBe(5000);
-  });
-
-  it('gives 0 for an HTTP date in the past', () => {
-    expect(retryAfterMs({ 'retry-after': 'Tue, 31 Dec 2024 23:59:00 GMT' }, now)).toBe(0);
-  });
-
-  it('gives undefined for a blank or unreadable retry-after', () => {
-    expect(retryAfterMs({ 'retry-after': '   ' }, now)).toBeUndefined();
-    expect(retryAfterMs({ 'retry-after': 'later please' }, now)).toBeUndefined();
-    expect(retryAfterMs({ 'retry-after': undefined }, now)).toBeUndefined();
-  });
-});
-
 describe('sleep', () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -155,12 +104,5 @@ describe('sleep', () => {
     await slept;
     controller.abort(new Error('late'));
     expect(vi.getTimerCount()).toBe(0);
-  });
-});
-
-describe('retryAfterMs with blank headers', () => {
-  it('ignores an empty retry-after-ms and falls back to retry-after', () => {
-    expect(retryAfterMs({ 'retry-after-ms': '', 'retry-after': '5' })).toBe(5000);
-    expect(retryAfterMs({ 'retry-after-ms': '  ' })).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Backoff policy: exponential delays with full jitter, and the server's Retry-After when it asks for
- * longer. Pure: the random source is injectable so tests get exact delays.
+ * Backoff policy: exponential delays with full jitter, and the server's Retry-After (read by
+ * models/provider-headers.ts) when it asks for longer. Pure: the random source is injectable so tests get exact delays.
  */
 
 export interface BackoffPolicy {
@@ -21,21 +21,6 @@ export function backoffDelay(policy: BackoffPolicy, retry: number, retryAfterMs:
   const jittered = base / 2 + (random() * base) / 2;
   const serverAsked = retryAfterMs === undefined ? 0 : Math.min(retryAfterMs, policy.maxDelayMs);
   return Math.round(Math.max(jittered, serverAsked));
-}
-
-/** Reads `retry-after-ms`, then `retry-after` (seconds or an HTTP date). Undefined when absent or unreadable. */
-export function retryAfterMs(headers: Record<string, string | undefined> | undefined, now: number = Date.now()): number | undefined {
-  if (!headers) return undefined;
-  const lower = Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
-  const rawMilliseconds = lower['retry-after-ms']?.trim();
-  const milliseconds = Number(rawMilliseconds);
-  if (rawMilliseconds && Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
-  const value = lower['retry-after'];
-  if (value === undefined || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** A sleep that ends early (rejecting) when the signal aborts. */

@@ -8,7 +8,7 @@ import { createJudgeModel, type JudgeModel } from '../models/judge-model.js';
 import { ModelSpecSchema } from '../spec/schema.js';
 import { callJudge, type CallJudgeOptions } from './call-judge.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
-import { limiterGate, ModelGate } from './model-gate.js';
+import { limiterGate, ModelGate, type CallGate, type GateExit } from './model-gate.js';
 
 let judge: FakeJudge;
 let model: JudgeModel;
@@ -42,6 +42,21 @@ function sequence(...replies: Parameters<FakeJudge['setScript']>[0] extends (r: 
 }
 
 describe('callJudge', () => {
+  it('frees the concurrency slot as soon as the response has arrived, before the attempt exits', async () => {
+    judge.setScript(() => ({ content: '{"ok": true}' }));
+    const events: string[] = [];
+    const gate: CallGate = {
+      enter() {
+        const exit: GateExit = () => events.push('exit');
+        exit.releaseSlot = () => events.push('slot released');
+        return Promise.resolve(exit);
+      },
+    };
+    const outcome = await callJudge(model, request, options({ gate }));
+    expect(outcome.ok).toBe(true);
+    expect(events).toEqual(['slot released', 'exit']);
+  });
+
   it('returns the reply, usage and finish reason on success', async () => {
     judge.setScript(() => ({ content: '{"ok": true}', usage: { prompt_tokens: 11, completion_tokens: 3 } }));
     const outcome = await callJudge(model, request, options());

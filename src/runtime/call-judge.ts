@@ -10,7 +10,6 @@ import { classifyError } from '../models/classify-error.js';
 import type { ComponentError } from '../result.js';
 import { backoffDelay, sleep, type BackoffPolicy } from './backoff.js';
 import { CircuitOpenError } from './circuit-breaker.js';
-import { whenResponseArrives } from '../models/node-http-fetch.js';
 import type { CallGate, GateExit } from './model-gate.js';
 
 export interface CallJudgeOptions {
@@ -56,12 +55,12 @@ export async function callJudge(model: JudgeModel, request: JudgeRequest, option
       timedOut = true;
       controller.abort(new DOMException('judge call timed out', 'TimeoutError'));
     }, options.timeoutMs);
-    if (exit.releaseSlot) whenResponseArrives(controller.signal, exit.releaseSlot);
     const onCallerAbort = () => controller.abort(options.signal!.reason);
     options.signal?.addEventListener('abort', onCallerAbort, { once: true });
     let failure: ReturnType<typeof classifyError>;
     try {
-      const reply = await model.generate(request, controller.signal);
+      // the slot is freed as soon as the response is in, while the reply is still parsed
+      const reply = await model.generate(request, controller.signal, exit.releaseSlot ? { onResponseArrived: exit.releaseSlot } : {});
       exit({ ok: true, usage: reply.usage, ...(reply.headers ? { headers: reply.headers } : {}) });
       return { ok: true, reply, attempts: attempt, latencyMs: elapsed() };
     } catch (error) {

@@ -9,6 +9,7 @@
  * waiting, until a probe (the first call after each cooldown) succeeds. Every CircuitOpenError names the last
  * real failure, so a dead judge is reported as what it is (HTTP 500, refused connection, …).
  */
+import { RewardkitError } from '../rewardkit-error.js';
 import type { ErrorKind } from '../result.js';
 import { sleep } from './backoff.js';
 
@@ -31,7 +32,7 @@ export interface EndpointFailure {
   body?: string;
 }
 
-export class CircuitOpenError extends Error {
+export class CircuitOpenError extends RewardkitError {
   constructor(
     message: string,
     /** The last real failure of the endpoint, when one was recorded. */

@@ -14,7 +14,7 @@ import type { TokenUsage } from '../result.js';
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { RateBudget } from './rate-budget.js';
-import { readRateLimitHeaders } from './rate-limit-headers.js';
+import { readRateLimitHeaders } from '../models/provider-headers.js';
 
 /** `abandoned`: the caller gave up (its deadline) before the endpoint answered — not the endpoint's failure. */
 export type AttemptResult = { ok: true; usage: TokenUsage; headers?: Record<string, string> } | { ok: false; error: ClassifiedError; abandoned?: boolean };

@@ -10,6 +10,7 @@
  *   REWARDKIT_NEUTRAL_WARN_SHARE   warn when more than this share (0–1) of a batch is neutral (default 0.5)
  *   REWARDKIT_NEUTRAL_WARN_INTERVAL_S  at most one such warning per this many seconds (default 60)
  */
+import { RewardkitError } from '../rewardkit-error.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { DEFAULT_NEUTRAL_WARN_INTERVAL_MS, DEFAULT_NEUTRAL_WARN_SHARE } from './batch-warnings.js';
@@ -30,8 +31,16 @@ export const LAMBDA_MANIFEST = 'rewardkit-lambda.json';
 export const DEFAULT_MARGIN_MS = 5000;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-export class LambdaConfigError extends Error {
+const LAMBDA_CONFIG_ERROR = 'rewardkit.error.LambdaConfigError';
+const LAMBDA_CONFIG_ERROR_SYMBOL = Symbol.for(LAMBDA_CONFIG_ERROR);
+
+export class LambdaConfigError extends RewardkitError {
+  private readonly [LAMBDA_CONFIG_ERROR_SYMBOL] = true;
   override name = 'LambdaConfigError';
+
+  static override isInstance(error: unknown): error is LambdaConfigError {
+    return RewardkitError.hasMarker(error, LAMBDA_CONFIG_ERROR);
+  }
 }
 
 /** A cache key: the variables that decide the configuration. */

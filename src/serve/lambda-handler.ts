@@ -11,11 +11,9 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { pino, type Logger } from 'pino';
-import { createReward, type Reward } from '../reward.js';
-import { specHash } from '../spec/spec-hash.js';
+import type { Reward } from '../reward.js';
+import { openReward } from '../open-reward.js';
 import { REWARDKIT_VERSION } from '../version.js';
-import { applyJudgeOverride, parseJudgeFlag } from '../spec/judge-override.js';
-import { loadSpec } from '../spec/load-spec.js';
 import { missingReferenceMessage, missingReferenceWarning, NeutralShareAlarm, neutralShareMessage, neutralShareOf } from './batch-warnings.js';
 import { neutralOf, startDeadline } from './deadline.js';
 import { configKey, DEFAULT_MARGIN_MS, readLambdaConfig, type LambdaConfig } from './lambda-config.js';
@@ -38,8 +36,12 @@ function bundleDir(): string {
   return dirname(fileURLToPath(import.meta.url));
 }
 
-/** Loads the spec and builds the reward once per cold start (again only if the configuration changes). */
-function currentState(): State {
+/**
+ * Loads the spec and builds the reward once per cold start (again only if the configuration changes): openReward with
+ * the Lambda's own settings — the judge must be named (spec or REWARDKIT_JUDGE: no local judge here), no preflight
+ * (a cold start must answer in time), no persistent cache.
+ */
+async function currentState(): Promise<State> {
   const key = configKey(process.env);
   if (state?.key === key) return state;
   let config: LambdaConfig | undefined;
@@ -47,12 +49,19 @@ function currentState(): State {
   try {
     config = readLambdaConfig(process.env, bundleDir());
     logger = pino({ level: config.logLevel, base: { service: 'rewardkit-lambda', rewardkit_version: REWARDKIT_VERSION } });
-    const override = config.judge ? parseJudgeFlag(config.judge, config.judgeBaseUrl) : undefined;
-    const served = applyJudgeOverride(loadSpec(config.specPath, override ? { defaultJudgeModel: override } : {}).spec, override, config.concurrency);
-    const reward = createReward(novaSpecOf(served), {
-      specHash: specHash(served),
-      onRetry: (event) => logger.debug({ model: event.model, attempt: event.attempt, delay_ms: event.delayMs, kind: event.error.kind }, 'judge call retried'),
+    const opened = await openReward({
+      spec: config.specPath,
+      judge: config.judge,
+      judgeBaseUrl: config.judgeBaseUrl,
+      concurrency: config.concurrency,
+      defaultJudge: 'required',
+      preflight: false,
+      rewardOptions: {
+        onRetry: (event) => logger.debug({ model: event.model, attempt: event.attempt, delay_ms: event.delayMs, kind: event.error.kind }, 'judge call retried'),
+      },
     });
+    // samples are Nova chat rows: the served spec's Nova-reading twin, reporting the served spec's hash
+    const reward = opened.derive(novaSpecOf(opened.spec));
     const alarm = new NeutralShareAlarm({ threshold: config.neutralWarnShare, intervalMs: config.neutralWarnIntervalMs });
     state = { key, logger, alarm, config, reward, neutral: neutralOf(reward) };
     // provenance on every line from here on: which spec and which rewardkit produced the rewards
@@ -70,7 +79,7 @@ export async function handler(event: unknown, context?: Partial<Context>): Promi
   const started = performance.now();
   let current: State | undefined;
   try {
-    current = currentState();
+    current = await currentState();
     const marginMs = current.config?.marginMs ?? DEFAULT_MARGIN_MS;
     const remainingMs = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : NO_CONTEXT_REMAINING_MS;
     let batch: NovaBatch;

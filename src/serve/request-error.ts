@@ -3,6 +3,7 @@
  * message names the field and what was expected — never a stack trace. zod issues become field paths
  * such as `rows[3]` or `query`.
  */
+import { RewardkitError } from '../rewardkit-error.js';
 import type { z } from 'zod';
 import { formatPath } from '../spec/load-spec.js';
 
@@ -10,7 +11,12 @@ export interface ErrorBody {
   error: { code: string; message: string; issues?: Array<{ field: string; message: string }> };
 }
 
-export class HttpError extends Error {
+const HTTP_ERROR = 'rewardkit.error.HttpError';
+const HTTP_ERROR_SYMBOL = Symbol.for(HTTP_ERROR);
+
+export class HttpError extends RewardkitError {
+  private readonly [HTTP_ERROR_SYMBOL] = true;
+
   constructor(
     readonly statusCode: number,
     readonly code: string,
@@ -21,6 +27,10 @@ export class HttpError extends Error {
   ) {
     super(message);
     this.name = 'HttpError';
+  }
+
+  static override isInstance(error: unknown): error is HttpError {
+    return RewardkitError.hasMarker(error, HTTP_ERROR);
   }
 
   get body(): ErrorBody {

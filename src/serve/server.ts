@@ -18,6 +18,8 @@ import type { Readable } from 'node:stream';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { createReward, type Reward, type RewardOptions } from '../reward.js';
+import type { OpenedReward } from '../open-reward.js';
+import { createSchedulerRegistry } from '../reward-resources.js';
 import { REWARDKIT_VERSION } from '../version.js';
 import type { RewardResult } from '../result.js';
 import { componentNameOf, type RewardSpec } from '../spec/schema.js';
@@ -70,6 +72,13 @@ export interface RewardServerOptions {
   createModel?: RewardOptions['createModel'];
   /** A persistent judge cache shared by every request (identical judgements across training steps are reused). */
   cache?: RewardOptions['cache'];
+  /**
+   * The reward as openReward built it from `spec` (with `metrics.rewardHooks`); a plain-row spec's Nova-reading twin is
+   * derived from it. Without it, the server builds its own from `spec`, `cache` and `createModel`.
+   */
+  opened?: Pick<OpenedReward, 'reward' | 'derive'>;
+  /** The metrics the server exposes on /metrics (default: a fresh set); give the ones whose hooks `opened` was built with. */
+  metrics?: ServerMetrics;
 }
 
 export interface RewardServer {
@@ -108,19 +117,26 @@ interface RequestNotes {
   summary?: ReturnType<typeof summariseResults>;
 }
 
-export function createRewardServer(options: RewardServerOptions): RewardServer {
-  const logger = options.logger ?? createServerLogger();
-  const metrics = createServerMetrics();
+/** The reward of a server given no `opened`: built from its spec, cache and createModel, with the metrics' hooks. */
+function ownReward(options: RewardServerOptions, metrics: ServerMetrics): Pick<OpenedReward, 'reward' | 'derive'> {
   const rewardOptions: RewardOptions = {
     ...metrics.rewardHooks,
     ...(options.createModel ? { createModel: options.createModel } : {}),
     ...(options.cache ? { cache: options.cache } : {}),
-    schedulers: new Map(), // one set of judge limits per model, shared by both readers below
+    schedulers: createSchedulerRegistry(), // one set of judge limits per model, shared by both readers
   };
   const reward = createReward(options.spec, rewardOptions);
+  return { reward, derive: (spec) => createReward(spec, { ...rewardOptions, specHash: reward.specHash }) };
+}
+
+export function createRewardServer(options: RewardServerOptions): RewardServer {
+  const logger = options.logger ?? createServerLogger();
+  const metrics = options.metrics ?? createServerMetrics();
+  const opened = options.opened ?? ownReward(options, metrics);
+  const reward = opened.reward;
   // Nova and OpenRLHF rows are chat rows; a spec reading plain rows gets a Nova-reading twin for them
-  // …reporting the served spec's hash, not its twin's
-  const novaReward = options.spec.input.format === 'plain' ? createReward(novaSpecOf(options.spec), { ...rewardOptions, specHash: reward.specHash }) : reward;
+  // (same cache, schedulers and hooks), reporting the served spec's hash, not its twin's
+  const novaReward = options.spec.input.format === 'plain' ? opened.derive(novaSpecOf(options.spec)) : reward;
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const graceMs = options.graceMs ?? 1000;
@@ -366,7 +382,7 @@ export function specInfo(spec: RewardSpec, reward: Reward): SpecInfo {
 
 /** Fastify's own request errors, as JSON naming what was expected. */
 function knownError(error: Error & { code?: string; statusCode?: number }, bodyLimit: number): HttpError | undefined {
-  if (error instanceof HttpError) return error;
+  if (HttpError.isInstance(error)) return error;
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new HttpError(413, 'body_too_large', `body: expected at most ${bodyLimit} bytes (the server's --body-limit-mb); send smaller batches`);

@@ -8,7 +8,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { loadTemplate } from '../judges/judge-template.js';
+import { loadTemplate } from './judge-template-file.js';
 import { RewardSpecSchema, type RewardSpec } from './schema.js';
 import { SpecError, type SpecProblem } from './spec-error.js';
 

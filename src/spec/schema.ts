@@ -4,7 +4,10 @@
  * (`schema/reward-spec.schema.json`) all come from here. Cross-field rules live in `superRefine`.
  */
 import { z } from 'zod';
+import { InputSpecSchema } from '../input/input-spec.js';
 import { isValidSelector } from '../input/selector.js';
+
+export { InputSpecSchema, type InputSpec } from '../input/input-spec.js';
 
 const selector = (what: string) =>
   z
@@ -226,17 +229,6 @@ export const PreferenceJudgeSchema = z.strictObject({
 
 export const JudgeSchema = z.discriminatedUnion('type', [RubricJudgeSchema, PreferenceJudgeSchema]);
 
-export const InputSpecSchema = z.strictObject({
-  format: z
-    .enum(['auto', 'nova', 'plain'])
-    .default('auto')
-    .describe('nova: Nova RFT rows (messages + reference_answer); plain: {prompt, response, reference}; auto: nova when the row has messages.'),
-  id: z.string().min(1).default('id'),
-  prompt: z.string().min(1).default('prompt'),
-  response: z.string().min(1).default('response'),
-  reference: z.string().min(1).default('reference'),
-});
-
 export const AggregateSchema = z.strictObject({
   range: z.tuple([z.number(), z.number()]).default([0, 1]).describe('Output range [low, high] of the reward.'),
   neutral: z.number().optional().describe('Reward when a judge fails after retries. Default: the middle of the range (0.5).'),
@@ -365,7 +357,6 @@ export type JudgeSpec = z.output<typeof JudgeSchema>;
 export type RubricJudgeSpec = z.output<typeof RubricJudgeSchema>;
 export type PreferenceJudgeSpec = z.output<typeof PreferenceJudgeSchema>;
 export type ModelSpec = z.output<typeof ModelSpecSchema>;
-export type InputSpec = z.output<typeof InputSpecSchema>;
 export type AggregateSpec = z.output<typeof AggregateSchema>;
 export type Provider = (typeof PROVIDERS)[number];
 

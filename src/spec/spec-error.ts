@@ -2,6 +2,7 @@
  * SpecError: every problem found in a reward spec, each with file, line, field path, the value found
  * and what was expected — printed as one readable list, never as a stack trace.
  */
+import { RewardkitError } from '../rewardkit-error.js';
 
 export interface SpecProblem {
   file: string;
@@ -13,7 +14,7 @@ export interface SpecProblem {
   message: string;
 }
 
-export class SpecError extends Error {
+export class SpecError extends RewardkitError {
   readonly problems: SpecProblem[];
 
   constructor(problems: SpecProblem[]) {
@@ -22,7 +23,7 @@ export class SpecError extends Error {
     this.problems = problems;
   }
 
-  static isInstance(error: unknown): error is SpecError {
+  static override isInstance(error: unknown): error is SpecError {
     return error instanceof Error && error.name === 'SpecError' && Array.isArray((error as SpecError).problems);
   }
 }

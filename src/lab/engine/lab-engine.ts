@@ -1,17 +1,13 @@
 /**
- * The lab's edge to the reward engine: loads a spec (with the same --judge / --judge-base-url override as
- * `score`), checks the judges are reachable, and scores rollouts — optionally under a cache namespace, so
- * a repeat asks the judge again instead of reusing an earlier verdict.
+ * The lab's edge to the reward engine: opens a reward with openReward (the same --judge / --judge-base-url override,
+ * --prices and preflight as `score`) on a cache and schedulers shared by the run, and scores rollouts — optionally
+ * under a cache namespace, so a repeat asks the judge again instead of reusing an earlier verdict.
  */
-import { modelKey } from '../../models/judge-model.js';
-import { judgeModelsOf, preflightSpec } from '../../models/preflight.js';
-import { createReward, type Reward } from '../../reward.js';
+import type { Reward } from '../../reward.js';
 import type { RewardResult } from '../../result.js';
-import { JudgeCache } from '../../runtime/judge-cache.js';
-import type { ModelScheduler } from '../../runtime/model-scheduler.js';
+import { openJudgeCache, openReward, OpenRewardError, type JudgeCachePolicy, type OpenedReward } from '../../open-reward.js';
+import type { JudgeCache, SchedulerRegistry } from '../../reward-resources.js';
 import { mapWithConcurrency } from '../../runtime/ordered-map.js';
-import { parseJudgeFlag, type JudgeOverride } from '../../spec/judge-override.js';
-import { loadSpecWithJudge } from '../../spec/load-spec-with-judge.js';
 import type { RewardSpec } from '../../spec/schema.js';
 import { LabError } from '../lab-error.js';
 import type { Rollout } from '../inputs/rollouts.js';
@@ -31,8 +27,10 @@ export interface EngineOptions {
 export interface EngineContext {
   cache?: JudgeCache;
   /** Shared by every engine of one lab run: one set of limits per judge model. */
-  schedulers: Map<string, ModelScheduler>;
+  schedulers: SchedulerRegistry;
   preflight: boolean;
+  /** A --prices file: fills in each judge model's price. */
+  prices?: string;
 }
 
 export interface LabEngine {
@@ -45,34 +43,25 @@ export interface LabEngine {
   score(rollouts: readonly Rollout[], options?: { namespace?: string; onRow?: () => void }): Promise<RewardResult[]>;
 }
 
-export function parseJudgeOverride(judge: string | undefined, baseUrl: string | undefined): JudgeOverride | undefined {
-  if (baseUrl && !judge) throw new LabError('usage', '--judge-base-url needs --judge PROVIDER:MODEL as well');
-  if (!judge) return undefined;
-  try {
-    return parseJudgeFlag(judge, baseUrl);
-  } catch (error) {
-    throw new LabError('usage', (error as Error).message);
-  }
-}
-
+/** Opens the reward of one engine (src/open-reward.ts) on the run's shared cache and schedulers. */
 export async function openEngine(options: EngineOptions, context: EngineContext): Promise<LabEngine> {
-  const override = parseJudgeOverride(options.judge, options.judgeBaseUrl);
-  const overridden = loadSpecWithJudge(options.spec, override, options.concurrency).spec;
-  const spec = options.transform ? options.transform(overridden) : overridden;
-  const models = judgeModelsOf(spec);
-  const unreachable = context.preflight ? await preflightSpec(spec) : null;
-  if (unreachable) {
-    throw new LabError(
-      'judge_unreachable',
-      `cannot reach the judge, so nothing was judged:\n${unreachable}\n` +
-        'Start the judge server, or point the run at another judge with --judge PROVIDER:MODEL --judge-base-url URL.',
-    );
+  let opened: OpenedReward;
+  try {
+    opened = await openReward({
+      ...options,
+      ...(context.prices ? { prices: context.prices } : {}),
+      preflight: context.preflight,
+      ...(context.cache ? { cache: context.cache } : {}),
+      schedulers: context.schedulers,
+    });
+  } catch (error) {
+    throw labErrorOf(error);
   }
-  const reward = createReward(spec, { ...(context.cache ? { cache: context.cache } : {}), schedulers: context.schedulers });
+  const { reward } = opened;
   return {
-    spec,
-    specPath: options.spec,
-    judgeModels: [...new Set(models.map(modelKey))],
+    spec: opened.spec,
+    specPath: opened.specPath,
+    judgeModels: opened.judgeModels,
     reward,
     score: (rollouts, scoreOptions = {}) =>
       mapWithConcurrency(rollouts, reward.suggestedRowConcurrency, async (rollout) => {
@@ -83,12 +72,25 @@ export async function openEngine(options: EngineOptions, context: EngineContext)
   };
 }
 
-/** Opens the persistent judge cache, or none for null. */
-export async function openLabCache(path: string | null): Promise<JudgeCache | undefined> {
+/** Opens the persistent judge cache every engine of a run shares, or none for null. */
+export async function openLabCache(path: string | null, policy: JudgeCachePolicy = {}): Promise<JudgeCache | undefined> {
   if (path === null) return undefined;
   try {
-    return await JudgeCache.open({ path });
+    return await openJudgeCache(path, policy);
   } catch (error) {
-    throw new LabError('usage', `cannot open the judge cache ${path}: ${(error as Error).message} (use --cache FILE elsewhere, or --no-cache)`);
+    throw labErrorOf(error);
   }
+}
+
+/** openReward's typed errors as the lab's (other errors pass through). */
+function labErrorOf(error: unknown): unknown {
+  if (!OpenRewardError.isInstance(error)) return error;
+  if (error.kind === 'judge_unreachable') {
+    return new LabError(
+      'judge_unreachable',
+      `cannot reach the judge, so nothing was judged:\n${error.problems}\n` +
+        'Start the judge server, or point the run at another judge with --judge PROVIDER:MODEL --judge-base-url URL.',
+    );
+  }
+  return new LabError('usage', error.kind === 'cache' ? `${error.message} (use --cache FILE elsewhere, or --no-cache)` : error.message);
 }

@@ -2,7 +2,8 @@
  * What the lab command runners share: the engine flags, opening (and always closing) the judge cache,
  * response lengths for the verbosity line when the judgements come from files, and progress lines.
  */
-import type { ModelScheduler } from '../../runtime/model-scheduler.js';
+import type { JudgeCachePolicy } from '../../open-reward.js';
+import { createSchedulerRegistry } from '../../reward-resources.js';
 import type { EngineContext } from '../engine/lab-engine.js';
 import { openLabCache } from '../engine/lab-engine.js';
 import { lengthsById, readRollouts } from '../inputs/rollouts.js';
@@ -17,6 +18,10 @@ export interface EngineFlags {
   limit?: number;
   /** SQLite judge cache, or null for none. */
   cache: string | null;
+  /** Expiry and size of that cache (--cache-ttl-days, --cache-max-entries). */
+  cachePolicy?: JudgeCachePolicy;
+  /** A --prices file. */
+  prices?: string;
   preflight: boolean;
 }
 
@@ -28,10 +33,10 @@ export interface RunContext {
 
 /** Runs `work` with an engine context (cache + shared schedulers), closing the cache afterwards. */
 export async function withEngineContext<T>(flags: EngineFlags, work: (context: EngineContext) => Promise<T>): Promise<T> {
-  const cache = await openLabCache(flags.cache);
-  const schedulers = new Map<string, ModelScheduler>();
+  const cache = await openLabCache(flags.cache, flags.cachePolicy);
+  const schedulers = createSchedulerRegistry();
   try {
-    return await work({ ...(cache ? { cache } : {}), schedulers, preflight: flags.preflight });
+    return await work({ ...(cache ? { cache } : {}), schedulers, preflight: flags.preflight, ...(flags.prices ? { prices: flags.prices } : {}) });
   } finally {
     cache?.close();
   }

@@ -3,10 +3,11 @@
  * file, a file that is not a GGUF, a failed download, too little memory. Its message says which model, where
  * models are kept, and how to pass a file or choose another judge, so the CLI can print it as it is (exit 5).
  */
+import { RewardkitError } from '../../rewardkit-error.js';
 
 export type LocalModelErrorKind = 'engine_missing' | 'no_binary' | 'file_missing' | 'not_gguf' | 'download_failed' | 'out_of_memory' | 'load_failed';
 
-export class LocalModelError extends Error {
+export class LocalModelError extends RewardkitError {
   readonly localModelErrorMarker = true;
 
   constructor(
@@ -18,7 +19,7 @@ export class LocalModelError extends Error {
     this.name = 'LocalModelError';
   }
 
-  static isInstance(error: unknown): error is LocalModelError {
+  static override isInstance(error: unknown): error is LocalModelError {
     return error instanceof Error && (error as { localModelErrorMarker?: unknown }).localModelErrorMarker === true;
   }
 }

@@ -1,8 +1,24 @@
 /**
- * Reads the rate-limit headers providers send with every reply (OpenAI `x-ratelimit-*`, Anthropic
- * `anthropic-ratelimit-*`) into remaining counts and reset delays, so the scheduler can pause before
- * the provider starts answering 429.
+ * Everything we read from a provider's response headers, in one place: how long a failed call's server asks us to
+ * wait (`retry-after-ms`, `retry-after`), and the rate-limit state providers send with every reply (OpenAI
+ * `x-ratelimit-*`, Anthropic `anthropic-ratelimit-*`) as remaining counts and reset delays, so the scheduler can
+ * pause before the provider starts answering 429. Pure: `now` is injectable.
  */
+
+/** Reads `retry-after-ms`, then `retry-after` (seconds or an HTTP date). Undefined when absent or unreadable. */
+export function retryAfterMs(headers: Record<string, string | undefined> | undefined, now: number = Date.now()): number | undefined {
+  if (!headers) return undefined;
+  const lower = Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
+  const rawMilliseconds = lower['retry-after-ms']?.trim();
+  const milliseconds = Number(rawMilliseconds);
+  if (rawMilliseconds && Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
+  const value = lower['retry-after'];
+  if (value === undefined || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
 
 export interface RateLimitState {
   remainingRequests?: number;
