@@ -184,7 +184,13 @@ describe('createReward', () => {
     const plan = await reward.plan({ id: 'p', prompt: 'q', response: '{"items": [{"id": "a"}, {"id": "b"}]}' });
     expect(plan.gatedBy).toBeNull();
     expect(plan.prompts.map((prompt) => prompt.label)).toEqual(['item 1 (a)', 'item 2 (b)']);
-    expect(plan.prompts[1]!.request.user).toContain('<<<BEGIN ITEM bd35ff853fa7>>>\n{\n  "id": "b"\n}\n<<<END ITEM bd35ff853fa7>>>');
+    expect(plan.prompts[1]!.request.user).toContain('<<<BEGIN ITEM 435ab3208c2e>>>\n{\n  "id": "b"\n}\n<<<END ITEM 435ab3208c2e>>>');
+    // one fence nonce per row, not per item: every item's prompt shares the text before its item (a prefix the
+    // local judge's KV cache and providers' prompt caches reuse)
+    const [first, second] = plan.prompts.map((prompt) => prompt.request.user);
+    const beforeItem = (text: string) => text.slice(0, text.indexOf('<<<BEGIN ITEM'));
+    expect(beforeItem(first!)).toBe(beforeItem(second!));
+    expect(plan.prompts.map((prompt) => prompt.request.system)).toEqual([plan.prompts[0]!.request.system, plan.prompts[0]!.request.system]);
     expect(judge.requests).toHaveLength(0);
   });
 

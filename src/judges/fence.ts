@@ -3,7 +3,8 @@
  * data can close its section and talk to the judge.
  *
  * Markers. A section is `<<<BEGIN NAME nonce>>>` … `<<<END NAME nonce>>>`, with one nonce per rendered prompt:
- * 12 hex digits of HMAC-SHA256(secret, every untrusted value the prompt shows). The nonce is a pure function
+ * 12 hex digits of HMAC-SHA256(secret, every untrusted value the prompt shows; a `foreach` item counts through the
+ * whole response that holds it, so one row's item prompts share a nonce — judge-template.ts). The nonce is a pure function
  * of the content, so the same row renders the same prompt and the judge cache keeps working; yet the data can
  * never show it — a text that contained its own nonce would be a fixed point of the hash. The secret comes from
  * REWARDKIT_FENCE_SECRET (the spec file is no place for a secret: it is committed and hashed into provenance),

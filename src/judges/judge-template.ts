@@ -84,7 +84,11 @@ export function renderTemplate(
   const rowNames = templateVariables(template).filter(
     (name) => !(name in givenTrusted) && name !== FENCE_NONCE_VARIABLE && !(name === 'context' && (untrusted(name) ?? '').trim() === ''),
   );
-  const nonce = fenceNonce(fenceSecret, rowNames.map((name) => [name, untrusted(name) ?? ''] as const));
+  // The nonce is the row's, not the item's: `item` is a part of the response, so the response stands for it. Every
+  // prompt of one row (a `foreach` judge's items) then shares the text before the item — the contract, the
+  // guidelines, the instructions — which a local judge's KV cache or a provider's prompt cache can reuse.
+  const nonceNames = [...new Set(rowNames.map((name) => (name === 'item' && (untrusted(name) ?? '').trim() !== '' ? 'response' : name)))];
+  const nonce = fenceNonce(fenceSecret, nonceNames.map((name) => [name, untrusted(name) ?? ''] as const));
   const trusted: Record<string, string> = { ...givenTrusted, [FENCE_NONCE_VARIABLE]: nonce };
   const present = (name: string) => (name in trusted ? trusted[name]! : (untrusted(name) ?? '')).trim() !== '';
   const fill = (text: string) =>
