@@ -7,13 +7,16 @@
 //   models/                                                           — talks to a judge model (HTTP, headers, cost)
 //   spec/                                                             — the reward spec's schema and loader
 //   input/                                                            — reads a row (its spec section, selectors)
-//   leaves       result.ts, version.ts, rewardkit-error.ts            — import nothing of ours
-// lab/statistics/ depends on nothing of ours. Tests (*.test.ts, test/) may import anything: they are not cruised.
+//   leaves       result.ts, version.ts, rewardkit-error.ts, round6.ts — import nothing of ours
+// lab/statistics/ depends on nothing of ours; each lab command folder (lab/consistency/ … lab/hack/) is a slice that
+// imports no other command, and the lab toolkit imports none. Tests (*.test.ts, test/) may import anything: they are not cruised.
 // Each folder's README.md says what it owns; src/runtime/README.md first.
 
-const LEAVES = '^src/(result|version|rewardkit-error)[.]ts$';
+const LEAVES = '^src/(result|version|rewardkit-error|round6)[.]ts$';
 const COMPOSITION = '^src/[^/]+[.]ts$';
 const FACES = '^src/(cli|serve|lab|judge-test)/';
+/** The lab's vertical slices: one folder per command (src/lab/README.md). */
+const LAB_COMMANDS = 'consistency|position|agree|calibrate|regress|hack';
 
 /** `from` may not import any of `above` (regular expressions over paths). */
 const upward = (name, from, above, comment) => ({
@@ -38,7 +41,7 @@ export default {
     {
       name: 'leaves-import-nothing',
       severity: 'error',
-      comment: 'result.ts, version.ts and rewardkit-error.ts are imported by every layer, so they import nothing of ours.',
+      comment: 'result.ts, version.ts, rewardkit-error.ts and round6.ts are imported by every layer, so they import nothing of ours.',
       from: { path: LEAVES },
       to: { path: '^src/' },
     },
@@ -48,6 +51,20 @@ export default {
       comment: 'lab/statistics is pure maths tested against published values: it depends on nothing of ours.',
       from: { path: '^src/lab/statistics/', pathNot: '[.]test[.]ts$' },
       to: { path: '^src/', pathNot: '^src/lab/statistics/' },
+    },
+    {
+      name: 'lab-commands-are-slices',
+      severity: 'error',
+      comment: 'Each lab command folder (flags, run, analysis, report) stands alone: it uses the shared lab toolkit, never another command.',
+      from: { path: `^src/lab/(${LAB_COMMANDS})/`, pathNot: '[.]test[.]ts$' },
+      to: { path: `^src/lab/(${LAB_COMMANDS})/`, pathNot: '^src/lab/$1/' },
+    },
+    {
+      name: 'lab-toolkit-below-commands',
+      severity: 'error',
+      comment: 'The lab toolkit (command/, engine/, inputs/, report/, statistics/, the root modules) knows no command; only lab-commands.ts and index.ts list them.',
+      from: { path: '^src/lab/', pathNot: [`^src/lab/(${LAB_COMMANDS})/`, '^src/lab/(lab-commands|index)[.]ts$', '[.]test[.]ts$'] },
+      to: { path: `^src/lab/(${LAB_COMMANDS})/` },
     },
     upward('input-is-the-bottom', '^src/input/', ['^src/(spec|models|runtime|checks|judges)/', COMPOSITION, FACES], 'input/ reads rows: it knows no spec, model or judge.'),
     upward('spec-below-models', '^src/spec/', ['^src/(models|runtime|checks|judges)/', COMPOSITION, FACES], 'spec/ is the vocabulary every layer reads.'),

@@ -15,6 +15,7 @@ export { openReward, loadRewardSpec } from './open-reward.js';
 export type { OpenRewardOptions, OpenedReward } from './open-reward.js';
 export { createReward } from './reward.js';
 export type { Reward, RewardOptions, ScoreOptions } from './reward.js';
+export type { JudgeCall } from './runtime/judge-call.js';
 export { createJudgeCache, createSchedulerRegistry } from './reward-resources.js';
 export type { JudgeCache, SchedulerRegistry } from './reward-resources.js';
 export { createJudgeModel } from './models/judge-model.js';

@@ -8,19 +8,20 @@
 import { createCheck } from './checks/create-check.js';
 import type { Check } from './checks/check.js';
 import { createRowContext, toRowView, type RowContext } from './input/row-view.js';
-import { RowError } from './input/row-error.js';
+import { RowError, rowErrorResult } from './input/row-error.js';
 import { createJudge } from './judges/create-judge.js';
 import type { Judge, JudgeCaller, JudgePrompt } from './judges/judge.js';
 import { NO_REFERENCE } from './result.js';
-import { costOf } from './models/cost.js';
 import { createJudgeModel, modelKey, type JudgeModel } from './models/judge-model.js';
 import type { ComponentError, ComponentResult, RewardResult } from './result.js';
 import type { JudgeCache } from './runtime/judge-cache.js';
+import type { JudgeCall } from './runtime/judge-call.js';
 import { ModelScheduler } from './runtime/model-scheduler.js';
 import { mapWithConcurrency } from './runtime/ordered-map.js';
 import { createSchedulerRegistry, type SchedulerRegistry } from './reward-resources.js';
 import { componentNameOf, type CheckSpec, type ModelSpec, type RewardSpec } from './spec/schema.js';
 import { specHash } from './spec/spec-hash.js';
+import { round6 } from './round6.js';
 
 export interface RewardOptions {
   /** Replaces how a model spec becomes a JudgeModel (tests, custom providers). */
@@ -35,21 +36,10 @@ export interface RewardOptions {
   random?: () => number;
   /** Called for every judge call attempt that will be retried. */
   onRetry?: (event: { model: string; attempt: number; delayMs: number; error: ComponentError }) => void;
-  /** Called once per finished judge call (after its retries): for metrics such as Prometheus histograms. */
-  onJudgeCall?: (event: JudgeCallEvent) => void;
+  /** Called once per finished judge call (after its retries), with the runtime's record of it: for metrics such as Prometheus histograms. */
+  onJudgeCall?: (call: JudgeCall) => void;
   /** The spec hash results report; a reward built from a derived spec (e.g. a Nova-reading twin) reports its source's. */
   specHash?: string;
-}
-
-export interface JudgeCallEvent {
-  model: string;
-  ok: boolean;
-  latencyMs: number;
-  attempts: number;
-  /** Answered from the cache or an identical call in flight, without a model call of its own. */
-  cached: boolean;
-  errorKind?: ComponentError['kind'];
-  usage?: { input_tokens: number; output_tokens: number };
 }
 
 export interface ScoreOptions {
@@ -129,19 +119,9 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
   const callerFor = (key: string, scoreOptions: ScoreOptions, signal: AbortSignal | undefined): JudgeCaller => {
     const scheduler = schedulers.get(key)!;
     return async (request) => {
-      const outcome = await scheduler.call(request, { signal, namespace: scoreOptions.cacheNamespace ?? options.cacheNamespace });
-      const cached = outcome.source !== 'model';
-      options.onJudgeCall?.({
-        model: key,
-        ok: outcome.ok,
-        latencyMs: outcome.latencyMs,
-        attempts: outcome.attempts,
-        cached,
-        ...(outcome.ok ? { usage: outcome.reply.usage } : { errorKind: outcome.error.kind }),
-      });
-      const usage = outcome.ok && !cached ? outcome.reply.usage : undefined;
-      const cost = usage && scheduler.spec.price ? costOf(usage, scheduler.spec.price) : undefined;
-      return { ...outcome, model: key, cached, ...(cost === undefined ? {} : { costUsd: cost }) };
+      const call = await scheduler.call(request, { signal, namespace: scoreOptions.cacheNamespace ?? options.cacheNamespace });
+      options.onJudgeCall?.(call);
+      return call;
     };
   };
   const suggestedRowConcurrency = Math.max(8, [...modelSpecs.values()].reduce((sum, model) => sum + model.concurrency, 0) * 2);
@@ -242,7 +222,7 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
       id,
       spec_hash: hash,
       // null: "no reward" (on_judge_error: null), for trainers that can skip a row
-      reward: reward === null ? null : roundReward(Math.min(high, Math.max(low, reward))),
+      reward: reward === null ? null : round6(Math.min(high, Math.max(low, reward))),
       neutral: parts.neutral ?? false,
       gated_by: parts.gatedBy ?? null,
       flags: withNoReferenceFlag(parts.flags, parts.components),
@@ -280,17 +260,7 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
 
 function rowError(row: unknown, fallbackId: string, error: RowError, hash: string): RewardResult {
   const rawId = (row as { id?: unknown } | null)?.id;
-  return {
-    id: typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : fallbackId,
-    spec_hash: hash,
-    reward: null,
-    neutral: false,
-    gated_by: null,
-    flags: ['row_error'],
-    metrics: {},
-    components: [],
-    error: { field: error.field, message: error.message },
-  };
+  return rowErrorResult(typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : fallbackId, error, hash);
 }
 
 function skippedJudge(judge: Judge, reason: string): ComponentResult {
@@ -306,7 +276,7 @@ function withNoReferenceFlag(flags: string[], components: readonly ComponentResu
 /** Flat metrics: each component's score, plus judge usage and outcome counters. */
 export function metricsOf(components: readonly ComponentResult[], flags: readonly string[]): Record<string, number> {
   const metrics: Record<string, number> = {};
-  for (const component of components) if (component.score !== null) metrics[component.name] = roundReward(component.score);
+  for (const component of components) if (component.score !== null) metrics[component.name] = round6(component.score);
   const calls = components.flatMap((component) => component.calls ?? []);
   metrics.judge_calls = calls.length;
   metrics.judge_cached = calls.filter((call) => call.cached).length;
@@ -318,8 +288,4 @@ export function metricsOf(components: readonly ComponentResult[], flags: readonl
   metrics.judge_error = flags.includes('judge_error') ? 1 : 0;
   metrics.gated = flags.includes('gated') ? 1 : 0;
   return metrics;
-}
-
-function roundReward(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
 }

@@ -6,6 +6,7 @@ import { createWriteStream, existsSync, openSync, type WriteStream } from 'node:
 import { once } from 'node:events';
 import { createReward, type Reward } from '../reward.js';
 import type { RewardResult } from '../result.js';
+import { rowErrorResult } from '../input/row-error.js';
 import { DEFAULT_CACHE_PATH, loadRewardSpec, openLoadedReward, type LoadedRewardSpec, type OpenedReward } from '../open-reward.js';
 import { orderedMap } from '../runtime/ordered-map.js';
 import { RunSummary, formatSummary } from '../run-summary.js';
@@ -338,7 +339,7 @@ function openOutput(path: string, append: boolean): WriteStream {
 }
 
 function unreadableLine(line: number, message: string): RewardResult & { line: number } {
-  return { line, id: `line-${line}`, reward: null, neutral: false, gated_by: null, flags: ['row_error'], metrics: {}, components: [], error: { field: '(line)', message } };
+  return { line, ...rowErrorResult(`line-${line}`, { field: '(line)', message }) };
 }
 
 async function dryRun(reward: Reward, source: AsyncIterable<JsonlLine>, io: CommandIo): Promise<number> {

@@ -1,7 +1,9 @@
 /**
  * RowError: a row that cannot be scored as given. It names the field and what was expected,
- * and becomes a per-row error in the output instead of stopping a batch.
+ * and becomes a per-row error in the output instead of stopping a batch: `rowErrorResult`, the one
+ * constructor of that result (the reward, the OpenRLHF reader and `score`'s unreadable lines all use it).
  */
+import type { RewardResult } from '../result.js';
 import { RewardkitError } from '../rewardkit-error.js';
 
 export class RowError extends RewardkitError {
@@ -15,4 +17,19 @@ export class RowError extends RewardkitError {
   static override isInstance(error: unknown): error is RowError {
     return error instanceof Error && error.name === 'RowError' && 'field' in error;
   }
+}
+
+/** The result of a row that could not be read: no reward, flagged `row_error`, with the field and what was wrong. */
+export function rowErrorResult(id: string, error: { field: string; message: string }, specHash?: string): RewardResult {
+  return {
+    id,
+    ...(specHash === undefined ? {} : { spec_hash: specHash }),
+    reward: null,
+    neutral: false,
+    gated_by: null,
+    flags: ['row_error'],
+    metrics: {},
+    components: [],
+    error: { field: error.field, message: error.message },
+  };
 }

@@ -1,26 +1,17 @@
 /**
  * What a judge is, and the shared path of one judge prompt: call the model (through the caller the
  * runtime provides) → check the reply → parse the JSON → read the verdict. Every prompt yields a
- * JudgeCallRecord with the raw text, usage, latency and, on failure, why.
+ * JudgeCallRecord with the raw text, usage, latency and, on failure, why — built from the runtime's
+ * `JudgeCall` in one place (`recordOf`).
  */
 import type { RowContext } from '../input/row-view.js';
 import type { JudgeRequest } from '../models/judge-model.js';
 import type { ComponentError, ComponentResult, JudgeCallRecord } from '../result.js';
-import type { CallOutcome } from '../runtime/call-judge.js';
+import type { JudgeCall } from '../runtime/judge-call.js';
 import { judgeJsonCandidates } from './parse-judge-json.js';
 
-/** A call's outcome as the runtime reports it to a judge. */
-export type JudgeCallOutcome = CallOutcome & {
-  model?: string;
-  /** Answered from the cache or an identical call in flight (no tokens spent by this call). */
-  cached?: boolean;
-  costUsd?: number;
-  /** Stores a reply that read as a verdict in the cache. */
-  accept?: () => void;
-};
-
 /** Sends one judge request with the runtime's limits and retries; never throws. */
-export type JudgeCaller = (request: JudgeRequest) => Promise<JudgeCallOutcome>;
+export type JudgeCaller = (request: JudgeRequest) => Promise<JudgeCall>;
 
 /** One prompt a judge sends for a row. */
 export interface JudgePrompt {
@@ -71,28 +62,10 @@ export async function runPrompt<T>(prompt: JudgePrompt, caller: JudgeCaller, rea
 }
 
 async function runPromptOnce<T>(prompt: JudgePrompt, caller: JudgeCaller, read: (json: Record<string, unknown>) => VerdictReading<T>): Promise<PromptOutcome<T>> {
-  const outcome = await caller(prompt.request);
-  const about = {
-    ...(outcome.model ? { model: outcome.model } : {}),
-    ...(prompt.request.templateVersion ? { template_version: prompt.request.templateVersion } : {}),
-    cached: outcome.cached === true,
-  };
-  if (!outcome.ok) {
-    return {
-      record: { label: prompt.label, raw: '', finish_reason: 'error', usage: { input_tokens: 0, output_tokens: 0 }, latency_ms: outcome.latencyMs, attempts: outcome.attempts, ...about, error: outcome.error },
-    };
-  }
-  const { reply } = outcome;
-  const record: JudgeCallRecord = {
-    label: prompt.label,
-    raw: reply.text,
-    finish_reason: reply.finishReason,
-    usage: outcome.cached ? { input_tokens: 0, output_tokens: 0 } : reply.usage,
-    latency_ms: outcome.latencyMs,
-    attempts: outcome.cached ? 0 : outcome.attempts, // a cached or shared answer made no attempt of its own
-    ...about,
-    ...(outcome.costUsd === undefined ? {} : { cost_usd: outcome.costUsd }),
-  };
+  const call = await caller(prompt.request);
+  const record = recordOf(prompt, call);
+  if (!call.ok) return { record };
+  const { reply } = call;
   const fail = (error: ComponentError): PromptOutcome<T> => ({ record: { ...record, error } });
   if (reply.finishReason === 'content-filter') return fail({ kind: 'refusal', message: 'the judge model refused (content filter)' });
   if (reply.text.trim() === '') {
@@ -107,7 +80,7 @@ async function runPromptOnce<T>(prompt: JudgePrompt, caller: JudgeCaller, read: 
   for (const candidate of parsed.candidates) {
     const reading = read(candidate.value);
     if (reading.ok) {
-      outcome.accept?.();
+      call.accept();
       return { record, verdict: reading.verdict };
     }
     const size = JSON.stringify(candidate.value).length;
@@ -116,6 +89,23 @@ async function runPromptOnce<T>(prompt: JudgePrompt, caller: JudgeCaller, read: 
   const error = rejected!.error;
   const cutOff = reply.finishReason === 'length' && error.kind === 'parse_error';
   return fail(cutOff ? { kind: 'truncated', message: `the judge hit max_tokens: ${error.message}` } : error);
+}
+
+/** The one place a runtime `JudgeCall` becomes the output's `JudgeCallRecord` (its fields and their order). */
+function recordOf(prompt: JudgePrompt, call: JudgeCall): JudgeCallRecord {
+  return {
+    label: prompt.label,
+    raw: call.ok ? call.reply.text : '',
+    finish_reason: call.ok ? call.reply.finishReason : 'error',
+    usage: call.usage,
+    latency_ms: call.latencyMs,
+    attempts: call.ok && call.source !== 'model' ? 0 : call.attempts, // a cached or shared answer made no attempt of its own
+    model: call.model,
+    ...(prompt.request.templateVersion ? { template_version: prompt.request.templateVersion } : {}),
+    cached: call.source !== 'model',
+    ...(call.costUsd === undefined ? {} : { cost_usd: call.costUsd }),
+    ...(call.ok ? {} : { error: call.error }),
+  };
 }
 
 /** The first error among prompt outcomes, prefixed with its label. */

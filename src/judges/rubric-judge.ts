@@ -8,6 +8,7 @@
 import type { RowContext } from '../input/row-view.js';
 import type { RubricJudgeSpec } from '../spec/schema.js';
 import type { ComponentResult } from '../result.js';
+import { round6 } from '../round6.js';
 import { firstError, rowVariables, runPrompt, ROW_VARIABLES, type Judge, type JudgePrompt, type VerdictReading } from './judge.js';
 import { loadTemplate, type JudgeTemplate } from '../spec/judge-template-file.js';
 import { assertKnownVariables, builtinTemplatePath, renderTemplate, requiresVariable } from './judge-template.js';
@@ -102,8 +103,8 @@ export function createRubricJudge(spec: RubricJudgeSpec, options: RubricJudgeOpt
         status: 'scored',
         rationale,
         details: {
-          ...(rawScores.length === verdicts.length ? { raw_score: round(mean(rawScores)) } : {}),
-          items: verdicts.map((verdict) => ({ score: round(verdict.score), lines: verdict.lines })),
+          ...(rawScores.length === verdicts.length ? { raw_score: round6(mean(rawScores)) } : {}),
+          items: verdicts.map((verdict) => ({ score: round6(verdict.score), lines: verdict.lines })),
         },
         calls,
       };
@@ -201,9 +202,4 @@ function itemId(item: unknown): string {
 
 function mean(values: readonly number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
-}
-
-export function round(value: number, digits = 6): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }

@@ -91,11 +91,37 @@ describe('ModelScheduler', () => {
     judge.setScript(() => ({ content: VERDICT, usage: USAGE, delayMs: 20 }));
     const { scheduler: s } = scheduler();
     const outcomes = await Promise.all([s.call(request), s.call(request), s.call({ ...request })]);
-    expect(outcomes.map((outcome) => outcome.source)).toEqual(['model', 'shared', 'shared']);
+    expect(outcomes.map((outcome) => outcome.source)).toEqual(['model', 'inflight', 'inflight']);
     expect(outcomes.map((outcome) => outcome.ok && outcome.reply.text)).toEqual([VERDICT, VERDICT, VERDICT]);
     expect(outcomes.map((outcome) => outcome.attempts)).toEqual([1, 1, 1]);
     expect(judge.requests.length).toBe(1);
     expect(s.counters).toEqual(counters({ calls: 1, attempts: 1, shared: 2, input_tokens: 11, output_tokens: 4 }));
+  });
+
+  it('reports one JudgeCall per call: the model key, tokens spent and their cost only when the model itself answered', async () => {
+    judge.setScript(() => ({ content: VERDICT, usage: USAGE, delayMs: 20 }));
+    const spec = specFor({ price: { input_per_mtok: 2, output_per_mtok: 10 } });
+    const { scheduler: s } = scheduler({ cache: await memoryCache() }, spec);
+    const [sent, joined] = await Promise.all([s.call(request), s.call(request)]);
+    sent.accept();
+    const cached = await s.call(request);
+    const facts = (call: typeof sent) => [call.source, call.model, call.usage, call.costUsd];
+    expect([sent, joined, cached].map(facts)).toEqual([
+      ['model', modelKey(spec), { input_tokens: 11, output_tokens: 4 }, (11 * 2 + 4 * 10) / 1_000_000],
+      ['inflight', modelKey(spec), { input_tokens: 0, output_tokens: 0 }, undefined],
+      ['cache', modelKey(spec), { input_tokens: 0, output_tokens: 0 }, undefined],
+    ]);
+  });
+
+  it('prices nothing without a price, and nothing for a failed call', async () => {
+    judge.setScript(sequence({ content: VERDICT, usage: USAGE }, { status: 400 }));
+    const { scheduler: unpriced } = scheduler();
+    const answered = await unpriced.call(request);
+    expect([answered.ok, answered.usage, answered.costUsd]).toEqual([true, { input_tokens: 11, output_tokens: 4 }, undefined]);
+    const { scheduler: priced } = scheduler({}, specFor({ max_retries: 0, price: { input_per_mtok: 2, output_per_mtok: 10 } }));
+    const failed = await priced.call(request);
+    expect(failed).toMatchObject({ ok: false, source: 'model', usage: { input_tokens: 0, output_tokens: 0 }, error: { kind: 'bad_request', status: 400 } });
+    expect(failed.costUsd).toBeUndefined();
   });
 
   it('does not share between requests that differ', async () => {
@@ -122,7 +148,7 @@ describe('ModelScheduler', () => {
     const outcomes = await Promise.all([s.call(request), s.call(request)]);
     expect(outcomes.map((outcome) => [outcome.source, outcome.ok, !outcome.ok && outcome.error.kind])).toEqual([
       ['model', false, 'bad_request'],
-      ['shared', false, 'bad_request'],
+      ['inflight', false, 'bad_request'],
     ]);
     expect(judge.requests.length).toBe(1);
     expect(s.counters).toEqual(counters({ calls: 1, attempts: 1, shared: 1, errors: 1 }));
@@ -204,7 +230,7 @@ describe('ModelScheduler with a JudgeCache', () => {
     const cache = await memoryCache();
     const { scheduler: s } = scheduler({ cache });
     const [, joined] = await Promise.all([s.call(request), s.call(request)]);
-    expect(joined.source).toBe('shared');
+    expect(joined.source).toBe('inflight');
     joined.accept();
     expect(cache.stats().entries).toBe(1);
     expect((await s.call(request)).source).toBe('cache');
@@ -262,7 +288,7 @@ describe('ModelScheduler shared calls and deadlines', () => {
     const second = s.call(request);
     const [a, b] = await Promise.all([first, second]);
     expect(a).toMatchObject({ ok: false, source: 'model', error: { kind: 'timeout', message: 'deadline reached before the judge answered' } });
-    expect(b).toMatchObject({ ok: true, source: 'shared', reply: { text: VERDICT } });
+    expect(b).toMatchObject({ ok: true, source: 'inflight', reply: { text: VERDICT } });
     expect(judge.requests).toHaveLength(1);
   });
 

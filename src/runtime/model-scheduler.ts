@@ -1,9 +1,11 @@
 /**
  * The scheduler of one judge model (one per provider + model + endpoint): answers from the persistent
  * cache when it can, shares one call among identical requests in flight, and otherwise sends the call
- * through the model's gate (breaker, budgets, adaptive concurrency) with the one retry layer. It also
- * keeps the model's counters for the run summary and metrics.
+ * through the model's gate (breaker, budgets, adaptive concurrency) with the one retry layer. Every call
+ * comes back as one `JudgeCall` (judge-call.ts), priced here at the model's price. It also keeps the model's
+ * counters for the run summary and metrics.
  */
+import { costOf } from '../models/cost.js';
 import type { JudgeModel, JudgeRequest } from '../models/judge-model.js';
 import { maxTokensFor } from '../models/max-tokens.js';
 import type { ModelSpec } from '../spec/schema.js';
@@ -11,15 +13,8 @@ import type { ComponentError, TokenUsage } from '../result.js';
 import { judgeCacheKey, judgeRequestMaterial } from './cache-key.js';
 import { callJudge, type CallOutcome } from './call-judge.js';
 import type { JudgeCache } from './judge-cache.js';
+import type { JudgeCall, JudgeCallSource } from './judge-call.js';
 import { ModelGate } from './model-gate.js';
-
-/** A call's outcome, plus how it was answered and a way to store a reply that read as a verdict. */
-export type ScheduledOutcome = CallOutcome & {
-  /** 'model': sent to the model; 'cache': from the persistent cache; 'shared': joined an identical call in flight. */
-  source: 'model' | 'cache' | 'shared';
-  /** Stores the reply in the cache (call it only when the reply read as a verdict; errors are never cached). */
-  accept(): void;
-};
 
 export interface ModelCounters {
   calls: number;
@@ -55,7 +50,7 @@ export class ModelScheduler {
     this.gate = new ModelGate(spec);
   }
 
-  async call(request: JudgeRequest, callOptions: { signal?: AbortSignal | undefined; namespace?: string | undefined } = {}): Promise<ScheduledOutcome> {
+  async call(request: JudgeRequest, callOptions: { signal?: AbortSignal | undefined; namespace?: string | undefined } = {}): Promise<JudgeCall> {
     const namespace = callOptions.namespace ?? '';
     // The budget is part of the key: unset max_tokens resolves by model id, and a truncation retry doubles it.
     const budgeted = { ...this.spec, max_tokens: maxTokensFor(this.spec, request) };
@@ -67,14 +62,13 @@ export class ModelScheduler {
     const cached = this.options.cache?.get(cacheKey);
     if (cached) {
       this.counters.cache_hits++;
-      const outcome: CallOutcome = { ok: true, reply: cached, attempts: 0, latencyMs: 0 };
-      return { ...outcome, source: 'cache', accept: () => {} };
+      return this.judgeCall('cache', { ok: true, reply: cached, attempts: 0, latencyMs: 0 }, () => {});
     }
     const existing = this.inFlight.get(cacheKey);
     if (existing) {
       this.counters.shared++;
       const outcome = await existing.join(callOptions.signal);
-      return { ...outcome, source: 'shared', accept: accept(outcome) };
+      return this.judgeCall('inflight', outcome, accept(outcome));
     }
     const shared = new SharedCall(
       (signal, onFailedAttempt) => this.send(request, signal, onFailedAttempt),
@@ -83,7 +77,23 @@ export class ModelScheduler {
     this.inFlight.set(cacheKey, shared);
     shared.done.finally(() => this.inFlight.delete(cacheKey)).catch(() => {});
     const outcome = await shared.join(callOptions.signal);
-    return { ...outcome, source: 'model', accept: accept(outcome) };
+    return this.judgeCall('model', outcome, accept(outcome));
+  }
+
+  /** The call as the runtime reports it: tokens spent, and their cost, only when the model itself answered. */
+  private judgeCall(source: JudgeCallSource, outcome: CallOutcome, accept: () => void): JudgeCall {
+    const spent = outcome.ok && source === 'model' ? outcome.reply.usage : undefined;
+    const costUsd = spent && this.spec.price ? costOf(spent, this.spec.price) : undefined;
+    const facts = {
+      source,
+      model: this.key,
+      attempts: outcome.attempts,
+      latencyMs: outcome.latencyMs,
+      usage: spent ?? { input_tokens: 0, output_tokens: 0 },
+      ...(costUsd === undefined ? {} : { costUsd }),
+      accept,
+    };
+    return outcome.ok ? { ok: true, reply: outcome.reply, ...facts } : { ok: false, error: outcome.error, ...facts };
   }
 
   /**

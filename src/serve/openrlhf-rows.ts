@@ -8,7 +8,9 @@
  * split gets the neutral reward, flagged `row_error`, and the problem is logged — the training step itself
  * never fails on it.
  */
+import { rowErrorResult } from '../input/row-error.js';
 import type { RewardResult } from '../result.js';
+import { round6 } from '../round6.js';
 import type { OpenRlhfRequest, OpenRlhfResponse } from './openrlhf-contract.js';
 import { splitQuery, type PromptMatch } from './query-split.js';
 import { componentScoresOf, DIAGNOSTIC_NAMES, diagnosticsOf, trainerRewardOf } from './reward-diagnostics.js';
@@ -79,7 +81,7 @@ export function openRlhfResponse(
 ): OpenRlhfResponse {
   const [low, high] = range;
   const rewards = results.map((result) => trainerRewardOf(result, neutral));
-  const scores = rewards.map((reward) => Math.round(Math.min(1, Math.max(0, (reward - low) / (high - low))) * 1e6) / 1e6);
+  const scores = rewards.map((reward) => round6(Math.min(1, Math.max(0, (reward - low) / (high - low)))));
   const extraLogs: Record<string, number[]> = {};
   // fixed keys, one number per query: a component that did not score for a row logs 0 (the flags say why)
   for (const name of components) extraLogs[name] = results.map((result) => componentScoresOf(result).find((component) => component.name === name)?.score ?? 0);
@@ -94,5 +96,5 @@ export function openRlhfResponse(
 }
 
 function unreadable(id: string, field: string, message: string): RewardResult {
-  return { id, reward: null, neutral: false, gated_by: null, flags: ['row_error'], metrics: {}, components: [], error: { field, message: `${field}: ${message}` } };
+  return rowErrorResult(id, { field, message: `${field}: ${message}` });
 }

@@ -4,6 +4,7 @@
  * row — 0 or 1 for flags, counts for judge usage — so a dashboard's mean over a batch is a true rate.
  */
 import type { RewardResult } from '../result.js';
+import { round6 } from '../round6.js';
 
 /** Flags reported as 0/1, in this order. */
 export const DIAGNOSTIC_FLAGS = [
@@ -43,7 +44,7 @@ export function diagnosticsOf(result: RewardResult): Record<string, number> {
 export function componentScoresOf(result: RewardResult): Array<{ name: string; score: number; inAggregate: boolean }> {
   return result.components
     .filter((component) => component.score !== null)
-    .map((component) => ({ name: component.name, score: result.metrics[component.name] ?? round(component.score!), inAggregate: component.weight > 0 }));
+    .map((component) => ({ name: component.name, score: result.metrics[component.name] ?? round6(component.score!), inAggregate: component.weight > 0 }));
 }
 
 /**
@@ -53,8 +54,4 @@ export function componentScoresOf(result: RewardResult): Array<{ name: string; s
  */
 export function trainerRewardOf(result: RewardResult, neutral: number): number {
   return result.reward !== null && Number.isFinite(result.reward) ? result.reward : neutral;
-}
-
-function round(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
 }

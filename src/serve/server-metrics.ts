@@ -5,8 +5,9 @@
  * bytes and rows they hold of the shared budget, and the default Node process metrics.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { JudgeCallEvent, RewardOptions } from '../reward.js';
+import type { RewardOptions } from '../reward.js';
 import type { RewardResult } from '../result.js';
+import type { JudgeCall } from '../runtime/judge-call.js';
 
 export interface ServerMetrics {
   registry: Registry;
@@ -92,13 +93,15 @@ export function createServerMetrics(): ServerMetrics {
     },
   });
 
-  const onJudgeCall = (event: JudgeCallEvent) => {
-    judgeDuration.observe({ model: event.model, outcome: event.cached ? 'cached' : event.ok ? 'ok' : 'error' }, event.latencyMs / 1000);
-    if (event.cached) cacheHits.inc({ model: event.model });
-    if (!event.ok) judgeErrors.inc({ model: event.model, kind: event.errorKind ?? 'unknown' });
-    if (event.usage) {
-      judgeTokens.inc({ model: event.model, direction: 'input' }, event.usage.input_tokens);
-      judgeTokens.inc({ model: event.model, direction: 'output' }, event.usage.output_tokens);
+  const onJudgeCall = (call: JudgeCall) => {
+    const cached = call.source !== 'model';
+    judgeDuration.observe({ model: call.model, outcome: cached ? 'cached' : call.ok ? 'ok' : 'error' }, call.latencyMs / 1000);
+    if (cached) cacheHits.inc({ model: call.model });
+    if (!call.ok) judgeErrors.inc({ model: call.model, kind: call.error.kind });
+    if (call.ok) {
+      // the reply's tokens, also when it came from the cache or a call in flight (call.usage counts only tokens spent)
+      judgeTokens.inc({ model: call.model, direction: 'input' }, call.reply.usage.input_tokens);
+      judgeTokens.inc({ model: call.model, direction: 'output' }, call.reply.usage.output_tokens);
     }
   };
   const onRetry: NonNullable<RewardOptions['onRetry']> = (event) => judgeRetries.inc({ model: event.model, kind: event.error.kind });

@@ -3,9 +3,11 @@
  * "n/a (reason)", and the conventional reading of reliability and agreement coefficients — Krippendorff's
  * (2004) bands for alpha (≥ 0.800 reliable, ≥ 0.667 tentative) and Landis & Koch (1977) for kappa.
  */
+import { round6 } from '../../round6.js';
 import type { ReportedStatistic } from '../lab-result.js';
 
-export function number(value: number | null | undefined, digits = 3): string {
+/** A number with `digits` decimals, or "n/a" when there is none. */
+export function formatNumber(value: number | null | undefined, digits = 3): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
   return value.toFixed(digits);
 }
@@ -19,8 +21,8 @@ export function percent(value: number | null | undefined, digits = 1): string {
 export function statisticText(statistic: ReportedStatistic | undefined, digits = 3): string {
   if (!statistic) return 'n/a';
   if (statistic.value === null) return `n/a — ${statistic.reason}`;
-  if (statistic.ci95 === null) return `${number(statistic.value, digits)}${statistic.ci95_reason ? ` (no CI: ${statistic.ci95_reason})` : ''}`;
-  return `${number(statistic.value, digits)} [${number(statistic.ci95[0], digits)}, ${number(statistic.ci95[1], digits)}]`;
+  if (statistic.ci95 === null) return `${formatNumber(statistic.value, digits)}${statistic.ci95_reason ? ` (no CI: ${statistic.ci95_reason})` : ''}`;
+  return `${formatNumber(statistic.value, digits)} [${formatNumber(statistic.ci95[0], digits)}, ${formatNumber(statistic.ci95[1], digits)}]`;
 }
 
 export type Verdict = 'good' | 'warn' | 'bad';
@@ -65,7 +67,7 @@ export function verbosityVerdict(value: number | null): { verdict: Verdict; word
 /** What a regression expectation found, in words. */
 export function formatActual(actual: unknown): string {
   if (actual === null || actual === undefined) return 'nothing';
-  if (typeof actual === 'number') return String(Math.round(actual * 1e6) / 1e6);
+  if (typeof actual === 'number') return String(round6(actual));
   if (Array.isArray(actual)) return actual.length === 0 ? 'no flags' : actual.join(', ');
   return String(actual);
 }

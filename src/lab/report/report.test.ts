@@ -1,9 +1,9 @@
 /** Report building blocks: escaping (ids and rationales come from untrusted rows), embedded JSON, axis ticks. */
 import { describe, expect, it } from 'vitest';
-import { analyseAgreement } from '../analysis/agreement.js';
+import { analyseAgreement } from '../agree/agreement-analysis.js';
 import { ticks } from './charts.js';
 import { escapeHtml, scriptJson } from './html.js';
-import { renderReport } from './render-report.js';
+import { renderReport } from '../lab-commands.js';
 import { statisticText } from './format.js';
 
 describe('report escaping', () => {

@@ -6,7 +6,7 @@ import type { LabSettings, LabSource, ReportedStatistic } from '../lab-result.js
 import type { VerbosityBias } from '../verbosity-bias.js';
 import { scatterChart, type ScatterPoint } from './charts.js';
 import { escapeHtml, figure, table } from './html.js';
-import { number, statisticText, verbosityVerdict, type Verdict } from './format.js';
+import { formatNumber, statisticText, verbosityVerdict, type Verdict } from './format.js';
 
 export function subtitle(source: LabSource, settings: LabSettings, extra: string[] = []): string {
   const parts: string[] = [];
@@ -36,8 +36,8 @@ export function statisticsTable(statistics: Record<string, ReportedStatistic>, o
   const rows = Object.entries(statistics).map(([name, statistic]) => {
     const label = name === options.headline ? `<strong>${escapeHtml(name)}</strong> (headline)` : escapeHtml(name);
     if (statistic.value === null) return [label, 'n/a', '', `<span class="reason">${escapeHtml(statistic.reason)}</span>`];
-    const ci = statistic.ci95 ? `[${number(statistic.ci95[0])}, ${number(statistic.ci95[1])}]` : `<span class="reason">${escapeHtml(statistic.ci95_reason ?? 'none')}</span>`;
-    return [label, `<span data-sort="${statistic.value}">${number(statistic.value)}</span>`, ci, escapeHtml(options.notes?.[name] ?? '')];
+    const ci = statistic.ci95 ? `[${formatNumber(statistic.ci95[0])}, ${formatNumber(statistic.ci95[1])}]` : `<span class="reason">${escapeHtml(statistic.ci95_reason ?? 'none')}</span>`;
+    return [label, `<span data-sort="${statistic.value}">${formatNumber(statistic.value)}</span>`, ci, escapeHtml(options.notes?.[name] ?? '')];
   });
   return table(['statistic', 'value', '95% CI', 'note'], rows, { numeric: [1, 2] });
 }

@@ -1,0 +1,31 @@
+/**
+ * One judge call as the runtime reports it — the one type a scheduled call has from the scheduler up: how it was
+ * answered, by which model, after how many attempts and how long, the tokens it spent and what they cost (priced
+ * here, where the model's price is known), and either the reply or the error. The judge turns it into its
+ * `JudgeCallRecord` (the output format, result.ts); the reward's `onJudgeCall` hook receives it as is.
+ */
+import type { JudgeReply } from '../models/judge-model.js';
+import type { ComponentError, TokenUsage } from '../result.js';
+
+/** 'model': sent to the model; 'cache': from the persistent cache; 'inflight': joined an identical call in flight. */
+export type JudgeCallSource = 'model' | 'cache' | 'inflight';
+
+interface JudgeCallFacts {
+  source: JudgeCallSource;
+  /** The scheduler's model key (provider:model@endpoint). */
+  model: string;
+  /** Attempts of the model call that answered (0 from the cache; a call joined in flight reports that call's). */
+  attempts: number;
+  latencyMs: number;
+  /** Tokens this call spent: the reply's usage when the model itself answered, else zero. */
+  usage: TokenUsage;
+  /** The cost of `usage` at the model's price (spec `price` or a --prices table); absent when unknown or nothing spent. */
+  costUsd?: number;
+  /** Stores the reply in the cache: call it only when the reply read as a verdict (a no-op on errors and cache hits). */
+  accept(): void;
+}
+
+export type JudgeCall =
+  | (JudgeCallFacts & { ok: true; reply: JudgeReply })
+  /** `error` carries the kind, the message, and the provider's HTTP status and body excerpt when it answered. */
+  | (JudgeCallFacts & { ok: false; error: ComponentError });
