@@ -16,7 +16,9 @@ import { createReward } from '../src/reward.js';
 import { validateSpecObject } from '../src/spec/load-spec.js';
 import { TINY_MODEL_SHAPE, writeTinyGguf } from '../test/support/tiny-gguf.js';
 
-const { values } = parseArgs({ options: { model: { type: 'string', default: 'tiny' }, verdicts: { type: 'string', default: '20' }, threads: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { model: { type: 'string', default: 'tiny' }, verdicts: { type: 'string', default: '20' }, threads: { type: 'string' } },
+});
 const verdicts = Number(values.verdicts);
 const threads = localThreads(values.threads === undefined ? undefined : Number(values.threads));
 const modelPath = values.model === 'tiny' ? join(mkdtempSync(join(tmpdir(), 'rewardkit-bench-local-')), 'tiny.gguf') : values.model!;
@@ -29,7 +31,16 @@ const loadMs = performance.now() - loadStarted;
 const reward = createReward(
   validateSpecObject({
     judge_model: { provider: 'local', model: modelPath, threads, concurrency: 1, max_tokens: 512, timeout_ms: 600_000, max_retries: 0 },
-    judges: [{ type: 'rubric', name: 'quality', criteria: [{ id: 'correct', description: 'The answer is correct' }, { id: 'clear', description: 'The answer is clear' }] }],
+    judges: [
+      {
+        type: 'rubric',
+        name: 'quality',
+        criteria: [
+          { id: 'correct', description: 'The answer is correct' },
+          { id: 'clear', description: 'The answer is clear' },
+        ],
+      },
+    ],
   }),
 );
 const latencies: number[] = [];
@@ -39,7 +50,12 @@ let parsed = 0;
 const started = performance.now();
 for (let index = 0; index < verdicts; index++) {
   // a distinct prompt each time: nothing is answered from the in-flight dedup
-  const result = await reward.score({ id: `row-${index}`, prompt: `Question ${index}: what is ${index} + ${index}?`, response: `It is ${2 * index}.`, reference: String(2 * index) });
+  const result = await reward.score({
+    id: `row-${index}`,
+    prompt: `Question ${index}: what is ${index} + ${index}?`,
+    response: `It is ${2 * index}.`,
+    reference: String(2 * index),
+  });
   for (const call of result.components.flatMap((component) => component.calls ?? [])) {
     latencies.push(call.latency_ms);
     outputTokens += call.usage.output_tokens;

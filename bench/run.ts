@@ -16,7 +16,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
-  options: { only: { type: 'string' }, n: { type: 'string' }, 'big-n': { type: 'string', default: '100000' }, verdicts: { type: 'string', default: '20' } },
+  options: {
+    only: { type: 'string' },
+    n: { type: 'string' },
+    'big-n': { type: 'string', default: '100000' },
+    verdicts: { type: 'string', default: '20' },
+  },
 });
 const N = Number(values.n ?? 5000);
 const C = 64;
@@ -36,7 +41,13 @@ interface Scenario {
 const SCENARIOS: Scenario[] = [
   { name: 'clean', rows: N, judge: { latencyMs: L, jitterMs: 10 }, target: '≤ 1.05× ideal' },
   { name: '429s', rows: N, judge: { latencyMs: L, jitterMs: 10, rate429: 0.1 }, target: '≤ 1.5× ideal' },
-  { name: 'hangs', rows: N, judge: { latencyMs: L, jitterMs: 10, hangRate: 0.01 }, timeoutMs: 2000, target: 'report (1% of calls hang; 2 s timeout)' },
+  {
+    name: 'hangs',
+    rows: N,
+    judge: { latencyMs: L, jitterMs: 10, hangRate: 0.01 },
+    timeoutMs: 2000,
+    target: 'report (1% of calls hang; 2 s timeout)',
+  },
   { name: 'duplicates', rows: N, judge: { latencyMs: L, jitterMs: 10 }, duplicates: true, target: '0.5 calls/row (no extra calls)' },
   { name: 'deterministic', rows: 100_000, deterministic: true, target: '≥ 20,000 rows/s' },
   { name: 'big', rows: Number(values['big-n']), judge: { latencyMs: 20, jitterMs: 2 }, target: '< 300 MB peak RSS' },
@@ -54,7 +65,15 @@ function run(command: string, args: string[]): Promise<{ code: number | null; st
 }
 
 async function startJudge(config: NonNullable<Scenario['judge']>): Promise<{ url: string; stop: () => void }> {
-  const args = ['--import', 'tsx', 'bench/fake-judge-process.ts', '--latency-ms', String(config.latencyMs), '--jitter-ms', String(config.jitterMs)];
+  const args = [
+    '--import',
+    'tsx',
+    'bench/fake-judge-process.ts',
+    '--latency-ms',
+    String(config.latencyMs),
+    '--jitter-ms',
+    String(config.jitterMs),
+  ];
   if (config.rate429) args.push('--rate-429', String(config.rate429), '--retry-after-s', '1');
   if (config.hangRate) args.push('--hang-rate', String(config.hangRate));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -121,7 +140,19 @@ async function measure(scenario: Scenario): Promise<Result> {
     const spec = writeSpec(scenario, judge?.url);
     const output = join(dir, `${scenario.name}.out.jsonl`);
     const cache = scenario.duplicates ? ['--cache', join(dir, 'dedup-cache.sqlite')] : ['--no-cache'];
-    const { stderr } = await run(process.execPath, ['bench/score-child.mjs', 'score', '--spec', spec, '--input', input, '--output', output, '--no-progress', '--no-preflight', ...cache]);
+    const { stderr } = await run(process.execPath, [
+      'bench/score-child.mjs',
+      'score',
+      '--spec',
+      spec,
+      '--input',
+      input,
+      '--output',
+      output,
+      '--no-progress',
+      '--no-preflight',
+      ...cache,
+    ]);
     const benchLine = stderr.trim().split('\n').at(-1) ?? '';
     if (!benchLine.startsWith('BENCH ')) throw new Error(`scenario ${scenario.name} failed:\n${stderr.slice(-2000)}`);
     const { code, wallMs, maxRssMb } = JSON.parse(benchLine.slice(6)) as { code: number; wallMs: number; maxRssMb: number };
@@ -190,16 +221,40 @@ interface LocalResult {
  */
 async function benchLocalJudge(): Promise<void> {
   const models = [{ model: 'tiny', threads: process.env.REWARDKIT_LOCAL_THREADS ?? '1' }];
-  if (process.env.REWARDKIT_BENCH_GGUF) models.push({ model: process.env.REWARDKIT_BENCH_GGUF, threads: process.env.REWARDKIT_LOCAL_THREADS ?? String(cpus().length) });
+  if (process.env.REWARDKIT_BENCH_GGUF)
+    models.push({ model: process.env.REWARDKIT_BENCH_GGUF, threads: process.env.REWARDKIT_LOCAL_THREADS ?? String(cpus().length) });
   const local: LocalResult[] = [];
   for (const { model, threads } of models) {
     process.stderr.write(`running local (${model}, ${values.verdicts} verdicts, ${threads} thread(s))…\n`);
-    const { code, stderr } = await run(process.execPath, ['--import', 'tsx', 'bench/local-judge.ts', '--model', model, '--verdicts', values.verdicts!, '--threads', threads]);
+    const { code, stderr } = await run(process.execPath, [
+      '--import',
+      'tsx',
+      'bench/local-judge.ts',
+      '--model',
+      model,
+      '--verdicts',
+      values.verdicts!,
+      '--threads',
+      threads,
+    ]);
     const benchLine = stderr.trim().split('\n').at(-1) ?? '';
-    if (code !== 0 || !benchLine.startsWith('BENCH ')) throw new Error(`scenario local (${model}) failed (exit ${code}):\n${stderr.slice(-2000)}`);
+    if (code !== 0 || !benchLine.startsWith('BENCH '))
+      throw new Error(`scenario local (${model}) failed (exit ${code}):\n${stderr.slice(-2000)}`);
     local.push(JSON.parse(benchLine.slice(6)) as LocalResult);
   }
-  const header = ['local judge model', 'threads', 'load ms', 'verdicts', 'parsed', 'verdicts/s', 'p50 ms', 'max ms', 'in tok/verdict', 'out tok/verdict', 'out tok/s'];
+  const header = [
+    'local judge model',
+    'threads',
+    'load ms',
+    'verdicts',
+    'parsed',
+    'verdicts/s',
+    'p50 ms',
+    'max ms',
+    'in tok/verdict',
+    'out tok/verdict',
+    'out tok/s',
+  ];
   const rows = local.map((result) => [
     result.model,
     String(result.threads),
@@ -213,8 +268,18 @@ async function benchLocalJudge(): Promise<void> {
     String(result.output_tokens_per_verdict),
     String(result.output_tokens_per_s),
   ]);
-  printTable(header, rows, `\nlocal judge: criteria verdicts sent one at a time through createReward; machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
-  const environment = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, loadavg_after: loadavg(), date: new Date().toISOString() };
+  printTable(
+    header,
+    rows,
+    `\nlocal judge: criteria verdicts sent one at a time through createReward; machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+  );
+  const environment = {
+    node: process.version,
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    loadavg_after: loadavg(),
+    date: new Date().toISOString(),
+  };
   writeFileSync('bench/results-local.json', `${JSON.stringify({ environment, results: local }, null, 2)}\n`);
   console.log('\nwritten to bench/results-local.json');
 }
@@ -228,7 +293,19 @@ function printTable(header: string[], rows: string[][], title: string): void {
 }
 
 function reportRuntime(): void {
-  const header = ['scenario', 'rows', 'wall s', 'ideal s', 'wall/ideal', 'rows/s', 'calls/row', 'retries', 'neutral', 'peak RSS MB', 'target'];
+  const header = [
+    'scenario',
+    'rows',
+    'wall s',
+    'ideal s',
+    'wall/ideal',
+    'rows/s',
+    'calls/row',
+    'retries',
+    'neutral',
+    'peak RSS MB',
+    'target',
+  ];
   const table = results.map((result) => [
     result.scenario,
     String(result.rows),
@@ -242,8 +319,20 @@ function reportRuntime(): void {
     result.peak_rss_mb.toFixed(0),
     result.target,
   ]);
-  printTable(header, table, `\nN=${N}, C=${C}, L=${L} ms (±10 ms jitter) unless noted; machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
-  const environment = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, loadavg_after: loadavg(), date: new Date().toISOString() };
+  printTable(
+    header,
+    table,
+    `\nN=${N}, C=${C}, L=${L} ms (±10 ms jitter) unless noted; machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')}`,
+  );
+  const environment = {
+    node: process.version,
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    loadavg_after: loadavg(),
+    date: new Date().toISOString(),
+  };
   writeFileSync('bench/results.json', `${JSON.stringify({ environment, parameters: { N, C, L_ms: L }, results }, null, 2)}\n`);
   console.log('\nwritten to bench/results.json');
 }

@@ -7,5 +7,7 @@ const started = performance.now();
 const code = await main(process.argv.slice(2));
 const wallMs = performance.now() - started;
 const cpu = process.cpuUsage();
-process.stderr.write(`\nBENCH ${JSON.stringify({ code, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+process.stderr.write(
+  `\nBENCH ${JSON.stringify({ code, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
+);
 process.exitCode = code;

@@ -68,17 +68,26 @@ export async function buildLambda(options: BuildLambdaOptions = {}): Promise<Bui
     // src/version.ts: the bundle has no package.json beside it
     define: { __REWARDKIT_VERSION__: JSON.stringify(packageVersion()) },
     // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins
-    banner: { js: "import { createRequire as __rewardkitCreateRequire } from 'node:module'; const require = __rewardkitCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __rewardkitCreateRequire } from 'node:module'; const require = __rewardkitCreateRequire(import.meta.url);",
+    },
     logLevel: 'warning',
     legalComments: 'eof',
   });
   const templates = join(ROOT, 'templates');
   mkdirSync(join(outDir, 'templates'));
-  for (const name of readdirSync(templates).filter((file) => file.endsWith('.yaml'))) copyFileSync(join(templates, name), join(outDir, 'templates', name));
+  for (const name of readdirSync(templates).filter((file) => file.endsWith('.yaml')))
+    copyFileSync(join(templates, name), join(outDir, 'templates', name));
   const specNeedsJudge = options.spec ? packageSpec(options.spec, outDir) : false;
 
   const files = listFiles(outDir);
-  const result: BuildLambdaResult = { outDir, bundle, files, bundleBytes: statSync(bundle).size, ...(specNeedsJudge ? { specNeedsJudge } : {}) };
+  const result: BuildLambdaResult = {
+    outDir,
+    bundle,
+    files,
+    bundleBytes: statSync(bundle).size,
+    ...(specNeedsJudge ? { specNeedsJudge } : {}),
+  };
   if (options.zip !== false) {
     const zip = resolve(options.zip ?? join(dirname(outDir), 'rewardkit-lambda.zip'));
     rmSync(zip, { force: true });
@@ -87,7 +96,10 @@ export async function buildLambda(options: BuildLambdaOptions = {}): Promise<Bui
     if (zipWith === 'cli' || (zipWith === 'auto' && hasZipCommand())) {
       execFileSync('zip', ['-q', '-X', '-r', zip, ...files], { cwd: outDir });
     } else {
-      writeZip(zip, files.map((file) => ({ name: file, data: readFileSync(join(outDir, file)) })));
+      writeZip(
+        zip,
+        files.map((file) => ({ name: file, data: readFileSync(join(outDir, file)) })),
+      );
     }
     result.zip = zip;
     result.zipBytes = statSync(zip).size;
@@ -111,7 +123,9 @@ function packageSpec(specPath: string, outDir: string): boolean {
   for (const file of [path, ...referenced]) {
     const inside = relative(specDir, file);
     if (inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-      throw new UsageError(`--spec: ${file} is outside the spec's folder ${specDir}; keep the files a packaged spec points to beside it or below it`);
+      throw new UsageError(
+        `--spec: ${file} is outside the spec's folder ${specDir}; keep the files a packaged spec points to beside it or below it`,
+      );
     }
     mkdirSync(dirname(join(target, inside)), { recursive: true });
     copyFileSync(file, join(target, inside));
@@ -238,11 +252,15 @@ async function main(argv: string[]): Promise<number> {
       zipWith,
     } as BuildLambdaOptions);
     const size = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-    console.log(`built ${relative(process.cwd(), result.bundle) || result.bundle} (${size(result.bundleBytes)}) with ${result.files.length} files: ${result.files.join(', ')}`);
+    console.log(
+      `built ${relative(process.cwd(), result.bundle) || result.bundle} (${size(result.bundleBytes)}) with ${result.files.length} files: ${result.files.join(', ')}`,
+    );
     if (result.zip) console.log(`zip   ${relative(process.cwd(), result.zip) || result.zip} (${size(result.zipBytes!)})`);
     if (result.specNeedsJudge) {
-      console.log('note  the spec names no judge model: set REWARDKIT_JUDGE=PROVIDER:MODEL on the function (infra/template.yaml: JudgeModel);\n' +
-        '      a Lambda never runs the local judge, and without it every sample gets the neutral reward flagged config_error');
+      console.log(
+        'note  the spec names no judge model: set REWARDKIT_JUDGE=PROVIDER:MODEL on the function (infra/template.yaml: JudgeModel);\n' +
+          '      a Lambda never runs the local judge, and without it every sample gets the neutral reward flagged config_error',
+      );
     }
     return 0;
   } catch (error) {

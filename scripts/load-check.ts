@@ -117,7 +117,22 @@ async function steadyLoad(): Promise<void> {
   const judge = await startFakeJudge(qaJudge().script);
   const server = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/bin.ts', 'serve', '--spec', 'test/serve/fixtures/qa-spec.yaml', '--port', '0', '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url, '--concurrency', '64'],
+    [
+      '--import',
+      'tsx',
+      'src/cli/bin.ts',
+      'serve',
+      '--spec',
+      'test/serve/fixtures/qa-spec.yaml',
+      '--port',
+      '0',
+      '--judge',
+      'openai-compatible:fake',
+      '--judge-base-url',
+      judge.url,
+      '--concurrency',
+      '64',
+    ],
     { env: { ...process.env, REWARDKIT_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   // the server logs at its default level (info: one JSON line per request) as in production; dropped here
@@ -143,10 +158,28 @@ async function steadyLoad(): Promise<void> {
   };
 
   function body(ids: string[], answers: number[]): string {
-    if (route === 'score') return JSON.stringify({ rows: ids.map((id, index) => ({ id, prompt: QUESTION, response: ANSWERS[answers[index]!]!.text, reference: 'Paris' })), components: false });
-    if (route === 'nova') return JSON.stringify(ids.map((id, index) => ({ id, messages: [{ role: 'user', content: QUESTION }, { role: 'assistant', content: ANSWERS[answers[index]!]!.text }], reference_answer: 'Paris' })));
+    if (route === 'score')
+      return JSON.stringify({
+        rows: ids.map((id, index) => ({ id, prompt: QUESTION, response: ANSWERS[answers[index]!]!.text, reference: 'Paris' })),
+        components: false,
+      });
+    if (route === 'nova')
+      return JSON.stringify(
+        ids.map((id, index) => ({
+          id,
+          messages: [
+            { role: 'user', content: QUESTION },
+            { role: 'assistant', content: ANSWERS[answers[index]!]!.text },
+          ],
+          reference_answer: 'Paris',
+        })),
+      );
     const prompt = `<|im_start|>user\n${QUESTION}<|im_end|>\n<|im_start|>assistant\n`;
-    return JSON.stringify({ query: answers.map((answer) => `${prompt}${ANSWERS[answer]!.text}<|im_end|>`), prompts: answers.map(() => prompt), labels: answers.map(() => 'Paris') });
+    return JSON.stringify({
+      query: answers.map((answer) => `${prompt}${ANSWERS[answer]!.text}<|im_end|>`),
+      prompts: answers.map(() => prompt),
+      labels: answers.map(() => 'Paris'),
+    });
   }
 
   function check(status: number, text: string, ids: string[], answers: number[]): void {
@@ -159,8 +192,16 @@ async function steadyLoad(): Promise<void> {
     }
     const expected = answers.map((answer) => ANSWERS[answer]!.reward);
     let got: Array<{ id?: string | number; reward: unknown }>;
-    if (route === 'score') got = ((reply as { results?: Array<{ id: string; reward: unknown }> }).results ?? []).map((result) => ({ id: result.id, reward: result.reward }));
-    else if (route === 'nova') got = (reply as Array<{ id: string; aggregate_reward_score: unknown }>).map((result) => ({ id: result.id, reward: result.aggregate_reward_score }));
+    if (route === 'score')
+      got = ((reply as { results?: Array<{ id: string; reward: unknown }> }).results ?? []).map((result) => ({
+        id: result.id,
+        reward: result.reward,
+      }));
+    else if (route === 'nova')
+      got = (reply as Array<{ id: string; aggregate_reward_score: unknown }>).map((result) => ({
+        id: result.id,
+        reward: result.aggregate_reward_score,
+      }));
     else got = ((reply as { rewards?: unknown[] }).rewards ?? []).map((reward) => ({ reward }));
     if (got.length !== ids.length) return problem(`expected ${ids.length} results, got ${got.length} (lost rows) for ${ids[0]}…`);
     got.forEach((result, index) => {
@@ -178,7 +219,11 @@ async function steadyLoad(): Promise<void> {
     const ids = Array.from({ length: rowsPerRequest }, (_unused, row) => `b${n}-${row}`);
     const answers = ids.map((_id, row) => (n + row) % ANSWERS.length);
     const started = performance.now();
-    const response = await fetch(`${url}${routePath}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: body(ids, answers) });
+    const response = await fetch(`${url}${routePath}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: body(ids, answers),
+    });
     const text = await response.text();
     if (index >= 100) baseline.push(performance.now() - started);
     const before = verified;
@@ -191,7 +236,9 @@ async function steadyLoad(): Promise<void> {
   const amount = rate * duration;
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();
-  console.log(`load-check: ${amount} requests (${rate}/s for ${duration} s, ${connections} connections, ${rowsPerRequest} rows each) → POST ${route === 'score' ? '/v1/score' : route === 'nova' ? '/v1/nova' : '/get_reward'} on ${url}`);
+  console.log(
+    `load-check: ${amount} requests (${rate}/s for ${duration} s, ${connections} connections, ${rowsPerRequest} rows each) → POST ${route === 'score' ? '/v1/score' : route === 'nova' ? '/v1/nova' : '/get_reward'} on ${url}`,
+  );
   const result = await autocannon({
     url,
     connections,
@@ -243,7 +290,8 @@ async function steadyLoad(): Promise<void> {
   if (lost !== 0 && problems.length === 0) problem(`${lost} requests without a verified reply`);
   if (judgeErrors > 0) problem(`${judgeErrors} judge errors on the server`);
   if (neutral > 0) problem(`${neutral} neutral fallbacks on the server`);
-  if (judgeCount !== (amount + 600) * rowsPerRequest) problem(`expected ${(amount + 600) * rowsPerRequest} judge calls (baseline included), the server counted ${judgeCount}`);
+  if (judgeCount !== (amount + 600) * rowsPerRequest)
+    problem(`expected ${(amount + 600) * rowsPerRequest} judge calls (baseline included), the server counted ${judgeCount}`);
   if (exitCode !== 0) problem(`the server exited ${exitCode} on SIGTERM (expected 0)`);
 
   const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -271,7 +319,9 @@ server on SIGTERM    exit ${exitCode}`);
  * connection, as a Kubernetes probe does.
  */
 async function robustness(): Promise<void> {
-  const judgeProcess = spawn(process.execPath, ['--import', 'tsx', 'test/serve/support/qa-judge-process.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const judgeProcess = spawn(process.execPath, ['--import', 'tsx', 'test/serve/support/qa-judge-process.ts'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let server: ReturnType<typeof spawn> | undefined;
   try {
     await robustnessChecks(judgeProcess, (started) => (server = started));
@@ -282,12 +332,34 @@ async function robustness(): Promise<void> {
   }
 }
 
-async function robustnessChecks(judgeProcess: ReturnType<typeof spawn>, started: (server: ReturnType<typeof spawn>) => void): Promise<void> {
+async function robustnessChecks(
+  judgeProcess: ReturnType<typeof spawn>,
+  started: (server: ReturnType<typeof spawn>) => void,
+): Promise<void> {
   const problems: string[] = [];
-  const judgeUrl = await new Promise<string>((resolve) => judgeProcess.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
+  const judgeUrl = await new Promise<string>((resolve) =>
+    judgeProcess.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())),
+  );
   const server = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/bin.ts', 'serve', '--spec', 'test/serve/fixtures/qa-spec.yaml', '--port', '0', '--judge', 'openai-compatible:fake', '--judge-base-url', judgeUrl, '--concurrency', '64', '--body-timeout-ms', '5000'],
+    [
+      '--import',
+      'tsx',
+      'src/cli/bin.ts',
+      'serve',
+      '--spec',
+      'test/serve/fixtures/qa-spec.yaml',
+      '--port',
+      '0',
+      '--judge',
+      'openai-compatible:fake',
+      '--judge-base-url',
+      judgeUrl,
+      '--concurrency',
+      '64',
+      '--body-timeout-ms',
+      '5000',
+    ],
     { env: { ...process.env, REWARDKIT_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   started(server);
@@ -308,7 +380,12 @@ async function robustnessChecks(judgeProcess: ReturnType<typeof spawn>, started:
   // "[slow]": the judge answers after 200 ms (a fast real judge); otherwise at once (the server is then CPU-bound)
   const judgedRows = (count: number, tag: string, slow = false) =>
     JSON.stringify({
-      rows: Array.from({ length: count }, (_unused, index) => ({ id: `${tag}${index}`, prompt: QUESTION, response: `The capital of France is Paris (rollout ${tag}${index})${slow ? ' [slow]' : ''}.`, reference: 'Paris' })),
+      rows: Array.from({ length: count }, (_unused, index) => ({
+        id: `${tag}${index}`,
+        prompt: QUESTION,
+        response: `The capital of France is Paris (rollout ${tag}${index})${slow ? ' [slow]' : ''}.`,
+        reference: 'Paris',
+      })),
       components: false,
     });
   /** GET /healthz on a new connection every `everyMs` until `until` settles; latencies in ms. */
@@ -340,8 +417,10 @@ async function robustnessChecks(judgeProcess: ReturnType<typeof spawn>, started:
     const health = await probeUntil(batch);
     const batchReply = await batch;
     const batchSeconds = (performance.now() - batchStarted) / 1000;
-    const batchResults = batchReply.status === 200 ? (JSON.parse(batchReply.text) as { results: Array<{ id: string; reward: number }> }).results : [];
-    if (batchResults.length !== 10_000 || !batchResults.every((result, index) => result.id === `r${index}` && result.reward === 1)) problems.push(`10k-row batch: HTTP ${batchReply.status}, ${batchResults.length} results (expected 10000, each reward 1)`);
+    const batchResults =
+      batchReply.status === 200 ? (JSON.parse(batchReply.text) as { results: Array<{ id: string; reward: number }> }).results : [];
+    if (batchResults.length !== 10_000 || !batchResults.every((result, index) => result.id === `r${index}` && result.reward === 1))
+      problems.push(`10k-row batch: HTTP ${batchReply.status}, ${batchResults.length} results (expected 10000, each reward 1)`);
     if (slow && at(health, 0.99) >= 50) problems.push(`/healthz p99 during the 10k-row batch is ${ms(at(health, 0.99))} (target < 50 ms)`);
     lines.push(
       `healthz, 10k rows    p50 ${ms(at(health, 0.5))} · p99 ${ms(at(health, 0.99))} · max ${ms(health.at(-1) ?? NaN)} (${health.length} probes on new connections; judge ${slow ? '200 ms' : '0 ms, server CPU-bound'}: the batch took ${batchSeconds.toFixed(1)} s)`,
@@ -357,7 +436,8 @@ async function robustnessChecks(judgeProcess: ReturnType<typeof spawn>, started:
   const refusalMs = performance.now() - emptiesStarted;
   const after = await post(judgedRows(1, 'after'));
   await after.text();
-  if (refusal.status !== 413 || !refusal.text.includes('"too_many_rows"')) problems.push(`5M {} rows: expected 413 too_many_rows, got HTTP ${refusal.status} ${refusal.text.slice(0, 200)}`);
+  if (refusal.status !== 413 || !refusal.text.includes('"too_many_rows"'))
+    problems.push(`5M {} rows: expected 413 too_many_rows, got HTTP ${refusal.status} ${refusal.text.slice(0, 200)}`);
   if (refusalMs > 2000) problems.push(`5M {} rows: the 413 took ${ms(refusalMs)} (target < 2 s)`);
   if (after.status !== 200) problems.push(`after the 5M-row body, a 1-row request got HTTP ${after.status}`);
   lines.push(
@@ -366,7 +446,15 @@ async function robustnessChecks(judgeProcess: ReturnType<typeof spawn>, started:
 
   // c. six concurrent 49 MB bodies (9,000 gated rows each: no judge call, so the memory is the server's own)
   const filler = 'lorem ipsum dolor sit amet '.repeat(196); // words: one 5 KB word would test the PII regexes instead
-  const big = JSON.stringify({ rows: Array.from({ length: 9000 }, (_unused, index) => ({ id: `m${index}`, prompt: QUESTION, response: `Paris, mail me at m${index}@example.com ${filler}`, reference: 'Paris' })), components: false });
+  const big = JSON.stringify({
+    rows: Array.from({ length: 9000 }, (_unused, index) => ({
+      id: `m${index}`,
+      prompt: QUESTION,
+      response: `Paris, mail me at m${index}@example.com ${filler}`,
+      reference: 'Paris',
+    })),
+    components: false,
+  });
   const resetPeak = resetPeakRss(server.pid!);
   const rssBefore = peakRss(server.pid!);
   const bigReplies = await Promise.all(
@@ -378,10 +466,13 @@ async function robustnessChecks(judgeProcess: ReturnType<typeof spawn>, started:
     ),
   );
   const peak = peakRss(server.pid!);
-  const statusCounts = Object.entries(bigReplies.reduce<Record<string, number>>((counts, reply) => ({ ...counts, [reply.status]: (counts[reply.status] ?? 0) + 1 }), {}))
+  const statusCounts = Object.entries(
+    bigReplies.reduce<Record<string, number>>((counts, reply) => ({ ...counts, [reply.status]: (counts[reply.status] ?? 0) + 1 }), {}),
+  )
     .map(([status, count]) => `${count}× ${status}`)
     .join(', ');
-  if (!bigReplies.every((reply) => reply.status === 200 || (reply.status === 429 && reply.retryAfter === '5'))) problems.push(`6 × 49 MB: expected 200 or 429 with Retry-After 5, got ${statusCounts}`);
+  if (!bigReplies.every((reply) => reply.status === 200 || (reply.status === 429 && reply.retryAfter === '5')))
+    problems.push(`6 × 49 MB: expected 200 or 429 with Retry-After 5, got ${statusCounts}`);
   if (!bigReplies.some((reply) => reply.status === 200)) problems.push('6 × 49 MB: no body was served');
   lines.push(
     `6 × ${(big.length / 1e6).toFixed(0)} MB at once     ${statusCounts} (429 with Retry-After: 5); server peak RSS ${peak === undefined ? 'n/a' : `${(peak / 1024 / 1024).toFixed(0)} MiB`}${resetPeak ? '' : ` (peak since start; ${rssBefore === undefined ? '' : `${(rssBefore / 1024 / 1024).toFixed(0)} MiB before`})`}`,
@@ -390,8 +481,11 @@ async function robustnessChecks(judgeProcess: ReturnType<typeof spawn>, started:
   // d. a slow body: headers and 10 of 1000 bytes, then nothing
   const slowStarted = performance.now();
   const slow = await slowBody(`${url}/v1/score`, 1000);
-  if (slow.status !== 408 || !slow.body.includes('"body_timeout"')) problems.push(`slow body: expected 408 body_timeout, got ${slow.status} ${slow.body.slice(0, 200)}`);
-  lines.push(`slow body            HTTP ${slow.status} body_timeout after ${ms(performance.now() - slowStarted)} (--body-timeout-ms 5000), connection ${slow.closed ? 'closed' : 'left open'}`);
+  if (slow.status !== 408 || !slow.body.includes('"body_timeout"'))
+    problems.push(`slow body: expected 408 body_timeout, got ${slow.status} ${slow.body.slice(0, 200)}`);
+  lines.push(
+    `slow body            HTTP ${slow.status} body_timeout after ${ms(performance.now() - slowStarted)} (--body-timeout-ms 5000), connection ${slow.closed ? 'closed' : 'left open'}`,
+  );
 
   // e. the drain: SIGTERM with a 3,000-row judged batch in flight
   const inFlight = post(judgedRows(3000, 'd')).then(async (response) => ({ status: response.status, text: await response.text() }));
@@ -399,22 +493,34 @@ async function robustnessChecks(judgeProcess: ReturnType<typeof spawn>, started:
   server.kill('SIGTERM');
   while (!serverLog.includes('draining: new requests get 503')) await new Promise((resolve) => setTimeout(resolve, 5));
   const healthWhileDraining = await newConnectionGet(`${url}/healthz`);
-  const lateRequest = await post(judgedRows(1, 'late')).then(async (response) => ({ status: response.status, text: await response.text() }));
+  const lateRequest = await post(judgedRows(1, 'late')).then(async (response) => ({
+    status: response.status,
+    text: await response.text(),
+  }));
   const drained = await inFlight;
   const exitCode = await exited;
   const drainedRows = drained.status === 200 ? (JSON.parse(drained.text) as { results: unknown[] }).results.length : 0;
-  if (healthWhileDraining !== 'HTTP 503') problems.push(`drain: /healthz on a new connection gave ${healthWhileDraining} (expected HTTP 503)`);
-  if (lateRequest.status !== 503 || !lateRequest.text.includes('"draining"')) problems.push(`drain: a new request got HTTP ${lateRequest.status} (expected 503 draining)`);
-  if (drained.status !== 200 || drainedRows !== 3000) problems.push(`drain: the batch in flight got HTTP ${drained.status} with ${drainedRows} results (expected 200, 3000)`);
+  if (healthWhileDraining !== 'HTTP 503')
+    problems.push(`drain: /healthz on a new connection gave ${healthWhileDraining} (expected HTTP 503)`);
+  if (lateRequest.status !== 503 || !lateRequest.text.includes('"draining"'))
+    problems.push(`drain: a new request got HTTP ${lateRequest.status} (expected 503 draining)`);
+  if (drained.status !== 200 || drainedRows !== 3000)
+    problems.push(`drain: the batch in flight got HTTP ${drained.status} with ${drainedRows} results (expected 200, 3000)`);
   if (exitCode !== 0) problems.push(`drain: the server exited ${exitCode} (expected 0)`);
-  lines.push(`drain                new connection: /healthz ${healthWhileDraining}, POST HTTP ${lateRequest.status} draining; batch in flight HTTP ${drained.status} (${drainedRows} rows); exit ${exitCode}`);
+  lines.push(
+    `drain                new connection: /healthz ${healthWhileDraining}, POST HTTP ${lateRequest.status} draining; batch in flight HTTP ${drained.status} (${drainedRows} rows); exit ${exitCode}`,
+  );
 
-  console.log(`\nrobustness (a fresh server with the default limits: --max-rows 10000, 50000 rows / 100 MiB in flight)\n${lines.join('\n')}`);
+  console.log(
+    `\nrobustness (a fresh server with the default limits: --max-rows 10000, 50000 rows / 100 MiB in flight)\n${lines.join('\n')}`,
+  );
   if (problems.length > 0) {
     console.log(`\nFAILED:\n${problems.map((text) => `  - ${text}`).join('\n')}`);
     process.exitCode = 1;
   } else {
-    console.log('\nOK: /healthz under 50 ms p99 during a 10k-row batch, too many rows refused fast, memory bounded, slow bodies cut, 503 while draining.');
+    console.log(
+      '\nOK: /healthz under 50 ms p99 during a 10k-row batch, too many rows refused fast, memory bounded, slow bodies cut, 503 while draining.',
+    );
   }
 }
 
@@ -432,15 +538,23 @@ function newConnectionGet(target: string): Promise<string> {
 /** Sends the headers and 10 bytes of a body declared `declared` bytes long, then waits for the answer. */
 function slowBody(target: string, declared: number): Promise<{ status: number; body: string; closed: boolean }> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(target, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, 'content-length': String(declared) } }, (response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => {
-        const socket = request.socket!;
-        if (socket.destroyed) resolve({ status: response.statusCode!, body, closed: true });
-        else socket.once('close', () => resolve({ status: response.statusCode!, body, closed: true }));
-      });
-    });
+    const request = httpRequest(
+      target,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, 'content-length': String(declared) },
+      },
+      (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => {
+          const socket = request.socket!;
+          if (socket.destroyed) resolve({ status: response.statusCode!, body, closed: true });
+          else socket.once('close', () => resolve({ status: response.statusCode!, body, closed: true }));
+        });
+      },
+    );
     request.on('error', reject);
     request.write('{"rows": [');
   });

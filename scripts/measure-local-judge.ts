@@ -28,7 +28,8 @@ const { values } = parseArgs({
   },
 });
 const shapeName = values.shape!;
-if (!(SHAPES as readonly string[]).includes(shapeName)) fail(`--shape: expected one of ${SHAPES.join(', ')}, got ${JSON.stringify(shapeName)}`);
+if (!(SHAPES as readonly string[]).includes(shapeName))
+  fail(`--shape: expected one of ${SHAPES.join(', ')}, got ${JSON.stringify(shapeName)}`);
 const threadCounts = values.threads!.split(',').map((value) => wholeNumber('--threads', value));
 const verdicts = wholeNumber('--verdicts', values.verdicts!);
 const maxTokens = wholeNumber('--max-tokens', values['max-tokens']!);
@@ -47,8 +48,14 @@ try {
           tiedEmbeddings: true,
           name: `rewardkit random-weight ${shapeName}-shaped llama (Q4_0; for measuring speed only)`,
         });
-  console.log(`model: ${shapeName}, random weights, ${(fileBytes / 1e6).toFixed(1)} MB written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`machine: ${process.platform}-${process.arch}, load average ${loadavg().map((load) => load.toFixed(2)).join(', ')} at start`);
+  console.log(
+    `model: ${shapeName}, random weights, ${(fileBytes / 1e6).toFixed(1)} MB written in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `machine: ${process.platform}-${process.arch}, load average ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(', ')} at start`,
+  );
   const contractReview = await contractReviewPrompts();
 
   for (const threads of threadCounts) {
@@ -58,7 +65,15 @@ try {
     const promptPerS = await promptProcessingRate(loaded, promptTokens);
     const reward = createReward(
       validateSpecObject({
-        judge_model: { provider: 'local', model: modelPath, threads, concurrency: 1, max_tokens: maxTokens, timeout_ms: 1_800_000, max_retries: 0 },
+        judge_model: {
+          provider: 'local',
+          model: modelPath,
+          threads,
+          concurrency: 1,
+          max_tokens: maxTokens,
+          timeout_ms: 1_800_000,
+          max_retries: 0,
+        },
         judges: [
           {
             type: 'rubric',
@@ -76,7 +91,11 @@ try {
     const runs: { seconds: number; prompt: number; evaluated: number; output: number; parsed: boolean }[] = [];
     for (let index = 0; index < verdicts; index++) {
       const evaluatedBefore = meter.usedInputTokens;
-      const row = { id: `row-${index}`, prompt: `Question ${index}: what is ${index} + ${index}, and why?`, response: `It is ${2 * index}: adding ${index} twice.` };
+      const row = {
+        id: `row-${index}`,
+        prompt: `Question ${index}: what is ${index} + ${index}, and why?`,
+        response: `It is ${2 * index}: adding ${index} twice.`,
+      };
       const result = await reward.score(row);
       for (const call of result.components.flatMap((component) => component.calls ?? [])) {
         runs.push({
@@ -96,7 +115,8 @@ try {
     const generationS = sum((run) => run.seconds - run.evaluated / promptPerS);
     const generatedPerS = sum((run) => run.output) / generationS;
     const outputPerVerdict = sum((run) => run.output) / runs.length;
-    const projection = (evaluatedTokens: number) => (evaluatedTokens / promptPerS + contractReview.calls * (outputPerVerdict / generatedPerS)) / 60;
+    const projection = (evaluatedTokens: number) =>
+      (evaluatedTokens / promptPerS + contractReview.calls * (outputPerVerdict / generatedPerS)) / 60;
     console.log(
       [
         `threads ${threads}: load ${loadS.toFixed(1)} s; prompt processing ${promptPerS.toFixed(1)} tokens/s (${promptTokens} tokens in one batch)`,
@@ -110,7 +130,11 @@ try {
       ].join('\n'),
     );
   }
-  console.log(`load average ${loadavg().map((load) => load.toFixed(2)).join(', ')} at the end`);
+  console.log(
+    `load average ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(', ')} at the end`,
+  );
 } finally {
   rmSync(folder, { recursive: true, force: true });
 }
@@ -119,7 +143,9 @@ try {
 async function promptProcessingRate(loaded: LoadedLocalModel, count: number): Promise<number> {
   const sequence = await loaded.acquire();
   try {
-    const text = 'The parties agree that the receiving party shall keep the confidential information secret. '.repeat(Math.ceil(count / 80));
+    const text = 'The parties agree that the receiving party shall keep the confidential information secret. '.repeat(
+      Math.ceil(count / 80),
+    );
     const tokens = loaded.model.tokenize(text).slice(0, count);
     await sequence.clearHistory();
     const started = performance.now();
@@ -144,7 +170,13 @@ async function sequenceOf(loaded: LoadedLocalModel) {
  * tokens for a real tokenizer, estimated at CHARS_PER_TOKEN — in full, and with each row's common prefix (contract,
  * guidelines) evaluated once per row, as one sequence reusing its cache does.
  */
-async function contractReviewPrompts(): Promise<{ calls: number; rows: number; fullTokens: number; sharedPrefixTokens: number; charsPerToken: number }> {
+async function contractReviewPrompts(): Promise<{
+  calls: number;
+  rows: number;
+  fullTokens: number;
+  sharedPrefixTokens: number;
+  charsPerToken: number;
+}> {
   const CHARS_PER_TOKEN = 4;
   const { spec } = loadSpecWithJudge('examples/contract-review/spec.yaml', { provider: 'local', model: 'default' });
   const reward = createReward(spec);
@@ -168,7 +200,13 @@ async function contractReviewPrompts(): Promise<{ calls: number; rows: number; f
     }
   }
   const tokens = (chars: number) => Math.round(chars / CHARS_PER_TOKEN);
-  return { calls, rows: rows.length, fullTokens: tokens(fullChars), sharedPrefixTokens: tokens(sharedPrefixChars), charsPerToken: CHARS_PER_TOKEN };
+  return {
+    calls,
+    rows: rows.length,
+    fullTokens: tokens(fullChars),
+    sharedPrefixTokens: tokens(sharedPrefixChars),
+    charsPerToken: CHARS_PER_TOKEN,
+  };
 }
 
 function wholeNumber(flag: string, value: string): number {

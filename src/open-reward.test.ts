@@ -29,7 +29,10 @@ beforeEach(() => {
 });
 
 async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(() => 'no error', (error: unknown) => error);
+  return promise.then(
+    () => 'no error',
+    (error: unknown) => error,
+  );
 }
 
 describe('openReward', () => {
@@ -39,7 +42,12 @@ describe('openReward', () => {
     const opened = await openReward({ spec: SPEC, judge: 'openai-compatible:fake', judgeBaseUrl: judge.url, concurrency: 3, prices });
     try {
       expect(opened.judgeModels).toEqual([`openai-compatible:fake@${judge.url}`]);
-      expect(opened.spec.judge_model).toMatchObject({ model: 'fake', base_url: judge.url, concurrency: 3, price: { input_per_mtok: 1, output_per_mtok: 5 } });
+      expect(opened.spec.judge_model).toMatchObject({
+        model: 'fake',
+        base_url: judge.url,
+        concurrency: 3,
+        price: { input_per_mtok: 1, output_per_mtok: 5 },
+      });
       const result = await opened.reward.score(ROW);
       expect([result.reward, result.metrics.judge_cost_usd]).toEqual([1, 0.0002]); // (100 × 1 + 20 × 5) / 1e6
       expect(judge.preflights).not.toHaveLength(0);
@@ -56,14 +64,28 @@ describe('openReward', () => {
   ] as const)('%j fails with an OpenRewardError of kind %s', async (overrides, kind) => {
     const error = await failureOf(openReward({ spec: SPEC, ...overrides }));
     expect(OpenRewardError.isInstance(error) && RewardkitError.isInstance(error) ? error.kind : error).toBe(kind);
-    if (kind === 'judge_unreachable') expect((error as OpenRewardError).problems).toBe(`  - judge openai-compatible:fake@http://127.0.0.1:9/v1 at http://127.0.0.1:9/v1 is not reachable (ECONNREFUSED)`);
+    if (kind === 'judge_unreachable')
+      expect((error as OpenRewardError).problems).toBe(
+        `  - judge openai-compatible:fake@http://127.0.0.1:9/v1 at http://127.0.0.1:9/v1 is not reachable (ECONNREFUSED)`,
+      );
   });
 
   it('a cache that cannot be opened is kind "cache", naming the file', async () => {
     const blocker = join(dir, 'a-file');
     writeFileSync(blocker, '');
-    const error = await failureOf(openReward({ spec: SPEC, judge: 'openai-compatible:fake', judgeBaseUrl: judge.url, preflight: false, cache: join(blocker, 'cache.sqlite') }));
-    expect([(error as OpenRewardError).kind, (error as Error).message.startsWith(`cannot open the judge cache ${join(blocker, 'cache.sqlite')}: `)]).toEqual(['cache', true]);
+    const error = await failureOf(
+      openReward({
+        spec: SPEC,
+        judge: 'openai-compatible:fake',
+        judgeBaseUrl: judge.url,
+        preflight: false,
+        cache: join(blocker, 'cache.sqlite'),
+      }),
+    );
+    expect([
+      (error as OpenRewardError).kind,
+      (error as Error).message.startsWith(`cannot open the judge cache ${join(blocker, 'cache.sqlite')}: `),
+    ]).toEqual(['cache', true]);
   });
 
   it('a judge with no model: the default local judge, or (defaultJudge: required, the Lambda) a SpecError', async () => {
@@ -77,7 +99,8 @@ describe('openReward', () => {
 
   it('cacheNamespace is the namespace of every score call; close() leaves a cache it did not open open', async () => {
     const cache = await createJudgeCache({ path: ':memory:' });
-    const open = (cacheNamespace: string) => openReward({ spec: SPEC, judge: 'openai-compatible:fake', judgeBaseUrl: judge.url, preflight: false, cache, cacheNamespace });
+    const open = (cacheNamespace: string) =>
+      openReward({ spec: SPEC, judge: 'openai-compatible:fake', judgeBaseUrl: judge.url, preflight: false, cache, cacheNamespace });
     const calls = async (cacheNamespace: string) => {
       const opened = await open(cacheNamespace);
       const before = judge.requests.length;

@@ -137,7 +137,8 @@ export async function openLoadedReward(loaded: LoadedRewardSpec, options: Reward
     const problems = await preflightSpec(spec, options.onPreflightWarning ? { warn: options.onPreflightWarning } : {});
     if (problems) throw new OpenRewardError('judge_unreachable', `cannot reach the judge:\n${problems}`, problems);
   }
-  const ownCache = typeof options.cache === 'string' && models.length > 0 ? await openJudgeCache(options.cache, options.cachePolicy) : undefined;
+  const ownCache =
+    typeof options.cache === 'string' && models.length > 0 ? await openJudgeCache(options.cache, options.cachePolicy) : undefined;
   const cache = ownCache ?? (typeof options.cache === 'object' ? options.cache : undefined);
   const schedulers = options.schedulers ?? createSchedulerRegistry();
   const rewardOptions: RewardOptions = {

@@ -37,19 +37,33 @@ function assertWellFormed(result: RewardResult): void {
 }
 
 const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constant(''), fc.constant('   '), fc.json());
-const message = fc.record({ role: fc.oneof(fc.constantFrom('system', 'user', 'assistant', 'nova_assistant'), fc.string()), content: fc.oneof(text, fc.anything()) });
+const message = fc.record({
+  role: fc.oneof(fc.constantFrom('system', 'user', 'assistant', 'nova_assistant'), fc.string()),
+  content: fc.oneof(text, fc.anything()),
+});
 const novaRow = fc.record(
-  { id: fc.oneof(fc.string(), fc.integer(), fc.constant(undefined)), messages: fc.oneof(fc.array(message, { maxLength: 4 }), fc.anything()), reference_answer: fc.oneof(text, fc.anything()), metadata: fc.anything() },
+  {
+    id: fc.oneof(fc.string(), fc.integer(), fc.constant(undefined)),
+    messages: fc.oneof(fc.array(message, { maxLength: 4 }), fc.anything()),
+    reference_answer: fc.oneof(text, fc.anything()),
+    metadata: fc.anything(),
+  },
   { requiredKeys: ['messages'] },
 );
-const plainRow = fc.record({ id: fc.anything(), prompt: fc.oneof(text, fc.anything()), response: fc.oneof(text, fc.anything()), reference: fc.anything() }, { requiredKeys: [] });
+const plainRow = fc.record(
+  { id: fc.anything(), prompt: fc.oneof(text, fc.anything()), response: fc.oneof(text, fc.anything()), reference: fc.anything() },
+  { requiredKeys: [] },
+);
 const row = fc.oneof(novaRow, plainRow, fc.anything());
 
 const judgeReply: fc.Arbitrary<FakeReply> = fc.oneof(
   fc.record({ content: fc.oneof(fc.string(), fc.json()) }),
   fc.record({
     content: fc
-      .record({ a: fc.oneof(fc.boolean(), fc.string(), fc.integer()), b: fc.oneof(fc.integer({ min: -3, max: 9 }), fc.string(), fc.double()) })
+      .record({
+        a: fc.oneof(fc.boolean(), fc.string(), fc.integer()),
+        b: fc.oneof(fc.integer({ min: -3, max: 9 }), fc.string(), fc.double()),
+      })
       .map(({ a, b }) => JSON.stringify({ criteria: { ok: { pass: a } }, dimensions: { level: { score: b } } })),
   }),
   fc.constantFrom<FakeReply>({ status: 400 }, { status: 500 }, { content: '', finishReason: 'length' }, { raw: 'nope' }),
@@ -87,7 +101,15 @@ describe('score never throws and stays in range', () => {
   });
 
   it('for JSON responses that pass the gate and reach the judges', async () => {
-    const spec = testSpec(judge.url, { checks: [{ type: 'json', gate: true }], judges: [{ type: 'rubric', foreach: 'response_json.items', dimensions: [{ id: 'level', description: 'level' }] }], aggregate: { range: RANGE } }, { max_retries: 0 });
+    const spec = testSpec(
+      judge.url,
+      {
+        checks: [{ type: 'json', gate: true }],
+        judges: [{ type: 'rubric', foreach: 'response_json.items', dimensions: [{ id: 'level', description: 'level' }] }],
+        aggregate: { range: RANGE },
+      },
+      { max_retries: 0 },
+    );
     const reward = createReward(spec);
     const response = fc.record({ items: fc.array(fc.anything(), { maxLength: 3 }) }).map((value) => JSON.stringify(value));
     await fc.assert(

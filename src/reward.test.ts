@@ -41,7 +41,9 @@ describe('createReward', () => {
     const row = { id: 'p1', prompt: 'q', response: 'a' };
     const [first, second] = await Promise.all([reward.score(row), reward.score(row)]); // the second shares the first's call
     expect(first!.spec_hash).toBe(specHash(spec));
-    expect(first!.components[0]!.calls!.map((call) => [call.model, call.template_version, call.cached])).toEqual([[`openai-compatible:fake-judge@${judge.url}`, loadTemplate(builtinTemplatePath('rubric-criteria')).version, false]]);
+    expect(first!.components[0]!.calls!.map((call) => [call.model, call.template_version, call.cached])).toEqual([
+      [`openai-compatible:fake-judge@${judge.url}`, loadTemplate(builtinTemplatePath('rubric-criteria')).version, false],
+    ]);
     expect(second!.components[0]!.calls!.map((call) => call.cached)).toEqual([true]);
     expect(judge.requests).toHaveLength(1);
     expect(createReward(spec, { specHash: 'from-the-source-spec' }).specHash).toBe('from-the-source-spec');
@@ -56,7 +58,9 @@ describe('createReward', () => {
 
   it('a failed gate sets the floor and never calls the judge', async () => {
     judge.setScript(() => ({ content: criteriaVerdict({ correct: true, concise: true }) }));
-    const reward = createReward(testSpec(judge.url, { checks: [{ type: 'json', name: 'format', gate: { min_score: 1, floor: 0.1 } }], judges: [rubric] }));
+    const reward = createReward(
+      testSpec(judge.url, { checks: [{ type: 'json', name: 'format', gate: { min_score: 1, floor: 0.1 } }], judges: [rubric] }),
+    );
     const result = await reward.score({ id: 'g', prompt: 'q', response: 'not json' });
     expect(result).toMatchObject({ reward: 0.1, gated_by: 'format', flags: ['gated'], neutral: false });
     expect(result.components.map((component) => [component.name, component.status])).toEqual([
@@ -84,13 +88,18 @@ describe('createReward', () => {
     const reward = createReward(testSpec(judge.url, { judges: [rubric], aggregate: { neutral: 0.3 } }));
     const result = await reward.score({ prompt: 'q', response: 'a' });
     expect(result).toMatchObject({ reward: 0.3, neutral: true, flags: ['judge_error'] });
-    expect(result.components[0]!.error).toEqual({ kind: 'parse_error', message: 'answer: no JSON object found in judge reply: "I cannot decide."' });
+    expect(result.components[0]!.error).toEqual({
+      kind: 'parse_error',
+      message: 'answer: no JSON object found in judge reply: "I cannot decide."',
+    });
     expect(judge.requests).toHaveLength(1); // a parse error is not retried
   });
 
   it('on_judge_error: drop leaves the failed judge out of the mean', async () => {
     judge.setScript(() => ({ status: 400 }));
-    const reward = createReward(testSpec(judge.url, { checks: [{ type: 'length', max: 1, ramp: 4 }], judges: [rubric], aggregate: { on_judge_error: 'drop' } }));
+    const reward = createReward(
+      testSpec(judge.url, { checks: [{ type: 'length', max: 1, ramp: 4 }], judges: [rubric], aggregate: { on_judge_error: 'drop' } }),
+    );
     const result = await reward.score({ prompt: 'q', response: 'three word answer' });
     expect(result).toMatchObject({ reward: 0.5, neutral: false, flags: ['judge_error'] }); // length only: 1 − 2/4
     expect(judge.requests).toHaveLength(1); // 400 is not retried
@@ -99,7 +108,9 @@ describe('createReward', () => {
   it('on_judge_error: null (YAML null or "null") gives no reward, flagged judge_error, not neutral and not a row error', async () => {
     judge.setScript(() => ({ status: 400 }));
     for (const mode of [null, 'null']) {
-      const reward = createReward(testSpec(judge.url, { checks: [{ type: 'length', max: 1, ramp: 4 }], judges: [rubric], aggregate: { on_judge_error: mode } }));
+      const reward = createReward(
+        testSpec(judge.url, { checks: [{ type: 'length', max: 1, ramp: 4 }], judges: [rubric], aggregate: { on_judge_error: mode } }),
+      );
       const result = await reward.score({ id: 'x', prompt: 'q', response: 'three word answer' });
       expect(result).toMatchObject({ id: 'x', reward: null, neutral: false, flags: ['judge_error'] });
       expect(result.error).toBeUndefined();
@@ -130,7 +141,9 @@ describe('createReward', () => {
     const result = await reward.score({ prompt: 'q', response: 'abcdefghijKLMNOP' });
     expect(result.flags).toEqual(['response_cut_for_judge']);
     expect(result.reward).toBe(1);
-    expect(judge.requests[0]!.user).toContain('<<<BEGIN RESPONSE f36d366a891b>>>\nabcdefghij\n[… cut for judging]\n<<<END RESPONSE f36d366a891b>>>');
+    expect(judge.requests[0]!.user).toContain(
+      '<<<BEGIN RESPONSE f36d366a891b>>>\nabcdefghij\n[… cut for judging]\n<<<END RESPONSE f36d366a891b>>>',
+    );
     expect(judge.requests[0]!.user).not.toContain('KLMNOP');
   });
 
@@ -152,7 +165,14 @@ describe('createReward', () => {
   });
 
   it('leaves an undetermined check out of the mean', async () => {
-    const reward = createReward(testSpec(judge.url, { checks: [{ type: 'language', expect: 'en' }, { type: 'length', max: 1, ramp: 2 }] }));
+    const reward = createReward(
+      testSpec(judge.url, {
+        checks: [
+          { type: 'language', expect: 'en' },
+          { type: 'length', max: 1, ramp: 2 },
+        ],
+      }),
+    );
     const result = await reward.score({ prompt: 'q', response: 'ok fine' });
     expect(result.components[0]!.status).toBe('undetermined');
     expect(result.reward).toBe(0.5); // only length: 1 − 1/2
@@ -165,7 +185,10 @@ describe('createReward', () => {
   });
 
   it('scoreBatch keeps input order and uses fallback ids', async () => {
-    judge.setScript((request) => ({ content: criteriaVerdict({ correct: request.user.includes('right'), concise: true }), delayMs: request.user.includes('slow') ? 60 : 0 }));
+    judge.setScript((request) => ({
+      content: criteriaVerdict({ correct: request.user.includes('right'), concise: true }),
+      delayMs: request.user.includes('slow') ? 60 : 0,
+    }));
     const reward = createReward(testSpec(judge.url, { judges: [rubric] }));
     const results = await reward.scoreBatch([
       { prompt: 'q', response: 'right but slow' },
@@ -180,7 +203,9 @@ describe('createReward', () => {
   });
 
   it('plan() renders prompts and counts calls without calling the judge', async () => {
-    const reward = createReward(testSpec(judge.url, { checks: [{ type: 'json', gate: true }], judges: [{ ...rubric, foreach: 'response_json.items' }] }));
+    const reward = createReward(
+      testSpec(judge.url, { checks: [{ type: 'json', gate: true }], judges: [{ ...rubric, foreach: 'response_json.items' }] }),
+    );
     const plan = await reward.plan({ id: 'p', prompt: 'q', response: '{"items": [{"id": "a"}, {"id": "b"}]}' });
     expect(plan.gatedBy).toBeNull();
     expect(plan.prompts.map((prompt) => prompt.label)).toEqual(['item 1 (a)', 'item 2 (b)']);
@@ -194,7 +219,7 @@ describe('createReward', () => {
     expect(judge.requests).toHaveLength(0);
   });
 
-  it('returns the neutral reward flagged deadline_exceeded when the caller\'s deadline passes', async () => {
+  it("returns the neutral reward flagged deadline_exceeded when the caller's deadline passes", async () => {
     judge.setScript(() => ({ hang: true }));
     const reward = createReward(testSpec(judge.url, { judges: [rubric] }));
     const result = await reward.score({ id: 'late', prompt: 'q', response: 'a' }, { signal: AbortSignal.timeout(100) });

@@ -131,7 +131,12 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
     let gatedBy: string | null = null;
     let floor = low;
     for (const check of checks) {
-      const gate = check.spec.gate === undefined || check.spec.gate === false ? undefined : check.spec.gate === true ? { min_score: 1 } : check.spec.gate;
+      const gate =
+        check.spec.gate === undefined || check.spec.gate === false
+          ? undefined
+          : check.spec.gate === true
+            ? { min_score: 1 }
+            : check.spec.gate;
       let component: ComponentResult;
       try {
         const outcome = await check.run(context);
@@ -146,7 +151,15 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
           ...(outcome.details ? { details: outcome.details } : {}),
         };
       } catch (error) {
-        component = { name: check.name, kind: 'check', type: check.spec.type, score: null, weight: check.spec.weight, status: 'error', error: { kind: 'unknown', message: (error as Error).message } };
+        component = {
+          name: check.name,
+          kind: 'check',
+          type: check.spec.type,
+          score: null,
+          weight: check.spec.weight,
+          status: 'error',
+          error: { kind: 'unknown', message: (error as Error).message },
+        };
       }
       if (gate) {
         const passed = component.score === null ? component.status !== 'error' : component.score >= gate.min_score;
@@ -181,7 +194,11 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
       const checked = await runChecks(context);
       if (checked.gatedBy !== null) {
         const skipped = judges.map((judge) => skippedJudge(judge, `not judged: gate "${checked.gatedBy}" failed`));
-        return finish(view.id, checked.floor, { flags: [...flags, 'gated'], components: [...checked.components, ...skipped], gatedBy: checked.gatedBy });
+        return finish(view.id, checked.floor, {
+          flags: [...flags, 'gated'],
+          components: [...checked.components, ...skipped],
+          gatedBy: checked.gatedBy,
+        });
       }
       const signal = deadlineSignal(scoreOptions);
       const judged = await Promise.all(
@@ -189,7 +206,15 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
           try {
             return await judge.run(context, callerFor(judge.modelKey, scoreOptions, signal));
           } catch (error) {
-            return { name: judge.name, kind: 'judge', type: judge.type, score: null, weight: judge.weight, status: 'error', error: { kind: 'unknown', message: (error as Error).message } } satisfies ComponentResult;
+            return {
+              name: judge.name,
+              kind: 'judge',
+              type: judge.type,
+              score: null,
+              weight: judge.weight,
+              status: 'error',
+              error: { kind: 'unknown', message: (error as Error).message },
+            } satisfies ComponentResult;
           }
         }),
       );
@@ -238,7 +263,14 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
       context = createRowContext(toRowView(row, spec.input, fallbackId));
     } catch (error) {
       if (!RowError.isInstance(error)) throw error;
-      return { id: fallbackId, error: { field: error.field, message: error.message }, checks: [], gatedBy: null, empty: false, prompts: [] };
+      return {
+        id: fallbackId,
+        error: { field: error.field, message: error.message },
+        checks: [],
+        gatedBy: null,
+        empty: false,
+        prompts: [],
+      };
     }
     const empty = context.view.response.trim() === '';
     const checked = empty ? { components: [], gatedBy: null } : await runChecks(context);
@@ -251,7 +283,8 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
     specHash: hash,
     judges,
     score,
-    scoreBatch: (rows, batchOptions = {}) => mapWithConcurrency(rows, suggestedRowConcurrency, (row, index) => score(row, { ...batchOptions, fallbackId: `row-${index}` })),
+    scoreBatch: (rows, batchOptions = {}) =>
+      mapWithConcurrency(rows, suggestedRowConcurrency, (row, index) => score(row, { ...batchOptions, fallbackId: `row-${index}` })),
     plan,
     suggestedRowConcurrency,
     schedulers,
@@ -264,7 +297,16 @@ function rowError(row: unknown, fallbackId: string, error: RowError, hash: strin
 }
 
 function skippedJudge(judge: Judge, reason: string): ComponentResult {
-  return { name: judge.name, kind: 'judge', type: judge.type, score: null, weight: judge.weight, status: 'skipped', rationale: reason, calls: [] };
+  return {
+    name: judge.name,
+    kind: 'judge',
+    type: judge.type,
+    score: null,
+    weight: judge.weight,
+    status: 'skipped',
+    rationale: reason,
+    calls: [],
+  };
 }
 
 /** Adds the row flag `no_reference` when a component could not score for want of a reference (judges/no-reference.ts). */
@@ -284,7 +326,8 @@ export function metricsOf(components: readonly ComponentResult[], flags: readonl
   metrics.judge_input_tokens = calls.reduce((sum, call) => sum + call.usage.input_tokens, 0);
   metrics.judge_output_tokens = calls.reduce((sum, call) => sum + call.usage.output_tokens, 0);
   metrics.judge_latency_ms = calls.reduce((max, call) => Math.max(max, call.latency_ms), 0);
-  if (calls.some((call) => call.cost_usd !== undefined)) metrics.judge_cost_usd = calls.reduce((sum, call) => sum + (call.cost_usd ?? 0), 0);
+  if (calls.some((call) => call.cost_usd !== undefined))
+    metrics.judge_cost_usd = calls.reduce((sum, call) => sum + (call.cost_usd ?? 0), 0);
   metrics.judge_error = flags.includes('judge_error') ? 1 : 0;
   metrics.gated = flags.includes('gated') ? 1 : 0;
   return metrics;

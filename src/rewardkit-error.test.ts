@@ -36,7 +36,10 @@ describe('RewardkitError', () => {
   it('a plain Error is not one; the marker, not the prototype, decides (a second copy of rewardkit)', () => {
     expect(RewardkitError.isInstance(new Error('x'))).toBe(false);
     expect(RewardkitError.isInstance(null)).toBe(false);
-    const foreign = Object.assign(new Error('from another copy'), { [Symbol.for('rewardkit.error')]: true, [Symbol.for('rewardkit.error.CliError')]: true });
+    const foreign = Object.assign(new Error('from another copy'), {
+      [Symbol.for('rewardkit.error')]: true,
+      [Symbol.for('rewardkit.error.CliError')]: true,
+    });
     expect([RewardkitError.isInstance(foreign), CliError.isInstance(foreign), LabError.isInstance(foreign)]).toEqual([true, true, false]);
   });
 

@@ -97,7 +97,16 @@ export class RunSummary {
     this.judge.output_tokens += result.metrics.judge_output_tokens ?? 0;
     for (const call of result.components.flatMap((component) => component.calls ?? [])) {
       const key = call.model ?? '(judge)';
-      const usage = this.models.get(key) ?? { calls: 0, cached: 0, attempts: 0, retries: 0, errors: 0, input_tokens: 0, output_tokens: 0, cost_usd: null };
+      const usage = this.models.get(key) ?? {
+        calls: 0,
+        cached: 0,
+        attempts: 0,
+        retries: 0,
+        errors: 0,
+        input_tokens: 0,
+        output_tokens: 0,
+        cost_usd: null,
+      };
       if (call.cached) usage.cached++;
       else usage.calls++;
       usage.attempts += call.attempts;
@@ -141,8 +150,13 @@ export class RunSummary {
       row_errors: this.rowErrors,
       no_reward: this.noReward,
       rejudge_rows: this.rejudgeRows,
-      reward: this.count === 0 ? null : { mean: this.mean, std: this.count > 1 ? Math.sqrt(this.m2 / (this.count - 1)) : 0, min: this.min, max: this.max },
-      components: Object.fromEntries([...this.components].map(([name, entry]) => [name, { mean: entry.sum / entry.count, count: entry.count }])),
+      reward:
+        this.count === 0
+          ? null
+          : { mean: this.mean, std: this.count > 1 ? Math.sqrt(this.m2 / (this.count - 1)) : 0, min: this.min, max: this.max },
+      components: Object.fromEntries(
+        [...this.components].map(([name, entry]) => [name, { mean: entry.sum / entry.count, count: entry.count }]),
+      ),
       flags: Object.fromEntries(this.flags),
       judge: { ...this.judge },
       judge_error_kinds: Object.fromEntries(this.errorKinds),
@@ -169,14 +183,19 @@ export function formatSummary(stats: SummaryStats, seconds: number): string {
   }
   rows.push(['judge calls (attempts)', `${stats.judge.calls} (${stats.judge.attempts})`]);
   if (stats.judge.errors > 0) {
-    const kinds = Object.entries(stats.judge_error_kinds).map(([kind, count]) => `${kind} ×${count}`).join(', ');
+    const kinds = Object.entries(stats.judge_error_kinds)
+      .map(([kind, count]) => `${kind} ×${count}`)
+      .join(', ');
     const share = percent(stats.judge.errors / Math.max(stats.judge.calls, 1));
     rows.push(['judge calls failed', `${stats.judge.errors} of ${stats.judge.calls} (${share}): ${kinds}`]);
   }
   rows.push(['judge tokens in / out', `${stats.judge.input_tokens} / ${stats.judge.output_tokens}`]);
   for (const [model, usage] of Object.entries(stats.models)) {
     const cost = usage.cost_usd === null ? 'cost unknown (no price)' : `$${usage.cost_usd.toFixed(4)}`;
-    rows.push([`  ${model}`, `${usage.calls} calls + ${usage.cached} cached, ${usage.retries} retries, ${usage.errors} errors, ${usage.input_tokens} / ${usage.output_tokens} tokens, ${cost}`]);
+    rows.push([
+      `  ${model}`,
+      `${usage.calls} calls + ${usage.cached} cached, ${usage.retries} retries, ${usage.errors} errors, ${usage.input_tokens} / ${usage.output_tokens} tokens, ${cost}`,
+    ]);
   }
   rows.push(['wall time', `${seconds.toFixed(1)} s (${(stats.rows / Math.max(seconds, 1e-9)).toFixed(1)} rows/s)`]);
   const width = Math.max(...rows.map(([label]) => label.length));

@@ -22,7 +22,11 @@ let results: Map<string, RewardResult>;
 
 beforeAll(async () => {
   judge = await startFakeJudge(contractReviewJudge());
-  const { spec } = loadSpecWithJudge('examples/contract-review/spec.yaml', { provider: 'openai-compatible', model: 'fake', base_url: judge.url });
+  const { spec } = loadSpecWithJudge('examples/contract-review/spec.yaml', {
+    provider: 'openai-compatible',
+    model: 'fake',
+    base_url: judge.url,
+  });
   reward = createReward(spec);
   const scored = await reward.scoreBatch(rows);
   results = new Map(scored.map((result) => [result.id, result]));

@@ -86,7 +86,9 @@ describe('a judge that fails every call', () => {
       const lines = results(output);
       expect(lines).toHaveLength(38);
       expect(lines.filter((line) => line.flags.includes('judge_error'))).toHaveLength(JUDGED_ROWS);
-      expect(run.stderr).toMatch(/score: (\d+) of \1 judge calls failed \(100\.0%, more than --max-judge-error-rate 0\.5\): auth_error ×\1\./);
+      expect(run.stderr).toMatch(
+        /score: (\d+) of \1 judge calls failed \(100\.0%, more than --max-judge-error-rate 0\.5\): auth_error ×\1\./,
+      );
       expect(denied.requests.length).toBe(Number(/score: (\d+) of/.exec(run.stderr)![1])); // one request per call: a 401 is not retried
     } finally {
       await denied.close();

@@ -42,7 +42,15 @@ beforeAll(async () => {
   writeTinyGguf(join(models, DEFAULT_MODEL_FILE_NAME));
   spec = join(dir, 'spec.yaml');
   // no judge_model, and the judge has no model of its own
-  writeFileSync(spec, ['name: no-judge-model', 'judges:', '  - {type: rubric, name: correct, criteria: [{id: correct, description: The answer is correct}]}', ''].join('\n'));
+  writeFileSync(
+    spec,
+    [
+      'name: no-judge-model',
+      'judges:',
+      '  - {type: rubric, name: correct, criteria: [{id: correct, description: The answer is correct}]}',
+      '',
+    ].join('\n'),
+  );
   input = join(dir, 'rows.jsonl');
   writeFileSync(input, ROWS.map((row) => JSON.stringify(row)).join('\n') + '\n');
   localEnv = { REWARDKIT_MODELS_DIR: models, REWARDKIT_LOCAL_THREADS: '1', HF_ENDPOINT: `http://127.0.0.1:${await closedPort()}/` };
@@ -78,7 +86,10 @@ describe('a spec with no judge model, run with no --judge, uses the default loca
     const run = await runCli('score', '--spec', spec, '--input', input, '--output', output, '--no-cache');
     expect(run.stderr).not.toContain('Error');
     expect(run.code).toBe(EXIT.ok);
-    const lines = readFileSync(output, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as ScoredLine);
+    const lines = readFileSync(output, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as ScoredLine);
     expect(lines.map((line) => line.id)).toEqual(['a', 'b', 'c']);
     for (const line of lines) {
       expect(line.neutral).toBe(false);
@@ -98,7 +109,13 @@ describe('a spec with no judge model, run with no --judge, uses the default loca
       });
       expect(response.status).toBe(200);
       const { results } = (await response.json()) as { results: ScoredLine[] };
-      expect(results.map((result) => [result.id, result.neutral, result.components.map((component) => [component.status, component.calls.map((call) => call.model)])])).toEqual([
+      expect(
+        results.map((result) => [
+          result.id,
+          result.neutral,
+          result.components.map((component) => [component.status, component.calls.map((call) => call.model)]),
+        ]),
+      ).toEqual([
         ['a', false, [['scored', ['local:default']]]],
         ['b', false, [['scored', ['local:default']]]],
       ]);
@@ -109,9 +126,27 @@ describe('a spec with no judge model, run with no --judge, uses the default loca
 
   it('lab consistency --spec --input --repeats 2: every repeat judged by local:default, exit 0', { timeout: 180_000 }, async () => {
     const twoRows = join(dir, 'two-rows.jsonl');
-    writeFileSync(twoRows, ROWS.slice(0, 2).map((row) => JSON.stringify(row)).join('\n') + '\n');
+    writeFileSync(
+      twoRows,
+      ROWS.slice(0, 2)
+        .map((row) => JSON.stringify(row))
+        .join('\n') + '\n',
+    );
     const json = join(dir, 'consistency.json');
-    const run = await runLab('consistency', '--spec', spec, '--input', twoRows, '--repeats', '2', '--no-cache', '--json', json, '--resamples', '50');
+    const run = await runLab(
+      'consistency',
+      '--spec',
+      spec,
+      '--input',
+      twoRows,
+      '--repeats',
+      '2',
+      '--no-cache',
+      '--json',
+      json,
+      '--resamples',
+      '50',
+    );
     expect(run.stderr).not.toContain('Error');
     expect(run.code).toBe(EXIT.ok);
     const result = readJson<{ source: { judge_models: string[] }; rows: unknown[] }>(json);

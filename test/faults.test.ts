@@ -28,7 +28,10 @@ function sequence(...replies: FakeReply[]) {
 }
 
 async function scoreOnce(model: Record<string, unknown> = {}) {
-  const reward = createReward(testSpec(judge.url, { judges: [rubric] }, { max_retries: 3, initial_backoff_ms: 5, max_backoff_ms: 2000, timeout_ms: 300, ...model }), { random: () => 0 });
+  const reward = createReward(
+    testSpec(judge.url, { judges: [rubric] }, { max_retries: 3, initial_backoff_ms: 5, max_backoff_ms: 2000, timeout_ms: 300, ...model }),
+    { random: () => 0 },
+  );
   const result = await reward.score(row);
   const call = result.components[0]!.calls![0]!;
   return { result, call, attempts: call.attempts };
@@ -98,7 +101,8 @@ describe('fault injection', () => {
     expect(result).toMatchObject({ reward: 0.5, neutral: true, flags: ['judge_error'] });
     expect(call.error).toEqual({
       kind: 'truncated',
-      message: 'the judge hit max_tokens: missing verdict for clear; unreadable verdict for correct (also when asked again with twice the max_tokens budget)',
+      message:
+        'the judge hit max_tokens: missing verdict for clear; unreadable verdict for correct (also when asked again with twice the max_tokens budget)',
     });
     expect(attempts).toBe(2);
     expect(judge.requests.map((request) => request.body.max_tokens)).toEqual([1024, 2048]);
@@ -132,7 +136,10 @@ describe('fault injection', () => {
     judge.setScript(() => ({ content: "I'm sorry, but I can't help with evaluating this." }));
     const { result, call } = await scoreOnce();
     expect(result).toMatchObject({ reward: 0.5, neutral: true, flags: ['judge_error'] });
-    expect(call.error).toEqual({ kind: 'parse_error', message: 'no JSON object found in judge reply: "I\'m sorry, but I can\'t help with evaluating this."' });
+    expect(call.error).toEqual({
+      kind: 'parse_error',
+      message: 'no JSON object found in judge reply: "I\'m sorry, but I can\'t help with evaluating this."',
+    });
   });
 
   it('empty content: empty_output, neutral', async () => {
@@ -143,7 +150,11 @@ describe('fault injection', () => {
   });
 
   it('rate-limit headers that say the quota is spent pause the next call until the reset', async () => {
-    judge.setScript((request) => (request.index === 0 ? { content: VERDICT, headers: { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '400ms' } } : { content: VERDICT }));
+    judge.setScript((request) =>
+      request.index === 0
+        ? { content: VERDICT, headers: { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '400ms' } }
+        : { content: VERDICT },
+    );
     const reward = createReward(testSpec(judge.url, { judges: [rubric] }), { random: () => 0 });
     expect((await reward.score(row)).reward).toBe(0.75);
     expect((await reward.score({ ...row, id: 'r2', response: '41' })).reward).toBe(0.75);
@@ -151,39 +162,45 @@ describe('fault injection', () => {
     expect(judge.requests[1]!.receivedAt - judge.requests[0]!.receivedAt).toBeGreaterThanOrEqual(390);
   });
 
-  it(
-    'an endpoint down for 30 s that comes back: rows wait behind the circuit breaker and are scored, not neutral',
-    async () => {
-      const live = await startFakeJudge(() => ({ content: VERDICT }));
-      const port = Number(new URL(live.url).port);
-      const spec = testSpec(
-        live.url,
-        { judges: [rubric] },
-        { max_retries: 4, initial_backoff_ms: 200, max_backoff_ms: 2000, timeout_ms: 2000, circuit_breaker: { failures: 3, cooldown_ms: 3000, max_wait_ms: 120_000 } },
+  it('an endpoint down for 30 s that comes back: rows wait behind the circuit breaker and are scored, not neutral', async () => {
+    const live = await startFakeJudge(() => ({ content: VERDICT }));
+    const port = Number(new URL(live.url).port);
+    const spec = testSpec(
+      live.url,
+      { judges: [rubric] },
+      {
+        max_retries: 4,
+        initial_backoff_ms: 200,
+        max_backoff_ms: 2000,
+        timeout_ms: 2000,
+        circuit_breaker: { failures: 3, cooldown_ms: 3000, max_wait_ms: 120_000 },
+      },
+    );
+    const reward = createReward(spec, { random: () => 0 });
+    expect((await reward.score(row)).reward).toBe(0.75);
+    await live.close(); // the endpoint goes down: connections are refused
+    const downAt = performance.now();
+    const pending = reward.scoreBatch(
+      Array.from({ length: 6 }, (_unused, index) => ({ ...row, id: `down-${index}`, response: `${40 + index}` })),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 30_000));
+    const back = await startFakeJudge(() => ({ content: VERDICT }), { port });
+    try {
+      const results = await pending;
+      const waitedMs = performance.now() - downAt;
+      expect(waitedMs).toBeGreaterThanOrEqual(30_000);
+      expect(results.map((result) => [result.reward, result.neutral, result.flags])).toEqual(
+        Array.from({ length: 6 }, () => [0.75, false, []]),
       );
-      const reward = createReward(spec, { random: () => 0 });
-      expect((await reward.score(row)).reward).toBe(0.75);
-      await live.close(); // the endpoint goes down: connections are refused
-      const downAt = performance.now();
-      const pending = reward.scoreBatch(Array.from({ length: 6 }, (_unused, index) => ({ ...row, id: `down-${index}`, response: `${40 + index}` })));
-      await new Promise((resolve) => setTimeout(resolve, 30_000));
-      const back = await startFakeJudge(() => ({ content: VERDICT }), { port });
-      try {
-        const results = await pending;
-        const waitedMs = performance.now() - downAt;
-        expect(waitedMs).toBeGreaterThanOrEqual(30_000);
-        expect(results.map((result) => [result.reward, result.neutral, result.flags])).toEqual(Array.from({ length: 6 }, () => [0.75, false, []]));
-        const attempts = results.map((result) => result.components[0]!.calls![0]!.attempts);
-        expect(Math.max(...attempts)).toBeLessThanOrEqual(5);
-        const scheduler = [...reward.schedulers.values()][0]!;
-        expect(scheduler.gate.breaker!.opened).toBeGreaterThanOrEqual(1);
-        // 6 rows over 30 s: without the breaker, each would have burnt 5 attempts and gone neutral
-        expect(scheduler.counters.attempts - 1).toBeLessThan(6 * 5);
-        expect(back.requests.length).toBe(6);
-      } finally {
-        await back.close();
-      }
-    },
-    90_000,
-  );
+      const attempts = results.map((result) => result.components[0]!.calls![0]!.attempts);
+      expect(Math.max(...attempts)).toBeLessThanOrEqual(5);
+      const scheduler = [...reward.schedulers.values()][0]!;
+      expect(scheduler.gate.breaker!.opened).toBeGreaterThanOrEqual(1);
+      // 6 rows over 30 s: without the breaker, each would have burnt 5 attempts and gone neutral
+      expect(scheduler.counters.attempts - 1).toBeLessThan(6 * 5);
+      expect(back.requests.length).toBe(6);
+    } finally {
+      await back.close();
+    }
+  }, 90_000);
 });

@@ -53,12 +53,20 @@ function verdict(request: FakeRequest, rubric: Record<Label, [boolean, boolean]>
   if (isPreference(request)) return { content: JSON.stringify({ rationale: `scripted ${label}`, verdict: preference[label] }) };
   const [correct, complete] = rubric[label];
   return {
-    content: JSON.stringify({ criteria: { correct: { rationale: `scripted ${label}`, pass: correct }, complete: { rationale: `scripted ${label}`, pass: complete } } }),
+    content: JSON.stringify({
+      criteria: {
+        correct: { rationale: `scripted ${label}`, pass: correct },
+        complete: { rationale: `scripted ${label}`, pass: complete },
+      },
+    }),
     delayMs: label === 'bad' ? 40 : 20,
   };
 }
 
-const RANKS_WELL = { rubric: { good: [true, true], borderline: [true, false], bad: [false, false] }, preference: { good: 'tie', borderline: 'B', bad: 'B' } } as const;
+const RANKS_WELL = {
+  rubric: { good: [true, true], borderline: [true, false], bad: [false, false] },
+  preference: { good: 'tie', borderline: 'B', bad: 'B' },
+} as const;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'rewardkit-judge-test-'));
@@ -79,7 +87,8 @@ beforeAll(() => {
 });
 afterAll(() => disposeLocalModels());
 
-const run = (...flags: string[]) => runCli('judge', 'test', '--spec', specPath, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url, ...flags);
+const run = (...flags: string[]) =>
+  runCli('judge', 'test', '--spec', specPath, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url, ...flags);
 const parseOutput = (stdout: string) => JSON.parse(stdout) as Output;
 const judgeNamed = (output: Output, name: string) => output.judges.find((entry) => entry.name === name)!;
 
@@ -99,30 +108,60 @@ describe('rewardkit judge test against the fake judge', () => {
     expect([output.parsed, output.calls]).toEqual([12, 12]);
     expect(output.builtin_cases).toBe(true);
     expect(output.cases.map((entry) => `${entry.id}:${entry.expect}`)).toEqual([
-      'boiling-point-good:good', 'boiling-point-bad:bad', 'boiling-point-borderline:borderline',
-      'blue-sky-good:good', 'blue-sky-bad:bad', 'blue-sky-borderline:borderline',
+      'boiling-point-good:good',
+      'boiling-point-bad:bad',
+      'boiling-point-borderline:borderline',
+      'blue-sky-good:good',
+      'blue-sky-bad:bad',
+      'blue-sky-borderline:borderline',
     ]);
     const quality = judgeNamed(output, 'quality');
     expect({ ...quality, latency_ms: undefined }).toEqual({
-      name: 'quality', type: 'rubric', model: `openai-compatible:fake@${judge.url}`, calls: 6, parsed: 6, failed: {}, latency_ms: undefined,
-      scores: { good: [1, 1], bad: [0, 0], borderline: [0.5, 0.5] }, good_min: 1, bad_max: 0,
-      ranks_good_above_bad: true, borderline_between: true, passed: true, problems: [],
+      name: 'quality',
+      type: 'rubric',
+      model: `openai-compatible:fake@${judge.url}`,
+      calls: 6,
+      parsed: 6,
+      failed: {},
+      latency_ms: undefined,
+      scores: { good: [1, 1], bad: [0, 0], borderline: [0.5, 0.5] },
+      good_min: 1,
+      bad_max: 0,
+      ranks_good_above_bad: true,
+      borderline_between: true,
+      passed: true,
+      problems: [],
     });
     expectLatencyAddsUp(output, quality);
     expect(quality.latency_ms!.p50).toBeGreaterThanOrEqual(20); // the scripted delays: 20 ms, 40 ms for bad answers
     expect(quality.latency_ms!.max).toBeGreaterThanOrEqual(40);
     const preference = judgeNamed(output, 'versus_reference');
     expect({ ...preference, latency_ms: undefined }).toEqual({
-      name: 'versus_reference', type: 'preference', model: `openai-compatible:fake@${judge.url}`, calls: 6, parsed: 6, failed: {}, latency_ms: undefined,
-      scores: { good: [0.5, 0.5], bad: [0, 0], borderline: [0, 0] }, good_min: 0.5, bad_max: 0,
-      ranks_good_above_bad: true, borderline_between: true, passed: true, problems: [],
+      name: 'versus_reference',
+      type: 'preference',
+      model: `openai-compatible:fake@${judge.url}`,
+      calls: 6,
+      parsed: 6,
+      failed: {},
+      latency_ms: undefined,
+      scores: { good: [0.5, 0.5], bad: [0, 0], borderline: [0, 0] },
+      good_min: 0.5,
+      bad_max: 0,
+      ranks_good_above_bad: true,
+      borderline_between: true,
+      passed: true,
+      problems: [],
     });
     expectLatencyAddsUp(output, preference);
     // one preflight, then the 12 calls strictly one after another (concurrency 1), checks left out (the gate would stop every case)
     expect(judge.preflights).toHaveLength(1);
     expect(judge.requests).toHaveLength(12);
-    expect(result.stderr).toMatch(/^\[1\/6\] boiling-point-good \(good\): quality 1\.00 \(1 call, \d+ ms\) · versus_reference 0\.50 \(1 call, \d+ ms\)$/m);
-    expect(result.stderr).toMatch(/^\[5\/6\] blue-sky-bad \(bad\): quality 0\.00 \(1 call, \d+ ms\) · versus_reference 0\.00 \(1 call, \d+ ms\)$/m);
+    expect(result.stderr).toMatch(
+      /^\[1\/6\] boiling-point-good \(good\): quality 1\.00 \(1 call, \d+ ms\) · versus_reference 0\.50 \(1 call, \d+ ms\)$/m,
+    );
+    expect(result.stderr).toMatch(
+      /^\[5\/6\] blue-sky-bad \(bad\): quality 0\.00 \(1 call, \d+ ms\) · versus_reference 0\.00 \(1 call, \d+ ms\)$/m,
+    );
   });
 
   it('the text report names each judge, its parse count, latency and verdict', async () => {
@@ -130,8 +169,12 @@ describe('rewardkit judge test against the fake judge', () => {
     const result = await run();
     expect(result.code).toBe(EXIT.ok);
     expect(result.stdout).toContain('6 cases from the built-in cases (');
-    expect(result.stdout).toContain(`judge quality (rubric, openai-compatible:fake@${judge.url}): PASS\n  verdicts parsed   6/6\n  latency per call  p50 `);
-    expect(result.stdout).toContain('  good              1.00 1.00\n  bad               0.00 0.00\n  borderline        0.50 0.50\n  good > bad        yes (lowest good 1.00, highest bad 0.00)\n');
+    expect(result.stdout).toContain(
+      `judge quality (rubric, openai-compatible:fake@${judge.url}): PASS\n  verdicts parsed   6/6\n  latency per call  p50 `,
+    );
+    expect(result.stdout).toContain(
+      '  good              1.00 1.00\n  bad               0.00 0.00\n  borderline        0.50 0.50\n  good > bad        yes (lowest good 1.00, highest bad 0.00)\n',
+    );
     expect(result.stdout).toContain('judge test passed: every verdict parsed and every judge scored each good case above each bad one');
   });
 
@@ -152,7 +195,9 @@ describe('rewardkit judge test against the fake judge', () => {
   });
 
   it('a judge that answers garbage: exit 10, 0 of 6 verdicts parsed, counted by kind', async () => {
-    judge.setScript((request) => (request.preflight ? { content: '{"ok": true}' } : { content: 'What a lovely answer, I would give it full marks!' }));
+    judge.setScript((request) =>
+      request.preflight ? { content: '{"ok": true}' } : { content: 'What a lovely answer, I would give it full marks!' },
+    );
     const result = await run('--json');
     expect(result.code).toBe(EXIT.judgeTestFailed);
     const quality = judgeNamed(parseOutput(result.stdout), 'quality');
@@ -183,7 +228,16 @@ describe('rewardkit judge test against the fake judge', () => {
 
   it('an unreachable judge: exit 5 before any case is sent', async () => {
     const port = await closedPort();
-    const result = await runCli('judge', 'test', '--spec', specPath, '--judge', 'openai-compatible:fake', '--judge-base-url', `http://127.0.0.1:${port}/v1`);
+    const result = await runCli(
+      'judge',
+      'test',
+      '--spec',
+      specPath,
+      '--judge',
+      'openai-compatible:fake',
+      '--judge-base-url',
+      `http://127.0.0.1:${port}/v1`,
+    );
     expect(result.code).toBe(EXIT.judgeUnreachable);
     expect(result.stderr).toContain('judge test: cannot reach the judge, so no case was sent:');
     expect(result.stderr).toContain(`is not reachable (ECONNREFUSED)`);
@@ -193,13 +247,26 @@ describe('rewardkit judge test against the fake judge', () => {
   it('the contract-review cases (--cases, rows named by id): the scripted judge ranks them, 8 item verdicts', async () => {
     judge.setScript(contractReviewJudge());
     const result = await runCli(
-      'judge', 'test', '--spec', 'examples/contract-review/spec.yaml', '--cases', 'examples/contract-review/judge-test-cases.yaml',
-      '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url, '--json',
+      'judge',
+      'test',
+      '--spec',
+      'examples/contract-review/spec.yaml',
+      '--cases',
+      'examples/contract-review/judge-test-cases.yaml',
+      '--judge',
+      'openai-compatible:fake',
+      '--judge-base-url',
+      judge.url,
+      '--json',
     );
     expect(result.code).toBe(EXIT.ok);
     const output = parseOutput(result.stdout);
     expect(output.builtin_cases).toBe(false);
-    expect(output.cases.map((entry) => `${entry.id}:${entry.expect}`)).toEqual(['nda-good:good', 'consulting-hallucinated:bad', 'nda-vague:borderline']);
+    expect(output.cases.map((entry) => `${entry.id}:${entry.expect}`)).toEqual([
+      'nda-good:good',
+      'consulting-hallucinated:bad',
+      'nda-vague:borderline',
+    ]);
     const review = judgeNamed(output, 'review_quality');
     expect([review.parsed, review.calls, review.ranks_good_above_bad, review.borderline_between]).toEqual([8, 8, true, true]);
     // item scores are (score − 1) / 4 per dimension, averaged over dimensions, then over the comments
@@ -215,9 +282,15 @@ describe('judge test usage and cases files', () => {
     expect(help.stdout).toContain('10 a verdict did not parse, or a judge did not score good above bad');
     expect((await runCli('judge')).code).toBe(EXIT.usage);
     const unknown = await runCli('judge', 'exam');
-    expect([unknown.code, unknown.stderr]).toEqual([EXIT.usage, 'judge: unknown subcommand "exam"; expected test\nRun "rewardkit judge --help" for usage.\n']);
+    expect([unknown.code, unknown.stderr]).toEqual([
+      EXIT.usage,
+      'judge: unknown subcommand "exam"; expected test\nRun "rewardkit judge --help" for usage.\n',
+    ]);
     const noSpec = await runCli('judge', 'test');
-    expect([noSpec.code, noSpec.stderr.split('\n')[0]]).toEqual([EXIT.usage, 'judge test: --spec is required (the reward spec whose judges are tested)']);
+    expect([noSpec.code, noSpec.stderr.split('\n')[0]]).toEqual([
+      EXIT.usage,
+      'judge test: --spec is required (the reward spec whose judges are tested)',
+    ]);
     expect((await runCli('--help')).stdout).toContain('  judge      judge test: send known good, bad and borderline cases');
   });
 
@@ -225,11 +298,17 @@ describe('judge test usage and cases files', () => {
     const labels = join(dir, 'labels.jsonl');
     writeFileSync(labels, `${JSON.stringify({ id: 'x', prompt: 'Q?', response: 'A.', expect: 'great' })}\n`);
     const badLabel = await run('--cases', labels);
-    expect([badLabel.code, badLabel.stderr]).toEqual([EXIT.inputUnreadable, `judge test: ${labels}:line 1: expect: expected good | bad | borderline, got "great"\n`]);
+    expect([badLabel.code, badLabel.stderr]).toEqual([
+      EXIT.inputUnreadable,
+      `judge test: ${labels}:line 1: expect: expected good | bad | borderline, got "great"\n`,
+    ]);
     const onlyGood = join(dir, 'only-good.yaml');
     writeFileSync(onlyGood, 'cases:\n  - {id: x, prompt: "Q?", response: "A.", expect: good}\n');
     const noBad = await run('--cases', onlyGood);
-    expect([noBad.code, noBad.stderr]).toEqual([EXIT.inputUnreadable, `judge test: cases file ${onlyGood}: expected at least one case with expect: bad (a judge is tested on ranking good above bad)\n`]);
+    expect([noBad.code, noBad.stderr]).toEqual([
+      EXIT.inputUnreadable,
+      `judge test: cases file ${onlyGood}: expected at least one case with expect: bad (a judge is tested on ranking good above bad)\n`,
+    ]);
     const missingRow = join(dir, 'missing-row.yaml');
     writeFileSync(missingRow, 'cases:\n  - {id: x, prompt: "Q?", expect: good}\n  - {id: y, prompt: "Q?", response: "B.", expect: bad}\n');
     const unreadable = await run('--cases', missingRow);
@@ -243,7 +322,13 @@ describe('judge test usage and cases files', () => {
   it('a JSONL cases file of plain rows, and the built-in cases fitted to a spec that reads plain rows under its own field names', async () => {
     judge.setScript((request) => verdict(request, RANKS_WELL.rubric as never, RANKS_WELL.preference));
     const jsonl = join(dir, 'cases.jsonl');
-    const rows = builtin.cases.map((entry) => ({ id: entry.id, prompt: entry.messages[0]!.content, response: entry.messages.at(-1)!.content, reference: 'see the question', expect: entry.expect }));
+    const rows = builtin.cases.map((entry) => ({
+      id: entry.id,
+      prompt: entry.messages[0]!.content,
+      response: entry.messages.at(-1)!.content,
+      reference: 'see the question',
+      expect: entry.expect,
+    }));
     writeFileSync(jsonl, rows.map((row) => JSON.stringify(row)).join('\n') + '\n');
     const fromJsonl = await run('--cases', jsonl, '--json');
     expect(fromJsonl.code).toBe(EXIT.ok);
@@ -251,8 +336,21 @@ describe('judge test usage and cases files', () => {
 
     judge.requests.length = 0;
     const plainSpec = join(dir, 'plain-spec.yaml');
-    writeFileSync(plainSpec, `${readFileSync(specPath, 'utf8')}\ninput: {format: plain, id: uid, prompt: task.question, response: answer, reference: gold}\n`);
-    const fitted = await runCli('judge', 'test', '--spec', plainSpec, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url, '--json');
+    writeFileSync(
+      plainSpec,
+      `${readFileSync(specPath, 'utf8')}\ninput: {format: plain, id: uid, prompt: task.question, response: answer, reference: gold}\n`,
+    );
+    const fitted = await runCli(
+      'judge',
+      'test',
+      '--spec',
+      plainSpec,
+      '--judge',
+      'openai-compatible:fake',
+      '--judge-base-url',
+      judge.url,
+      '--json',
+    );
     expect(fitted.code).toBe(EXIT.ok);
     const output = parseOutput(fitted.stdout);
     expect(output.cases.map((entry) => entry.id)).toEqual(builtin.cases.map((entry) => entry.id));
@@ -262,25 +360,33 @@ describe('judge test usage and cases files', () => {
 });
 
 describe('judge test with the local judge on the tiny random-weight model', () => {
-  it('real llama.cpp inference: every verdict parses (the grammar), and the exit code follows the report (the ranking itself means nothing)', { timeout: 240_000 }, async () => {
-    const modelPath = join(dir, 'tiny-random-llama.gguf');
-    writeTinyGguf(modelPath);
-    vi.stubEnv('REWARDKIT_LOCAL_THREADS', '1'); // one thread: the suite shares two cores, and llama.cpp's threads spin
-    try {
-      const result = await runCli('judge', 'test', '--spec', specPath, '--judge', `local:${modelPath}`, '--json');
-      const output = parseOutput(result.stdout);
-      for (const name of ['quality', 'versus_reference']) {
-        const report = judgeNamed(output, name);
-        expect([report.model, report.parsed, report.calls, report.failed]).toEqual([`local:${modelPath}`, 6, 6, {}]);
-        expect(Object.values(report.scores).flat().every((score) => typeof score === 'number' && score >= 0 && score <= 1)).toBe(true);
-        expectLatencyAddsUp(output, report);
+  it(
+    'real llama.cpp inference: every verdict parses (the grammar), and the exit code follows the report (the ranking itself means nothing)',
+    { timeout: 240_000 },
+    async () => {
+      const modelPath = join(dir, 'tiny-random-llama.gguf');
+      writeTinyGguf(modelPath);
+      vi.stubEnv('REWARDKIT_LOCAL_THREADS', '1'); // one thread: the suite shares two cores, and llama.cpp's threads spin
+      try {
+        const result = await runCli('judge', 'test', '--spec', specPath, '--judge', `local:${modelPath}`, '--json');
+        const output = parseOutput(result.stdout);
+        for (const name of ['quality', 'versus_reference']) {
+          const report = judgeNamed(output, name);
+          expect([report.model, report.parsed, report.calls, report.failed]).toEqual([`local:${modelPath}`, 6, 6, {}]);
+          expect(
+            Object.values(report.scores)
+              .flat()
+              .every((score) => typeof score === 'number' && score >= 0 && score <= 1),
+          ).toBe(true);
+          expectLatencyAddsUp(output, report);
+        }
+        expect(output.parsed).toBe(12);
+        expect(output.preflight_ms).toBeGreaterThan(0); // the preflight of a local judge is the model load
+        expect(result.code).toBe(output.passed ? EXIT.ok : EXIT.judgeTestFailed);
+        expect(output.passed).toBe(output.judges.every((report) => report.ranks_good_above_bad));
+      } finally {
+        vi.unstubAllEnvs();
       }
-      expect(output.parsed).toBe(12);
-      expect(output.preflight_ms).toBeGreaterThan(0); // the preflight of a local judge is the model load
-      expect(result.code).toBe(output.passed ? EXIT.ok : EXIT.judgeTestFailed);
-      expect(output.passed).toBe(output.judges.every((report) => report.ranks_good_above_bad));
-    } finally {
-      vi.unstubAllEnvs();
-    }
-  });
+    },
+  );
 });

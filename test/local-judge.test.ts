@@ -40,7 +40,14 @@ function localSpec(concurrency = 2): RewardSpec {
   return validateSpecObject({
     judge_model: { provider: 'local', model: modelPath, threads: THREADS, concurrency, max_tokens: 256, timeout_ms: 60_000 },
     judges: [
-      { type: 'rubric', name: 'quality', dimensions: [{ id: 'clarity', description: 'Is the answer clear?' }, { id: 'accuracy', description: 'Is it correct?', min: 0, max: 3 }] },
+      {
+        type: 'rubric',
+        name: 'quality',
+        dimensions: [
+          { id: 'clarity', description: 'Is the answer clear?' },
+          { id: 'accuracy', description: 'Is it correct?', min: 0, max: 3 },
+        ],
+      },
       { type: 'preference', name: 'versus_reference', criteria: 'Which answer is more helpful?', position: 'fixed' },
     ],
   });
@@ -80,7 +87,9 @@ describe('the local judge, through createReward', () => {
           expect(call.usage.input_tokens).toBeGreaterThan(0);
           expect(call.usage.output_tokens).toBeGreaterThan(0);
           expect(call.cost_usd).toBeUndefined();
-          const verdict = JSON.parse(call.raw) as Record<string, Record<string, { score: number; rationale: string }>> & { verdict?: string };
+          const verdict = JSON.parse(call.raw) as Record<string, Record<string, { score: number; rationale: string }>> & {
+            verdict?: string;
+          };
           if (component.type === 'rubric') {
             expect(Object.keys(verdict.dimensions!)).toEqual(['clarity', 'accuracy']);
             expect([1, 2, 3, 4, 5]).toContain(verdict.dimensions!.clarity!.score);
@@ -97,35 +106,55 @@ describe('the local judge, through createReward', () => {
     expect(counters.retries).toBe(0);
   });
 
-  it('is deterministic (temperature 0, fixed seed) and answers a repeat from the judge cache without inference', { timeout: 180_000 }, async () => {
-    const cache = await JudgeCache.open({ path: ':memory:' });
-    const first = await createReward(localSpec(), { cache }).scoreBatch(ROWS);
-    const again = createReward(localSpec(), { cache });
-    const second = await again.scoreBatch(ROWS);
-    const raws = (results: typeof first) => results.flatMap((result) => result.components.flatMap((component) => component.calls!.map((call) => call.raw)));
-    expect(raws(second)).toEqual(raws(first));
-    expect(second.every((result) => result.components.every((component) => component.calls!.every((call) => call.cached === true)))).toBe(true);
-    expect(second.map((result) => result.reward)).toEqual(first.map((result) => result.reward));
-    // a fresh reward with no cache runs the model again and gets the same verdicts
-    const fresh = await createReward(localSpec()).scoreBatch(ROWS);
-    expect(raws(fresh)).toEqual(raws(first));
-    cache.close();
-  });
+  it(
+    'is deterministic (temperature 0, fixed seed) and answers a repeat from the judge cache without inference',
+    { timeout: 180_000 },
+    async () => {
+      const cache = await JudgeCache.open({ path: ':memory:' });
+      const first = await createReward(localSpec(), { cache }).scoreBatch(ROWS);
+      const again = createReward(localSpec(), { cache });
+      const second = await again.scoreBatch(ROWS);
+      const raws = (results: typeof first) =>
+        results.flatMap((result) => result.components.flatMap((component) => component.calls!.map((call) => call.raw)));
+      expect(raws(second)).toEqual(raws(first));
+      expect(second.every((result) => result.components.every((component) => component.calls!.every((call) => call.cached === true)))).toBe(
+        true,
+      );
+      expect(second.map((result) => result.reward)).toEqual(first.map((result) => result.reward));
+      // a fresh reward with no cache runs the model again and gets the same verdicts
+      const fresh = await createReward(localSpec()).scoreBatch(ROWS);
+      expect(raws(fresh)).toEqual(raws(first));
+      cache.close();
+    },
+  );
 
-  it('runs calls on parallel sequences of one shared model: 4 calls on 2 sequences finish, one load for all', { timeout: 180_000 }, async () => {
-    const language = createLocalLanguageModel(modelPath, { threads: THREADS, sequences: 2 });
-    const loaded = await language.load();
-    expect(await createLocalLanguageModel(modelPath, { threads: THREADS, sequences: 2 }).load()).toBe(loaded);
-    const judge = createJudgeModel(localSpec().judge_model!, language);
-    const schema = { type: 'object', properties: { rationale: { type: 'string' }, pass: { type: 'boolean' } }, required: ['rationale', 'pass'], additionalProperties: false };
-    const replies = await Promise.all([0, 1, 2, 3].map((index) => judge.generate({ system: 'You judge answers.', user: `Answer ${index}`, schema }, new AbortController().signal)));
-    for (const reply of replies) {
-      const verdict = JSON.parse(reply.text) as { rationale: string; pass: boolean };
-      expect(Object.keys(verdict)).toEqual(['rationale', 'pass']);
-      expect(typeof verdict.pass).toBe('boolean');
-    }
-    expect(loaded.threads).toBe(THREADS);
-  });
+  it(
+    'runs calls on parallel sequences of one shared model: 4 calls on 2 sequences finish, one load for all',
+    { timeout: 180_000 },
+    async () => {
+      const language = createLocalLanguageModel(modelPath, { threads: THREADS, sequences: 2 });
+      const loaded = await language.load();
+      expect(await createLocalLanguageModel(modelPath, { threads: THREADS, sequences: 2 }).load()).toBe(loaded);
+      const judge = createJudgeModel(localSpec().judge_model!, language);
+      const schema = {
+        type: 'object',
+        properties: { rationale: { type: 'string' }, pass: { type: 'boolean' } },
+        required: ['rationale', 'pass'],
+        additionalProperties: false,
+      };
+      const replies = await Promise.all(
+        [0, 1, 2, 3].map((index) =>
+          judge.generate({ system: 'You judge answers.', user: `Answer ${index}`, schema }, new AbortController().signal),
+        ),
+      );
+      for (const reply of replies) {
+        const verdict = JSON.parse(reply.text) as { rationale: string; pass: boolean };
+        expect(Object.keys(verdict)).toEqual(['rationale', 'pass']);
+        expect(typeof verdict.pass).toBe('boolean');
+      }
+      expect(loaded.threads).toBe(THREADS);
+    },
+  );
 });
 
 describe('the local judge refuses a model it cannot use, with a message that says what to do', () => {
@@ -137,7 +166,11 @@ describe('the local judge refuses a model it cannot use, with a message that say
 
   it('a missing file', async () => {
     const missing = join(dir, 'nope.gguf');
-    const error = await createLocalLanguageModel(missing, { threads: THREADS, sequences: 1, env: { REWARDKIT_MODELS_DIR: join(dir, 'models') } })
+    const error = await createLocalLanguageModel(missing, {
+      threads: THREADS,
+      sequences: 1,
+      env: { REWARDKIT_MODELS_DIR: join(dir, 'models') },
+    })
       .load()
       .catch((caught: unknown) => caught);
     expect(LocalModelError.isInstance(error)).toBe(true);
@@ -153,7 +186,9 @@ describe('the local judge refuses a model it cannot use, with a message that say
       .load()
       .catch((caught: unknown) => caught);
     expect((error as LocalModelError).kind).toBe('not_gguf');
-    expect((error as Error).message).toContain(`local judge model ${html} (${html}) is not a GGUF model file: expected it to start with "GGUF", found a file starting with "<!do"`);
+    expect((error as Error).message).toContain(
+      `local judge model ${html} (${html}) is not a GGUF model file: expected it to start with "GGUF", found a file starting with "<!do"`,
+    );
     remedies((error as Error).message);
   });
 
@@ -161,7 +196,11 @@ describe('the local judge refuses a model it cannot use, with a message that say
     const port = await closedPort();
     const models = join(dir, 'empty-cache');
     const started = performance.now();
-    const error = await createLocalLanguageModel('default', { threads: THREADS, sequences: 1, env: { REWARDKIT_MODELS_DIR: models, HF_ENDPOINT: `http://127.0.0.1:${port}/` } })
+    const error = await createLocalLanguageModel('default', {
+      threads: THREADS,
+      sequences: 1,
+      env: { REWARDKIT_MODELS_DIR: models, HF_ENDPOINT: `http://127.0.0.1:${port}/` },
+    })
       .load()
       .catch((caught: unknown) => caught);
     expect(performance.now() - started).toBeLessThan(15_000);
@@ -179,8 +218,11 @@ describe('rewardkit score --judge local:FILE', () => {
     const path = join(dir, 'spec.yaml');
     writeFileSync(
       path,
-      ['judge_model: {provider: openai-compatible, model: unused, base_url: "http://127.0.0.1:9/v1", threads: 1, max_tokens: 200}',
-        'judges:', '  - {type: rubric, criteria: [{id: correct, description: The answer is correct}]}'].join('\n'),
+      [
+        'judge_model: {provider: openai-compatible, model: unused, base_url: "http://127.0.0.1:9/v1", threads: 1, max_tokens: 200}',
+        'judges:',
+        '  - {type: rubric, criteria: [{id: correct, description: The answer is correct}]}',
+      ].join('\n'),
     );
     const input = join(dir, 'rows.jsonl');
     writeFileSync(input, ROWS.map((row) => JSON.stringify(row)).join('\n') + '\n');
@@ -193,7 +235,10 @@ describe('rewardkit score --judge local:FILE', () => {
     const run = await runCli('score', '--spec', path, '--input', input, '--output', output, '--no-cache', '--judge', `local:${modelPath}`);
     expect(run.stderr).not.toContain('Error');
     expect(run.code).toBe(EXIT.ok);
-    const lines = readFileSync(output, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { id: string; neutral: boolean; components: { status: string }[] });
+    const lines = readFileSync(output, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; neutral: boolean; components: { status: string }[] });
     expect(lines.map((line) => line.id)).toEqual(['a', 'b', 'c']);
     expect(lines.every((line) => !line.neutral && line.components.every((component) => component.status === 'scored'))).toBe(true);
   });
@@ -215,6 +260,8 @@ describe('the thread count', () => {
     expect(localThreads(3, { REWARDKIT_LOCAL_THREADS: '5' })).toBe(3);
     expect(localThreads(undefined, { REWARDKIT_LOCAL_THREADS: '5' })).toBe(5);
     expect(localThreads(undefined, {})).toBe(availableParallelism());
-    expect(() => localThreads(undefined, { REWARDKIT_LOCAL_THREADS: 'two' })).toThrow('REWARDKIT_LOCAL_THREADS: expected a whole number >= 1, got "two"');
+    expect(() => localThreads(undefined, { REWARDKIT_LOCAL_THREADS: 'two' })).toThrow(
+      'REWARDKIT_LOCAL_THREADS: expected a whole number >= 1, got "two"',
+    );
   });
 });

@@ -33,7 +33,10 @@ afterAll(async () => {
 describe('rewardkit score --judge ollama:qwen3:1.7b', () => {
   it("scores every row through Ollama's OpenAI-compatible endpoint at OLLAMA_HOST, with the model name as given", async () => {
     const spec = join(dir, 'spec.yaml');
-    writeFileSync(spec, ['judges:', '  - {type: rubric, name: correct, criteria: [{id: correct, description: The answer is correct}]}', ''].join('\n'));
+    writeFileSync(
+      spec,
+      ['judges:', '  - {type: rubric, name: correct, criteria: [{id: correct, description: The answer is correct}]}', ''].join('\n'),
+    );
     const input = join(dir, 'rows.jsonl');
     const rows = [
       { id: 'a', prompt: 'What is 2 + 2?', response: 'It is 4.' },
@@ -45,9 +48,18 @@ describe('rewardkit score --judge ollama:qwen3:1.7b', () => {
     const run = await runCli('score', '--spec', spec, '--input', input, '--output', output, '--no-cache', '--judge', 'ollama:qwen3:1.7b');
     expect(run.stderr).not.toContain('Error');
     expect(run.code).toBe(EXIT.ok);
-    const lines = readFileSync(output, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { id: string; reward: number; components: Array<{ calls: Array<{ model: string }> }> });
-    expect(lines.map((line) => [line.id, line.reward])).toEqual([['a', 1], ['b', 0]]);
-    expect(lines.map((line) => line.components[0]!.calls.map((call) => call.model))).toEqual([['ollama:qwen3:1.7b'], ['ollama:qwen3:1.7b']]);
+    const lines = readFileSync(output, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; reward: number; components: Array<{ calls: Array<{ model: string }> }> });
+    expect(lines.map((line) => [line.id, line.reward])).toEqual([
+      ['a', 1],
+      ['b', 0],
+    ]);
+    expect(lines.map((line) => line.components[0]!.calls.map((call) => call.model))).toEqual([
+      ['ollama:qwen3:1.7b'],
+      ['ollama:qwen3:1.7b'],
+    ]);
     expect([...judge.preflights, ...judge.requests].map((request) => [request.path, request.model])).toEqual([
       ['/v1/chat/completions', 'qwen3:1.7b'],
       ['/v1/chat/completions', 'qwen3:1.7b'],

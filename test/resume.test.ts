@@ -22,11 +22,35 @@ beforeAll(() => {
   spec = join(dir, 'spec.yaml');
   input = join(dir, 'rollouts.jsonl');
   writeFileSync(spec, 'judges:\n  - {type: rubric, criteria: [{id: ok, description: fine}]}\n');
-  writeFileSync(input, Array.from({ length: ROWS }, (_unused, index) => JSON.stringify({ id: `row-${index + 1}`, prompt: 'q', response: `answer ${index + 1}` })).join('\n') + '\n');
+  writeFileSync(
+    input,
+    Array.from({ length: ROWS }, (_unused, index) =>
+      JSON.stringify({ id: `row-${index + 1}`, prompt: 'q', response: `answer ${index + 1}` }),
+    ).join('\n') + '\n',
+  );
 });
 
 function startScore(output: string, ...extra: string[]): ChildProcess {
-  const args = ['--import', 'tsx', 'src/cli/bin.ts', 'score', '--spec', spec, '--input', input, '--output', output, '--no-cache', '--concurrency', '2', '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url, ...extra];
+  const args = [
+    '--import',
+    'tsx',
+    'src/cli/bin.ts',
+    'score',
+    '--spec',
+    spec,
+    '--input',
+    input,
+    '--output',
+    output,
+    '--no-cache',
+    '--concurrency',
+    '2',
+    '--judge',
+    'openai-compatible:fake',
+    '--judge-base-url',
+    judge.url,
+    ...extra,
+  ];
   return spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
@@ -68,7 +92,12 @@ async function failedRun(output: string): Promise<string> {
     judge.setScript(() => ({ content: criteriaVerdict({ ok: true }), delayMs: 40 }));
   }
   const text = readFileSync(output, 'utf8');
-  expect(text.trim().split('\n').map((line) => (JSON.parse(line) as { reward: number; flags: string[] }).flags)).toEqual(ALL.map(() => ['judge_error']));
+  expect(
+    text
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { reward: number; flags: string[] }).flags),
+  ).toEqual(ALL.map(() => ['judge_error']));
   return text;
 }
 
@@ -128,7 +157,9 @@ describe('interrupted runs', () => {
 
     const retried = await exited(startScore(output, '--retry-errors'));
     expect(retried.code).toBe(0);
-    expect(retried.stderr).toContain(`score --retry-errors: judged ${ROWS} of ${ROWS} rows again in ${output} (${ROWS} now judged, 0 failed again`);
+    expect(retried.stderr).toContain(
+      `score --retry-errors: judged ${ROWS} of ${ROWS} rows again in ${output} (${ROWS} now judged, 0 failed again`,
+    );
     expect(rewards(output)).toEqual(ALL.map((line) => [line, 1, []]));
     expect(readdirSync(dir).filter((name) => name.startsWith('.retry-killed'))).toEqual([]); // the leftover temp file was reused and renamed
   }, 60_000);

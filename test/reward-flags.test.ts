@@ -32,7 +32,11 @@ describe('the flags score, serve and the lab share', () => {
       '  --cache-max-entries N   beyond N entries the least recently used are dropped (default 1000000)',
       '  --prices FILE           YAML/JSON map "provider:model" → {input_per_mtok, output_per_mtok} (USD)',
     ]);
-    for (const command of [['score'], ['serve'], ...['consistency', 'position', 'agree', 'calibrate', 'regress', 'hack'].map((name) => ['lab', name])]) {
+    for (const command of [
+      ['score'],
+      ['serve'],
+      ...['consistency', 'position', 'agree', 'calibrate', 'regress', 'hack'].map((name) => ['lab', name]),
+    ]) {
       const help = (await runCli(...command, '--help')).stdout.split('\n');
       for (const line of SHARED_LINES) expect(help, `${command.join(' ')} --help`).toContain(line);
     }
@@ -42,8 +46,14 @@ describe('the flags score, serve and the lab share', () => {
     [['serve', '--spec', QA_SPEC, '--cache-ttl-days', '0'], '--cache-ttl-days: expected a positive whole number, got "0"'],
     [['serve', '--spec', QA_SPEC, '--cache-max-entries', 'many'], '--cache-max-entries: expected a positive whole number, got "many"'],
     [['serve', '--spec', QA_SPEC, '--prices', 'nope.yaml', '--no-preflight'], 'serve: --prices nope.yaml: cannot read: ENOENT'],
-    [['lab', 'consistency', '--spec', QA_SPEC, '--input', 'x.jsonl', '--cache-ttl-days', '1.5'], '--cache-ttl-days: expected a positive whole number, got "1.5"'],
-    [['lab', 'hack', '--spec', QA_SPEC, '--input', 'x.jsonl', '--prices', 'nope.yaml', '--no-preflight'], 'lab hack: --prices nope.yaml: cannot read: ENOENT'],
+    [
+      ['lab', 'consistency', '--spec', QA_SPEC, '--input', 'x.jsonl', '--cache-ttl-days', '1.5'],
+      '--cache-ttl-days: expected a positive whole number, got "1.5"',
+    ],
+    [
+      ['lab', 'hack', '--spec', QA_SPEC, '--input', 'x.jsonl', '--prices', 'nope.yaml', '--no-preflight'],
+      'lab hack: --prices nope.yaml: cannot read: ENOENT',
+    ],
   ])('%j is a usage error (exit 2): %s', async (argv, message) => {
     const result = await runCli(...argv);
     expect([result.code, result.stderr.trim()]).toEqual([2, message]);
@@ -52,7 +62,16 @@ describe('the flags score, serve and the lab share', () => {
   it('serve --prices: each served row carries the judge cost from the table', async () => {
     const prices = join(dir, 'prices.yaml');
     writeFileSync(prices, 'openai-compatible:fake: {input_per_mtok: 2, output_per_mtok: 10}\n');
-    const server = await spawnServer(['--spec', QA_SPEC, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url, '--prices', prices]);
+    const server = await spawnServer([
+      '--spec',
+      QA_SPEC,
+      '--judge',
+      'openai-compatible:fake',
+      '--judge-base-url',
+      judge.url,
+      '--prices',
+      prices,
+    ]);
     try {
       const response = await fetch(`${server.url}/v1/score`, {
         method: 'POST',
@@ -69,10 +88,30 @@ describe('the flags score, serve and the lab share', () => {
 
   it('lab --cache-ttl-days: verdicts cached longer ago are asked again; within the TTL they are reused', async () => {
     const input = join(dir, 'rows.jsonl');
-    writeFileSync(input, `${JSON.stringify({ id: 'q1', prompt: '2+2?', response: '4', reference: '4' })}\n${JSON.stringify({ id: 'q2', prompt: 'Capital of France?', response: 'Paris', reference: 'Paris' })}\n`);
+    writeFileSync(
+      input,
+      `${JSON.stringify({ id: 'q1', prompt: '2+2?', response: '4', reference: '4' })}\n${JSON.stringify({ id: 'q2', prompt: 'Capital of France?', response: 'Paris', reference: 'Paris' })}\n`,
+    );
     const cache = join(dir, 'lab-cache.sqlite');
     const consistency = (...extra: string[]) =>
-      runCli('lab', 'consistency', '--spec', QA_SPEC, '--input', input, '--repeats', '2', '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url, '--cache', cache, '--quiet', ...extra);
+      runCli(
+        'lab',
+        'consistency',
+        '--spec',
+        QA_SPEC,
+        '--input',
+        input,
+        '--repeats',
+        '2',
+        '--judge',
+        'openai-compatible:fake',
+        '--judge-base-url',
+        judge.url,
+        '--cache',
+        cache,
+        '--quiet',
+        ...extra,
+      );
     const judgeCalls = async (...extra: string[]) => {
       judge.requests.length = 0;
       const result = await consistency(...extra);

@@ -17,7 +17,14 @@ interface SourceFile {
   target_document: string;
   reference_guidelines: string;
   reference_answer: unknown;
-  rollouts: Array<{ id: string; quality: string; failure_mode: string; human_score: number; response: string; verdicts: Record<string, Record<string, number>> }>;
+  rollouts: Array<{
+    id: string;
+    quality: string;
+    failure_mode: string;
+    human_score: number;
+    response: string;
+    verdicts: Record<string, Record<string, number>>;
+  }>;
 }
 
 export const EXAMPLE_DIR = dirname(fileURLToPath(import.meta.url));
@@ -36,7 +43,9 @@ export function userMessage(source: SourceFile): string {
 
 export function buildExample(): { rollouts: string; labels: string; verdicts: string } {
   const systemPrompt = readFileSync(join(EXAMPLE_DIR, 'policy-system-prompt.md'), 'utf8').trim();
-  const files = readdirSync(join(EXAMPLE_DIR, 'source')).filter((name) => name.endsWith('.yaml')).sort();
+  const files = readdirSync(join(EXAMPLE_DIR, 'source'))
+    .filter((name) => name.endsWith('.yaml'))
+    .sort();
   const rollouts: string[] = [];
   const labels: string[] = [];
   const verdicts: Record<string, Record<string, number>> = {};
@@ -59,7 +68,9 @@ export function buildExample(): { rollouts: string; labels: string; verdicts: st
           reference_guidelines: source.reference_guidelines.trim(),
         }),
       );
-      labels.push(JSON.stringify({ id: rollout.id, human: rollout.human_score, quality: rollout.quality, failure_mode: rollout.failure_mode }));
+      labels.push(
+        JSON.stringify({ id: rollout.id, human: rollout.human_score, quality: rollout.quality, failure_mode: rollout.failure_mode }),
+      );
       Object.assign(verdicts, rollout.verdicts);
     }
   }

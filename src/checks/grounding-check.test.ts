@@ -10,7 +10,9 @@ const CONTRACT = 'The Tenant shall pay rent monthly.\nThe Landlord — at its ow
 const GUIDELINES = 'Reviewers should flag any clause that limits liability without a cap.';
 
 async function runGrounding(spec: Record<string, unknown>, row: Record<string, unknown>): Promise<CheckOutcome> {
-  const check = groundingCheck(GroundingCheckSchema.parse({ type: 'grounding', quotes: 'metadata.quotes[*]', source: 'metadata.contract', ...spec }));
+  const check = groundingCheck(
+    GroundingCheckSchema.parse({ type: 'grounding', quotes: 'metadata.quotes[*]', source: 'metadata.contract', ...spec }),
+  );
   return check(createRowContext(toRowView(row, input, 'row-1')));
 }
 
@@ -36,7 +38,10 @@ describe('grounding check', () => {
   });
 
   it('ignores differences in case, whitespace, quote marks and dashes', async () => {
-    const outcome = await runGrounding({}, row(['the tenant shall   pay rent\nmonthly', 'The Landlord - at its own cost - shall maintain the "common areas"']));
+    const outcome = await runGrounding(
+      {},
+      row(['the tenant shall   pay rent\nmonthly', 'The Landlord - at its own cost - shall maintain the "common areas"']),
+    );
     expect(outcome.details).toEqual({ verdicts: ['grounded', 'grounded'] });
   });
 
@@ -59,7 +64,10 @@ describe('grounding check', () => {
   });
 
   it('marks a quote taken from the not_from text as from_forbidden_source', async () => {
-    const outcome = await runGrounding({ not_from: 'metadata.guidelines' }, row(['flag any clause that limits liability', 'shall pay rent monthly']));
+    const outcome = await runGrounding(
+      { not_from: 'metadata.guidelines' },
+      row(['flag any clause that limits liability', 'shall pay rent monthly']),
+    );
     expect(outcome).toEqual({
       score: 0.5,
       message: '1/2 quotes grounded (#1 from_forbidden_source)',
@@ -70,7 +78,14 @@ describe('grounding check', () => {
   it('counts a quote found in both the source and the not_from text as grounded', async () => {
     const outcome = await runGrounding(
       { not_from: 'metadata.guidelines' },
-      { response: 'r', metadata: { contract: 'Both texts say: limits liability without a cap.', guidelines: GUIDELINES, quotes: ['limits liability without a cap'] } },
+      {
+        response: 'r',
+        metadata: {
+          contract: 'Both texts say: limits liability without a cap.',
+          guidelines: GUIDELINES,
+          quotes: ['limits liability without a cap'],
+        },
+      },
     );
     expect(outcome.details).toEqual({ verdicts: ['grounded'] });
   });
@@ -109,7 +124,14 @@ describe('grounding check', () => {
   });
 
   it('unwraps a selector that reaches one list (no [*] needed)', async () => {
-    const outcome = await runGrounding({ quotes: 'metadata.quotes' }, row(['The Tenant shall pay rent monthly', 'not in the contract at all']));
-    expect(outcome).toEqual({ score: 0.5, message: '1/2 quotes grounded (#2 not_in_source)', details: { verdicts: ['grounded', 'not_in_source'] } });
+    const outcome = await runGrounding(
+      { quotes: 'metadata.quotes' },
+      row(['The Tenant shall pay rent monthly', 'not in the contract at all']),
+    );
+    expect(outcome).toEqual({
+      score: 0.5,
+      message: '1/2 quotes grounded (#2 not_in_source)',
+      details: { verdicts: ['grounded', 'not_in_source'] },
+    });
   });
 });

@@ -53,9 +53,18 @@ describe('json check', () => {
     const schema = { type: 'array', items: { type: 'number' } };
     const outcome = await runJson({ schema }, '[1, "a", "b", "c", "d", "e", "f"]');
     expect(outcome.score).toBe(0);
-    expect(outcome.message).toBe('schema: /1 must be number; /2 must be number; /3 must be number; /4 must be number; /5 must be number (+1 more)');
+    expect(outcome.message).toBe(
+      'schema: /1 must be number; /2 must be number; /3 must be number; /4 must be number; /5 must be number (+1 more)',
+    );
     expect(outcome.details).toEqual({
-      schema_errors: ['/1 must be number', '/2 must be number', '/3 must be number', '/4 must be number', '/5 must be number', '/6 must be number'],
+      schema_errors: [
+        '/1 must be number',
+        '/2 must be number',
+        '/3 must be number',
+        '/4 must be number',
+        '/5 must be number',
+        '/6 must be number',
+      ],
     });
   });
 

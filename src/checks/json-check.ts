@@ -22,7 +22,11 @@ export function jsonCheck(spec: JsonCheckSpec): Check {
     if (!parsed.ok) return { score: 0, message: parsed.error };
     if (validate && !validate(parsed.value)) {
       const errors = (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? 'is invalid'}`);
-      return { score: 0, message: `schema: ${errors.slice(0, 5).join('; ')}${errors.length > 5 ? ` (+${errors.length - 5} more)` : ''}`, details: { schema_errors: errors } };
+      return {
+        score: 0,
+        message: `schema: ${errors.slice(0, 5).join('; ')}${errors.length > 5 ? ` (+${errors.length - 5} more)` : ''}`,
+        details: { schema_errors: errors },
+      };
     }
     return { score: 1, message: parsed.fenced ? 'valid JSON (from a fenced block)' : 'valid JSON', details: { fenced: parsed.fenced } };
   };

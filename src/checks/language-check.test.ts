@@ -41,7 +41,9 @@ describe('detectLanguage', () => {
 
 describe('language check', () => {
   it('scores 1 when the response is in the language of the prompt', async () => {
-    expect(await runLanguage({}, { prompt: ENGLISH, response: 'A farmer watched the brown fox jump over his sleepy dog in the field.' })).toEqual({
+    expect(
+      await runLanguage({}, { prompt: ENGLISH, response: 'A farmer watched the brown fox jump over his sleepy dog in the field.' }),
+    ).toEqual({
       score: 1,
       message: 'language en as expected',
       details: { detected: 'en', expected: 'en' },
@@ -87,7 +89,10 @@ describe('language check', () => {
   });
 
   it('compares against the field named by against', async () => {
-    const outcome = await runLanguage({ against: 'metadata.source_text' }, { prompt: 'Hi', response: GERMAN, metadata: { source_text: FRENCH } });
+    const outcome = await runLanguage(
+      { against: 'metadata.source_text' },
+      { prompt: 'Hi', response: GERMAN, metadata: { source_text: FRENCH } },
+    );
     expect(outcome).toEqual({ score: 0, message: 'language de, expected fr', details: { detected: 'de', expected: 'fr' } });
   });
 

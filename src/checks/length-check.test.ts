@@ -92,7 +92,10 @@ describe('length check', () => {
   });
 
   it('measures the field the selector names instead of the response', async () => {
-    const outcome = await runLength({ field: 'metadata.summary', max: 3 }, { response: 'a b c d e f g h', metadata: { summary: 'two words' } });
+    const outcome = await runLength(
+      { field: 'metadata.summary', max: 3 },
+      { response: 'a b c d e f g h', metadata: { summary: 'two words' } },
+    );
     expect(outcome.details).toEqual({ length: 2, unit: 'words' });
     expect(outcome.score).toBe(1);
   });

@@ -10,7 +10,10 @@ type LengthCheckSpec = z.output<typeof LengthCheckSchema>;
 
 export function measureLength(text: string, unit: 'chars' | 'words'): number {
   if (unit === 'chars') return [...text].length;
-  const words = text.trim().split(/\s+/u).filter((word) => word !== '');
+  const words = text
+    .trim()
+    .split(/\s+/u)
+    .filter((word) => word !== '');
   return words.length;
 }
 

@@ -39,16 +39,29 @@ describe('match check: exact', () => {
   });
 
   it('respects case when case_sensitive is set', async () => {
-    expect(await runMatch({ case_sensitive: true }, { response: 'PARIS', reference: 'Paris' })).toEqual({ score: 0, message: 'no exact match' });
-    expect(await runMatch({ case_sensitive: true }, { response: ' Paris ', reference: 'Paris' })).toEqual({ score: 1, message: 'exact match' });
+    expect(await runMatch({ case_sensitive: true }, { response: 'PARIS', reference: 'Paris' })).toEqual({
+      score: 0,
+      message: 'no exact match',
+    });
+    expect(await runMatch({ case_sensitive: true }, { response: ' Paris ', reference: 'Paris' })).toEqual({
+      score: 1,
+      message: 'exact match',
+    });
   });
 
   it('compares with a non-string expected value through its JSON text', async () => {
-    expect(await runMatch({ expected: 'metadata.answer' }, { response: '42', metadata: { answer: 42 } })).toEqual({ score: 1, message: 'exact match' });
+    expect(await runMatch({ expected: 'metadata.answer' }, { response: '42', metadata: { answer: 42 } })).toEqual({
+      score: 1,
+      message: 'exact match',
+    });
   });
 
   it('is undetermined, marked no_reference, when the expected value is missing, null or blank (not a 0, not a match)', async () => {
-    const missing = { score: null, message: 'no expected value: reference is missing or empty in this row', details: { no_reference: true, missing: 'reference' } };
+    const missing = {
+      score: null,
+      message: 'no expected value: reference is missing or empty in this row',
+      details: { no_reference: true, missing: 'reference' },
+    };
     expect(await runMatch({}, { response: '' })).toEqual(missing);
     expect(await runMatch({}, { response: 'something' })).toEqual(missing);
     expect(await runMatch({}, { response: 'something', reference: null })).toEqual(missing);
@@ -96,13 +109,19 @@ describe('match check: contains', () => {
   });
 
   it('is undetermined for an empty expected text, not a match', async () => {
-    expect(await runMatch({ mode: 'contains' }, { response: 'anything', reference: '   ' })).toMatchObject({ score: null, details: { no_reference: true } });
+    expect(await runMatch({ mode: 'contains' }, { response: 'anything', reference: '   ' })).toMatchObject({
+      score: null,
+      details: { no_reference: true },
+    });
   });
 });
 
 describe('match check: regex', () => {
   it('tests the pattern against the response, case-insensitively by default', async () => {
-    expect(await runMatch({ mode: 'regex', pattern: '^answer: \\d+$' }, { response: 'ANSWER: 12' })).toEqual({ score: 1, message: 'regex matched' });
+    expect(await runMatch({ mode: 'regex', pattern: '^answer: \\d+$' }, { response: 'ANSWER: 12' })).toEqual({
+      score: 1,
+      message: 'regex matched',
+    });
   });
 
   it('respects case when case_sensitive is set', async () => {
@@ -114,18 +133,26 @@ describe('match check: regex', () => {
 
   it('needs no reference when the pattern is given; without one, a missing reference is undetermined (an empty pattern would match anything)', async () => {
     expect(await runMatch({ mode: 'regex', pattern: 'colou?r' }, { response: 'colour' })).toEqual({ score: 1, message: 'regex matched' });
-    expect(await runMatch({ mode: 'regex' }, { response: 'colour', reference: '' })).toMatchObject({ score: null, details: { no_reference: true } });
+    expect(await runMatch({ mode: 'regex' }, { response: 'colour', reference: '' })).toMatchObject({
+      score: null,
+      details: { no_reference: true },
+    });
   });
 
   it('uses the expected value as the pattern when none is given', async () => {
     expect(await runMatch({ mode: 'regex' }, { response: 'colour', reference: 'colou?r' })).toEqual({ score: 1, message: 'regex matched' });
-    expect(await runMatch({ mode: 'regex' }, { response: 'paint', reference: 'colou?r' })).toEqual({ score: 0, message: 'regex did not match' });
+    expect(await runMatch({ mode: 'regex' }, { response: 'paint', reference: 'colou?r' })).toEqual({
+      score: 0,
+      message: 'regex did not match',
+    });
   });
 });
 
 describe('match check: numeric', () => {
   it('matches the last number in the response within an absolute tolerance', async () => {
-    expect(await runMatch({ mode: 'numeric', tolerance: 0.5 }, { response: 'Step 1: 10. The answer is 1,234.25.', reference: '1234' })).toEqual({
+    expect(
+      await runMatch({ mode: 'numeric', tolerance: 0.5 }, { response: 'Step 1: 10. The answer is 1,234.25.', reference: '1234' }),
+    ).toEqual({
       score: 1,
       message: '1234.25 vs 1234 within tolerance 0.5',
       details: { got: 1234.25, want: 1234 },
@@ -154,15 +181,23 @@ describe('match check: numeric', () => {
   });
 
   it('scores 0 when the response has no number', async () => {
-    expect(await runMatch({ mode: 'numeric' }, { response: 'no idea', reference: '3' })).toEqual({ score: 0, message: 'no number in the response' });
+    expect(await runMatch({ mode: 'numeric' }, { response: 'no idea', reference: '3' })).toEqual({
+      score: 0,
+      message: 'no number in the response',
+    });
   });
 
   it('scores 0 when the expected value has no number', async () => {
-    expect(await runMatch({ mode: 'numeric' }, { response: '3', reference: 'none' })).toEqual({ score: 0, message: 'expected value "none" has no number' });
+    expect(await runMatch({ mode: 'numeric' }, { response: '3', reference: 'none' })).toEqual({
+      score: 0,
+      message: 'expected value "none" has no number',
+    });
   });
 
   it('reads a numeric expected value from metadata', async () => {
-    expect(await runMatch({ mode: 'numeric', expected: 'metadata.answer' }, { response: 'It is -3.5', metadata: { answer: -3.5 } })).toEqual({
+    expect(
+      await runMatch({ mode: 'numeric', expected: 'metadata.answer' }, { response: 'It is -3.5', metadata: { answer: -3.5 } }),
+    ).toEqual({
       score: 1,
       message: '-3.5 vs -3.5 within tolerance 0',
       details: { got: -3.5, want: -3.5 },

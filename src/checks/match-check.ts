@@ -60,7 +60,11 @@ export function matchCheck(spec: MatchCheckSpec): Check {
         if (got === null) return { score: 0, message: 'no number in the response' };
         const allowed = Math.max(spec.tolerance, spec.relative_tolerance * Math.abs(want));
         const ok = Math.abs(got - want) <= allowed;
-        return { score: ok ? 1 : 0, message: `${got} vs ${want}${ok ? ' within' : ' outside'} tolerance ${allowed}`, details: { got, want } };
+        return {
+          score: ok ? 1 : 0,
+          message: `${got} vs ${want}${ok ? ' within' : ' outside'} tolerance ${allowed}`,
+          details: { got, want },
+        };
       }
     }
   };

@@ -16,7 +16,8 @@ export const PII_DETECTORS: Record<PiiKind, PiiDetector> = {
   phone: {
     // +CC then 6–14 more digits in groups; or the North American (415) 555-0132 / 415-555-0132 shapes.
     // Runs of 4-digit groups (card, order numbers) and dotted quads (IP addresses) do not match.
-    pattern: /(?<![\w+.])(?:\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){1,2}(?:[ .-]?\d{2,4}){2,4}|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[ .-]\d{3}[ .-]\d{4})(?![\w.]*\d)/g,
+    pattern:
+      /(?<![\w+.])(?:\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){1,2}(?:[ .-]?\d{2,4}){2,4}|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[ .-]\d{3}[ .-]\d{4})(?![\w.]*\d)/g,
     valid: (match) => {
       const digits = match.replace(/\D/g, '').length;
       return digits >= 10 && digits <= 15;
@@ -25,7 +26,9 @@ export const PII_DETECTORS: Record<PiiKind, PiiDetector> = {
   credit_card: { pattern: /(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)/g, valid: (match) => luhnValid(match.replace(/\D/g, '')) },
   aws_access_key: { pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
   private_key: { pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----/g },
-  api_token: { pattern: /\b(?:sk-(?:proj-)?[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{36}|AIza[0-9A-Za-z_-]{35}|xox[baprs]-[A-Za-z0-9-]{10,})/g },
+  api_token: {
+    pattern: /\b(?:sk-(?:proj-)?[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{36}|AIza[0-9A-Za-z_-]{35}|xox[baprs]-[A-Za-z0-9-]{10,})/g,
+  },
 };
 
 /** The Luhn checksum used by payment card numbers. */

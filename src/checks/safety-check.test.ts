@@ -26,7 +26,10 @@ describe('redact', () => {
 
 describe('safety check: terms and patterns', () => {
   it('scores 1 with no details for clean text', async () => {
-    expect(await runSafety({ terms: ['bomb'] }, { response: 'A calm and helpful answer.' })).toEqual({ score: 1, message: 'no prohibited content' });
+    expect(await runSafety({ terms: ['bomb'] }, { response: 'A calm and helpful answer.' })).toEqual({
+      score: 1,
+      message: 'no prohibited content',
+    });
   });
 
   it('matches a term as a whole word, case-insensitively', async () => {
@@ -38,11 +41,17 @@ describe('safety check: terms and patterns', () => {
   });
 
   it('does not match a term inside a longer word', async () => {
-    expect(await runSafety({ terms: ['bomb', 'ass'], pii: false }, { response: 'A bombastic, classic pass.' })).toEqual({ score: 1, message: 'no prohibited content' });
+    expect(await runSafety({ terms: ['bomb', 'ass'], pii: false }, { response: 'A bombastic, classic pass.' })).toEqual({
+      score: 1,
+      message: 'no prohibited content',
+    });
   });
 
   it('does not match a term glued to accented letters, digits or underscores', async () => {
-    expect(await runSafety({ terms: ['rat'], pii: false }, { response: 'Ératé rat_1 2rat' })).toEqual({ score: 1, message: 'no prohibited content' });
+    expect(await runSafety({ terms: ['rat'], pii: false }, { response: 'Ératé rat_1 2rat' })).toEqual({
+      score: 1,
+      message: 'no prohibited content',
+    });
   });
 
   it('matches a term with regex metacharacters literally', async () => {
@@ -64,14 +73,20 @@ describe('safety check: terms and patterns', () => {
   });
 
   it('lists at most five hits in the message and counts the rest', async () => {
-    const outcome = await runSafety({ terms: ['a1', 'b2', 'c3', 'd4', 'e5', 'f6', 'g7'], pii: false }, { response: 'a1 b2 c3 d4 e5 f6 g7' });
+    const outcome = await runSafety(
+      { terms: ['a1', 'b2', 'c3', 'd4', 'e5', 'f6', 'g7'], pii: false },
+      { response: 'a1 b2 c3 d4 e5 f6 g7' },
+    );
     expect(outcome.score).toBe(0);
     expect(outcome.message).toBe('prohibited content: term "a1", term "b2", term "c3", term "d4", term "e5" (+2 more)');
     expect(outcome.details).toEqual({ hits: ['term "a1"', 'term "b2"', 'term "c3"', 'term "d4"', 'term "e5"', 'term "f6"', 'term "g7"'] });
   });
 
   it('scans the field the selector names', async () => {
-    const outcome = await runSafety({ field: 'metadata.notes', terms: ['secret'], pii: false }, { response: 'secret', metadata: { notes: 'nothing here' } });
+    const outcome = await runSafety(
+      { field: 'metadata.notes', terms: ['secret'], pii: false },
+      { response: 'secret', metadata: { notes: 'nothing here' } },
+    );
     expect(outcome).toEqual({ score: 1, message: 'no prohibited content' });
   });
 });
@@ -143,8 +158,12 @@ describe('findPii', () => {
   });
 
   it('finds private key headers', () => {
-    expect(only('private_key', '-----BEGIN RSA PRIVATE KEY-----\nMIIE')).toEqual([{ kind: 'private_key', match: '-----BEGIN RSA PRIVATE KEY-----' }]);
-    expect(only('private_key', '-----BEGIN OPENSSH PRIVATE KEY-----')).toEqual([{ kind: 'private_key', match: '-----BEGIN OPENSSH PRIVATE KEY-----' }]);
+    expect(only('private_key', '-----BEGIN RSA PRIVATE KEY-----\nMIIE')).toEqual([
+      { kind: 'private_key', match: '-----BEGIN RSA PRIVATE KEY-----' },
+    ]);
+    expect(only('private_key', '-----BEGIN OPENSSH PRIVATE KEY-----')).toEqual([
+      { kind: 'private_key', match: '-----BEGIN OPENSSH PRIVATE KEY-----' },
+    ]);
     expect(only('private_key', '-----BEGIN PUBLIC KEY-----')).toEqual([]);
   });
 

@@ -18,7 +18,10 @@ function escapeRegex(text: string): string {
 }
 
 export function safetyCheck(spec: SafetyCheckSpec): Check {
-  const terms = spec.terms.map((term) => ({ term, pattern: new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegex(term)}(?![\\p{L}\\p{N}_])`, 'iu') }));
+  const terms = spec.terms.map((term) => ({
+    term,
+    pattern: new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegex(term)}(?![\\p{L}\\p{N}_])`, 'iu'),
+  }));
   const patterns = spec.patterns.map((source) => ({ source, pattern: new RegExp(source, 'iu') }));
   const piiKinds: PiiKind[] = spec.pii === true ? (Object.keys(PII_DETECTORS) as PiiKind[]) : spec.pii === false ? [] : spec.pii;
   return (context) => {
@@ -31,6 +34,10 @@ export function safetyCheck(spec: SafetyCheckSpec): Check {
     }
     for (const { kind, match } of findPii(text, piiKinds)) hits.push(`${kind} "${redact(match)}"`);
     if (hits.length === 0) return { score: 1, message: 'no prohibited content' };
-    return { score: 0, message: `prohibited content: ${hits.slice(0, 5).join(', ')}${hits.length > 5 ? ` (+${hits.length - 5} more)` : ''}`, details: { hits } };
+    return {
+      score: 0,
+      message: `prohibited content: ${hits.slice(0, 5).join(', ')}${hits.length > 5 ? ` (+${hits.length - 5} more)` : ''}`,
+      details: { hits },
+    };
   };
 }

@@ -14,6 +14,7 @@ export function parseFlags<T>(command: string, parse: () => T): T {
 export function positiveInteger(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new CliError(`${flag}: expected a positive whole number, got ${JSON.stringify(value)}`, EXIT.usage);
+  if (!Number.isInteger(number) || number < 1)
+    throw new CliError(`${flag}: expected a positive whole number, got ${JSON.stringify(value)}`, EXIT.usage);
   return number;
 }

@@ -57,7 +57,7 @@ export class AtomicFile {
     const bytes = Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
-    for (let offset = 0; offset < bytes.length; ) offset += (await this.handle.write(bytes, offset)).bytesWritten;
+    for (let offset = 0; offset < bytes.length;) offset += (await this.handle.write(bytes, offset)).bytesWritten;
   }
 }
 

@@ -23,11 +23,19 @@ export function judgeErrorReport(stats: SummaryStats, maxRate: number, retryComm
   if (stats.rejudge_rows === 0 && !exceeded) return { exceeded, text: '' };
   const lines: string[] = [];
   if (exceeded) {
-    const kinds = Object.entries(stats.judge_error_kinds).map(([kind, count]) => `${kind} ×${count}`).join(', ');
-    lines.push(`score: ${errors} of ${calls} judge calls failed (${percent(errors / calls)}, more than --max-judge-error-rate ${maxRate}): ${kinds}.`);
-    lines.push(`The rewards of ${stats.rejudge_rows} rows are fallbacks, not judgements. Check the judge (endpoint, model name, API key), then`);
+    const kinds = Object.entries(stats.judge_error_kinds)
+      .map(([kind, count]) => `${kind} ×${count}`)
+      .join(', ');
+    lines.push(
+      `score: ${errors} of ${calls} judge calls failed (${percent(errors / calls)}, more than --max-judge-error-rate ${maxRate}): ${kinds}.`,
+    );
+    lines.push(
+      `The rewards of ${stats.rejudge_rows} rows are fallbacks, not judgements. Check the judge (endpoint, model name, API key), then`,
+    );
   } else {
-    lines.push(`${stats.rejudge_rows} rows have a failed judge (flagged judge_error, deadline_exceeded or circuit_open). To judge them again,`);
+    lines.push(
+      `${stats.rejudge_rows} rows have a failed judge (flagged judge_error, deadline_exceeded or circuit_open). To judge them again,`,
+    );
   }
   lines.push(
     retryCommand === null
@@ -41,7 +49,18 @@ export function judgeErrorReport(stats: SummaryStats, maxRate: number, retryComm
 export function retryCommandOf(values: Record<string, string | boolean | undefined>): string | null {
   if (typeof values.output !== 'string' || typeof values.input !== 'string' || values.input === '-') return null;
   const parts = ['rewardkit score --retry-errors'];
-  for (const flag of ['spec', 'input', 'output', 'judge', 'judge-base-url', 'cache', 'cache-namespace', 'row-deadline-ms', 'prices', 'concurrency']) {
+  for (const flag of [
+    'spec',
+    'input',
+    'output',
+    'judge',
+    'judge-base-url',
+    'cache',
+    'cache-namespace',
+    'row-deadline-ms',
+    'prices',
+    'concurrency',
+  ]) {
     const value = values[flag];
     if (typeof value === 'string') parts.push(`--${flag} ${shellQuote(value)}`);
   }

@@ -84,8 +84,13 @@ export async function judgeTestCommand(argv: string[], io: CommandIo): Promise<n
     io.stdout.write(`${JUDGE_TEST_HELP}\n`);
     return EXIT.ok;
   }
-  if (!values.spec) throw new CliError('judge test: --spec is required (the reward spec whose judges are tested)\nRun "rewardkit judge test --help" for usage.', EXIT.usage);
-  if (values['judge-base-url'] && !values.judge) throw new CliError('judge test: --judge-base-url needs --judge PROVIDER:MODEL as well', EXIT.usage);
+  if (!values.spec)
+    throw new CliError(
+      'judge test: --spec is required (the reward spec whose judges are tested)\nRun "rewardkit judge test --help" for usage.',
+      EXIT.usage,
+    );
+  if (values['judge-base-url'] && !values.judge)
+    throw new CliError('judge test: --judge-base-url needs --judge PROVIDER:MODEL as well', EXIT.usage);
   let loadedSpec: LoadedRewardSpec;
   try {
     loadedSpec = loadRewardSpec({ spec: values.spec, judge: values.judge, judgeBaseUrl: values['judge-base-url'] });
@@ -93,7 +98,8 @@ export async function judgeTestCommand(argv: string[], io: CommandIo): Promise<n
     throw cliErrorOf('judge test', error, OPEN_FAILURE);
   }
   const { spec } = loadedSpec;
-  if (spec.judges.length === 0) throw new CliError(`judge test: ${values.spec} has no judges: nothing to test (its checks need no judge)`, EXIT.usage);
+  if (spec.judges.length === 0)
+    throw new CliError(`judge test: ${values.spec} has no judges: nothing to test (its checks need no judge)`, EXIT.usage);
   const loaded = readableCases(values.cases, spec);
 
   const started = performance.now();
@@ -106,11 +112,15 @@ export async function judgeTestCommand(argv: string[], io: CommandIo): Promise<n
   const preflightMs = Math.round(performance.now() - started);
 
   const total = loaded.cases.length;
-  const { reward, judged } = await runJudgeTest(spec, loaded.cases, (entry, index) => io.stderr.write(`${formatCaseLine(entry, index, total)}\n`));
+  const { reward, judged } = await runJudgeTest(spec, loaded.cases, (entry, index) =>
+    io.stderr.write(`${formatCaseLine(entry, index, total)}\n`),
+  );
   const report = judgeTestReport(judgeInfos(reward), judged);
   const casesName = loaded.builtin ? `the built-in cases (${loaded.path})` : loaded.path;
   if (values.json) {
-    io.stdout.write(`${JSON.stringify({ spec: values.spec, cases_file: loaded.path, builtin_cases: loaded.builtin, preflight_ms: preflightMs, ...report })}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ spec: values.spec, cases_file: loaded.path, builtin_cases: loaded.builtin, preflight_ms: preflightMs, ...report })}\n`,
+    );
   } else {
     io.stdout.write(`${formatJudgeTestReport(report, { cases: casesName, count: total })}\n`);
   }

@@ -23,9 +23,18 @@ import type { CommandIo } from './score-command.js';
 export { LAB_EXIT, LAB_HELP };
 
 /** The reward-opening flags the lab shares with score and serve. */
-const REWARD_FLAGS: RewardFlagsOfCli = { options: PRICES_AND_CACHE_POLICY_FLAGS, cachePolicyHelp: CACHE_POLICY_HELP, pricesHelp: PRICES_HELP };
+const REWARD_FLAGS: RewardFlagsOfCli = {
+  options: PRICES_AND_CACHE_POLICY_FLAGS,
+  cachePolicyHelp: CACHE_POLICY_HELP,
+  pricesHelp: PRICES_HELP,
+};
 
-const LAB_ERROR_EXIT: Record<LabError['kind'], number> = { usage: EXIT.usage, input: EXIT.inputUnreadable, spec: EXIT.invalidSpec, judge_unreachable: EXIT.judgeUnreachable };
+const LAB_ERROR_EXIT: Record<LabError['kind'], number> = {
+  usage: EXIT.usage,
+  input: EXIT.inputUnreadable,
+  spec: EXIT.invalidSpec,
+  judge_unreachable: EXIT.judgeUnreachable,
+};
 
 type ParsedFlags = Record<string, string | string[] | boolean | undefined>;
 
@@ -36,11 +45,16 @@ export async function labCommand(argv: string[], io: CommandIo): Promise<number>
     return subcommand ? EXIT.ok : EXIT.usage;
   }
   if (!(subcommand in LAB_COMMANDS)) {
-    throw new CliError(`lab: unknown command "${subcommand}"; expected one of ${Object.keys(LAB_COMMANDS).join(', ')}\nRun "rewardkit lab --help" for usage.`, EXIT.usage);
+    throw new CliError(
+      `lab: unknown command "${subcommand}"; expected one of ${Object.keys(LAB_COMMANDS).join(', ')}\nRun "rewardkit lab --help" for usage.`,
+      EXIT.usage,
+    );
   }
   const name = subcommand as LabCommandName;
   const command = labCommandNamed(name);
-  const { values } = parseFlags(`lab ${name}`, () => parseArgs({ args: rest, options: command.flags(REWARD_FLAGS), strict: true, allowPositionals: false }));
+  const { values } = parseFlags(`lab ${name}`, () =>
+    parseArgs({ args: rest, options: command.flags(REWARD_FLAGS), strict: true, allowPositionals: false }),
+  );
   const parsed = values as ParsedFlags;
   if (parsed.help) {
     io.stdout.write(`${command.help(REWARD_FLAGS)}\n`);
@@ -96,7 +110,8 @@ function settingsOf(flags: ParsedFlags, name: string): LabSettings {
   const resamples = positiveInteger(flags.resamples as string | undefined, '--resamples') ?? DEFAULT_RESAMPLES;
   const seedText = flags.seed as string | undefined;
   const seed = seedText === undefined ? DEFAULT_SEED : Number(seedText);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new CliError(`lab ${name}: --seed: expected a whole number from 0 to 4294967295, got ${JSON.stringify(seedText)}`, EXIT.usage);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    throw new CliError(`lab ${name}: --seed: expected a whole number from 0 to 4294967295, got ${JSON.stringify(seedText)}`, EXIT.usage);
   return { resamples, seed };
 }
 
@@ -108,8 +123,13 @@ interface Minimum {
 function parseMinimums(values: string[] | undefined, name: LabCommandName, gateable: readonly string[]): Minimum[] {
   return (values ?? []).map((entry) => {
     const match = /^([a-z0-9_]+)=(-?\d+(\.\d+)?)$/.exec(entry.trim());
-    if (!match) throw new CliError(`lab ${name}: --min: expected NAME=VALUE such as krippendorff_alpha_interval=0.8, got ${JSON.stringify(entry)}`, EXIT.usage);
-    if (!gateable.includes(match[1]!)) throw new CliError(`lab ${name}: --min ${match[1]}: no such statistic; choose one of ${gateable.join(', ')}`, EXIT.usage);
+    if (!match)
+      throw new CliError(
+        `lab ${name}: --min: expected NAME=VALUE such as krippendorff_alpha_interval=0.8, got ${JSON.stringify(entry)}`,
+        EXIT.usage,
+      );
+    if (!gateable.includes(match[1]!))
+      throw new CliError(`lab ${name}: --min ${match[1]}: no such statistic; choose one of ${gateable.join(', ')}`, EXIT.usage);
     return { name: match[1]!, value: Number(match[2]) };
   });
 }
@@ -120,7 +140,10 @@ function writeOutputs(result: LabResult, flags: ParsedFlags, io: CommandIo, name
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, content, 'utf8');
     } catch (error) {
-      throw new CliError(`lab ${name}: cannot write --${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, EXIT.usage);
+      throw new CliError(
+        `lab ${name}: cannot write --${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        EXIT.usage,
+      );
     }
     io.stderr.write(`wrote ${path}\n`);
   };
@@ -136,7 +159,9 @@ function minimumsExitCode(result: LabResult, minimums: readonly Minimum[], io: C
     const statistic = statistics[minimum.name];
     if (!statistic || statistic.value === null || statistic.value < minimum.value) {
       failed = true;
-      io.stderr.write(`lab ${result.command}: --min ${minimum.name}=${minimum.value} not met: ${!statistic ? 'missing' : statistic.value === null ? `undefined (${statistic.reason})` : statistic.value.toFixed(4)}\n`);
+      io.stderr.write(
+        `lab ${result.command}: --min ${minimum.name}=${minimum.value} not met: ${!statistic ? 'missing' : statistic.value === null ? `undefined (${statistic.reason})` : statistic.value.toFixed(4)}\n`,
+      );
     }
   }
   return failed ? LAB_EXIT.gateFailed : EXIT.ok;

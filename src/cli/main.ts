@@ -70,7 +70,9 @@ export async function main(argv: string[], io: CommandIo = { stdout: process.std
       io.stderr.write(`${error.message}\n`);
       return EXIT.invalidSpec;
     }
-    io.stderr.write(`rewardkit ${command}: unexpected error: ${(error as Error).message}\n(this is a bug; please report it with the command you ran)\n`);
+    io.stderr.write(
+      `rewardkit ${command}: unexpected error: ${(error as Error).message}\n(this is a bug; please report it with the command you ran)\n`,
+    );
     if (process.env.REWARDKIT_DEBUG) io.stderr.write(`${(error as Error).stack}\n`);
     return EXIT.internal;
   }

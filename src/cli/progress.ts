@@ -13,7 +13,10 @@ export function createProgress(enabled: boolean, stream: NodeJS.WritableStream, 
   const bar = new cliProgress.SingleBar(
     {
       stream: stream as NodeJS.WriteStream,
-      format: total === undefined ? ' {value} rows | {rate} rows/s | judge calls {calls} | errors {errors}' : ' {bar} {value}/{total} rows | {rate} rows/s | ETA {eta_formatted} | judge calls {calls} | errors {errors}',
+      format:
+        total === undefined
+          ? ' {value} rows | {rate} rows/s | judge calls {calls} | errors {errors}'
+          : ' {bar} {value}/{total} rows | {rate} rows/s | ETA {eta_formatted} | judge calls {calls} | errors {errors}',
       etaBuffer: 200,
       fps: 5,
       hideCursor: false,

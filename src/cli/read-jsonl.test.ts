@@ -30,7 +30,7 @@ describe('readJsonl', () => {
     expect(await countJsonlRows(path)).toBe(2);
   });
 
-  it('CRLF line ends: the trailing \\r is stripped, blank lines skipped, numbers are the file\'s', async () => {
+  it("CRLF line ends: the trailing \\r is stripped, blank lines skipped, numbers are the file's", async () => {
     const path = fileWith('crlf.jsonl', '{"a": 1}\r\n\r\n{"a": 2}\r\nnot json\r\n{"a": 3}');
     expect(await all(readJsonl(path))).toEqual<JsonlLine[]>([
       { line: 1, value: { a: 1 } },

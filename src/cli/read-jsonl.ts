@@ -56,6 +56,7 @@ export async function* readJsonl(path: string): AsyncGenerator<JsonlLine> {
 export async function countJsonlRows(path: string, afterLine = 0): Promise<number> {
   let count = 0;
   let number = 0;
-  for await (const text of splitLines(createReadStream(path, { encoding: 'utf8' }))) if (++number > afterLine && text.trim() !== '') count++;
+  for await (const text of splitLines(createReadStream(path, { encoding: 'utf8' })))
+    if (++number > afterLine && text.trim() !== '') count++;
   return count;
 }

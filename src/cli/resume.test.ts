@@ -120,12 +120,16 @@ describe('findResumePoint', () => {
 
   it('throws when the last complete line is not JSON', () => {
     const path = file(`${row(1)}hello world\n`);
-    expect(() => findResumePoint(path)).toThrow(new Error(`--resume: the last line of ${path} is not JSON; is this a rewardkit output file?`));
+    expect(() => findResumePoint(path)).toThrow(
+      new Error(`--resume: the last line of ${path} is not JSON; is this a rewardkit output file?`),
+    );
   });
 
   it('throws when the file ends in an empty line', () => {
     const path = file(`${row(1)}\n`);
-    expect(() => findResumePoint(path)).toThrow(new Error(`--resume: the last line of ${path} is not JSON; is this a rewardkit output file?`));
+    expect(() => findResumePoint(path)).toThrow(
+      new Error(`--resume: the last line of ${path} is not JSON; is this a rewardkit output file?`),
+    );
   });
 
   it.each([
@@ -139,7 +143,9 @@ describe('findResumePoint', () => {
     ['a JSON number', '42'],
   ])('throws when the last line has %s', (_name, last) => {
     const path = file(`${row(1)}${last}\n`);
-    expect(() => findResumePoint(path)).toThrow(new Error(`--resume: the last line of ${path} has no "line" number; is this a rewardkit output file?`));
+    expect(() => findResumePoint(path)).toThrow(
+      new Error(`--resume: the last line of ${path} has no "line" number; is this a rewardkit output file?`),
+    );
   });
 
   it('throws (rather than resuming from 0) when the last line is JSON null', () => {

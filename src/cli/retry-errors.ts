@@ -103,7 +103,10 @@ interface LinePair {
 async function* pairLines(outputPath: string, inputPath: string, input: InputSpec): AsyncGenerator<LinePair> {
   const inputRows = readJsonl(inputPath)[Symbol.asyncIterator]();
   const mismatch = (problem: string) =>
-    new CliError(`score --retry-errors: ${outputPath} is not the finished output of ${inputPath}: ${problem}; nothing was changed`, EXIT.usage);
+    new CliError(
+      `score --retry-errors: ${outputPath} is not the finished output of ${inputPath}: ${problem}; nothing was changed`,
+      EXIT.usage,
+    );
   let outputLine = 0;
   try {
     for await (const raw of readRawLines(outputPath)) {
@@ -111,7 +114,9 @@ async function* pairLines(outputPath: string, inputPath: string, input: InputSpe
       if (!raw.complete) throw mismatch(`its last line (${outputLine}) is cut off — finish the run with --resume first`);
       const record = resultRecordOf(raw.bytes.toString('utf8'));
       if (!record) {
-        throw mismatch(`line ${outputLine} is not a result line of rewardkit score (expected JSON with "line", "id", "flags" and "components")`);
+        throw mismatch(
+          `line ${outputLine} is not a result line of rewardkit score (expected JSON with "line", "id", "flags" and "components")`,
+        );
       }
       const next = await inputRows.next();
       if (next.done) {
@@ -124,7 +129,9 @@ async function* pairLines(outputPath: string, inputPath: string, input: InputSpe
       }
       const id = 'value' in entry ? idOfRow(entry.value, input, `line-${entry.line}`) : `line-${entry.line}`;
       if (id !== record.id) {
-        throw mismatch(`its line ${outputLine} has id ${JSON.stringify(record.id)}, but input line ${entry.line} has id ${JSON.stringify(id)}`);
+        throw mismatch(
+          `its line ${outputLine} has id ${JSON.stringify(record.id)}, but input line ${entry.line} has id ${JSON.stringify(id)}`,
+        );
       }
       yield { line: entry.line, raw, record, entry };
     }

@@ -28,7 +28,11 @@ export interface PricesAndCachePolicy {
 }
 
 /** Reads the shared flags (a bad number is a usage error naming the flag). */
-export function pricesAndCachePolicyOf(values: { prices?: unknown; 'cache-ttl-days'?: unknown; 'cache-max-entries'?: unknown }): PricesAndCachePolicy {
+export function pricesAndCachePolicyOf(values: {
+  prices?: unknown;
+  'cache-ttl-days'?: unknown;
+  'cache-max-entries'?: unknown;
+}): PricesAndCachePolicy {
   const ttlDays = positiveInteger(values['cache-ttl-days'] as string | undefined, '--cache-ttl-days');
   const maxEntries = positiveInteger(values['cache-max-entries'] as string | undefined, '--cache-max-entries');
   return {
@@ -50,7 +54,10 @@ export interface OpenFailureWording {
 export function cliErrorOf(command: string, error: unknown, wording: OpenFailureWording): unknown {
   if (!OpenRewardError.isInstance(error)) return error;
   if (error.kind === 'judge_unreachable') {
-    return new CliError(`${command}: cannot reach the judge, so ${wording.notDone}:\n${error.problems}\n${wording.advice}`, EXIT.judgeUnreachable);
+    return new CliError(
+      `${command}: cannot reach the judge, so ${wording.notDone}:\n${error.problems}\n${wording.advice}`,
+      EXIT.judgeUnreachable,
+    );
   }
   const hint = error.kind === 'cache' && wording.cacheHint ? ` (${wording.cacheHint})` : '';
   return new CliError(`${command}: ${error.message}${hint}`, EXIT.usage);

@@ -15,7 +15,9 @@ Example (VS Code YAML extension): add to the top of your spec
   # yaml-language-server: $schema=./node_modules/rewardkit/schema/reward-spec.schema.json`;
 
 export async function schemaCommand(argv: string[], io: CommandIo): Promise<number> {
-  const { values } = parseFlags('schema', () => parseArgs({ args: argv, options: { output: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+  const { values } = parseFlags('schema', () =>
+    parseArgs({ args: argv, options: { output: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }),
+  );
   if (values.help) {
     io.stdout.write(`${SCHEMA_HELP}\n`);
     return EXIT.ok;
@@ -25,9 +27,11 @@ export async function schemaCommand(argv: string[], io: CommandIo): Promise<numb
     try {
       writeFileSync(values.output, text);
     } catch (error) {
-      throw new CliError(`schema: cannot write --output ${values.output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, EXIT.usage);
+      throw new CliError(
+        `schema: cannot write --output ${values.output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        EXIT.usage,
+      );
     }
-  }
-  else io.stdout.write(text);
+  } else io.stdout.write(text);
   return EXIT.ok;
 }

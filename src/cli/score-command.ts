@@ -20,7 +20,14 @@ import { LineWriter } from './line-writer.js';
 import { findResumePoint } from './resume.js';
 import { DEFAULT_MAX_JUDGE_ERROR_RATE, judgeErrorReport, retryCommandOf } from './judge-error-report.js';
 import { planRetry, rewriteWithRetries, type RetryPlan, type RetryRun } from './retry-errors.js';
-import { CACHE_POLICY_HELP, cliErrorOf, PRICES_AND_CACHE_POLICY_FLAGS, PRICES_HELP, pricesAndCachePolicyOf, type OpenFailureWording } from './reward-flags.js';
+import {
+  CACHE_POLICY_HELP,
+  cliErrorOf,
+  PRICES_AND_CACHE_POLICY_FLAGS,
+  PRICES_HELP,
+  pricesAndCachePolicyOf,
+  type OpenFailureWording,
+} from './reward-flags.js';
 
 export const SCORE_HELP = `Usage: rewardkit score --spec SPEC --input ROLLOUTS.jsonl [options]
 
@@ -109,10 +116,17 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
     io.stdout.write(`${SCORE_HELP}\n`);
     return EXIT.ok;
   }
-  if (!values.spec) throw new CliError('score: --spec is required (the reward spec file)\nRun "rewardkit score --help" for usage.', EXIT.usage);
-  if (!values.input) throw new CliError('score: --input is required (a JSONL file of rollouts, or - for stdin)\nRun "rewardkit score --help" for usage.', EXIT.usage);
-  if (values['judge-base-url'] && !values.judge) throw new CliError('score: --judge-base-url needs --judge PROVIDER:MODEL as well', EXIT.usage);
-  if (values.input !== '-' && !existsSync(values.input)) throw new CliError(`score: --input ${values.input}: no such file`, EXIT.inputUnreadable);
+  if (!values.spec)
+    throw new CliError('score: --spec is required (the reward spec file)\nRun "rewardkit score --help" for usage.', EXIT.usage);
+  if (!values.input)
+    throw new CliError(
+      'score: --input is required (a JSONL file of rollouts, or - for stdin)\nRun "rewardkit score --help" for usage.',
+      EXIT.usage,
+    );
+  if (values['judge-base-url'] && !values.judge)
+    throw new CliError('score: --judge-base-url needs --judge PROVIDER:MODEL as well', EXIT.usage);
+  if (values.input !== '-' && !existsSync(values.input))
+    throw new CliError(`score: --input ${values.input}: no such file`, EXIT.inputUnreadable);
   const limit = positiveInteger(values.limit, '--limit');
   const concurrency = positiveInteger(values.concurrency, '--concurrency');
   const rowDeadlineMs = positiveInteger(values['row-deadline-ms'], '--row-deadline-ms');
@@ -173,7 +187,13 @@ interface ScoreRun {
   maxJudgeErrorRate: number;
 }
 
-type ScoreFlags = Record<string, string | boolean | undefined> & { output?: string; resume?: boolean; progress?: boolean; 'no-progress'?: boolean; quiet?: boolean };
+type ScoreFlags = Record<string, string | boolean | undefined> & {
+  output?: string;
+  resume?: boolean;
+  progress?: boolean;
+  'no-progress'?: boolean;
+  quiet?: boolean;
+};
 
 /** Scores the input (or, with a retry plan, re-judges the flagged rows of --output) with the opened reward. */
 async function scoreRows(opened: OpenedReward, retryPlan: RetryPlan | undefined, run: ScoreRun, io: CommandIo): Promise<number> {
@@ -261,7 +281,9 @@ async function retryErrors(
   const onInterrupt = () => {
     if (interrupted.value) process.exit(EXIT.interrupted); // the temp file is left behind, the output untouched
     interrupted.value = true;
-    io.stderr.write('\ninterrupted: finishing the rows in flight, the others are kept as they were (Ctrl-C again to quit now, changing nothing)\n');
+    io.stderr.write(
+      '\ninterrupted: finishing the rows in flight, the others are kept as they were (Ctrl-C again to quit now, changing nothing)\n',
+    );
   };
   process.on('SIGINT', onInterrupt);
   let outcome;
@@ -304,7 +326,10 @@ function rate(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
   if (value.trim() === '' || !Number.isFinite(number) || number < 0 || number > 1) {
-    throw new CliError(`score: ${flag}: expected a number from 0 to 1 (a share of judge calls, e.g. 0.5), got ${JSON.stringify(value)}`, EXIT.usage);
+    throw new CliError(
+      `score: ${flag}: expected a number from 0 to 1 (a share of judge calls, e.g. 0.5), got ${JSON.stringify(value)}`,
+      EXIT.usage,
+    );
   }
   return number;
 }
@@ -320,7 +345,11 @@ function resumePoint(path: string, io: CommandIo): number {
 }
 
 /** Skips input lines already scored, and stops reading once interrupted. */
-async function* skipThrough(source: AsyncIterable<JsonlLine>, lastLine: number, interrupted: { value: boolean }): AsyncGenerator<JsonlLine> {
+async function* skipThrough(
+  source: AsyncIterable<JsonlLine>,
+  lastLine: number,
+  interrupted: { value: boolean },
+): AsyncGenerator<JsonlLine> {
   for await (const entry of source) {
     if (interrupted.value) return;
     if (entry.line > lastLine) yield entry;
@@ -333,7 +362,10 @@ function openOutput(path: string, append: boolean): WriteStream {
   try {
     fd = openSync(path, append ? 'a' : 'w');
   } catch (error) {
-    throw new CliError(`score: cannot write --output ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, EXIT.usage);
+    throw new CliError(
+      `score: cannot write --output ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      EXIT.usage,
+    );
   }
   return createWriteStream('', { fd, encoding: 'utf8' });
 }
@@ -365,7 +397,10 @@ async function dryRun(reward: Reward, source: AsyncIterable<JsonlLine>, io: Comm
     if (!shownFirst) {
       shownFirst = true;
       io.stdout.write(`# Dry run — no judge is called.\n# Row ${JSON.stringify(plan.id)} (line ${entry.line})\n`);
-      for (const check of plan.checks) io.stdout.write(`#   check ${check.name}: ${check.score === null ? 'undetermined' : check.score.toFixed(3)} — ${check.rationale}\n`);
+      for (const check of plan.checks)
+        io.stdout.write(
+          `#   check ${check.name}: ${check.score === null ? 'undetermined' : check.score.toFixed(3)} — ${check.rationale}\n`,
+        );
       if (plan.gatedBy) io.stdout.write(`#   gate "${plan.gatedBy}" fails for this row: a real run would not call the judges below.\n`);
       for (const prompt of plan.prompts) {
         io.stdout.write(`\n===== judge ${prompt.judge} · ${prompt.label} · system =====\n${prompt.request.system}\n`);
@@ -376,7 +411,9 @@ async function dryRun(reward: Reward, source: AsyncIterable<JsonlLine>, io: Comm
     else if (plan.gatedBy) gated++;
     else calls += plan.prompts.length;
   }
-  io.stdout.write(`\n${rows} rows: a real run would make ${calls} judge calls (${gated} rows stopped by a gate, ${empty} empty responses, ${unreadable} unreadable lines).\n`);
+  io.stdout.write(
+    `\n${rows} rows: a real run would make ${calls} judge calls (${gated} rows stopped by a gate, ${empty} empty responses, ${unreadable} unreadable lines).\n`,
+  );
   return unreadable > 0 ? EXIT.badRows : EXIT.ok;
 }
 
@@ -388,4 +425,3 @@ async function* limited<T>(source: AsyncIterable<T>, limit: number | undefined):
     yield item;
   }
 }
-

@@ -19,7 +19,14 @@ import {
 } from '../serve/server.js';
 import { parseFlags, positiveInteger } from './args.js';
 import { CliError, EXIT } from './exit-codes.js';
-import { CACHE_POLICY_HELP, cliErrorOf, PRICES_AND_CACHE_POLICY_FLAGS, PRICES_HELP, pricesAndCachePolicyOf, type OpenFailureWording } from './reward-flags.js';
+import {
+  CACHE_POLICY_HELP,
+  cliErrorOf,
+  PRICES_AND_CACHE_POLICY_FLAGS,
+  PRICES_HELP,
+  pricesAndCachePolicyOf,
+  type OpenFailureWording,
+} from './reward-flags.js';
 import type { CommandIo } from './score-command.js';
 
 export const SERVE_HELP = `Usage: rewardkit serve --spec SPEC [--port 8080] [--host 127.0.0.1] [options]
@@ -114,8 +121,10 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
     io.stdout.write(`${SERVE_HELP}\n`);
     return EXIT.ok;
   }
-  if (!values.spec) throw new CliError('serve: --spec is required (the reward spec file)\nRun "rewardkit serve --help" for usage.', EXIT.usage);
-  if (values['judge-base-url'] && !values.judge) throw new CliError('serve: --judge-base-url needs --judge PROVIDER:MODEL as well', EXIT.usage);
+  if (!values.spec)
+    throw new CliError('serve: --spec is required (the reward spec file)\nRun "rewardkit serve --help" for usage.', EXIT.usage);
+  if (values['judge-base-url'] && !values.judge)
+    throw new CliError('serve: --judge-base-url needs --judge PROVIDER:MODEL as well', EXIT.usage);
   const port = portOf(values.port);
   const host = values.host ?? '127.0.0.1';
   const concurrency = positiveInteger(values.concurrency, '--concurrency');
@@ -130,9 +139,11 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
   const deadlineMs = positiveInteger(values['deadline-ms'], '--deadline-ms') ?? DEFAULT_DEADLINE_MS;
   const drainTimeoutMs = positiveInteger(values['drain-timeout-ms'], '--drain-timeout-ms') ?? deadlineMs + 10_000;
   const logLevel = values['log-level'] ?? 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new CliError(`--log-level: expected one of ${LOG_LEVELS.join(' | ')}, got ${JSON.stringify(logLevel)}`, EXIT.usage);
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
+    throw new CliError(`--log-level: expected one of ${LOG_LEVELS.join(' | ')}, got ${JSON.stringify(logLevel)}`, EXIT.usage);
   const token = values.token ?? process.env.REWARDKIT_TOKEN;
-  if (token !== undefined && token.trim() === '') throw new CliError(`${values.token !== undefined ? '--token' : 'REWARDKIT_TOKEN'}: expected a non-empty token`, EXIT.usage);
+  if (token !== undefined && token.trim() === '')
+    throw new CliError(`${values.token !== undefined ? '--token' : 'REWARDKIT_TOKEN'}: expected a non-empty token`, EXIT.usage);
   // the server's metrics see every judge call: their hooks go into the reward
   const metrics = createServerMetrics();
   let opened: OpenedReward;
@@ -175,8 +186,10 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
   } catch (error) {
     opened.close();
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new CliError(`serve: --port ${port}: address already in use on ${host}; pick another port (or 0 for any free one)`, EXIT.usage);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new CliError(`serve: --host ${host}: not an address of this machine (${code})`, EXIT.usage);
+    if (code === 'EADDRINUSE')
+      throw new CliError(`serve: --port ${port}: address already in use on ${host}; pick another port (or 0 for any free one)`, EXIT.usage);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new CliError(`serve: --host ${host}: not an address of this machine (${code})`, EXIT.usage);
     throw error;
   }
   logger.info(
@@ -196,8 +209,11 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
     },
     'listening',
   );
-  io.stderr.write(`rewardkit serve: listening on ${url} (spec ${spec.name}, ${token ? 'token required' : 'no authentication'}); SIGTERM or Ctrl-C drains and stops\n`);
-  if (!token && !isLoopback(host)) logger.warn({ host }, 'serving without authentication on a non-loopback address: set REWARDKIT_TOKEN or --token');
+  io.stderr.write(
+    `rewardkit serve: listening on ${url} (spec ${spec.name}, ${token ? 'token required' : 'no authentication'}); SIGTERM or Ctrl-C drains and stops\n`,
+  );
+  if (!token && !isLoopback(host))
+    logger.warn({ host }, 'serving without authentication on a non-loopback address: set REWARDKIT_TOKEN or --token');
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -218,7 +234,11 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
   clearTimeout(timer);
   if (!timedOut) opened.close();
   const code = timedOut ? EXIT.internal : EXIT.ok;
-  if (timedOut) logger.error({ drain_timeout_ms: drainTimeoutMs, in_flight: server.inFlight }, 'drain timed out: stopping with requests still in flight');
+  if (timedOut)
+    logger.error(
+      { drain_timeout_ms: drainTimeoutMs, in_flight: server.inFlight },
+      'drain timed out: stopping with requests still in flight',
+    );
   else logger.info('stopped');
   io.stderr.write(`rewardkit serve: ${timedOut ? 'drain timed out, stopping' : 'stopped'}\n`);
   logger.flush();
@@ -230,21 +250,24 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
 /** What `serve` says when opening the reward fails (src/cli/reward-flags.ts). */
 const OPEN_FAILURE: OpenFailureWording = {
   notDone: 'the server was not started',
-  advice: 'Start the judge server, point at another judge with --judge PROVIDER:MODEL --judge-base-url URL, or start anyway with --no-preflight.',
+  advice:
+    'Start the judge server, point at another judge with --judge PROVIDER:MODEL --judge-base-url URL, or start anyway with --no-preflight.',
   cacheHint: 'use --cache FILE elsewhere, or leave out --cache',
 };
 
 function shareOf(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const share = Number(value);
-  if (value.trim() === '' || !Number.isFinite(share) || share < 0 || share > 1) throw new CliError(`${flag}: expected a share from 0 to 1 (e.g. 0.5), got ${JSON.stringify(value)}`, EXIT.usage);
+  if (value.trim() === '' || !Number.isFinite(share) || share < 0 || share > 1)
+    throw new CliError(`${flag}: expected a share from 0 to 1 (e.g. 0.5), got ${JSON.stringify(value)}`, EXIT.usage);
   return share;
 }
 
 function portOf(value: string | undefined): number {
   if (value === undefined) return 8080;
   const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) throw new CliError(`--port: expected a port number 0–65535, got ${JSON.stringify(value)}`, EXIT.usage);
+  if (!/^\d+$/.test(value) || port > 65535)
+    throw new CliError(`--port: expected a port number 0–65535, got ${JSON.stringify(value)}`, EXIT.usage);
   return port;
 }
 

@@ -20,7 +20,9 @@ Example:
 Exit codes: 0 valid · 2 bad usage · 3 invalid spec`;
 
 export async function validateCommand(argv: string[], io: CommandIo): Promise<number> {
-  const { values } = parseFlags('validate', () => parseArgs({ args: argv, options: { spec: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+  const { values } = parseFlags('validate', () =>
+    parseArgs({ args: argv, options: { spec: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }),
+  );
   if (values.help) {
     io.stdout.write(`${VALIDATE_HELP}\n`);
     return EXIT.ok;
@@ -35,6 +37,8 @@ export async function validateCommand(argv: string[], io: CommandIo): Promise<nu
   const defaulted = judgeModelDefaulted
     ? '  no judge model in the spec: its judges use the local judge (local:default, llama.cpp in the process) unless --judge names another\n'
     : '';
-  io.stdout.write(`${values.spec}: valid — ${spec.name}\n${parts.map((part) => `  ${part}`).join('\n')}\n  reward range [${spec.aggregate.range.join(', ')}]\n${defaulted}`);
+  io.stdout.write(
+    `${values.spec}: valid — ${spec.name}\n${parts.map((part) => `  ${part}`).join('\n')}\n  reward range [${spec.aggregate.range.join(', ')}]\n${defaulted}`,
+  );
   return EXIT.ok;
 }

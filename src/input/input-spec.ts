@@ -8,7 +8,9 @@ export const InputSpecSchema = z.strictObject({
   format: z
     .enum(['auto', 'nova', 'plain'])
     .default('auto')
-    .describe('nova: Nova RFT rows (messages + reference_answer); plain: {prompt, response, reference}; auto: nova when the row has messages.'),
+    .describe(
+      'nova: Nova RFT rows (messages + reference_answer); plain: {prompt, response, reference}; auto: nova when the row has messages.',
+    ),
   id: z.string().min(1).default('id'),
   prompt: z.string().min(1).default('prompt'),
   response: z.string().min(1).default('response'),

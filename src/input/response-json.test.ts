@@ -31,7 +31,11 @@ describe('parseResponseJson', () => {
   });
 
   it('reads a fenced block with prose before and after it', () => {
-    expect(parseResponseJson('Sure, here it is:\n```json\n{"a": 1}\n```\nLet me know.')).toEqual({ ok: true, value: { a: 1 }, fenced: true });
+    expect(parseResponseJson('Sure, here it is:\n```json\n{"a": 1}\n```\nLet me know.')).toEqual({
+      ok: true,
+      value: { a: 1 },
+      fenced: true,
+    });
   });
 
   it('reads a fence with no language tag, an uppercase JSON tag, and CRLF line ends', () => {
@@ -44,7 +48,11 @@ describe('parseResponseJson', () => {
   });
 
   it('takes the last fenced block when several parse', () => {
-    expect(parseResponseJson('```json\n{"a": 1}\n```\nrevised:\n```json\n{"a": 2}\n```')).toEqual({ ok: true, value: { a: 2 }, fenced: true });
+    expect(parseResponseJson('```json\n{"a": 1}\n```\nrevised:\n```json\n{"a": 2}\n```')).toEqual({
+      ok: true,
+      value: { a: 2 },
+      fenced: true,
+    });
   });
 
   it('falls back to an earlier fenced block when the last one is invalid', () => {

@@ -12,6 +12,15 @@ describe('rowErrorResult', () => {
 
   it('leaves spec_hash out without one, and copies only the field and message of an error', () => {
     const result = rowErrorResult('line-3', { field: '(line)', message: 'not JSON' });
-    expect(result).toStrictEqual({ id: 'line-3', reward: null, neutral: false, gated_by: null, flags: ['row_error'], metrics: {}, components: [], error: { field: '(line)', message: 'not JSON' } });
+    expect(result).toStrictEqual({
+      id: 'line-3',
+      reward: null,
+      neutral: false,
+      gated_by: null,
+      flags: ['row_error'],
+      metrics: {},
+      components: [],
+      error: { field: '(line)', message: 'not JSON' },
+    });
   });
 });

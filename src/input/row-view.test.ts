@@ -101,7 +101,14 @@ describe('toRowView: Nova rows', () => {
     const view = toRowView(
       {
         messages: [
-          { role: 'user', content: [{ type: 'text', text: 'Describe ' }, { type: 'image', url: 'x.png' }, { type: 'text', text: 'this.' }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'Describe ' },
+              { type: 'image', url: 'x.png' },
+              { type: 'text', text: 'this.' },
+            ],
+          },
           { role: 'assistant', content: [{ type: 'text', text: 'A cat.' }] },
         ],
       },
@@ -113,7 +120,16 @@ describe('toRowView: Nova rows', () => {
   });
 
   it('treats null content as an empty string', () => {
-    const view = toRowView({ messages: [{ role: 'user', content: null }, { role: 'assistant', content: 'ok' }] }, auto, 'row-1');
+    const view = toRowView(
+      {
+        messages: [
+          { role: 'user', content: null },
+          { role: 'assistant', content: 'ok' },
+        ],
+      },
+      auto,
+      'row-1',
+    );
     expect(view.prompt).toBe('');
   });
 
@@ -152,7 +168,16 @@ describe('toRowView: Nova rows', () => {
   });
 
   it('uses the fallback id when the row has none', () => {
-    const view = toRowView({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] }, auto, 'line-7');
+    const view = toRowView(
+      {
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'a' },
+        ],
+      },
+      auto,
+      'line-7',
+    );
     expect(view.id).toBe('line-7');
   });
 
@@ -177,7 +202,9 @@ describe('toRowView: Nova rows', () => {
   it('throws a RowError naming the role of a message with an unknown role', () => {
     const error = rowErrorOf({ messages: [{ role: 'narrator', content: 'x' }] });
     expect(error.field).toBe('messages[0].role');
-    expect(error.message).toBe('messages[0].role: expected one of system | user | assistant | tool | bot | developer | nova_assistant (any case), got the string "narrator"');
+    expect(error.message).toBe(
+      'messages[0].role: expected one of system | user | assistant | tool | bot | developer | nova_assistant (any case), got the string "narrator"',
+    );
   });
 
   it('throws a RowError naming the message that is not an object', () => {
@@ -186,13 +213,24 @@ describe('toRowView: Nova rows', () => {
   });
 
   it('throws a RowError naming the content of a message whose content is neither text nor parts', () => {
-    const error = rowErrorOf({ messages: [{ role: 'user', content: 5 }, { role: 'assistant', content: 'x' }] });
+    const error = rowErrorOf({
+      messages: [
+        { role: 'user', content: 5 },
+        { role: 'assistant', content: 'x' },
+      ],
+    });
     expect(error.field).toBe('messages[0].content');
     expect(error.message).toBe('messages[0].content: expected a string or a list of text parts, got number 5');
   });
 
   it('throws a RowError naming metadata when metadata is not an object', () => {
-    const error = rowErrorOf({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }], metadata: 'notes' });
+    const error = rowErrorOf({
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: 'a' },
+      ],
+      metadata: 'notes',
+    });
     expect(error.field).toBe('metadata');
     expect(error.message).toBe('metadata: expected an object, got the string "notes"');
   });
@@ -215,13 +253,34 @@ describe("toRowView: roles as AWS's reward-function validator accepts them", () 
     expect(view).toMatchObject({ system: 'Answer in French.\n\nBe brief.', prompt: 'Capital of France?', response: 'Paris.', context: '' });
   });
 
-  it.each(['assistant', 'Assistant', 'ASSISTANT', 'bot', 'Bot', 'nova_assistant', 'Nova_Assistant'])('takes %j as the role of the rollout', (role) => {
-    expect(toRowView({ messages: [{ role: 'user', content: 'q' }, { role, content: 'a' }] }, auto, 'row-1').response).toBe('a');
-  });
+  it.each(['assistant', 'Assistant', 'ASSISTANT', 'bot', 'Bot', 'nova_assistant', 'Nova_Assistant'])(
+    'takes %j as the role of the rollout',
+    (role) => {
+      expect(
+        toRowView(
+          {
+            messages: [
+              { role: 'user', content: 'q' },
+              { role, content: 'a' },
+            ],
+          },
+          auto,
+          'row-1',
+        ).response,
+      ).toBe('a');
+    },
+  );
 
   it('labels earlier turns with the canonical role', () => {
     const view = toRowView(
-      { messages: [{ role: 'USER', content: 'Hi' }, { role: 'Bot', content: 'Hello' }, { role: 'user', content: 'More' }, { role: 'assistant', content: 'Sure' }] },
+      {
+        messages: [
+          { role: 'USER', content: 'Hi' },
+          { role: 'Bot', content: 'Hello' },
+          { role: 'user', content: 'More' },
+          { role: 'assistant', content: 'Sure' },
+        ],
+      },
       auto,
       'row-1',
     );
@@ -268,7 +327,11 @@ describe('toRowView: a rollout that used tools', () => {
           },
           { role: 'tool', tool_call_id: 'call_1', content: '18°C' },
           { role: 'Tool', tool_call_id: 'call_2', content: [{ type: 'text', text: '24°C' }] },
-          { role: 'assistant', content: null, tool_calls: [{ id: 'call_3', type: 'function', function: { name: 'convert', arguments: '{"c": 24}' } }] },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'call_3', type: 'function', function: { name: 'convert', arguments: '{"c": 24}' } }],
+          },
           { role: 'tool', tool_call_id: 'unknown-id', content: '75°F' },
           { role: 'assistant', content: 'Paris 18°C, Rome 24°C (75°F).' },
         ],
@@ -311,14 +374,34 @@ describe('toRowView: a rollout that used tools', () => {
   });
 
   it('without tool turns, assistant turns after the last user turn stay in the prompt exactly as before', () => {
-    const view = toRowView({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'draft' }, { role: 'assistant', content: 'final' }] }, auto, 'row-1');
+    const view = toRowView(
+      {
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'draft' },
+          { role: 'assistant', content: 'final' },
+        ],
+      },
+      auto,
+      'row-1',
+    );
     expect(view).toMatchObject({ prompt: 'user: q\n\nassistant: draft', response: 'final', context: '' });
   });
 
   it('names the field of malformed tool calls', () => {
-    const notList = rowErrorOf({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a', tool_calls: 'multiply' }] });
+    const notList = rowErrorOf({
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: 'a', tool_calls: 'multiply' },
+      ],
+    });
     expect(notList.message).toBe('messages[1].tool_calls: expected a list of tool calls, got the string "multiply"');
-    const notObject = rowErrorOf({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a', tool_calls: [5] }] });
+    const notObject = rowErrorOf({
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: 'a', tool_calls: [5] },
+      ],
+    });
     expect(notObject.message).toBe('messages[1].tool_calls[0]: expected {type: "function", function: {name, arguments}}, got number 5');
   });
 });
@@ -330,7 +413,15 @@ describe('toRowView: plain rows', () => {
       auto,
       'row-1',
     );
-    expect(view).toEqual({ id: 'p-1', prompt: 'Q?', system: 'sys', response: 'A.', context: '', reference: 'A', metadata: { m: 1, extra: true } });
+    expect(view).toEqual({
+      id: 'p-1',
+      prompt: 'Q?',
+      system: 'sys',
+      response: 'A.',
+      context: '',
+      reference: 'A',
+      metadata: { m: 1, extra: true },
+    });
   });
 
   it('turns a numeric id into a string', () => {

@@ -90,7 +90,10 @@ function novaRow(record: Record<string, unknown>, fallbackId: string): RowView {
     throw new RowError('messages', `expected the rollout as the last message with role "assistant", got role "${last?.role ?? 'none'}"`);
   }
   const before = messages.slice(0, -1);
-  const system = before.filter((message) => message.role === 'system').map((message) => message.content).join('\n\n');
+  const system = before
+    .filter((message) => message.role === 'system')
+    .map((message) => message.content)
+    .join('\n\n');
   const rolloutStart = toolRolloutStart(before);
   const turns = before.slice(0, rolloutStart).filter((message) => message.role !== 'system');
   const prompt = turns.length === 1 ? turns[0]!.content : turns.map((message) => `${message.role}: ${message.content}`).join('\n\n');
@@ -153,7 +156,8 @@ function plainRow(record: Record<string, unknown>, input: InputSpec, fallbackId:
   }
   const used = new Set([input.id, input.prompt, input.response, input.reference, 'metadata', 'system']);
   const nested = record.metadata;
-  const metadata: Record<string, unknown> = nested && typeof nested === 'object' && !Array.isArray(nested) ? { ...(nested as Record<string, unknown>) } : {};
+  const metadata: Record<string, unknown> =
+    nested && typeof nested === 'object' && !Array.isArray(nested) ? { ...(nested as Record<string, unknown>) } : {};
   for (const [key, value] of Object.entries(record)) {
     if (!used.has(key)) metadata[key] = value;
   }
@@ -214,7 +218,9 @@ function contentText(content: unknown, index: number): string {
   if (content === null || content === undefined) return '';
   if (Array.isArray(content)) {
     return content
-      .map((part) => (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : ''))
+      .map((part) =>
+        part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : '',
+      )
       .join('');
   }
   throw new RowError(`messages[${index}].content`, `expected a string or a list of text parts, got ${describe(content)}`);
@@ -258,4 +264,3 @@ export function createRowContext(view: RowView, allowFenced = true): RowContext 
   });
   return { view, responseJson, select: (selector) => selectAll(root, selector) };
 }
-

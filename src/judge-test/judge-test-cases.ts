@@ -80,43 +80,69 @@ export function loadJudgeTestCases(path: string | undefined, input: InputSpec): 
   const cases = file.endsWith('.jsonl') ? readJsonlCases(file) : readYamlCases(file, input);
   for (const needed of ['good', 'bad'] as const) {
     if (!cases.some((entry) => entry.expect === needed)) {
-      throw new CasesFileError(`cases file ${file}: expected at least one case with expect: ${needed} (a judge is tested on ranking good above bad)`);
+      throw new CasesFileError(
+        `cases file ${file}: expected at least one case with expect: ${needed} (a judge is tested on ranking good above bad)`,
+      );
     }
   }
   const ids = new Map<string, string>();
   for (const entry of cases) {
     const previous = ids.get(entry.id);
-    if (previous) throw new CasesFileError(`cases file ${file}: two cases have the id ${JSON.stringify(entry.id)} (${previous} and ${entry.source}); ids must be unique`);
+    if (previous)
+      throw new CasesFileError(
+        `cases file ${file}: two cases have the id ${JSON.stringify(entry.id)} (${previous} and ${entry.source}); ids must be unique`,
+      );
     ids.set(entry.id, entry.source);
   }
-  return { path: file, builtin: path === undefined, cases: path === undefined ? cases.map((entry) => ({ ...entry, row: fitToInput(entry.row, input) })) : cases };
+  return {
+    path: file,
+    builtin: path === undefined,
+    cases: path === undefined ? cases.map((entry) => ({ ...entry, row: fitToInput(entry.row, input) })) : cases,
+  };
 }
 
 function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw new CasesFileError(`--cases ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new CasesFileError(
+      `--cases ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
 }
 
 function readYamlCases(file: string, input: InputSpec): JudgeTestCase[] {
   const document = parseDocument(readText(file), { uniqueKeys: true });
-  if (document.errors.length > 0) throw new CasesFileError(`cases file ${file}: not valid YAML/JSON: ${document.errors[0]!.message.split('\n')[0]}`);
+  if (document.errors.length > 0)
+    throw new CasesFileError(`cases file ${file}: not valid YAML/JSON: ${document.errors[0]!.message.split('\n')[0]}`);
   const parsed = CaseFileSchema.safeParse(document.toJS());
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${file}: ${issue.path.map(String).join('.') || '(top)'}: ${issue.message}`);
-    throw new CasesFileError(`invalid cases file (expected {rows?: FILE.jsonl, cases: [{expect: good|bad|borderline, row_id | the row's fields}]}):\n${problems.join('\n')}`);
+    throw new CasesFileError(
+      `invalid cases file (expected {rows?: FILE.jsonl, cases: [{expect: good|bad|borderline, row_id | the row's fields}]}):\n${problems.join('\n')}`,
+    );
   }
-  const rowsFile = parsed.data.rows === undefined ? undefined : isAbsolute(parsed.data.rows) ? parsed.data.rows : resolve(dirname(resolve(file)), parsed.data.rows);
+  const rowsFile =
+    parsed.data.rows === undefined
+      ? undefined
+      : isAbsolute(parsed.data.rows)
+        ? parsed.data.rows
+        : resolve(dirname(resolve(file)), parsed.data.rows);
   const rowsById = rowsFile === undefined ? undefined : indexRows(rowsFile, input);
   return parsed.data.cases.map((entry, index) => {
     const source = `${file}:cases[${index}]`;
     const { expect, row_id: rowId, ...fields } = entry;
     if (rowId === undefined) return labelled(fields, expect, source, index);
-    if (!rowsById) throw new CasesFileError(`${source}.row_id: ${JSON.stringify(rowId)} names a row, but the file has no \`rows: FILE.jsonl\` to find it in`);
+    if (!rowsById)
+      throw new CasesFileError(
+        `${source}.row_id: ${JSON.stringify(rowId)} names a row, but the file has no \`rows: FILE.jsonl\` to find it in`,
+      );
     if (Object.keys(fields).length > 0) {
-      throw new CasesFileError(`${source}: expected either row_id or the row's own fields, got row_id and ${Object.keys(fields).map((key) => JSON.stringify(key)).join(', ')}`);
+      throw new CasesFileError(
+        `${source}: expected either row_id or the row's own fields, got row_id and ${Object.keys(fields)
+          .map((key) => JSON.stringify(key))
+          .join(', ')}`,
+      );
     }
     const row = rowsById.get(rowId);
     if (!row) throw new CasesFileError(`${source}.row_id: no row with id ${JSON.stringify(rowId)} in ${rowsFile}`);
@@ -133,11 +159,13 @@ function readJsonlCases(file: string): JudgeTestCase[] {
       const source = `${file}:line ${index + 1}`;
       const value = parseJsonLine(text, source);
       const expect = ExpectSchema.safeParse(value.expect);
-      if (!expect.success) throw new CasesFileError(`${source}: expect: expected good | bad | borderline, got ${JSON.stringify(value.expect) ?? 'nothing'}`);
+      if (!expect.success)
+        throw new CasesFileError(`${source}: expect: expected good | bad | borderline, got ${JSON.stringify(value.expect) ?? 'nothing'}`);
       const { expect: _label, ...row } = value;
       cases.push(labelled(row, expect.data, source, cases.length));
     });
-  if (cases.length === 0) throw new CasesFileError(`cases file ${file}: expected at least one case (one JSON row a line, with expect: good | bad | borderline)`);
+  if (cases.length === 0)
+    throw new CasesFileError(`cases file ${file}: expected at least one case (one JSON row a line, with expect: good | bad | borderline)`);
   return cases;
 }
 
@@ -148,7 +176,8 @@ function parseJsonLine(text: string, source: string): Record<string, unknown> {
   } catch (error) {
     throw new CasesFileError(`${source}: not valid JSON (${(error as Error).message})`);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new CasesFileError(`${source}: expected a JSON object (a row with an expect label)`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new CasesFileError(`${source}: expected a JSON object (a row with an expect label)`);
   return value as Record<string, unknown>;
 }
 
@@ -182,14 +211,22 @@ export function fitToInput(row: Record<string, unknown>, input: InputSpec): Reco
   const put = (field: keyof Pick<InputSpec, 'id' | 'prompt' | 'response' | 'reference'>, value: unknown) => {
     const steps = parseSelector(input[field]);
     if (!steps || steps.some((step) => !('key' in step))) {
-      throw new CasesFileError(`the built-in cases cannot be written to input.${field} ${JSON.stringify(input[field])} (a path of plain keys is needed); pass your own with --cases FILE`);
+      throw new CasesFileError(
+        `the built-in cases cannot be written to input.${field} ${JSON.stringify(input[field])} (a path of plain keys is needed); pass your own with --cases FILE`,
+      );
     }
     let target = plain;
     for (const step of steps.slice(0, -1) as Array<{ key: string }>) target = (target[step.key] ??= {}) as Record<string, unknown>;
     target[(steps.at(-1) as { key: string }).key] = value;
   };
   put('id', row.id);
-  put('prompt', messages.filter((message) => message.role === 'user').map((message) => message.content).join('\n\n'));
+  put(
+    'prompt',
+    messages
+      .filter((message) => message.role === 'user')
+      .map((message) => message.content)
+      .join('\n\n'),
+  );
   put('response', messages.at(-1)?.content ?? '');
   put('reference', row.reference_answer);
   return plain;

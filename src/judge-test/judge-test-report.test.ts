@@ -7,7 +7,13 @@ function judged(id: string, expect: JudgedCase['expect'], score: number | null, 
   const judgement: CaseJudgement = {
     score,
     status: score === null ? 'error' : 'scored',
-    calls: latencies.map((latency, index) => ({ label: `item ${index + 1}`, latency_ms: latency, parsed: score !== null, output_tokens: 10, ...(score === null ? { error: { kind: 'out_of_scale' as const, message: 'score 9 is outside 1–5' } } : {}) })),
+    calls: latencies.map((latency, index) => ({
+      label: `item ${index + 1}`,
+      latency_ms: latency,
+      parsed: score !== null,
+      output_tokens: 10,
+      ...(score === null ? { error: { kind: 'out_of_scale' as const, message: 'score 9 is outside 1–5' } } : {}),
+    })),
   };
   return { id, expect, judges: { quality: judgement } };
 }
@@ -23,17 +29,37 @@ describe('latencyFigures', () => {
 
 describe('judgeTestReport', () => {
   it('passes a judge whose every verdict parsed and whose lowest good score is above its highest bad one', () => {
-    const report = judgeTestReport([JUDGE], [judged('g1', 'good', 0.8, [12]), judged('g2', 'good', 0.9, [30]), judged('b1', 'bad', 0.2, [20]), judged('m', 'borderline', 0.95, [8])]);
+    const report = judgeTestReport(
+      [JUDGE],
+      [
+        judged('g1', 'good', 0.8, [12]),
+        judged('g2', 'good', 0.9, [30]),
+        judged('b1', 'bad', 0.2, [20]),
+        judged('m', 'borderline', 0.95, [8]),
+      ],
+    );
     expect(report.passed).toBe(true);
     expect(report.judges[0]).toEqual({
-      ...JUDGE, calls: 4, parsed: 4, failed: {}, latency_ms: { p50: 12, max: 30 },
-      scores: { good: [0.8, 0.9], bad: [0.2], borderline: [0.95] }, good_min: 0.8, bad_max: 0.2,
-      ranks_good_above_bad: true, borderline_between: false, passed: true, problems: [],
+      ...JUDGE,
+      calls: 4,
+      parsed: 4,
+      failed: {},
+      latency_ms: { p50: 12, max: 30 },
+      scores: { good: [0.8, 0.9], bad: [0.2], borderline: [0.95] },
+      good_min: 0.8,
+      bad_max: 0.2,
+      ranks_good_above_bad: true,
+      borderline_between: false,
+      passed: true,
+      problems: [],
     });
   });
 
   it('a tie between a good and a bad case is not a ranking; a failed call is counted by kind', () => {
-    const report = judgeTestReport([JUDGE], [judged('g', 'good', 0.5, [10]), judged('b', 'bad', 0.5, [10]), judged('m', 'borderline', null, [10, 11])]);
+    const report = judgeTestReport(
+      [JUDGE],
+      [judged('g', 'good', 0.5, [10]), judged('b', 'bad', 0.5, [10]), judged('m', 'borderline', null, [10, 11])],
+    );
     expect(report.passed).toBe(false);
     expect(report.judges[0]!.failed).toEqual({ out_of_scale: 2 });
     expect(report.judges[0]!.problems).toEqual([

@@ -83,7 +83,10 @@ export function judgeTestReport(judges: readonly JudgeInfo[], cases: readonly Ju
 }
 
 function judgeReport(judge: JudgeInfo, cases: readonly JudgedCase[]): JudgeReport {
-  const judgements = cases.map((entry) => ({ entry, judgement: entry.judges[judge.name] ?? { score: null, status: 'not_judged' as const, calls: [] } }));
+  const judgements = cases.map((entry) => ({
+    entry,
+    judgement: entry.judges[judge.name] ?? { score: null, status: 'not_judged' as const, calls: [] },
+  }));
   const calls = judgements.flatMap(({ judgement }) => judgement.calls);
   const parsed = calls.filter((call) => call.parsed).length;
   const failed: Record<string, number> = {};
@@ -93,7 +96,9 @@ function judgeReport(judge: JudgeInfo, cases: readonly JudgedCase[]): JudgeRepor
 
   const problems: string[] = [];
   if (parsed < calls.length) {
-    const kinds = Object.entries(failed).map(([kind, count]) => `${count} ${kind}`).join(', ');
+    const kinds = Object.entries(failed)
+      .map(([kind, count]) => `${count} ${kind}`)
+      .join(', ');
     problems.push(`${calls.length - parsed} of ${calls.length} verdicts did not parse or failed (${kinds})`);
   }
   const uncalled = judgements.filter(({ judgement }) => judgement.calls.length === 0).map(({ entry }) => entry.id);
@@ -103,14 +108,20 @@ function judgeReport(judge: JudgeInfo, cases: readonly JudgedCase[]): JudgeRepor
         '(an empty foreach list, an empty response) — pass cases that fit it with --cases FILE',
     );
   }
-  const unscored = judgements.filter(({ entry, judgement }) => entry.expect !== 'borderline' && judgement.score === null).map(({ entry }) => `${entry.id} (${entry.expect})`);
+  const unscored = judgements
+    .filter(({ entry, judgement }) => entry.expect !== 'borderline' && judgement.score === null)
+    .map(({ entry }) => `${entry.id} (${entry.expect})`);
   if (unscored.length > 0) problems.push(`no score for ${unscored.join(', ')}`);
   const goodMin = lowest(scores.good);
   const badMax = highest(scores.bad);
   const ranks = goodMin !== null && badMax !== null && goodMin > badMax;
-  if (!ranks && goodMin !== null && badMax !== null) problems.push(`a good case scored ${goodMin} and a bad case ${badMax}: expected every good case above every bad one`);
+  if (!ranks && goodMin !== null && badMax !== null)
+    problems.push(`a good case scored ${goodMin} and a bad case ${badMax}: expected every good case above every bad one`);
   const borderline = scores.borderline.filter((score): score is number => score !== null);
-  const between = borderline.length === 0 || goodMin === null || badMax === null ? null : borderline.every((score) => score >= badMax && score <= goodMin);
+  const between =
+    borderline.length === 0 || goodMin === null || badMax === null
+      ? null
+      : borderline.every((score) => score >= badMax && score <= goodMin);
   return {
     ...judge,
     calls: calls.length,

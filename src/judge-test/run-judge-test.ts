@@ -21,7 +21,11 @@ export function judgeInfos(reward: Reward): JudgeInfo[] {
 }
 
 /** Judges every case in order; `onCase` sees each as it finishes (for progress lines). No persistent cache. */
-export async function runJudgeTest(spec: RewardSpec, cases: readonly JudgeTestCase[], onCase?: (judged: JudgedCase, index: number) => void): Promise<{ reward: Reward; judged: JudgedCase[] }> {
+export async function runJudgeTest(
+  spec: RewardSpec,
+  cases: readonly JudgeTestCase[],
+  onCase?: (judged: JudgedCase, index: number) => void,
+): Promise<{ reward: Reward; judged: JudgedCase[] }> {
   const reward = createReward(judgeTestSpec(spec));
   const judged: JudgedCase[] = [];
   for (const [index, entry] of cases.entries()) {

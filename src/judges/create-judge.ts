@@ -22,6 +22,8 @@ export function createJudge(
     return spec.type === 'rubric' ? createRubricJudge(spec, options) : createPreferenceJudge(spec, options);
   } catch (error) {
     if (SpecError.isInstance(error)) throw error;
-    throw new SpecError([{ file: '<spec>', path: `judges[${index}]${spec.template ? '.template' : ''}`, message: (error as Error).message }]);
+    throw new SpecError([
+      { file: '<spec>', path: `judges[${index}]${spec.template ? '.template' : ''}`, message: (error as Error).message },
+    ]);
   }
 }

@@ -28,9 +28,15 @@ async function scoreWith(reply: FakeReply) {
 describe('judge replies', () => {
   it.each([
     ['plain JSON', '{"dimensions": {"accuracy": {"rationale": "fine", "score": 5}, "clarity": {"rationale": "ok", "score": 3}}}'],
-    ['prose around a fenced block', 'Here is my evaluation.\n```json\n{"dimensions": {"accuracy": {"score": 5}, "clarity": {"score": 3}}}\n```\nDone.'],
+    [
+      'prose around a fenced block',
+      'Here is my evaluation.\n```json\n{"dimensions": {"accuracy": {"score": 5}, "clarity": {"score": 3}}}\n```\nDone.',
+    ],
     ['numbers as strings', '{"dimensions": {"accuracy": {"score": "5"}, "clarity": {"score": "3/5"}}}'],
-    ['a reasoning block first', '<think>The answer is short {but right}.</think>{"dimensions": {"accuracy": {"score": 5}, "clarity": {"score": 3}}}'],
+    [
+      'a reasoning block first',
+      '<think>The answer is short {but right}.</think>{"dimensions": {"accuracy": {"score": 5}, "clarity": {"score": 3}}}',
+    ],
     ['trailing commas', '{"dimensions": {"accuracy": {"score": 5,}, "clarity": {"score": 3,},},}'],
     ['entries as a list', '{"dimensions": [{"id": "accuracy", "score": 5}, {"id": "Clarity", "score": 3}]}'],
   ])('reads %s: (5, 3) on 1–5 → 0.75', async (_name, content) => {
@@ -41,10 +47,30 @@ describe('judge replies', () => {
   });
 
   it.each([
-    ['no JSON at all', { content: 'The response is good. 4/5.' }, 'parse_error', 'answer: no JSON object found in judge reply: "The response is good. 4/5."'],
-    ['a missing dimension', { content: '{"dimensions": {"accuracy": {"score": 4}}}' }, 'parse_error', 'answer: missing verdict for clarity'],
-    ['an unreadable score', { content: '{"dimensions": {"accuracy": {"score": "high"}, "clarity": {"score": 3}}}' }, 'parse_error', 'answer: unreadable verdict for accuracy'],
-    ['a score off the scale', { content: '{"dimensions": {"accuracy": {"score": 7}, "clarity": {"score": 3}}}' }, 'out_of_scale', 'answer: score outside the scale: accuracy=7 (scale 1–5)'],
+    [
+      'no JSON at all',
+      { content: 'The response is good. 4/5.' },
+      'parse_error',
+      'answer: no JSON object found in judge reply: "The response is good. 4/5."',
+    ],
+    [
+      'a missing dimension',
+      { content: '{"dimensions": {"accuracy": {"score": 4}}}' },
+      'parse_error',
+      'answer: missing verdict for clarity',
+    ],
+    [
+      'an unreadable score',
+      { content: '{"dimensions": {"accuracy": {"score": "high"}, "clarity": {"score": 3}}}' },
+      'parse_error',
+      'answer: unreadable verdict for accuracy',
+    ],
+    [
+      'a score off the scale',
+      { content: '{"dimensions": {"accuracy": {"score": 7}, "clarity": {"score": 3}}}' },
+      'out_of_scale',
+      'answer: score outside the scale: accuracy=7 (scale 1–5)',
+    ],
     ['empty content', { content: '' }, 'empty_output', 'answer: the judge returned no text'],
     ['a content filter', { content: '', finishReason: 'content_filter' }, 'refusal', 'answer: the judge model refused (content filter)'],
     [
@@ -61,7 +87,10 @@ describe('judge replies', () => {
   });
 
   it('keeps a truncated reply that still holds every verdict', async () => {
-    const result = await scoreWith({ content: '{"dimensions": {"accuracy": {"score": 5}, "clarity": {"score": 3, "rationale": "clear enou', finishReason: 'length' });
+    const result = await scoreWith({
+      content: '{"dimensions": {"accuracy": {"score": 5}, "clarity": {"score": 3, "rationale": "clear enou',
+      finishReason: 'length',
+    });
     expect(result.reward).toBe(0.75);
     expect(result.components[0]!.calls![0]!.finish_reason).toBe('length');
   });

@@ -49,7 +49,9 @@ export function templateVariables(template: JudgeTemplate): string[] {
 /** True when the template shows `{{name}}` outside a `{{#name}} … {{/name}}` section: it needs a value to make sense. */
 export function requiresVariable(template: JudgeTemplate, name: string): boolean {
   return [template.system, template.user].some((text) =>
-    [...text.replace(SECTION, (whole, section: string) => (section === name ? '' : whole)).matchAll(VARIABLE)].some((match) => match[1] === name),
+    [...text.replace(SECTION, (whole, section: string) => (section === name ? '' : whole)).matchAll(VARIABLE)].some(
+      (match) => match[1] === name,
+    ),
   );
 }
 
@@ -88,7 +90,10 @@ export function renderTemplate(
   // prompt of one row (a `foreach` judge's items) then shares the text before the item — the contract, the
   // guidelines, the instructions — which a local judge's KV cache or a provider's prompt cache can reuse.
   const nonceNames = [...new Set(rowNames.map((name) => (name === 'item' && (untrusted(name) ?? '').trim() !== '' ? 'response' : name)))];
-  const nonce = fenceNonce(fenceSecret, nonceNames.map((name) => [name, untrusted(name) ?? ''] as const));
+  const nonce = fenceNonce(
+    fenceSecret,
+    nonceNames.map((name) => [name, untrusted(name) ?? ''] as const),
+  );
   const trusted: Record<string, string> = { ...givenTrusted, [FENCE_NONCE_VARIABLE]: nonce };
   const present = (name: string) => (name in trusted ? trusted[name]! : (untrusted(name) ?? '')).trim() !== '';
   const fill = (text: string) =>

@@ -42,26 +42,42 @@ export interface PromptOutcome<T> {
  * reasoning judge that thought at length) is asked again once with twice the budget; the record then holds
  * the second reply, with the attempts, latency, tokens and cost of both.
  */
-export async function runPrompt<T>(prompt: JudgePrompt, caller: JudgeCaller, read: (json: Record<string, unknown>) => VerdictReading<T>): Promise<PromptOutcome<T>> {
+export async function runPrompt<T>(
+  prompt: JudgePrompt,
+  caller: JudgeCaller,
+  read: (json: Record<string, unknown>) => VerdictReading<T>,
+): Promise<PromptOutcome<T>> {
   const first = await runPromptOnce(prompt, caller, read);
   if (first.record.error?.kind !== 'truncated') return first;
   const second = await runPromptOnce({ ...prompt, request: { ...prompt.request, maxTokensScale: 2 } }, caller, read);
   const both = (record: JudgeCallRecord): JudgeCallRecord => ({
     ...record,
-    usage: { input_tokens: first.record.usage.input_tokens + record.usage.input_tokens, output_tokens: first.record.usage.output_tokens + record.usage.output_tokens },
+    usage: {
+      input_tokens: first.record.usage.input_tokens + record.usage.input_tokens,
+      output_tokens: first.record.usage.output_tokens + record.usage.output_tokens,
+    },
     latency_ms: first.record.latency_ms + record.latency_ms,
     attempts: first.record.attempts + record.attempts,
-    ...(first.record.cost_usd === undefined && record.cost_usd === undefined ? {} : { cost_usd: (first.record.cost_usd ?? 0) + (record.cost_usd ?? 0) }),
+    ...(first.record.cost_usd === undefined && record.cost_usd === undefined
+      ? {}
+      : { cost_usd: (first.record.cost_usd ?? 0) + (record.cost_usd ?? 0) }),
   });
   if (!second.record.error) return { ...second, record: both(second.record) };
-  const retried = second.record.error.kind === 'truncated' ? 'also when asked again with twice the max_tokens budget' : `asked again with twice the max_tokens budget: ${second.record.error.kind}: ${second.record.error.message}`;
+  const retried =
+    second.record.error.kind === 'truncated'
+      ? 'also when asked again with twice the max_tokens budget'
+      : `asked again with twice the max_tokens budget: ${second.record.error.kind}: ${second.record.error.message}`;
   const error: ComponentError = { kind: 'truncated', message: `${first.record.error.message} (${retried})` };
   // A retry the provider refused (e.g. the doubled budget is over its limit) keeps the first reply as the evidence.
   const evidence = second.record.finish_reason === 'error' ? first.record : second.record;
   return { record: { ...both(second.record), raw: evidence.raw, finish_reason: evidence.finish_reason, error } };
 }
 
-async function runPromptOnce<T>(prompt: JudgePrompt, caller: JudgeCaller, read: (json: Record<string, unknown>) => VerdictReading<T>): Promise<PromptOutcome<T>> {
+async function runPromptOnce<T>(
+  prompt: JudgePrompt,
+  caller: JudgeCaller,
+  read: (json: Record<string, unknown>) => VerdictReading<T>,
+): Promise<PromptOutcome<T>> {
   const call = await caller(prompt.request);
   const record = recordOf(prompt, call);
   if (!call.ok) return { record };
@@ -69,11 +85,19 @@ async function runPromptOnce<T>(prompt: JudgePrompt, caller: JudgeCaller, read: 
   const fail = (error: ComponentError): PromptOutcome<T> => ({ record: { ...record, error } });
   if (reply.finishReason === 'content-filter') return fail({ kind: 'refusal', message: 'the judge model refused (content filter)' });
   if (reply.text.trim() === '') {
-    return fail(reply.finishReason === 'length' ? { kind: 'truncated', message: 'the judge hit max_tokens before writing a verdict' } : { kind: 'empty_output', message: 'the judge returned no text' });
+    return fail(
+      reply.finishReason === 'length'
+        ? { kind: 'truncated', message: 'the judge hit max_tokens before writing a verdict' }
+        : { kind: 'empty_output', message: 'the judge returned no text' },
+    );
   }
   const parsed = judgeJsonCandidates(reply.text);
   if (!parsed.ok) {
-    return fail(reply.finishReason === 'length' ? { kind: 'truncated', message: `the judge hit max_tokens: ${parsed.error}` } : { kind: 'parse_error', message: parsed.error });
+    return fail(
+      reply.finishReason === 'length'
+        ? { kind: 'truncated', message: `the judge hit max_tokens: ${parsed.error}` }
+        : { kind: 'parse_error', message: parsed.error },
+    );
   }
   // The first candidate that reads as a verdict wins; otherwise report why the largest one did not.
   let rejected: { error: ComponentError; size: number } | undefined;
@@ -116,7 +140,11 @@ export function firstError(outcomes: ReadonlyArray<PromptOutcome<unknown>>): Com
 }
 
 /** The row values a judge template may use, with the response cut to `maxResponseChars`. */
-export function rowVariables(context: RowContext, maxResponseChars: number, extra: Record<string, string> = {}): (name: string) => string | undefined {
+export function rowVariables(
+  context: RowContext,
+  maxResponseChars: number,
+  extra: Record<string, string> = {},
+): (name: string) => string | undefined {
   const { view } = context;
   return (name) => {
     if (name in extra) return extra[name];

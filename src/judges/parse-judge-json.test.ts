@@ -10,7 +10,10 @@ const CaseSchema = z.union([
   z.strictObject({ name: z.string().min(1), reply: z.string(), error: z.string().min(1) }),
 ]);
 
-const corpus = z.array(CaseSchema).min(1).parse(parseYaml(readFileSync(new URL('./__fixtures__/judge-replies.yaml', import.meta.url), 'utf8')));
+const corpus = z
+  .array(CaseSchema)
+  .min(1)
+  .parse(parseYaml(readFileSync(new URL('./__fixtures__/judge-replies.yaml', import.meta.url), 'utf8')));
 const successes = corpus.filter((entry) => 'value' in entry);
 const failures = corpus.filter((entry) => 'error' in entry);
 
@@ -32,7 +35,10 @@ describe('parseJudgeJson corpus (__fixtures__/judge-replies.yaml)', () => {
 describe('parseJudgeJson', () => {
   it('quotes at most the first 120 characters of an unparseable reply in the error', () => {
     const reply = `${'word '.repeat(40)}end`;
-    expect(parseJudgeJson(reply)).toEqual({ ok: false, error: `no JSON object found in judge reply: ${JSON.stringify(reply.slice(0, 120))}` });
+    expect(parseJudgeJson(reply)).toEqual({
+      ok: false,
+      error: `no JSON object found in judge reply: ${JSON.stringify(reply.slice(0, 120))}`,
+    });
   });
 
   it('never returns a value alongside a failure', () => {

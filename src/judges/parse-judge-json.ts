@@ -29,7 +29,8 @@ export function judgeJsonCandidates(reply: string): { ok: true; candidates: Json
   const text = stripReasoning(reply).trim();
   if (text === '') return { ok: false, error: 'judge reply is empty' };
   const whole = tryJson(text);
-  if (whole !== undefined && !isObject(whole)) return { ok: false, error: `expected a JSON object in the judge reply, got ${kindOf(whole)}` };
+  if (whole !== undefined && !isObject(whole))
+    return { ok: false, error: `expected a JSON object in the judge reply, got ${kindOf(whole)}` };
 
   const candidates: JsonCandidate[] = [];
   const seen = new Set<string>();
@@ -45,7 +46,8 @@ export function judgeJsonCandidates(reply: string): { ok: true; candidates: Json
   const fences = [...text.matchAll(/```[a-zA-Z]*[ \t]*\r?\n?([\s\S]*?)(?:```|$)/g)].map((match) => (match[1] ?? '').trim());
   for (const fence of fences.reverse()) {
     const value = tryJson(fence);
-    if (value !== undefined && !isObject(value)) return { ok: false, error: `expected a JSON object in the judge reply, got ${kindOf(value)}` };
+    if (value !== undefined && !isObject(value))
+      return { ok: false, error: `expected a JSON object in the judge reply, got ${kindOf(value)}` };
     if (fence.startsWith('{')) add(fence, true);
   }
   const { complete, truncated } = scanObjects(text);

@@ -32,14 +32,22 @@ describe('preference judge', () => {
     const result = await createReward(testSpec(judge.url, { judges: [preference()] })).score(row);
     expect(judge.requests.map(policyIsA)).toEqual([true, false]);
     expect(result.reward).toBe(1);
-    expect(result.components[0]!.details).toEqual({ winner: 'response', per_order: { 'response-first': 'response', 'response-second': 'response' }, position_flip: false });
+    expect(result.components[0]!.details).toEqual({
+      winner: 'response',
+      per_order: { 'response-first': 'response', 'response-second': 'response' },
+      position_flip: false,
+    });
   });
 
   it('counts a verdict that flips with the order as a tie', async () => {
     judge.setScript(() => verdict('A')); // always prefers whatever comes first: pure position bias
     const result = await createReward(testSpec(judge.url, { judges: [preference()] })).score(row);
     expect(result.reward).toBe(0.5);
-    expect(result.components[0]!.details).toEqual({ winner: 'tie', per_order: { 'response-first': 'response', 'response-second': 'other' }, position_flip: true });
+    expect(result.components[0]!.details).toEqual({
+      winner: 'tie',
+      per_order: { 'response-first': 'response', 'response-second': 'other' },
+      position_flip: true,
+    });
   });
 
   it('scores 0 when the reference wins in both orders, 0.5 for a tie', async () => {
@@ -76,9 +84,11 @@ describe('preference judge', () => {
     expect(result.reward).toBe(1);
   });
 
-
   it('takes the fence secret from REWARDKIT_FENCE_SECRET: another secret, another nonce; the same one, the same prompt', async () => {
-    const nonceOf = async () => /<<<BEGIN ANSWER_A ([0-9a-f]{12})>>>/.exec((await createReward(testSpec(judge.url, { judges: [preference('fixed')] })).plan(row)).prompts[0]!.request.user)![1];
+    const nonceOf = async () =>
+      /<<<BEGIN ANSWER_A ([0-9a-f]{12})>>>/.exec(
+        (await createReward(testSpec(judge.url, { judges: [preference('fixed')] })).plan(row)).prompts[0]!.request.user,
+      )![1];
     expect(await nonceOf()).toBe('483b64d486dc'); // the built-in secret
     vi.stubEnv('REWARDKIT_FENCE_SECRET', 'team-secret');
     try {
@@ -120,7 +130,16 @@ describe('a judge without its reference', () => {
     ['OpenRLHF without --label_key: ""', { id: 'x', prompt: 'q', response: 'a short answer', reference: '' }],
     ['verl: None', { id: 'x', prompt: 'q', response: 'a short answer', reference: null }],
     ['a plain row without the field', { id: 'x', prompt: 'q', response: 'a short answer' }],
-    ['a Nova row without reference_answer', { id: 'x', messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a short answer' }] }],
+    [
+      'a Nova row without reference_answer',
+      {
+        id: 'x',
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'a short answer' },
+        ],
+      },
+    ],
     ['blank text', { id: 'x', prompt: 'q', response: 'a short answer', reference: ' \n ' }],
   ])('%s is undetermined, flagged no_reference, left out of the mean, and not called', async (_case, row) => {
     judge.setScript(() => verdict('A'));
@@ -147,7 +166,12 @@ describe('a judge without its reference', () => {
   });
 
   it('when nothing else scores, the row is neutral with nothing_scored and no_reference — never a judge_error', async () => {
-    const result = await createReward(testSpec(judge.url, { judges: [preference()] })).score({ id: 'x', prompt: 'q', response: 'a', reference: '' });
+    const result = await createReward(testSpec(judge.url, { judges: [preference()] })).score({
+      id: 'x',
+      prompt: 'q',
+      response: 'a',
+      reference: '',
+    });
     expect(result).toMatchObject({ reward: 0.5, neutral: true, flags: ['nothing_scored', 'no_reference'] });
     expect(result.components[0]!.status).toBe('undetermined');
   });
@@ -156,22 +180,39 @@ describe('a judge without its reference', () => {
     const spec = testSpec(judge.url, { checks: [length, { type: 'match', mode: 'numeric' }] });
     const result = await createReward(spec).score({ id: 'x', prompt: 'q', response: 'The answer is 4', reference: '' });
     expect(result).toMatchObject({ reward: 1, flags: ['no_reference'] });
-    expect(result.components[1]).toMatchObject({ name: 'match', status: 'undetermined', score: null, details: { no_reference: true, missing: 'reference' } });
+    expect(result.components[1]).toMatchObject({
+      name: 'match',
+      status: 'undetermined',
+      score: null,
+      details: { no_reference: true, missing: 'reference' },
+    });
   });
 
   it('a rubric needs the reference only when its template shows {{reference}} outside a {{#reference}} section', async () => {
     judge.setScript(() => ({ content: JSON.stringify({ criteria: { correct: { rationale: 'r', pass: true } } }) }));
     const criteria = [{ id: 'correct', description: 'Correct' }];
-    const builtin = await createReward(testSpec(judge.url, { judges: [{ type: 'rubric', name: 'quality', criteria }] })).score({ id: 'x', prompt: 'q', response: 'a', reference: '' });
+    const builtin = await createReward(testSpec(judge.url, { judges: [{ type: 'rubric', name: 'quality', criteria }] })).score({
+      id: 'x',
+      prompt: 'q',
+      response: 'a',
+      reference: '',
+    });
     expect(builtin).toMatchObject({ reward: 1, flags: [] });
     expect(judge.requests[0]!.user).not.toContain('reference answer');
 
     const template = join(mkdtempSync(join(tmpdir(), 'rk-ref-')), 'needs-reference.yaml');
     writeFileSync(template, 'version: t@1\nuser: |\n  {{response}}\n  Compare with: {{reference}}\n  {{criteria}} {{output_format}}\n');
-    const strict = createReward(testSpec(judge.url, { checks: [length], judges: [{ type: 'rubric', name: 'quality', template, criteria }] }));
+    const strict = createReward(
+      testSpec(judge.url, { checks: [length], judges: [{ type: 'rubric', name: 'quality', template, criteria }] }),
+    );
     const without = await strict.score({ id: 'x', prompt: 'q', response: 'a', reference: null });
     expect(without).toMatchObject({ reward: 1, flags: ['no_reference'] });
-    expect(without.components[1]).toMatchObject({ status: 'undetermined', score: null, details: { no_reference: true, missing: 'reference' }, calls: [] });
+    expect(without.components[1]).toMatchObject({
+      status: 'undetermined',
+      score: null,
+      details: { no_reference: true, missing: 'reference' },
+      calls: [],
+    });
     expect(judge.requests).toHaveLength(1);
     expect(await strict.score({ id: 'y', prompt: 'q', response: 'a', reference: 'R' })).toMatchObject({ reward: 1, flags: [] });
     expect(judge.requests).toHaveLength(2);

@@ -8,7 +8,16 @@ import { createHash } from 'node:crypto';
 import type { RowContext } from '../input/row-view.js';
 import type { PreferenceJudgeSpec } from '../spec/schema.js';
 import type { ComponentResult } from '../result.js';
-import { asPromptText, firstError, rowVariables, runPrompt, ROW_VARIABLES, type Judge, type JudgePrompt, type VerdictReading } from './judge.js';
+import {
+  asPromptText,
+  firstError,
+  rowVariables,
+  runPrompt,
+  ROW_VARIABLES,
+  type Judge,
+  type JudgePrompt,
+  type VerdictReading,
+} from './judge.js';
 import { loadTemplate } from '../spec/judge-template-file.js';
 import { assertKnownVariables, builtinTemplatePath, renderTemplate } from './judge-template.js';
 import { lacksText, noReferenceComponent } from './no-reference.js';
@@ -65,8 +74,16 @@ export function createPreferenceJudge(spec: PreferenceJudgeSpec, options: Prefer
     const other = asPromptText(context.select(spec.against)[0]);
     return orders(context).map((order) => {
       const [answerA, answerB] = order.responseIs === 'A' ? [response, other] : [other, response];
-      const rendered = renderTemplate(template, trusted, rowVariables(context, options.maxResponseChars, { answer_a: answerA, answer_b: answerB }), options.fenceSecret);
-      return { label: `order ${order.label}`, request: { ...rendered, schema, schemaName: 'preference_verdict', templateVersion: template.version } };
+      const rendered = renderTemplate(
+        template,
+        trusted,
+        rowVariables(context, options.maxResponseChars, { answer_a: answerA, answer_b: answerB }),
+        options.fenceSecret,
+      );
+      return {
+        label: `order ${order.label}`,
+        request: { ...rendered, schema, schemaName: 'preference_verdict', templateVersion: template.version },
+      };
     });
   };
 
@@ -92,8 +109,14 @@ export function createPreferenceJudge(spec: PreferenceJudgeSpec, options: Prefer
         ...base,
         score: WINNER_SCORE[winner],
         status: 'scored',
-        rationale: outcomes.map((outcome, index) => `[${list[index]!.label}] ${outcome.verdict!.verdict}: ${outcome.verdict!.rationale}`).join('\n'),
-        details: { winner, per_order: Object.fromEntries(chosen.map((order, index) => [order.label, winners[index]])), position_flip: flipped },
+        rationale: outcomes
+          .map((outcome, index) => `[${list[index]!.label}] ${outcome.verdict!.verdict}: ${outcome.verdict!.rationale}`)
+          .join('\n'),
+        details: {
+          winner,
+          per_order: Object.fromEntries(chosen.map((order, index) => [order.label, winners[index]])),
+          position_flip: flipped,
+        },
         calls,
       };
     },
@@ -110,14 +133,25 @@ export function readPreferenceVerdict(json: Record<string, unknown>): VerdictRea
   const value = field(json, 'verdict', 'winner', 'preferred', 'preference', 'choice', 'better');
   const verdict = readPairVerdict(value);
   if (!verdict) {
-    return { ok: false, error: { kind: 'parse_error', message: `expected verdict "A", "B" or "tie", got ${value === undefined ? 'no verdict field' : JSON.stringify(value)}` } };
+    return {
+      ok: false,
+      error: {
+        kind: 'parse_error',
+        message: `expected verdict "A", "B" or "tie", got ${value === undefined ? 'no verdict field' : JSON.stringify(value)}`,
+      },
+    };
   }
   return { ok: true, verdict: { verdict, rationale: readText(field(json, 'rationale', 'reasoning', 'explanation', 'justification')) } };
 }
 
 function readPairVerdict(value: unknown): PairVerdict | undefined {
   if (typeof value !== 'string') return undefined;
-  const word = value.trim().replace(/^\[\[|\]\]$/g, '').replace(/^(answer|response)\s+/i, '').trim().toLowerCase();
+  const word = value
+    .trim()
+    .replace(/^\[\[|\]\]$/g, '')
+    .replace(/^(answer|response)\s+/i, '')
+    .trim()
+    .toLowerCase();
   if (word === 'a') return 'A';
   if (word === 'b') return 'B';
   if (['tie', 'equal', 'draw', 'same', 'c'].includes(word)) return 'tie';

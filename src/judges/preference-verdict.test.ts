@@ -23,7 +23,10 @@ describe('readPreferenceVerdict', () => {
     ['C', 'tie'],
     ['[[C]]', 'tie'],
   ])('reads the verdict %j as %s', (value, expected) => {
-    expect(readPreferenceVerdict({ verdict: value, rationale: 'because' })).toStrictEqual({ ok: true, verdict: { verdict: expected, rationale: 'because' } });
+    expect(readPreferenceVerdict({ verdict: value, rationale: 'because' })).toStrictEqual({
+      ok: true,
+      verdict: { verdict: expected, rationale: 'because' },
+    });
   });
 
   it.each([['winner'], ['preferred'], ['preference'], ['choice'], ['better'], ['Verdict']])('reads the verdict from a %s field', (key) => {
@@ -35,9 +38,18 @@ describe('readPreferenceVerdict', () => {
   });
 
   it('reads and trims the rationale from rationale, reasoning, explanation or justification', () => {
-    expect(readPreferenceVerdict({ verdict: 'A', reasoning: '  A is precise. ' })).toStrictEqual({ ok: true, verdict: { verdict: 'A', rationale: 'A is precise.' } });
-    expect(readPreferenceVerdict({ verdict: 'A', explanation: 'e' })).toStrictEqual({ ok: true, verdict: { verdict: 'A', rationale: 'e' } });
-    expect(readPreferenceVerdict({ verdict: 'A', justification: 'j' })).toStrictEqual({ ok: true, verdict: { verdict: 'A', rationale: 'j' } });
+    expect(readPreferenceVerdict({ verdict: 'A', reasoning: '  A is precise. ' })).toStrictEqual({
+      ok: true,
+      verdict: { verdict: 'A', rationale: 'A is precise.' },
+    });
+    expect(readPreferenceVerdict({ verdict: 'A', explanation: 'e' })).toStrictEqual({
+      ok: true,
+      verdict: { verdict: 'A', rationale: 'e' },
+    });
+    expect(readPreferenceVerdict({ verdict: 'A', justification: 'j' })).toStrictEqual({
+      ok: true,
+      verdict: { verdict: 'A', rationale: 'j' },
+    });
   });
 
   it('reports a missing verdict field as a parse_error', () => {

@@ -42,8 +42,14 @@ export function createRubricJudge(spec: RubricJudgeSpec, options: RubricJudgeOpt
   const usesCriteria = spec.criteria !== undefined;
   const lines: RubricLine[] = usesCriteria
     ? spec.criteria!.map((criterion) => ({ id: criterion.id, weight: criterion.weight }))
-    : spec.dimensions!.map((dimension) => ({ id: dimension.id, weight: dimension.weight, scale: { min: dimension.min, max: dimension.max } }));
-  const template: JudgeTemplate = loadTemplate(spec.template ?? builtinTemplatePath(usesCriteria ? 'rubric-criteria' : 'rubric-dimensions'));
+    : spec.dimensions!.map((dimension) => ({
+        id: dimension.id,
+        weight: dimension.weight,
+        scale: { min: dimension.min, max: dimension.max },
+      }));
+  const template: JudgeTemplate = loadTemplate(
+    spec.template ?? builtinTemplatePath(usesCriteria ? 'rubric-criteria' : 'rubric-dimensions'),
+  );
   const trusted = {
     instructions: spec.instructions ?? '',
     criteria: usesCriteria ? spec.criteria!.map((criterion) => `- ${criterion.id}: ${criterion.description}`).join('\n') : '',
@@ -63,10 +69,19 @@ export function createRubricJudge(spec: RubricJudgeSpec, options: RubricJudgeOpt
   const prompts = (context: RowContext): JudgePrompt[] => {
     if (needsReference && lacksText(context, 'reference')) return []; // not judged (see run)
     const list = items(context);
-    const render = (extra: Record<string, string>) => renderTemplate(template, trusted, rowVariables(context, options.maxResponseChars, extra), options.fenceSecret);
-    const request = (extra: Record<string, string>) => ({ ...render(extra), schema, schemaName: 'rubric_verdict', templateVersion: template.version });
+    const render = (extra: Record<string, string>) =>
+      renderTemplate(template, trusted, rowVariables(context, options.maxResponseChars, extra), options.fenceSecret);
+    const request = (extra: Record<string, string>) => ({
+      ...render(extra),
+      schema,
+      schemaName: 'rubric_verdict',
+      templateVersion: template.version,
+    });
     if (list === null) return [{ label: 'answer', request: request({}) }];
-    return list.map((item, index) => ({ label: `item ${index + 1}${itemId(item)}`, request: request({ item: JSON.stringify(item, null, 2) }) }));
+    return list.map((item, index) => ({
+      label: `item ${index + 1}${itemId(item)}`,
+      request: request({ item: JSON.stringify(item, null, 2) }),
+    }));
   };
 
   return {
@@ -80,7 +95,14 @@ export function createRubricJudge(spec: RubricJudgeSpec, options: RubricJudgeOpt
       if (needsReference && lacksText(context, 'reference')) return noReferenceComponent(base, 'reference');
       const list = prompts(context);
       if (list.length === 0) {
-        return { ...base, score: spec.empty_score, status: 'scored', rationale: `nothing to judge: no items at ${spec.foreach}`, details: { items: 0 }, calls: [] };
+        return {
+          ...base,
+          score: spec.empty_score,
+          status: 'scored',
+          rationale: `nothing to judge: no items at ${spec.foreach}`,
+          details: { items: 0 },
+          calls: [],
+        };
       }
       const outcomes = await Promise.all(list.map((prompt) => runPrompt(prompt, caller, (json) => readRubricVerdict(json, lines))));
       const calls = outcomes.map((outcome) => outcome.record);
@@ -153,16 +175,24 @@ export function readRubricVerdict(json: Record<string, unknown>, lines: readonly
     }
     totalWeight += line.weight;
   }
-  if (offScale.length > 0) return { ok: false, error: { kind: 'out_of_scale', message: `score outside the scale: ${offScale.join(', ')}` } };
+  if (offScale.length > 0)
+    return { ok: false, error: { kind: 'out_of_scale', message: `score outside the scale: ${offScale.join(', ')}` } };
   if (missing.length > 0 || unreadable.length > 0) {
-    const parts = [missing.length ? `missing verdict for ${missing.join(', ')}` : '', unreadable.length ? `unreadable verdict for ${unreadable.join(', ')}` : ''].filter(Boolean);
+    const parts = [
+      missing.length ? `missing verdict for ${missing.join(', ')}` : '',
+      unreadable.length ? `unreadable verdict for ${unreadable.join(', ')}` : '',
+    ].filter(Boolean);
     return { ok: false, error: { kind: 'parse_error', message: parts.join('; ') } };
   }
   const allWeight = lines.reduce((sum, line) => sum + line.weight, 0);
   const scaled = lines.every((line) => line.scale);
   return {
     ok: true,
-    verdict: { score: allWeight > 0 ? weighted / allWeight : 0, ...(scaled && totalWeight > 0 ? { rawScore: rawWeighted / totalWeight } : {}), lines: read },
+    verdict: {
+      score: allWeight > 0 ? weighted / allWeight : 0,
+      ...(scaled && totalWeight > 0 ? { rawScore: rawWeighted / totalWeight } : {}),
+      lines: read,
+    },
   };
 }
 
@@ -177,18 +207,30 @@ function describeDimension(dimension: NonNullable<RubricJudgeSpec['dimensions']>
 }
 
 function exampleVerdict(lines: readonly RubricLine[], usesCriteria: boolean): Record<string, unknown> {
-  const entries = Object.fromEntries(lines.map((line) => [line.id, usesCriteria ? { rationale: '…', pass: true } : { rationale: '…', score: line.scale!.max }]));
+  const entries = Object.fromEntries(
+    lines.map((line) => [line.id, usesCriteria ? { rationale: '…', pass: true } : { rationale: '…', score: line.scale!.max }]),
+  );
   return usesCriteria ? { criteria: entries } : { dimensions: entries };
 }
 
 function verdictSchema(lines: readonly RubricLine[], usesCriteria: boolean): Record<string, unknown> {
   const entry = (line: RubricLine) => ({
     type: 'object',
-    properties: { rationale: { type: 'string' }, ...(usesCriteria ? { pass: { type: 'boolean' } } : { score: { type: 'integer', minimum: line.scale!.min, maximum: line.scale!.max } }) },
+    properties: {
+      rationale: { type: 'string' },
+      ...(usesCriteria
+        ? { pass: { type: 'boolean' } }
+        : { score: { type: 'integer', minimum: line.scale!.min, maximum: line.scale!.max } }),
+    },
     required: ['rationale', usesCriteria ? 'pass' : 'score'],
     additionalProperties: false,
   });
-  const section = { type: 'object', properties: Object.fromEntries(lines.map((line) => [line.id, entry(line)])), required: lines.map((line) => line.id), additionalProperties: false };
+  const section = {
+    type: 'object',
+    properties: Object.fromEntries(lines.map((line) => [line.id, entry(line)])),
+    required: lines.map((line) => line.id),
+    additionalProperties: false,
+  };
   const key = usesCriteria ? 'criteria' : 'dimensions';
   return { type: 'object', properties: { [key]: section }, required: [key], additionalProperties: false };
 }

@@ -16,7 +16,12 @@ const dimensions: Lines = [
 
 describe('readRubricVerdict: criteria', () => {
   it('scores 1 when every criterion passes', () => {
-    expect(readRubricVerdict({ criteria: { accuracy: { pass: true, rationale: 'right' }, citations: { pass: true, rationale: 'cited' } } }, criteria)).toStrictEqual({
+    expect(
+      readRubricVerdict(
+        { criteria: { accuracy: { pass: true, rationale: 'right' }, citations: { pass: true, rationale: 'cited' } } },
+        criteria,
+      ),
+    ).toStrictEqual({
       ok: true,
       verdict: { score: 1, lines: { accuracy: { pass: true, rationale: 'right' }, citations: { pass: true, rationale: 'cited' } } },
     });
@@ -52,12 +57,20 @@ describe('readRubricVerdict: criteria', () => {
       { id: 'c', weight: 1 },
       { id: 'd', weight: 1 },
     ];
-    const reading = readRubricVerdict({ criteria: { a: { verdict: 'PASS' }, b: { result: 'not met' }, c: { met: 1 }, d: { passed: 'no' } } }, lines);
+    const reading = readRubricVerdict(
+      { criteria: { a: { verdict: 'PASS' }, b: { result: 'not met' }, c: { met: 1 }, d: { passed: 'no' } } },
+      lines,
+    );
     expect(reading).toStrictEqual({
       ok: true,
       verdict: {
         score: 0.5,
-        lines: { a: { pass: true, rationale: '' }, b: { pass: false, rationale: '' }, c: { pass: true, rationale: '' }, d: { pass: false, rationale: '' } },
+        lines: {
+          a: { pass: true, rationale: '' },
+          b: { pass: false, rationale: '' },
+          c: { pass: true, rationale: '' },
+          d: { pass: false, rationale: '' },
+        },
       },
     });
   });
@@ -78,14 +91,29 @@ describe('readRubricVerdict: criteria', () => {
       { id: 'd', weight: 1 },
     ];
     const reading = readRubricVerdict(
-      { criteria: { a: { pass: true, reasoning: ' r1 ' }, b: { pass: true, justification: 'r2' }, c: { pass: true, explanation: 'r3' }, d: { pass: true, reason: 'r4' } } },
+      {
+        criteria: {
+          a: { pass: true, reasoning: ' r1 ' },
+          b: { pass: true, justification: 'r2' },
+          c: { pass: true, explanation: 'r3' },
+          d: { pass: true, reason: 'r4' },
+        },
+      },
       lines,
     );
     expect(reading.ok && Object.values(reading.verdict.lines).map((line) => line.rationale)).toEqual(['r1', 'r2', 'r3', 'r4']);
   });
 
   it('reads entries given as a list of {id, pass}', () => {
-    const reading = readRubricVerdict({ criteria: [{ id: 'citations', pass: false }, { id: 'accuracy', pass: true }] }, criteria);
+    const reading = readRubricVerdict(
+      {
+        criteria: [
+          { id: 'citations', pass: false },
+          { id: 'accuracy', pass: true },
+        ],
+      },
+      criteria,
+    );
     expect(reading.ok && reading.verdict.score).toBe(0.75);
   });
 
@@ -149,7 +177,12 @@ describe('readRubricVerdict: criteria', () => {
 
 describe('readRubricVerdict: dimensions', () => {
   it('normalises scores on a 1–5 scale as (s-1)/4, weighted, and reports the weighted raw score', () => {
-    expect(readRubricVerdict({ dimensions: { clarity: { score: 4, rationale: 'clear' }, depth: { score: 2, rationale: 'shallow' } } }, dimensions)).toStrictEqual({
+    expect(
+      readRubricVerdict(
+        { dimensions: { clarity: { score: 4, rationale: 'clear' }, depth: { score: 2, rationale: 'shallow' } } },
+        dimensions,
+      ),
+    ).toStrictEqual({
       ok: true,
       verdict: {
         score: 0.375,
@@ -167,7 +200,15 @@ describe('readRubricVerdict: dimensions', () => {
   });
 
   it('reads entries given as a list of {id, score}', () => {
-    const reading = readRubricVerdict({ dimensions: [{ id: 'clarity', score: 5 }, { id: 'depth', score: 1 }] }, dimensions);
+    const reading = readRubricVerdict(
+      {
+        dimensions: [
+          { id: 'clarity', score: 5 },
+          { id: 'depth', score: 1 },
+        ],
+      },
+      dimensions,
+    );
     expect(reading.ok && [reading.verdict.score, reading.verdict.rawScore]).toEqual([0.25, 2]);
   });
 

@@ -26,7 +26,13 @@ const toolRow = {
   ],
   reference_answer: '84',
 };
-const plainChatRow = { messages: [{ role: 'user', content: 'What is 12 * 7?' }, { role: 'assistant', content: '84' }], reference_answer: '84' };
+const plainChatRow = {
+  messages: [
+    { role: 'user', content: 'What is 12 * 7?' },
+    { role: 'assistant', content: '84' },
+  ],
+  reference_answer: '84',
+};
 
 /** The built-in template with its `{{#context}} … {{/context}}` section cut out, as a file. */
 function withoutContextSection(name: 'rubric-criteria' | 'rubric-dimensions'): string {

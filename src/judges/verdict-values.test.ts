@@ -16,12 +16,23 @@ describe('readNumber', () => {
     expect(readNumber(value)).toBe(expected);
   });
 
-  it.each([['4 out of 5'], ['four'], ['.5'], ['4/'], [''], ['4 stars'], [Number.NaN], [Number.POSITIVE_INFINITY], [true], [null], [undefined], [[4]], [{ score: 4 }]])(
-    'gives undefined for %j',
-    (value) => {
-      expect(readNumber(value)).toBeUndefined();
-    },
-  );
+  it.each([
+    ['4 out of 5'],
+    ['four'],
+    ['.5'],
+    ['4/'],
+    [''],
+    ['4 stars'],
+    [Number.NaN],
+    [Number.POSITIVE_INFINITY],
+    [true],
+    [null],
+    [undefined],
+    [[4]],
+    [{ score: 4 }],
+  ])('gives undefined for %j', (value) => {
+    expect(readNumber(value)).toBeUndefined();
+  });
 });
 
 describe('readBoolean', () => {
@@ -84,7 +95,15 @@ describe('findEntry', () => {
   });
 
   it('finds an entry in a list by its id', () => {
-    expect(findEntry([{ id: 'a', score: 1 }, { id: 'B_c', score: 2 }], 'b-c')).toEqual({ id: 'B_c', score: 2 });
+    expect(
+      findEntry(
+        [
+          { id: 'a', score: 1 },
+          { id: 'B_c', score: 2 },
+        ],
+        'b-c',
+      ),
+    ).toEqual({ id: 'B_c', score: 2 });
   });
 
   it('finds an entry in a list by its name when it has no id', () => {

@@ -9,7 +9,13 @@ export { analysePosition, type PositionInput, type PositionResult } from './posi
 export { runPosition, type PositionOptions } from './position/run-position.js';
 export { AGREEMENT_STATISTICS, analyseAgreement, type AgreementInput, type AgreementResult } from './agree/agreement-analysis.js';
 export { runAgree, type AgreeOptions } from './agree/run-agree.js';
-export { analyseCalibration, CALIBRATION_STATISTICS, type CalibrationInput, type CalibrationOptions, type CalibrationResult } from './calibrate/calibration-analysis.js';
+export {
+  analyseCalibration,
+  CALIBRATION_STATISTICS,
+  type CalibrationInput,
+  type CalibrationOptions,
+  type CalibrationResult,
+} from './calibrate/calibration-analysis.js';
 export { runCalibrate, type CalibrateOptions } from './calibrate/run-calibrate.js';
 export { analyseRegression, readBaseline, type RegressionInput, type RegressionResult } from './regress/regression-analysis.js';
 export { loadSuite, type JudgeSuite, type SuiteCase } from './regress/judge-suite.js';

@@ -9,9 +9,7 @@ import { bootstrapCi, type Rating, type Statistic } from './statistics/index.js'
 /** Version of the JSON result format; bumped only when a field changes meaning or is removed. */
 export const LAB_RESULT_VERSION = 1;
 
-export type ReportedStatistic =
-  | { value: number; ci95: [number, number] | null; ci95_reason?: string }
-  | { value: null; reason: string };
+export type ReportedStatistic = { value: number; ci95: [number, number] | null; ci95_reason?: string } | { value: null; reason: string };
 
 export type LabCommandName = 'consistency' | 'position' | 'agree' | 'calibrate' | 'regress' | 'hack';
 
@@ -47,7 +45,11 @@ export function pointStatistic(statistic: Statistic): ReportedStatistic {
  * The statistic on all items with a percentile-bootstrap 95% CI over items (the core's `bootstrapCi`).
  * When the interval is withheld, `ci95` is null and `ci95_reason` says why.
  */
-export function estimate<T>(items: readonly T[], statistic: (sample: readonly T[]) => Statistic, settings: BootstrapSettings = {}): ReportedStatistic {
+export function estimate<T>(
+  items: readonly T[],
+  statistic: (sample: readonly T[]) => Statistic,
+  settings: BootstrapSettings = {},
+): ReportedStatistic {
   const point = statistic(items);
   if (point.value === null) return { value: null, reason: point.reason };
   const interval = bootstrapCi(items, statistic, { resamples: settings.resamples, seed: settings.seed });
@@ -64,7 +66,15 @@ export function estimatePaired(
 ): ReportedStatistic {
   if (a.length !== b.length) throw new RangeError(`paired ratings must have the same length (got ${a.length} and ${b.length})`);
   const pairs = a.map((rating, index): [Rating, Rating] => [rating, b[index] ?? null]);
-  return estimate(pairs, (sample) => statistic(sample.map((pair) => pair[0]), sample.map((pair) => pair[1])), settings);
+  return estimate(
+    pairs,
+    (sample) =>
+      statistic(
+        sample.map((pair) => pair[0]),
+        sample.map((pair) => pair[1]),
+      ),
+    settings,
+  );
 }
 
 /** An undefined statistic with its reason. */
@@ -77,7 +87,8 @@ export function toJson(result: unknown): string {
   return `${JSON.stringify(
     result,
     (key, value: unknown) => {
-      if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`lab result: non-finite number ${String(value)} at "${key}"`);
+      if (typeof value === 'number' && !Number.isFinite(value))
+        throw new Error(`lab result: non-finite number ${String(value)} at "${key}"`);
       return value;
     },
     2,

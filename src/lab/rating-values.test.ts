@@ -4,7 +4,21 @@ import { inferLevel, numericValue, toRating } from './rating-values.js';
 
 describe('toRating', () => {
   it('keeps numbers and labels, reads numeric strings and booleans, and treats null, missing and "" as missing', () => {
-    expect([4, 0.5, '4', ' 0.75 ', '1e2', true, false, 'good', null, undefined, '', '  ', Number.NaN].map(toRating)).toEqual([4, 0.5, 4, 0.75, 100, 1, 0, 'good', null, null, null, null, null]);
+    expect([4, 0.5, '4', ' 0.75 ', '1e2', true, false, 'good', null, undefined, '', '  ', Number.NaN].map(toRating)).toEqual([
+      4,
+      0.5,
+      4,
+      0.75,
+      100,
+      1,
+      0,
+      'good',
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
     expect(toRating({ score: 4 })).toBeUndefined();
     expect(toRating([1])).toBeUndefined();
   });

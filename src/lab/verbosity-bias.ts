@@ -33,7 +33,11 @@ export function verbosityBias(
   settings: BootstrapSettings,
 ): VerbosityBias {
   if (lengths === null) {
-    return { length_unit: 'characters', reason, series: series.map(({ name }) => ({ name, n: 0, spearman: notApplicable(reason), pearson: notApplicable(reason) })) };
+    return {
+      length_unit: 'characters',
+      reason,
+      series: series.map(({ name }) => ({ name, n: 0, spearman: notApplicable(reason), pearson: notApplicable(reason) })),
+    };
   }
   return {
     length_unit: 'characters',

@@ -36,7 +36,9 @@ afterEach(() => {
 });
 
 async function judgeOnce(): Promise<string> {
-  const model = createJudgeModel(ModelSpecSchema.parse({ provider: 'bedrock', model: MODEL, base_url: bedrock.url, structured_output: 'none' }));
+  const model = createJudgeModel(
+    ModelSpecSchema.parse({ provider: 'bedrock', model: MODEL, base_url: bedrock.url, structured_output: 'none' }),
+  );
   const reply = await model.generate({ system: 'You judge.', user: 'Judge this.' }, new AbortController().signal);
   return reply.text;
 }
@@ -44,19 +46,31 @@ async function judgeOnce(): Promise<string> {
 describe('Bedrock judge credentials (AWS credential chain)', () => {
   it('signs with a named profile from the shared credentials file (AWS_PROFILE, no key variables)', async () => {
     const credentials = join(dir, 'credentials-profile');
-    writeFileSync(credentials, '[default]\naws_access_key_id = AKIADEFAULTNOTUSED01\naws_secret_access_key = x\n\n[judge]\naws_access_key_id = AKIAPROFILEJUDGE0001\naws_secret_access_key = profile-secret\n');
+    writeFileSync(
+      credentials,
+      '[default]\naws_access_key_id = AKIADEFAULTNOTUSED01\naws_secret_access_key = x\n\n[judge]\naws_access_key_id = AKIAPROFILEJUDGE0001\naws_secret_access_key = profile-secret\n',
+    );
     vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', credentials);
     vi.stubEnv('AWS_PROFILE', 'judge');
     expect(await judgeOnce()).toBe('{"ok": true}');
-    expect(bedrock.requests.map(({ modelId, accessKeyId, region, service, signatureVerified }) => ({ modelId, accessKeyId, region, service, signatureVerified }))).toEqual([
-      { modelId: MODEL, accessKeyId: 'AKIAPROFILEJUDGE0001', region: 'us-east-1', service: 'bedrock', signatureVerified: true },
-    ]);
+    expect(
+      bedrock.requests.map(({ modelId, accessKeyId, region, service, signatureVerified }) => ({
+        modelId,
+        accessKeyId,
+        region,
+        service,
+        signatureVerified,
+      })),
+    ).toEqual([{ modelId: MODEL, accessKeyId: 'AKIAPROFILEJUDGE0001', region: 'us-east-1', service: 'bedrock', signatureVerified: true }]);
     expect(awsCredentialSource()).toBe(`AWS profile "judge" (AWS_PROFILE) from ${credentials} and ${join(dir, 'no-config')}`);
   });
 
   it('signs with a profile defined in the config file only ([profile name] section)', async () => {
     const config = join(dir, 'config-profile');
-    writeFileSync(config, '[profile judge-config]\naws_access_key_id = AKIAPROFILEJUDGE0001\naws_secret_access_key = profile-secret\nregion = eu-west-1\n');
+    writeFileSync(
+      config,
+      '[profile judge-config]\naws_access_key_id = AKIAPROFILEJUDGE0001\naws_secret_access_key = profile-secret\nregion = eu-west-1\n',
+    );
     vi.stubEnv('AWS_CONFIG_FILE', config);
     vi.stubEnv('AWS_PROFILE', 'judge-config');
     await judgeOnce();
@@ -64,12 +78,18 @@ describe('Bedrock judge credentials (AWS credential chain)', () => {
   });
 
   it('signs with ECS container credentials from AWS_CONTAINER_CREDENTIALS_FULL_URI, session token included', async () => {
-    const container = await startFakeContainerCredentials({ accessKeyId: 'ASIACONTAINERROLE001', secretAccessKey: 'container-secret', token: 'container-session-token' });
+    const container = await startFakeContainerCredentials({
+      accessKeyId: 'ASIACONTAINERROLE001',
+      secretAccessKey: 'container-secret',
+      token: 'container-session-token',
+    });
     try {
       vi.stubEnv('AWS_CONTAINER_CREDENTIALS_FULL_URI', container.uri);
       await judgeOnce();
       await judgeOnce();
-      expect(bedrock.requests.map(({ accessKeyId, sessionToken, signatureVerified }) => ({ accessKeyId, sessionToken, signatureVerified }))).toEqual([
+      expect(
+        bedrock.requests.map(({ accessKeyId, sessionToken, signatureVerified }) => ({ accessKeyId, sessionToken, signatureVerified })),
+      ).toEqual([
         { accessKeyId: 'ASIACONTAINERROLE001', sessionToken: 'container-session-token', signatureVerified: true },
         { accessKeyId: 'ASIACONTAINERROLE001', sessionToken: 'container-session-token', signatureVerified: true },
       ]);
@@ -97,7 +117,9 @@ describe('Bedrock judge credentials (AWS credential chain)', () => {
   it('a Bedrock API key (AWS_BEARER_TOKEN_BEDROCK) is sent as a bearer token instead of a signature', async () => {
     vi.stubEnv('AWS_BEARER_TOKEN_BEDROCK', 'bedrock-api-key-1');
     await judgeOnce();
-    expect(bedrock.requests.map(({ apiKey, accessKeyId }) => ({ apiKey, accessKeyId }))).toEqual([{ apiKey: 'bedrock-api-key-1', accessKeyId: undefined }]);
+    expect(bedrock.requests.map(({ apiKey, accessKeyId }) => ({ apiKey, accessKeyId }))).toEqual([
+      { apiKey: 'bedrock-api-key-1', accessKeyId: undefined },
+    ]);
   });
 
   it('with nothing configured, the chain fails quickly (IMDS disabled) and the message lists what was tried', async () => {

@@ -55,13 +55,17 @@ export function awsCredentialSource(env: NodeJS.ProcessEnv = process.env): strin
 /** Every source the chain tries, in order, with the variables that steer each (for "no credentials" messages). */
 export function awsChainTried(env: NodeJS.ProcessEnv = process.env): string {
   const profile = env.AWS_PROFILE ? `profile "${env.AWS_PROFILE}" (AWS_PROFILE)` : 'profile "default" (AWS_PROFILE unset)';
-  const container = env.AWS_CONTAINER_CREDENTIALS_FULL_URI ?? (env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ? `169.254.170.2${env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI}` : undefined);
+  const container =
+    env.AWS_CONTAINER_CREDENTIALS_FULL_URI ??
+    (env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ? `169.254.170.2${env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI}` : undefined);
   const imdsOff = env.AWS_EC2_METADATA_DISABLED && env.AWS_EC2_METADATA_DISABLED !== 'false';
   return [
     `environment keys (AWS_ACCESS_KEY_ID ${env.AWS_ACCESS_KEY_ID ? 'set' : 'unset'}${env.AWS_PROFILE ? ', skipped because AWS_PROFILE is set' : ''})`,
     `${profile} in ${sharedFiles(env)} (keys, SSO, credential_process, role_arn)`,
     `web identity (AWS_WEB_IDENTITY_TOKEN_FILE ${env.AWS_WEB_IDENTITY_TOKEN_FILE ? `= ${env.AWS_WEB_IDENTITY_TOKEN_FILE}` : 'unset'})`,
-    container ? `container credentials from ${container}` : 'container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI / _RELATIVE_URI unset)',
+    container
+      ? `container credentials from ${container}`
+      : 'container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI / _RELATIVE_URI unset)',
     imdsOff || container ? 'instance metadata (IMDS: not tried)' : 'instance metadata (IMDS)',
   ].join('; ');
 }

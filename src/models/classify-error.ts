@@ -18,7 +18,18 @@ export interface ClassifiedError {
   headers?: Record<string, string>;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
 
 export function classifyError(error: unknown, timedOut: boolean): ClassifiedError {
   if (timedOut) return { kind: 'timeout', retryable: true, message: 'judge call timed out' };
@@ -33,10 +44,21 @@ export function classifyError(error: unknown, timedOut: boolean): ClassifiedErro
       ...(body === undefined ? {} : { body }),
     };
     if (status === undefined) {
-      return { kind: 'network_error', retryable: true, message: `cannot reach ${error.url}: ${causeText(error.cause) ?? firstLine(error.message)}` };
+      return {
+        kind: 'network_error',
+        retryable: true,
+        message: `cannot reach ${error.url}: ${causeText(error.cause) ?? firstLine(error.message)}`,
+      };
     }
     // A 2xx whose body is not a chat completion: a proxy or server glitch, worth another try.
-    if (status < 400) return { kind: 'server_error', retryable: true, message: `malformed response body (HTTP ${status}): ${firstLine(error.message)}`, status, ...withAfter };
+    if (status < 400)
+      return {
+        kind: 'server_error',
+        retryable: true,
+        message: `malformed response body (HTTP ${status}): ${firstLine(error.message)}`,
+        status,
+        ...withAfter,
+      };
     if (status === 429) return { kind: 'rate_limited', retryable: true, message, status, ...withAfter };
     if (status === 408) return { kind: 'timeout', retryable: true, message, status, ...withAfter };
     if (status >= 500) return { kind: 'server_error', retryable: true, message, status, ...withAfter };
@@ -44,7 +66,8 @@ export function classifyError(error: unknown, timedOut: boolean): ClassifiedErro
     return { kind: 'bad_request', retryable: false, message, status, ...withAfter };
   }
   const code = errorCode(error);
-  if (code && NETWORK_CODES.has(code)) return { kind: 'network_error', retryable: true, message: `${code}: ${causeText(error) ?? ''}`.trim() };
+  if (code && NETWORK_CODES.has(code))
+    return { kind: 'network_error', retryable: true, message: `${code}: ${causeText(error) ?? ''}`.trim() };
   if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
     return { kind: 'timeout', retryable: true, message: 'judge call aborted' };
   }

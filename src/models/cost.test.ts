@@ -82,17 +82,23 @@ describe('loadPriceTable', () => {
 
   it('names the entry and field of a negative price', () => {
     const path = priceFile('gpt-4o: {input_per_mtok: -1, output_per_mtok: 2}\n');
-    expect(() => loadPriceTable(path)).toThrow(new Error(`--prices ${path}: gpt-4o.input_per_mtok: Too small: expected number to be >=0 ${HINT}`));
+    expect(() => loadPriceTable(path)).toThrow(
+      new Error(`--prices ${path}: gpt-4o.input_per_mtok: Too small: expected number to be >=0 ${HINT}`),
+    );
   });
 
   it('names a missing price field', () => {
     const path = priceFile('gpt-4o: {input_per_mtok: 1}\n');
-    expect(() => loadPriceTable(path)).toThrow(new Error(`--prices ${path}: gpt-4o.output_per_mtok: expected number, received undefined ${HINT}`));
+    expect(() => loadPriceTable(path)).toThrow(
+      new Error(`--prices ${path}: gpt-4o.output_per_mtok: expected number, received undefined ${HINT}`),
+    );
   });
 
   it('names a price that is not a number', () => {
     const path = priceFile('gpt-4o: {input_per_mtok: "cheap", output_per_mtok: 2}\n');
-    expect(() => loadPriceTable(path)).toThrow(new Error(`--prices ${path}: gpt-4o.input_per_mtok: expected number, received string ${HINT}`));
+    expect(() => loadPriceTable(path)).toThrow(
+      new Error(`--prices ${path}: gpt-4o.input_per_mtok: expected number, received string ${HINT}`),
+    );
   });
 
   it('rejects an unknown field in an entry', () => {
@@ -111,8 +117,12 @@ describe('loadPriceTable', () => {
   });
 
   it('reports only the first bad entry', () => {
-    const path = priceFile('a: {input_per_mtok: 1, output_per_mtok: 1}\nb: {input_per_mtok: -2, output_per_mtok: 1}\nc: {input_per_mtok: 1}\n');
-    expect(() => loadPriceTable(path)).toThrow(new Error(`--prices ${path}: b.input_per_mtok: Too small: expected number to be >=0 ${HINT}`));
+    const path = priceFile(
+      'a: {input_per_mtok: 1, output_per_mtok: 1}\nb: {input_per_mtok: -2, output_per_mtok: 1}\nc: {input_per_mtok: 1}\n',
+    );
+    expect(() => loadPriceTable(path)).toThrow(
+      new Error(`--prices ${path}: b.input_per_mtok: Too small: expected number to be >=0 ${HINT}`),
+    );
   });
 });
 
@@ -121,7 +131,10 @@ describe('applyPrices', () => {
   const price = (input: number, output = input * 4) => ({ input_per_mtok: input, output_per_mtok: output });
   const criteria = [{ id: 'correct', description: 'The answer is correct.' }];
 
-  function spec(judgeModel: Record<string, unknown> | undefined, judgeModels: Array<Record<string, unknown> | undefined> = [undefined]): RewardSpec {
+  function spec(
+    judgeModel: Record<string, unknown> | undefined,
+    judgeModels: Array<Record<string, unknown> | undefined> = [undefined],
+  ): RewardSpec {
     return validateSpecObject({
       ...(judgeModel ? { judge_model: judgeModel } : {}),
       judges: judgeModels.map((model, index) => ({ type: 'rubric', name: `judge_${index}`, criteria, ...(model ? { model } : {}) })),
@@ -141,7 +154,11 @@ describe('applyPrices', () => {
   });
 
   it('then the "provider:model" entry', () => {
-    const table: PriceTable = { 'openai-compatible:qwen@http://127.0.0.1:9999/v1': price(1), 'openai-compatible:qwen': price(2), qwen: price(3) };
+    const table: PriceTable = {
+      'openai-compatible:qwen@http://127.0.0.1:9999/v1': price(1),
+      'openai-compatible:qwen': price(2),
+      qwen: price(3),
+    };
     expect(applyPrices(spec(local), table).judge_model?.price).toEqual(price(2));
   });
 

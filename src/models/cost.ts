@@ -15,7 +15,10 @@ export function costOf(usage: TokenUsage, price: Price): number {
   return (usage.input_tokens * price.input_per_mtok + usage.output_tokens * price.output_per_mtok) / 1_000_000;
 }
 
-const PriceTableSchema = z.record(z.string().min(1), z.strictObject({ input_per_mtok: z.number().min(0), output_per_mtok: z.number().min(0) }));
+const PriceTableSchema = z.record(
+  z.string().min(1),
+  z.strictObject({ input_per_mtok: z.number().min(0), output_per_mtok: z.number().min(0) }),
+);
 export type PriceTable = z.output<typeof PriceTableSchema>;
 
 /** Reads a YAML/JSON map of "provider:model" (or just "model") → {input_per_mtok, output_per_mtok}. */
@@ -35,7 +38,9 @@ export function loadPriceTable(path: string): PriceTable {
   const parsed = PriceTableSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new Error(`--prices ${path}: ${issue.path.join('.') || '(file)'}: ${issue.message.replace(/^Invalid input: /, '')} (expected "provider:model": {input_per_mtok, output_per_mtok})`);
+    throw new Error(
+      `--prices ${path}: ${issue.path.join('.') || '(file)'}: ${issue.message.replace(/^Invalid input: /, '')} (expected "provider:model": {input_per_mtok, output_per_mtok})`,
+    );
   }
   return parsed.data;
 }
@@ -48,5 +53,9 @@ export function applyPrices(spec: RewardSpec, table: PriceTable | undefined): Re
     const price = table[modelKey(model)] ?? table[`${model.provider}:${model.model}`] ?? table[model.model];
     return price ? { ...model, price } : model;
   };
-  return { ...spec, judge_model: priced(spec.judge_model), judges: spec.judges.map((judge) => (judge.model ? { ...judge, model: priced(judge.model) } : judge)) };
+  return {
+    ...spec,
+    judge_model: priced(spec.judge_model),
+    judges: spec.judges.map((judge) => (judge.model ? { ...judge, model: priced(judge.model) } : judge)),
+  };
 }

@@ -30,7 +30,11 @@ export function apiKeyEnv(spec: ModelSpec): string | null {
 }
 
 /** `httpFetch` carries every HTTP provider's calls (default: the lean node:http fetch with no observer). */
-export function createLanguageModel(spec: ModelSpec, env: NodeJS.ProcessEnv = process.env, httpFetch: Fetch = nodeHttpFetch): LanguageModelV3 {
+export function createLanguageModel(
+  spec: ModelSpec,
+  env: NodeJS.ProcessEnv = process.env,
+  httpFetch: Fetch = nodeHttpFetch,
+): LanguageModelV3 {
   const keyEnv = apiKeyEnv(spec);
   const apiKey = keyEnv ? env[keyEnv] : undefined;
   switch (spec.provider) {
@@ -47,9 +51,13 @@ export function createLanguageModel(spec: ModelSpec, env: NodeJS.ProcessEnv = pr
       return provider.chatModel(spec.model);
     }
     case 'openai':
-      return createOpenAI({ ...(apiKey ? { apiKey } : {}), ...(spec.base_url ? { baseURL: spec.base_url } : {}), fetch: httpFetch }).chat(spec.model);
+      return createOpenAI({ ...(apiKey ? { apiKey } : {}), ...(spec.base_url ? { baseURL: spec.base_url } : {}), fetch: httpFetch }).chat(
+        spec.model,
+      );
     case 'anthropic':
-      return createAnthropic({ ...(apiKey ? { apiKey } : {}), ...(spec.base_url ? { baseURL: spec.base_url } : {}), fetch: httpFetch })(spec.model);
+      return createAnthropic({ ...(apiKey ? { apiKey } : {}), ...(spec.base_url ? { baseURL: spec.base_url } : {}), fetch: httpFetch })(
+        spec.model,
+      );
     case 'bedrock': {
       // A Bedrock API key (api_key_env, else AWS_BEARER_TOKEN_BEDROCK, which the SDK reads) wins over SigV4.
       const region = awsRegion(spec.region, env);

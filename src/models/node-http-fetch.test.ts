@@ -7,7 +7,12 @@ import { createNodeHttpFetch, nodeHttpFetch } from './node-http-fetch.js';
 const judge = useFakeJudge();
 
 const post = (body: unknown, signal?: AbortSignal) =>
-  nodeHttpFetch(`${judge.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer k' }, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
+  nodeHttpFetch(`${judge.url}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer k' },
+    body: JSON.stringify(body),
+    ...(signal ? { signal } : {}),
+  });
 
 describe('nodeHttpFetch', () => {
   it('sends method, headers and body, and returns status, headers and a readable body', async () => {
@@ -54,7 +59,7 @@ describe('nodeHttpFetch', () => {
     await expect(post({}, AbortSignal.abort(reason))).rejects.toBe(reason);
   });
 
-  it('tells onResponseArrived, with the call\'s own signal, once the whole response is in and not before', async () => {
+  it("tells onResponseArrived, with the call's own signal, once the whole response is in and not before", async () => {
     judge.setScript(() => ({ content: 'x'.repeat(5000), drip: { chunks: 5, dripMs: 5 } }));
     const arrived: Array<AbortSignal | undefined> = [];
     const observed = createNodeHttpFetch({ onResponseArrived: (signal) => arrived.push(signal) });

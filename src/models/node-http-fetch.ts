@@ -49,7 +49,11 @@ async function fetchOverNodeHttp(
   const secure = url.protocol === 'https:';
 
   return new Promise<Response>((resolve, reject) => {
-    const request = (secure ? httpsRequest : httpRequest)(url, { method: init.method ?? 'GET', headers: outgoing, agent: secure ? httpsAgent : httpAgent });
+    const request = (secure ? httpsRequest : httpRequest)(url, {
+      method: init.method ?? 'GET',
+      headers: outgoing,
+      agent: secure ? httpsAgent : httpAgent,
+    });
     const onAbort = () => {
       request.destroy();
       reject(signal!.reason);

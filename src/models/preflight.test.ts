@@ -24,8 +24,22 @@ function compatible(overrides: Record<string, unknown> = {}): ModelSpec {
   return ModelSpecSchema.parse({ provider: 'openai-compatible', model: 'fake-judge', base_url: judge.url, ...overrides });
 }
 
-const WRONG_KEY = { error: { message: 'Incorrect API key provided: sk-wrong. You can find your API key at https://platform.openai.com/account/api-keys.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } };
-const NO_SUCH_MODEL = { error: { message: 'The model `qwen3-8b-typo` does not exist or you do not have access to it.', type: 'invalid_request_error', param: null, code: 'model_not_found' } };
+const WRONG_KEY = {
+  error: {
+    message: 'Incorrect API key provided: sk-wrong. You can find your API key at https://platform.openai.com/account/api-keys.',
+    type: 'invalid_request_error',
+    param: null,
+    code: 'invalid_api_key',
+  },
+};
+const NO_SUCH_MODEL = {
+  error: {
+    message: 'The model `qwen3-8b-typo` does not exist or you do not have access to it.',
+    type: 'invalid_request_error',
+    param: null,
+    code: 'model_not_found',
+  },
+};
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -44,7 +58,9 @@ describe('preflight (OpenAI-compatible judge)', () => {
   });
 
   it('a wrong key (401) stops the run, naming the judge, the key variable and the endpoint', async () => {
-    judge.setScript((request) => (request.headers.authorization === 'Bearer sk-right' ? { content: '{"ok": true}' } : { status: 401, body: WRONG_KEY }));
+    judge.setScript((request) =>
+      request.headers.authorization === 'Bearer sk-right' ? { content: '{"ok": true}' } : { status: 401, body: WRONG_KEY },
+    );
     vi.stubEnv('OPENAI_COMPATIBLE_API_KEY', 'sk-wrong');
     expect(await preflight([compatible()])).toEqual([
       `judge openai-compatible:fake-judge@${judge.url} at ${judge.url} rejected the credentials (HTTP 401: ${WRONG_KEY.error.message}) — credentials: the API key in OPENAI_COMPATIBLE_API_KEY`,
@@ -75,13 +91,19 @@ describe('preflight (OpenAI-compatible judge)', () => {
   it('a 404 that does not mention the model points at base_url too', async () => {
     judge.setScript(() => ({ status: 404, body: { detail: 'Not Found' } }));
     const [problem] = await preflight([compatible()]);
-    expect(problem).toMatch(new RegExp(`^judge openai-compatible:fake-judge@\\S+ at \\S+: model "fake-judge" or the endpoint path not found \\(check base_url\\) \\(HTTP 404: `));
+    expect(problem).toMatch(
+      new RegExp(
+        `^judge openai-compatible:fake-judge@\\S+ at \\S+: model "fake-judge" or the endpoint path not found \\(check base_url\\) \\(HTTP 404: `,
+      ),
+    );
   });
 
   it('a refused connection stops the run', async () => {
     const closed = await startFakeJudge();
     await closed.close();
-    expect(await preflight([compatible({ base_url: closed.url })])).toEqual([`judge openai-compatible:fake-judge@${closed.url} at ${closed.url} is not reachable (ECONNREFUSED)`]);
+    expect(await preflight([compatible({ base_url: closed.url })])).toEqual([
+      `judge openai-compatible:fake-judge@${closed.url} at ${closed.url} is not reachable (ECONNREFUSED)`,
+    ]);
   });
 
   it.each([
@@ -92,7 +114,9 @@ describe('preflight (OpenAI-compatible judge)', () => {
     judge.setScript(() => reply);
     expect(await checkJudgeModels([compatible()])).toEqual({
       problems: [],
-      warnings: [`judge openai-compatible:fake-judge@${judge.url} at ${judge.url}: the preflight request failed with ${what}; scoring anyway — the run retries, and fails fast if the judge stays down`],
+      warnings: [
+        `judge openai-compatible:fake-judge@${judge.url} at ${judge.url}: the preflight request failed with ${what}; scoring anyway — the run retries, and fails fast if the judge stays down`,
+      ],
     });
     expect(judge.preflights).toHaveLength(1); // preflight itself does not retry
   });
@@ -101,7 +125,9 @@ describe('preflight (OpenAI-compatible judge)', () => {
     judge.setScript(() => ({ hang: true }));
     expect(await checkJudgeModels([compatible()], process.env, 200)).toEqual({
       problems: [],
-      warnings: [`judge openai-compatible:fake-judge@${judge.url} at ${judge.url}: the preflight request failed with timeout (no answer within 200 ms); scoring anyway — the run retries, and fails fast if the judge stays down`],
+      warnings: [
+        `judge openai-compatible:fake-judge@${judge.url} at ${judge.url}: the preflight request failed with timeout (no answer within 200 ms); scoring anyway — the run retries, and fails fast if the judge stays down`,
+      ],
     });
   });
 
@@ -110,7 +136,11 @@ describe('preflight (OpenAI-compatible judge)', () => {
     judge.setScript(() => ({ status: 502 }));
     const warnings: string[] = [];
     expect(await preflightSpec(spec, { warn: (line) => warnings.push(line) })).toBeNull();
-    expect(warnings).toEqual([expect.stringMatching(/^warning: judge openai-compatible:fake-judge@\S+ at \S+: the preflight request failed with server_error \(HTTP 502: /)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^warning: judge openai-compatible:fake-judge@\S+ at \S+: the preflight request failed with server_error \(HTTP 502: /,
+      ),
+    ]);
     judge.setScript(() => ({ status: 403, body: { error: { message: 'forbidden' } } }));
     expect(await preflightSpec(spec)).toBe(
       `  - judge openai-compatible:fake-judge@${judge.url} at ${judge.url} rejected the credentials (HTTP 403: forbidden) — credentials: the API key in OPENAI_COMPATIBLE_API_KEY (not set)`,
@@ -126,7 +156,9 @@ describe('preflight (openai and anthropic providers)', () => {
   afterAll(() => anthropic.close());
 
   it('openai: a wrong OPENAI_API_KEY is named', async () => {
-    judge.setScript((request) => (request.headers.authorization === 'Bearer sk-right' ? { content: '{"ok": true}' } : { status: 401, body: WRONG_KEY }));
+    judge.setScript((request) =>
+      request.headers.authorization === 'Bearer sk-right' ? { content: '{"ok": true}' } : { status: 401, body: WRONG_KEY },
+    );
     vi.stubEnv('OPENAI_API_KEY', 'sk-wrong');
     const spec = ModelSpecSchema.parse({ provider: 'openai', model: 'gpt-4o-mini', base_url: judge.url });
     expect(await preflight([spec])).toEqual([
@@ -137,13 +169,16 @@ describe('preflight (openai and anthropic providers)', () => {
   });
 
   it('anthropic: a wrong ANTHROPIC_API_KEY, then a wrong model, then all well', async () => {
-    const spec = (model: string) => ModelSpecSchema.parse({ provider: 'anthropic', model, base_url: anthropic.url, structured_output: 'none' });
+    const spec = (model: string) =>
+      ModelSpecSchema.parse({ provider: 'anthropic', model, base_url: anthropic.url, structured_output: 'none' });
     vi.stubEnv('ANTHROPIC_API_KEY', 'sk-ant-wrong');
     expect(await preflight([spec('claude-haiku-4-5')])).toEqual([
       `judge anthropic:claude-haiku-4-5@${anthropic.url} at ${anthropic.url} rejected the credentials (HTTP 401: invalid x-api-key) — credentials: the API key in ANTHROPIC_API_KEY`,
     ]);
     vi.stubEnv('ANTHROPIC_API_KEY', 'sk-ant-right');
-    expect(await preflight([spec('claude-nope')])).toEqual([`judge anthropic:claude-nope@${anthropic.url} at ${anthropic.url}: model "claude-nope" not found (HTTP 404: model: claude-nope)`]);
+    expect(await preflight([spec('claude-nope')])).toEqual([
+      `judge anthropic:claude-nope@${anthropic.url} at ${anthropic.url}: model "claude-nope" not found (HTTP 404: model: claude-nope)`,
+    ]);
     expect(await preflight([spec('claude-haiku-4-5')])).toEqual([]);
     expect(anthropic.requests.at(-1)!.body.max_tokens).toBe(PREFLIGHT_MAX_TOKENS);
   });

@@ -15,7 +15,8 @@ import { createLocalLanguageModel } from './local/local-language-model.js';
 import { ollamaBaseUrl } from './local/ollama.js';
 
 /** The system prompt of the preflight request (test fakes recognise it and keep preflights apart). */
-export const PREFLIGHT_SYSTEM_PROMPT = 'rewardkit preflight: a one-off check that this judge model answers. Reply with the JSON object {"ok": true}.';
+export const PREFLIGHT_SYSTEM_PROMPT =
+  'rewardkit preflight: a one-off check that this judge model answers. Reply with the JSON object {"ok": true}.';
 const PREFLIGHT_USER_PROMPT = 'Reply with {"ok": true} and nothing else.';
 const PREFLIGHT_SCHEMA = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'], additionalProperties: false };
 /** Output budget of the preflight request: enough to answer, small enough to cost nothing. */
@@ -26,7 +27,8 @@ export const PREFLIGHT_TIMEOUT_MS = 15_000;
 /** Connection errors that will not go away by retrying: the host does not exist or nothing listens there. */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH']);
 /** How providers say "no such model": OpenAI/vLLM/Ollama ("does not exist", model_not_found), Anthropic ("model: x"), Bedrock. */
-const MODEL_NOT_FOUND = /model[^.]{0,80}(not found|does not exist|not exist|is invalid|unknown|no such)|(invalid|unknown) model|model_not_found|model identifier is invalid|\bmodel: \S/i;
+const MODEL_NOT_FOUND =
+  /model[^.]{0,80}(not found|does not exist|not exist|is invalid|unknown|no such)|(invalid|unknown) model|model_not_found|model identifier is invalid|\bmodel: \S/i;
 
 const DEFAULT_BASE_URL: Record<string, string> = {
   openai: 'https://api.openai.com/v1',
@@ -54,14 +56,22 @@ export interface PreflightReport {
  * Checks each distinct judge model (Bedrock's credential chain reads process.env; `env` is for API keys and
  * the region). Models are checked concurrently; the report lists them in the order given.
  */
-export async function checkJudgeModels(models: readonly ModelSpec[], env: NodeJS.ProcessEnv = process.env, timeoutMs = PREFLIGHT_TIMEOUT_MS): Promise<PreflightReport> {
+export async function checkJudgeModels(
+  models: readonly ModelSpec[],
+  env: NodeJS.ProcessEnv = process.env,
+  timeoutMs = PREFLIGHT_TIMEOUT_MS,
+): Promise<PreflightReport> {
   const distinct = [...new Map(models.map((spec) => [modelKey(spec), spec])).values()];
   const verdicts = await Promise.all(distinct.map((spec) => checkJudgeModel(spec, env, timeoutMs)));
   return { problems: verdicts.flatMap((verdict) => verdict.problems), warnings: verdicts.flatMap((verdict) => verdict.warnings) };
 }
 
 /** Returns the problems found (empty when every model answered, or failed only in a way the run retries). */
-export async function preflight(models: readonly ModelSpec[], env: NodeJS.ProcessEnv = process.env, timeoutMs = PREFLIGHT_TIMEOUT_MS): Promise<string[]> {
+export async function preflight(
+  models: readonly ModelSpec[],
+  env: NodeJS.ProcessEnv = process.env,
+  timeoutMs = PREFLIGHT_TIMEOUT_MS,
+): Promise<string[]> {
   return (await checkJudgeModels(models, env, timeoutMs)).problems;
 }
 
@@ -70,9 +80,16 @@ async function checkJudgeModel(spec: ModelSpec, env: NodeJS.ProcessEnv, timeoutM
   const stop = (problem: string): PreflightReport => ({ problems: [problem], warnings: [] });
   if (spec.provider === 'local') {
     // the check is the load itself (download on first use included); the run then shares the loaded model
-    const loaded = await createLocalLanguageModel(spec.model, { sequences: spec.concurrency, env, ...(spec.threads ? { threads: spec.threads } : {}) })
+    const loaded = await createLocalLanguageModel(spec.model, {
+      sequences: spec.concurrency,
+      env,
+      ...(spec.threads ? { threads: spec.threads } : {}),
+    })
       .load()
-      .then(() => null, (error: unknown) => (error as Error).message);
+      .then(
+        () => null,
+        (error: unknown) => (error as Error).message,
+      );
     return loaded === null ? { problems: [], warnings: [] } : stop(`judge ${key}: ${loaded.replace(/\n/g, '\n    ')}`);
   }
   const keyEnv = apiKeyEnv(spec);
@@ -102,16 +119,27 @@ async function checkJudgeModel(spec: ModelSpec, env: NodeJS.ProcessEnv, timeoutM
   if (!failure) return { problems: [], warnings: [] };
   const answered = failure.status === undefined ? failure.message : `HTTP ${failure.status}: ${stripStatus(failure)}`;
   const code = errorCode(failure.cause);
-  if (failure.kind === 'network_error' && code && UNREACHABLE_CODES.has(code)) return stop(`judge ${key} at ${endpoint} is not reachable (${code})`);
-  if (failure.kind === 'auth_error') return stop(`judge ${key} at ${endpoint} rejected the credentials (${answered}) — credentials: ${credentials}`);
+  if (failure.kind === 'network_error' && code && UNREACHABLE_CODES.has(code))
+    return stop(`judge ${key} at ${endpoint} is not reachable (${code})`);
+  if (failure.kind === 'auth_error')
+    return stop(`judge ${key} at ${endpoint} rejected the credentials (${answered}) — credentials: ${credentials}`);
   const modelMissing = MODEL_NOT_FOUND.test(`${failure.message}\n${failure.body ?? ''}`);
   if (failure.status === 404 || (failure.kind === 'bad_request' && modelMissing)) {
-    const what = modelMissing || failure.status !== 404 ? `model "${spec.model}" not found` : `model "${spec.model}" or the endpoint path not found (check base_url)`;
+    const what =
+      modelMissing || failure.status !== 404
+        ? `model "${spec.model}" not found`
+        : `model "${spec.model}" or the endpoint path not found (check base_url)`;
     return stop(`judge ${key} at ${endpoint}: ${what} (${answered})`);
   }
-  if (failure.kind === 'unknown') return stop(`judge ${key} at ${endpoint} cannot be called (${failure.message}) — credentials: ${credentials}`);
-  const outlook = failure.retryable ? 'the run retries, and fails fast if the judge stays down' : "the run's own calls may fail the same way";
-  return { problems: [], warnings: [`judge ${key} at ${endpoint}: the preflight request failed with ${failure.kind} (${answered}); scoring anyway — ${outlook}`] };
+  if (failure.kind === 'unknown')
+    return stop(`judge ${key} at ${endpoint} cannot be called (${failure.message}) — credentials: ${credentials}`);
+  const outlook = failure.retryable
+    ? 'the run retries, and fails fast if the judge stays down'
+    : "the run's own calls may fail the same way";
+  return {
+    problems: [],
+    warnings: [`judge ${key} at ${endpoint}: the preflight request failed with ${failure.kind} (${answered}); scoring anyway — ${outlook}`],
+  };
 }
 
 type PreflightFailure = ClassifiedError & { cause: unknown };
@@ -127,7 +155,10 @@ async function sendPreflightRequest(spec: ModelSpec, env: NodeJS.ProcessEnv, tim
   try {
     const budget: ModelSpec = { ...spec, max_tokens: PREFLIGHT_MAX_TOKENS };
     const model = createJudgeModel(budget, createLanguageModel(budget, env));
-    await model.generate({ system: PREFLIGHT_SYSTEM_PROMPT, user: PREFLIGHT_USER_PROMPT, schema: PREFLIGHT_SCHEMA, schemaName: 'preflight' }, controller.signal);
+    await model.generate(
+      { system: PREFLIGHT_SYSTEM_PROMPT, user: PREFLIGHT_USER_PROMPT, schema: PREFLIGHT_SCHEMA, schemaName: 'preflight' },
+      controller.signal,
+    );
     return null;
   } catch (error) {
     const failure = classifyError(error, timedOut);

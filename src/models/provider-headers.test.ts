@@ -95,19 +95,29 @@ describe('readRateLimitHeaders', () => {
   });
 
   it('reads resets given as numeric seconds', () => {
-    expect(readRateLimitHeaders({ 'x-ratelimit-reset-requests': '2', 'x-ratelimit-reset-tokens': '0.5' }, NOW)).toEqual({ resetRequestsMs: 2000, resetTokensMs: 500 });
+    expect(readRateLimitHeaders({ 'x-ratelimit-reset-requests': '2', 'x-ratelimit-reset-tokens': '0.5' }, NOW)).toEqual({
+      resetRequestsMs: 2000,
+      resetTokensMs: 500,
+    });
   });
 
   it('prefers the OpenAI header when both are present', () => {
-    expect(readRateLimitHeaders({ 'x-ratelimit-remaining-requests': '3', 'anthropic-ratelimit-requests-remaining': '9' }, NOW)).toEqual({ remainingRequests: 3 });
+    expect(readRateLimitHeaders({ 'x-ratelimit-remaining-requests': '3', 'anthropic-ratelimit-requests-remaining': '9' }, NOW)).toEqual({
+      remainingRequests: 3,
+    });
   });
 
   it('falls back to the Anthropic header when the OpenAI one is blank', () => {
-    expect(readRateLimitHeaders({ 'x-ratelimit-remaining-requests': '  ', 'anthropic-ratelimit-requests-remaining': '9' }, NOW)).toEqual({ remainingRequests: 9 });
+    expect(readRateLimitHeaders({ 'x-ratelimit-remaining-requests': '  ', 'anthropic-ratelimit-requests-remaining': '9' }, NOW)).toEqual({
+      remainingRequests: 9,
+    });
   });
 
   it('trims surrounding whitespace', () => {
-    expect(readRateLimitHeaders({ 'x-ratelimit-remaining-tokens': ' 42 ', 'x-ratelimit-reset-tokens': ' 1s ' }, NOW)).toEqual({ remainingTokens: 42, resetTokensMs: 1000 });
+    expect(readRateLimitHeaders({ 'x-ratelimit-remaining-tokens': ' 42 ', 'x-ratelimit-reset-tokens': ' 1s ' }, NOW)).toEqual({
+      remainingTokens: 42,
+      resetTokensMs: 1000,
+    });
   });
 
   it('returns nothing for no headers', () => {
@@ -122,7 +132,12 @@ describe('readRateLimitHeaders', () => {
   it('ignores blank and undefined values', () => {
     expect(
       readRateLimitHeaders(
-        { 'x-ratelimit-remaining-requests': '', 'x-ratelimit-reset-requests': '   ', 'x-ratelimit-remaining-tokens': undefined, 'x-ratelimit-reset-tokens': '\t' },
+        {
+          'x-ratelimit-remaining-requests': '',
+          'x-ratelimit-reset-requests': '   ',
+          'x-ratelimit-remaining-tokens': undefined,
+          'x-ratelimit-reset-tokens': '\t',
+        },
         NOW,
       ),
     ).toEqual({});
@@ -131,7 +146,12 @@ describe('readRateLimitHeaders', () => {
   it('ignores garbage values and keeps the readable ones', () => {
     expect(
       readRateLimitHeaders(
-        { 'x-ratelimit-remaining-requests': 'many', 'x-ratelimit-reset-requests': 'soon', 'x-ratelimit-remaining-tokens': '-5', 'x-ratelimit-reset-tokens': '20ms' },
+        {
+          'x-ratelimit-remaining-requests': 'many',
+          'x-ratelimit-reset-requests': 'soon',
+          'x-ratelimit-remaining-tokens': '-5',
+          'x-ratelimit-reset-tokens': '20ms',
+        },
         NOW,
       ),
     ).toEqual({ resetTokensMs: 20 });

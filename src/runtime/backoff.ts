@@ -16,7 +16,12 @@ export interface BackoffPolicy {
  * base = initial·factor^(retry-1), capped at maxDelayMs. A server-given Retry-After wins when longer
  * (itself capped at maxDelayMs, so one bad header cannot stall a training step).
  */
-export function backoffDelay(policy: BackoffPolicy, retry: number, retryAfterMs: number | undefined, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: BackoffPolicy,
+  retry: number,
+  retryAfterMs: number | undefined,
+  random: () => number = Math.random,
+): number {
   const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * (policy.factor ?? 2) ** (retry - 1));
   const jittered = base / 2 + (random() * base) / 2;
   const serverAsked = retryAfterMs === undefined ? 0 : Math.min(retryAfterMs, policy.maxDelayMs);

@@ -8,7 +8,11 @@ import type { JudgeRequest } from '../models/judge-model.js';
 import { ModelSpecSchema, type ModelSpec } from '../spec/schema.js';
 import { judgeCacheKey } from './cache-key.js';
 
-const baseModel: ModelSpec = ModelSpecSchema.parse({ provider: 'openai-compatible', model: 'judge-7b', base_url: 'http://127.0.0.1:8000/v1' });
+const baseModel: ModelSpec = ModelSpecSchema.parse({
+  provider: 'openai-compatible',
+  model: 'judge-7b',
+  base_url: 'http://127.0.0.1:8000/v1',
+});
 const baseRequest: JudgeRequest = {
   system: 'You are a strict grader.',
   user: 'Grade this answer.',

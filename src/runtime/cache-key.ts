@@ -28,5 +28,7 @@ export function judgeRequestMaterial(model: ModelSpec, request: JudgeRequest, na
 
 /** The persistent cache key: a SHA-256 of the request material. */
 export function judgeCacheKey(model: ModelSpec, request: JudgeRequest, namespace = ''): string {
-  return createHash('sha256').update(judgeRequestMaterial(model, request, namespace)).digest('hex');
+  return createHash('sha256')
+    .update(judgeRequestMaterial(model, request, namespace))
+    .digest('hex');
 }

@@ -23,7 +23,9 @@ beforeEach(() => {
   judge.requests.length = 0;
 });
 
-function options(overrides: Partial<CallJudgeOptions> = {}): CallJudgeOptions & { retries: Array<{ attempt: number; delayMs: number; kind: string }> } {
+function options(
+  overrides: Partial<CallJudgeOptions> = {},
+): CallJudgeOptions & { retries: Array<{ attempt: number; delayMs: number; kind: string }> } {
   const retries: Array<{ attempt: number; delayMs: number; kind: string }> = [];
   return {
     gate: limiterGate(new ConcurrencyLimiter(4)),
@@ -60,7 +62,11 @@ describe('callJudge', () => {
   it('returns the reply, usage and finish reason on success', async () => {
     judge.setScript(() => ({ content: '{"ok": true}', usage: { prompt_tokens: 11, completion_tokens: 3 } }));
     const outcome = await callJudge(model, request, options());
-    expect(outcome).toMatchObject({ ok: true, attempts: 1, reply: { text: '{"ok": true}', finishReason: 'stop', usage: { input_tokens: 11, output_tokens: 3 } } });
+    expect(outcome).toMatchObject({
+      ok: true,
+      attempts: 1,
+      reply: { text: '{"ok": true}', finishReason: 'stop', usage: { input_tokens: 11, output_tokens: 3 } },
+    });
   });
 
   it('retries 429 and waits as long as retry-after-ms asks', async () => {
@@ -123,8 +129,16 @@ describe('callJudge', () => {
 
   it('reports a timeout after retries are exhausted', async () => {
     judge.setScript(() => ({ hang: true }));
-    const outcome = await callJudge(model, request, options({ timeoutMs: 80, backoff: { maxRetries: 1, initialDelayMs: 5, maxDelayMs: 10 } }));
-    expect(outcome).toMatchObject({ ok: false, attempts: 2, error: { kind: 'timeout', message: 'judge call timed out after 80 ms after 2 attempts' } });
+    const outcome = await callJudge(
+      model,
+      request,
+      options({ timeoutMs: 80, backoff: { maxRetries: 1, initialDelayMs: 5, maxDelayMs: 10 } }),
+    );
+    expect(outcome).toMatchObject({
+      ok: false,
+      attempts: 2,
+      error: { kind: 'timeout', message: 'judge call timed out after 80 ms after 2 attempts' },
+    });
   });
 
   it('retries a reset connection as a network error', async () => {
@@ -147,7 +161,11 @@ describe('callJudge', () => {
   it('stops retrying when the caller signal aborts while backing off', async () => {
     judge.setScript(() => ({ status: 429, headers: { 'retry-after': '30' } }));
     const controller = new AbortController();
-    const pending = callJudge(model, request, options({ signal: controller.signal, backoff: { maxRetries: 5, initialDelayMs: 10, maxDelayMs: 60_000 } }));
+    const pending = callJudge(
+      model,
+      request,
+      options({ signal: controller.signal, backoff: { maxRetries: 5, initialDelayMs: 10, maxDelayMs: 60_000 } }),
+    );
     setTimeout(() => controller.abort(new Error('deadline')), 100);
     const outcome = await pending;
     expect(outcome).toMatchObject({ ok: false, attempts: 1, error: { kind: 'rate_limited' } });
@@ -165,7 +183,9 @@ describe('callJudge', () => {
       return { content: '{}' };
     });
     const limiter = new ConcurrencyLimiter(3);
-    const outcomes = await Promise.all(Array.from({ length: 10 }, () => callJudge(model, request, options({ gate: limiterGate(limiter) }))));
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, () => callJudge(model, request, options({ gate: limiterGate(limiter) }))),
+    );
     expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
     expect(peak).toBe(3);
     expect(judge.requests).toHaveLength(10);
@@ -173,7 +193,11 @@ describe('callJudge', () => {
 
   it('sends the verdict JSON schema as response_format when asked', async () => {
     judge.setScript(() => ({ content: '{}' }));
-    await callJudge(model, { ...request, schema: { type: 'object', properties: { a: { type: 'string' } } }, schemaName: 'verdict' }, options());
+    await callJudge(
+      model,
+      { ...request, schema: { type: 'object', properties: { a: { type: 'string' } } }, schemaName: 'verdict' },
+      options(),
+    );
     expect(judge.requests[0]!.body.response_format).toEqual({
       type: 'json_schema',
       json_schema: { schema: { type: 'object', properties: { a: { type: 'string' } } }, strict: true, name: 'verdict' },
@@ -202,19 +226,36 @@ describe('callJudge', () => {
   it('when the deadline wins after 500s, the kind is server_error (the real failure), not timeout', async () => {
     judge.setScript(() => ({ status: 500, body: { error: { message: 'boom' } } }));
     const controller = new AbortController();
-    const pending = callJudge(model, request, options({ signal: controller.signal, backoff: { maxRetries: 10, initialDelayMs: 200, maxDelayMs: 200 } }));
+    const pending = callJudge(
+      model,
+      request,
+      options({ signal: controller.signal, backoff: { maxRetries: 10, initialDelayMs: 200, maxDelayMs: 200 } }),
+    );
     setTimeout(() => controller.abort(new Error('deadline')), 100);
     const outcome = await pending;
-    expect(outcome).toMatchObject({ ok: false, attempts: 1, error: { kind: 'server_error', message: '500: boom; deadline reached while backing off', status: 500, body: '{"error":{"message":"boom"}}' } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      attempts: 1,
+      error: {
+        kind: 'server_error',
+        message: '500: boom; deadline reached while backing off',
+        status: 500,
+        body: '{"error":{"message":"boom"}}',
+      },
+    });
   });
 
-  it('when the deadline cuts a retry short, the kind is the earlier attempt\'s real one', async () => {
+  it("when the deadline cuts a retry short, the kind is the earlier attempt's real one", async () => {
     judge.setScript(sequence({ status: 502 }, { hang: true }));
     const controller = new AbortController();
     const pending = callJudge(model, request, options({ signal: controller.signal, timeoutMs: 5000 }));
     setTimeout(() => controller.abort(new Error('deadline')), 150);
     const outcome = await pending;
-    expect(outcome).toMatchObject({ ok: false, attempts: 2, error: { kind: 'server_error', status: 502, message: '502: fake error 502 after 2 attempts; deadline reached during a retry' } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      attempts: 2,
+      error: { kind: 'server_error', status: 502, message: '502: fake error 502 after 2 attempts; deadline reached during a retry' },
+    });
   });
 
   it('with no failed attempt before the deadline, it is a timeout', async () => {
@@ -222,25 +263,44 @@ describe('callJudge', () => {
     const controller = new AbortController();
     const pending = callJudge(model, request, options({ signal: controller.signal, timeoutMs: 5000 }));
     setTimeout(() => controller.abort(new Error('deadline')), 100);
-    expect(await pending).toMatchObject({ ok: false, attempts: 1, error: { kind: 'timeout', message: 'deadline reached before the judge answered' } });
+    expect(await pending).toMatchObject({
+      ok: false,
+      attempts: 1,
+      error: { kind: 'timeout', message: 'deadline reached before the judge answered' },
+    });
   });
 });
 
 describe('callJudge behind a circuit breaker', () => {
   const deadGate = () =>
-    new ModelGate(ModelSpecSchema.parse({ provider: 'openai-compatible', model: 'fake', base_url: judge.url, circuit_breaker: { failures: 2, cooldown_ms: 60_000, max_wait_ms: 300 } }));
+    new ModelGate(
+      ModelSpecSchema.parse({
+        provider: 'openai-compatible',
+        model: 'fake',
+        base_url: judge.url,
+        circuit_breaker: { failures: 2, cooldown_ms: 60_000, max_wait_ms: 300 },
+      }),
+    );
   const once = { maxRetries: 0, initialDelayMs: 1, maxDelayMs: 1 };
 
   it('once the circuit has been open max_wait_ms, calls fail at once as circuit_open naming the last real failure', async () => {
     judge.setScript(() => ({ status: 500, body: { error: { message: 'internal error' } } }));
     const gate = deadGate();
     for (let i = 0; i < 2; i++) {
-      expect(await callJudge(model, request, options({ gate, backoff: once }))).toMatchObject({ ok: false, error: { kind: 'server_error', status: 500 } });
+      expect(await callJudge(model, request, options({ gate, backoff: once }))).toMatchObject({
+        ok: false,
+        error: { kind: 'server_error', status: 500 },
+      });
     }
     const waited = await callJudge(model, request, options({ gate, backoff: once })); // waits for the circuit, then fails
     expect(waited.latencyMs).toBeGreaterThanOrEqual(250);
-    const message = /^circuit open after 2 consecutive server_error \(HTTP 500: internal error\); open for 3\d\d ms, failing fast until a probe succeeds$/;
-    expect(waited).toMatchObject({ ok: false, attempts: 0, error: { kind: 'circuit_open', message: expect.stringMatching(message), status: 500, body: '{"error":{"message":"internal error"}}' } });
+    const message =
+      /^circuit open after 2 consecutive server_error \(HTTP 500: internal error\); open for 3\d\d ms, failing fast until a probe succeeds$/;
+    expect(waited).toMatchObject({
+      ok: false,
+      attempts: 0,
+      error: { kind: 'circuit_open', message: expect.stringMatching(message), status: 500, body: '{"error":{"message":"internal error"}}' },
+    });
     const started = performance.now();
     const fast = await Promise.all(Array.from({ length: 20 }, () => callJudge(model, request, options({ gate, backoff: once }))));
     expect(performance.now() - started).toBeLessThan(100); // no per-call wait

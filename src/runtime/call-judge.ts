@@ -39,14 +39,20 @@ export async function callJudge(model: JudgeModel, request: JudgeRequest, option
     stop(attempts, last ? { ...last, message: `${last.message}${triesText(attempts)}; ${why}` } : otherwise);
   for (let attempt = 1; ; attempt++) {
     if (options.signal?.aborted) {
-      return stopAfter(attempt - 1, 'deadline reached before a retry', { kind: 'timeout', message: 'deadline reached before the judge answered' });
+      return stopAfter(attempt - 1, 'deadline reached before a retry', {
+        kind: 'timeout',
+        message: 'deadline reached before the judge answered',
+      });
     }
     let exit: GateExit;
     try {
       exit = await options.gate.enter(request, options.signal);
     } catch (error) {
       if (error instanceof CircuitOpenError) return stopAfter(attempt - 1, error.message, circuitOpenError(error));
-      return stopAfter(attempt - 1, 'deadline reached while waiting to retry', { kind: 'timeout', message: 'deadline reached while waiting to call the judge' });
+      return stopAfter(attempt - 1, 'deadline reached while waiting to retry', {
+        kind: 'timeout',
+        message: 'deadline reached while waiting to call the judge',
+      });
     }
     // One plain controller per attempt (AbortSignal.timeout/any are costly at thousands of calls a second).
     const controller = new AbortController();
@@ -69,7 +75,11 @@ export async function callJudge(model: JudgeModel, request: JudgeRequest, option
       // The caller's deadline cut this attempt short: no verdict on the endpoint (the breaker does not count it).
       const abandoned = !timedOut && options.signal?.aborted === true;
       exit({ ok: false, error: failure, ...(abandoned ? { abandoned } : {}) });
-      if (abandoned) return stopAfter(attempt, 'deadline reached during a retry', { kind: 'timeout', message: 'deadline reached before the judge answered' });
+      if (abandoned)
+        return stopAfter(attempt, 'deadline reached during a retry', {
+          kind: 'timeout',
+          message: 'deadline reached before the judge answered',
+        });
     } finally {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onCallerAbort);
@@ -101,5 +111,10 @@ function triesText(attempts: number): string {
 /** A call the open circuit kept from being sent: `circuit_open`, with the last real failure's status and body. */
 export function circuitOpenError(error: CircuitOpenError): ComponentError {
   const { status, body } = error.lastFailure ?? {};
-  return { kind: 'circuit_open', message: error.message, ...(status === undefined ? {} : { status }), ...(body === undefined ? {} : { body }) };
+  return {
+    kind: 'circuit_open',
+    message: error.message,
+    ...(status === undefined ? {} : { status }),
+    ...(body === undefined ? {} : { body }),
+  };
 }

@@ -216,7 +216,9 @@ describe('CircuitBreaker while open', () => {
     expect(log).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     await done;
-    expect(log).toEqual(['a: CircuitOpenError circuit open after 1 consecutive server_error (HTTP 500: upstream down); open for 3000 ms, failing fast until a probe succeeds']);
+    expect(log).toEqual([
+      'a: CircuitOpenError circuit open after 1 consecutive server_error (HTTP 500: upstream down); open for 3000 ms, failing fast until a probe succeeds',
+    ]);
   });
 
   it('throws an instance of CircuitOpenError', async () => {
@@ -283,7 +285,9 @@ describe('CircuitBreaker failing fast once open longer than maxWaitMs', () => {
     const late = admitInto(circuit, log, 'late'); // started 2 s into the outage
     await vi.advanceTimersByTimeAsync(1000);
     await late;
-    expect(log).toEqual(['late: CircuitOpenError circuit open after 1 consecutive server_error (HTTP 500: upstream down); open for 3000 ms, failing fast until a probe succeeds']);
+    expect(log).toEqual([
+      'late: CircuitOpenError circuit open after 1 consecutive server_error (HTTP 500: upstream down); open for 3000 ms, failing fast until a probe succeeds',
+    ]);
   });
 
   it('still lets a probe through on the backoff schedule, and its success ends the fast failing', async () => {
@@ -309,7 +313,9 @@ describe('CircuitBreaker failing fast once open longer than maxWaitMs', () => {
     expect(log).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     await waiting;
-    expect(log).toEqual(['a: CircuitOpenError circuit open after 1 consecutive server_error (HTTP 500: upstream down); open for 500 ms, failing fast until a probe succeeds']);
+    expect(log).toEqual([
+      'a: CircuitOpenError circuit open after 1 consecutive server_error (HTTP 500: upstream down); open for 500 ms, failing fast until a probe succeeds',
+    ]);
   });
 
   it('carries the last real failure on the error', async () => {
@@ -325,6 +331,8 @@ describe('CircuitBreaker failing fast once open longer than maxWaitMs', () => {
     const circuit = breaker({ failures: 2 });
     fail(circuit, 1, { kind: 'timeout', message: 'judge call timed out after 100 ms' });
     fail(circuit, 1, { kind: 'network_error', message: 'cannot reach http://127.0.0.1:9/v1: ECONNREFUSED' });
-    expect(circuit.describe()).toBe('circuit open after 2 consecutive failures, the last network_error (cannot reach http://127.0.0.1:9/v1: ECONNREFUSED)');
+    expect(circuit.describe()).toBe(
+      'circuit open after 2 consecutive failures, the last network_error (cannot reach http://127.0.0.1:9/v1: ECONNREFUSED)',
+    );
   });
 });

@@ -82,7 +82,9 @@ export class CircuitBreaker {
   describe(): string {
     const last = this.lastFailure;
     if (!last) return 'circuit open';
-    const what = this.streakKind ? `${this.consecutiveFailures} consecutive ${last.kind}` : `${this.consecutiveFailures} consecutive failures, the last ${last.kind}`;
+    const what = this.streakKind
+      ? `${this.consecutiveFailures} consecutive ${last.kind}`
+      : `${this.consecutiveFailures} consecutive failures, the last ${last.kind}`;
     return `circuit open after ${what} (${failureText(last)})`;
   }
 
@@ -104,7 +106,8 @@ export class CircuitBreaker {
         throw new CircuitOpenError(`${this.describe()}; open for ${openFor}, failing fast until a probe succeeds`, this.lastFailure);
       }
       const waited = this.now() - started;
-      if (waited >= this.options.maxWaitMs) throw new CircuitOpenError(`${this.describe()}; waited ${Math.round(waited)} ms`, this.lastFailure);
+      if (waited >= this.options.maxWaitMs)
+        throw new CircuitOpenError(`${this.describe()}; waited ${Math.round(waited)} ms`, this.lastFailure);
       const untilProbe = state === 'open' ? this.cooldownMs - (this.now() - this.openedAt) : 50;
       const untilDead = this.options.maxWaitMs - (this.now() - this.outageStartedAt);
       await sleep(Math.max(10, Math.min(untilProbe, untilDead, this.options.maxWaitMs - waited, 250)), signal);

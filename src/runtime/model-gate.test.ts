@@ -22,12 +22,18 @@ afterEach(() => {
 const SLACK_MS = 10;
 
 function gateFor(overrides: Record<string, unknown> = {}): ModelGate {
-  return new ModelGate(ModelSpecSchema.parse({ provider: 'openai-compatible', model: 'fake', base_url: 'http://127.0.0.1:9/v1', ...overrides }));
+  return new ModelGate(
+    ModelSpecSchema.parse({ provider: 'openai-compatible', model: 'fake', base_url: 'http://127.0.0.1:9/v1', ...overrides }),
+  );
 }
 
 const request: JudgeRequest = { system: 'You judge.', user: 'Judge this.' };
 
-const ok = (usage = { input_tokens: 10, output_tokens: 5 }, headers?: Record<string, string>): AttemptResult => ({ ok: true, usage, ...(headers ? { headers } : {}) });
+const ok = (usage = { input_tokens: 10, output_tokens: 5 }, headers?: Record<string, string>): AttemptResult => ({
+  ok: true,
+  usage,
+  ...(headers ? { headers } : {}),
+});
 const failed = (kind: ClassifiedError['kind'], headers?: Record<string, string>): AttemptResult => ({
   ok: false,
   error: { kind, retryable: true, message: kind, ...(headers ? { headers } : {}) },
@@ -160,16 +166,19 @@ describe('ModelGate circuit breaker', () => {
     expect(gate.breaker!.opened).toBe(1);
   });
 
-  it.each(['bad_request', 'rate_limited', 'auth_error', 'unknown'] as const)('does not count a %s result toward the breaker', async (kind) => {
-    const gate = gateFor({ circuit_breaker: breaker });
-    await pass(gate, failed('server_error'));
-    await pass(gate, failed('server_error'));
-    await pass(gate, failed(kind));
-    expect(gate.breaker!.state).toBe('closed');
-    await pass(gate, failed('server_error'));
-    expect(gate.breaker!.state).toBe('closed');
-    expect(gate.breaker!.opened).toBe(0);
-  });
+  it.each(['bad_request', 'rate_limited', 'auth_error', 'unknown'] as const)(
+    'does not count a %s result toward the breaker',
+    async (kind) => {
+      const gate = gateFor({ circuit_breaker: breaker });
+      await pass(gate, failed('server_error'));
+      await pass(gate, failed('server_error'));
+      await pass(gate, failed(kind));
+      expect(gate.breaker!.state).toBe('closed');
+      await pass(gate, failed('server_error'));
+      expect(gate.breaker!.state).toBe('closed');
+      expect(gate.breaker!.opened).toBe(0);
+    },
+  );
 
   it('a success resets the failure count', async () => {
     const gate = gateFor({ circuit_breaker: breaker });
@@ -238,14 +247,22 @@ describe('ModelGate circuit breaker', () => {
     await vi.advanceTimersByTimeAsync(1999);
     expect(log).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
-    expect(log).toEqual(['waiter: circuit open after 1 consecutive server_error (server_error); open for 2000 ms, failing fast until a probe succeeds']);
+    expect(log).toEqual([
+      'waiter: circuit open after 1 consecutive server_error (server_error); open for 2000 ms, failing fast until a probe succeeds',
+    ]);
     enterInto(gate, log, 'later'); // the circuit is dead: a new entry fails at once, without waiting
     await vi.advanceTimersByTimeAsync(0);
-    expect(log.at(-1)).toBe('later: circuit open after 1 consecutive server_error (server_error); open for 2000 ms, failing fast until a probe succeeds');
+    expect(log.at(-1)).toBe(
+      'later: circuit open after 1 consecutive server_error (server_error); open for 2000 ms, failing fast until a probe succeeds',
+    );
   });
 
   it('a call queued for a concurrency slot when the circuit opens goes back to the breaker instead of being sent', async () => {
-    const gate = gateFor({ concurrency: 1, adaptive_concurrency: false, circuit_breaker: { failures: 1, cooldown_ms: 1000, max_wait_ms: 60_000 } });
+    const gate = gateFor({
+      concurrency: 1,
+      adaptive_concurrency: false,
+      circuit_breaker: { failures: 1, cooldown_ms: 1000, max_wait_ms: 60_000 },
+    });
     const log: string[] = [];
     const first = enterInto(gate, log, 'first');
     await vi.advanceTimersByTimeAsync(0);
@@ -262,14 +279,22 @@ describe('ModelGate circuit breaker', () => {
 
   it('hands the breaker the failure status and body, and an abandoned attempt neither counts nor takes the probe', async () => {
     const gate = gateFor({ circuit_breaker: { failures: 2, cooldown_ms: 1000, max_wait_ms: 60_000 } });
-    const http500: AttemptResult = { ok: false, error: { kind: 'server_error', retryable: true, message: '500: upstream down', status: 500, body: '{"error":"upstream down"}' } };
+    const http500: AttemptResult = {
+      ok: false,
+      error: { kind: 'server_error', retryable: true, message: '500: upstream down', status: 500, body: '{"error":"upstream down"}' },
+    };
     await pass(gate, http500);
     await pass(gate, { ok: false, error: { kind: 'timeout', retryable: true, message: 'judge call aborted' }, abandoned: true });
     expect(gate.breaker!.state).toBe('closed'); // the abandoned attempt was not the endpoint's failure
     await pass(gate, http500);
     expect(gate.breaker!.state).toBe('open');
     expect(gate.breaker!.describe()).toBe('circuit open after 2 consecutive server_error (HTTP 500: upstream down)');
-    expect(gate.breaker!.lastEndpointFailure).toEqual({ kind: 'server_error', message: '500: upstream down', status: 500, body: '{"error":"upstream down"}' });
+    expect(gate.breaker!.lastEndpointFailure).toEqual({
+      kind: 'server_error',
+      message: '500: upstream down',
+      status: 500,
+      body: '{"error":"upstream down"}',
+    });
     await vi.advanceTimersByTimeAsync(1000);
     await pass(gate, { ok: false, error: { kind: 'timeout', retryable: true, message: 'judge call aborted' }, abandoned: true }); // the probe, abandoned
     expect(gate.breaker!.state).toBe('half-open'); // the next call probes instead

@@ -17,7 +17,8 @@ import { RateBudget } from './rate-budget.js';
 import { readRateLimitHeaders } from '../models/provider-headers.js';
 
 /** `abandoned`: the caller gave up (its deadline) before the endpoint answered — not the endpoint's failure. */
-export type AttemptResult = { ok: true; usage: TokenUsage; headers?: Record<string, string> } | { ok: false; error: ClassifiedError; abandoned?: boolean };
+export type AttemptResult =
+  { ok: true; usage: TokenUsage; headers?: Record<string, string> } | { ok: false; error: ClassifiedError; abandoned?: boolean };
 
 /**
  * Called once with the attempt's result. `releaseSlot`, when present, frees the concurrency slot early
@@ -46,7 +47,11 @@ export class ModelGate implements CallGate {
   constructor(private readonly spec: ModelSpec) {
     this.concurrency = new AdaptiveConcurrency({ max: spec.concurrency, adaptive: spec.adaptive_concurrency });
     this.breaker = spec.circuit_breaker
-      ? new CircuitBreaker({ failures: spec.circuit_breaker.failures, cooldownMs: spec.circuit_breaker.cooldown_ms, maxWaitMs: spec.circuit_breaker.max_wait_ms })
+      ? new CircuitBreaker({
+          failures: spec.circuit_breaker.failures,
+          cooldownMs: spec.circuit_breaker.cooldown_ms,
+          maxWaitMs: spec.circuit_breaker.max_wait_ms,
+        })
       : null;
     this.requests = spec.requests_per_minute ? new RateBudget(spec.requests_per_minute) : null;
     this.tokens = spec.tokens_per_minute ? new RateBudget(spec.tokens_per_minute) : null;
@@ -102,7 +107,12 @@ export class ModelGate implements CallGate {
         this.breaker?.record(false, probe);
       } else {
         const { kind, message, status, body } = result.error;
-        this.breaker?.record(ENDPOINT_FAILURES.has(kind), probe, { kind, message, ...(status === undefined ? {} : { status }), ...(body === undefined ? {} : { body }) });
+        this.breaker?.record(ENDPOINT_FAILURES.has(kind), probe, {
+          kind,
+          message,
+          ...(status === undefined ? {} : { status }),
+          ...(body === undefined ? {} : { body }),
+        });
       }
       this.observeHeaders(result.ok ? result.headers : result.error.headers);
     };
@@ -113,7 +123,8 @@ export class ModelGate implements CallGate {
   private observeHeaders(headers: Record<string, string> | undefined): void {
     const state = readRateLimitHeaders(headers);
     if (state.remainingRequests === 0 && state.resetRequestsMs) this.concurrency.pauseFor(state.resetRequestsMs);
-    if (state.remainingTokens !== undefined && state.remainingTokens < resolveMaxTokens(this.spec) && state.resetTokensMs) this.concurrency.pauseFor(state.resetTokensMs);
+    if (state.remainingTokens !== undefined && state.remainingTokens < resolveMaxTokens(this.spec) && state.resetTokensMs)
+      this.concurrency.pauseFor(state.resetTokensMs);
   }
 }
 

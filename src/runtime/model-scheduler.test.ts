@@ -120,14 +120,23 @@ describe('ModelScheduler', () => {
     expect([answered.ok, answered.usage, answered.costUsd]).toEqual([true, { input_tokens: 11, output_tokens: 4 }, undefined]);
     const { scheduler: priced } = scheduler({}, specFor({ max_retries: 0, price: { input_per_mtok: 2, output_per_mtok: 10 } }));
     const failed = await priced.call(request);
-    expect(failed).toMatchObject({ ok: false, source: 'model', usage: { input_tokens: 0, output_tokens: 0 }, error: { kind: 'bad_request', status: 400 } });
+    expect(failed).toMatchObject({
+      ok: false,
+      source: 'model',
+      usage: { input_tokens: 0, output_tokens: 0 },
+      error: { kind: 'bad_request', status: 400 },
+    });
     expect(failed.costUsd).toBeUndefined();
   });
 
   it('does not share between requests that differ', async () => {
     judge.setScript(() => ({ content: VERDICT, usage: USAGE }));
     const { scheduler: s } = scheduler();
-    const outcomes = await Promise.all([s.call(request), s.call({ ...request, user: 'Is 2 + 2 = 5 correct?' }), s.call(request, { namespace: 'again' })]);
+    const outcomes = await Promise.all([
+      s.call(request),
+      s.call({ ...request, user: 'Is 2 + 2 = 5 correct?' }),
+      s.call(request, { namespace: 'again' }),
+    ]);
     expect(outcomes.map((outcome) => outcome.source)).toEqual(['model', 'model', 'model']);
     expect(judge.requests.length).toBe(3);
     expect(s.counters).toEqual(counters({ calls: 3, attempts: 3, input_tokens: 33, output_tokens: 12 }));
@@ -157,7 +166,9 @@ describe('ModelScheduler', () => {
   it('retries a 5xx and counts the attempts and retries', async () => {
     judge.setScript(sequence({ status: 503 }, { content: VERDICT, usage: USAGE }));
     const retries: Array<{ attempt: number; delayMs: number; kind: string }> = [];
-    const { scheduler: s } = scheduler({ onRetry: (event) => retries.push({ attempt: event.attempt, delayMs: event.delayMs, kind: event.error.kind }) });
+    const { scheduler: s } = scheduler({
+      onRetry: (event) => retries.push({ attempt: event.attempt, delayMs: event.delayMs, kind: event.error.kind }),
+    });
     const outcome = await s.call(request);
     expect(outcome.ok).toBe(true);
     expect(outcome.attempts).toBe(2);
@@ -287,7 +298,11 @@ describe('ModelScheduler shared calls and deadlines', () => {
     const first = s.call(request, { signal: AbortSignal.timeout(20) });
     const second = s.call(request);
     const [a, b] = await Promise.all([first, second]);
-    expect(a).toMatchObject({ ok: false, source: 'model', error: { kind: 'timeout', message: 'deadline reached before the judge answered' } });
+    expect(a).toMatchObject({
+      ok: false,
+      source: 'model',
+      error: { kind: 'timeout', message: 'deadline reached before the judge answered' },
+    });
     expect(b).toMatchObject({ ok: true, source: 'inflight', reply: { text: VERDICT } });
     expect(judge.requests).toHaveLength(1);
   });
@@ -295,7 +310,10 @@ describe('ModelScheduler shared calls and deadlines', () => {
   it('the shared call is aborted once every waiter has given up', async () => {
     judge.setScript(() => ({ hang: true }));
     const { scheduler: s } = scheduler({}, specFor({ timeout_ms: 60_000 }));
-    const outcomes = await Promise.all([s.call(request, { signal: AbortSignal.timeout(30) }), s.call(request, { signal: AbortSignal.timeout(60) })]);
+    const outcomes = await Promise.all([
+      s.call(request, { signal: AbortSignal.timeout(30) }),
+      s.call(request, { signal: AbortSignal.timeout(60) }),
+    ]);
     expect(outcomes.map((outcome) => outcome.ok)).toEqual([false, false]);
     // the underlying call stops too: the scheduler counts it as finished, with an error
     await expect.poll(() => s.counters.errors, { timeout: 2000 }).toBe(1);
@@ -308,7 +326,12 @@ describe('ModelScheduler shared calls and deadlines', () => {
     expect(outcome).toMatchObject({
       ok: false,
       source: 'model',
-      error: { kind: 'server_error', status: 500, body: '{"error":{"message":"model crashed"}}', message: '500: model crashed; deadline reached before a retry succeeded' },
+      error: {
+        kind: 'server_error',
+        status: 500,
+        body: '{"error":{"message":"model crashed"}}',
+        message: '500: model crashed; deadline reached before a retry succeeded',
+      },
     });
     expect(outcome.attempts).toBeGreaterThanOrEqual(2);
   });

@@ -36,7 +36,16 @@ export interface SchedulerOptions {
 export class ModelScheduler {
   readonly key: string;
   readonly gate: ModelGate;
-  readonly counters: ModelCounters = { calls: 0, attempts: 0, retries: 0, cache_hits: 0, shared: 0, errors: 0, input_tokens: 0, output_tokens: 0 };
+  readonly counters: ModelCounters = {
+    calls: 0,
+    attempts: 0,
+    retries: 0,
+    cache_hits: 0,
+    shared: 0,
+    errors: 0,
+    input_tokens: 0,
+    output_tokens: 0,
+  };
   private readonly inFlight = new Map<string, SharedCall>();
   private model: JudgeModel | undefined;
 
@@ -50,7 +59,10 @@ export class ModelScheduler {
     this.gate = new ModelGate(spec);
   }
 
-  async call(request: JudgeRequest, callOptions: { signal?: AbortSignal | undefined; namespace?: string | undefined } = {}): Promise<JudgeCall> {
+  async call(
+    request: JudgeRequest,
+    callOptions: { signal?: AbortSignal | undefined; namespace?: string | undefined } = {},
+  ): Promise<JudgeCall> {
     const namespace = callOptions.namespace ?? '';
     // The budget is part of the key: unset max_tokens resolves by model id, and a truncation retry doubles it.
     const budgeted = { ...this.spec, max_tokens: maxTokensFor(this.spec, request) };
@@ -111,7 +123,11 @@ export class ModelScheduler {
     return { kind: 'timeout', message: 'deadline reached before the judge answered' };
   }
 
-  private async send(request: JudgeRequest, signal: AbortSignal | undefined, onFailedAttempt: (error: ComponentError) => void): Promise<CallOutcome> {
+  private async send(
+    request: JudgeRequest,
+    signal: AbortSignal | undefined,
+    onFailedAttempt: (error: ComponentError) => void,
+  ): Promise<CallOutcome> {
     this.model ??= this.createModel(this.spec);
     const outcome = await callJudge(this.model, request, {
       gate: this.gate,
@@ -187,4 +203,3 @@ class SharedCall {
     });
   }
 }
-

@@ -66,10 +66,15 @@ describe('orderedMap', () => {
   it('keeps at most maxBuffered items started but not yet taken', async () => {
     const gates = Array.from({ length: 6 }, () => deferred<number>());
     const started: number[] = [];
-    const results = orderedMap([0, 1, 2, 3, 4, 5], 2, (item) => {
-      started.push(item);
-      return gates[item]!.promise;
-    }, 3);
+    const results = orderedMap(
+      [0, 1, 2, 3, 4, 5],
+      2,
+      (item) => {
+        started.push(item);
+        return gates[item]!.promise;
+      },
+      3,
+    );
     const first = results.next();
     await settle();
     gates[1]!.resolve(1);
@@ -88,13 +93,17 @@ describe('orderedMap', () => {
   it('never has more than limit items in flight', async () => {
     let running = 0;
     let peak = 0;
-    const results = await mapWithConcurrency(Array.from({ length: 20 }, (_, index) => index), 4, async (item) => {
-      running++;
-      peak = Math.max(peak, running);
-      await settle();
-      running--;
-      return item * 2;
-    });
+    const results = await mapWithConcurrency(
+      Array.from({ length: 20 }, (_, index) => index),
+      4,
+      async (item) => {
+        running++;
+        peak = Math.max(peak, running);
+        await settle();
+        running--;
+        return item * 2;
+      },
+    );
     expect(peak).toBe(4);
     expect(results).toEqual(Array.from({ length: 20 }, (_, index) => index * 2));
   });
@@ -110,7 +119,11 @@ describe('orderedMap', () => {
   });
 
   it('passes each item its index', async () => {
-    expect(await mapWithConcurrency(['x', 'y', 'z'], 2, (item, index) => Promise.resolve(`${index}:${item}`))).toEqual(['0:x', '1:y', '2:z']);
+    expect(await mapWithConcurrency(['x', 'y', 'z'], 2, (item, index) => Promise.resolve(`${index}:${item}`))).toEqual([
+      '0:x',
+      '1:y',
+      '2:z',
+    ]);
   });
 
   it('reads an async iterable source', async () => {
@@ -125,9 +138,9 @@ describe('orderedMap', () => {
 
   it('passes on the error of a failed item', async () => {
     const failure = new Error('item 1 failed');
-    await expect(
-      mapWithConcurrency([0, 1, 2], 1, (item) => (item === 1 ? Promise.reject(failure) : Promise.resolve(item))),
-    ).rejects.toBe(failure);
+    await expect(mapWithConcurrency([0, 1, 2], 1, (item) => (item === 1 ? Promise.reject(failure) : Promise.resolve(item)))).rejects.toBe(
+      failure,
+    );
   });
 
   it('stops starting items soon after a failure when running one at a time', async () => {
@@ -150,7 +163,9 @@ describe('orderedMap rejections', () => {
     process.on('unhandledRejection', onUnhandled);
     try {
       const first = deferred<number>();
-      const results = mapWithConcurrency([0, 1, 2], 3, (item) => (item === 0 ? first.promise : item === 1 ? Promise.reject(new Error('item 1 failed')) : Promise.resolve(item)));
+      const results = mapWithConcurrency([0, 1, 2], 3, (item) =>
+        item === 0 ? first.promise : item === 1 ? Promise.reject(new Error('item 1 failed')) : Promise.resolve(item),
+      );
       await settle();
       await settle();
       first.resolve(0);

@@ -49,7 +49,11 @@ export async function* orderedMap<T, R>(
 }
 
 /** Array form of orderedMap. */
-export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = [];
   for await (const result of orderedMap(items, limit, work)) results.push(result);
   return results;

@@ -1,16 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import type { ComponentResult, RewardResult } from '../result.js';
-import { likelyNeutralCause, missingReferenceMessage, missingReferenceWarning, NeutralShareAlarm, neutralShareMessage, neutralShareOf } from './batch-warnings.js';
+import {
+  likelyNeutralCause,
+  missingReferenceMessage,
+  missingReferenceWarning,
+  NeutralShareAlarm,
+  neutralShareMessage,
+  neutralShareOf,
+} from './batch-warnings.js';
 
 function result(id: string, parts: Partial<RewardResult> = {}): RewardResult {
   return { id, reward: 1, neutral: false, gated_by: null, flags: [], metrics: {}, components: [], ...parts };
 }
 
 function failedJudge(kind: 'server_error' | 'auth_error' | 'timeout', message: string, status?: number): ComponentResult {
-  return { name: 'quality', kind: 'judge', type: 'rubric', score: null, weight: 1, status: 'error', error: { kind, message, ...(status ? { status } : {}) } };
+  return {
+    name: 'quality',
+    kind: 'judge',
+    type: 'rubric',
+    score: null,
+    weight: 1,
+    status: 'error',
+    error: { kind, message, ...(status ? { status } : {}) },
+  };
 }
 
-const neutral = (id: string, component: ComponentResult) => result(id, { reward: 0.5, neutral: true, flags: ['judge_error'], components: [component] });
+const neutral = (id: string, component: ComponentResult) =>
+  result(id, { reward: 0.5, neutral: true, flags: ['judge_error'], components: [component] });
 
 describe('neutral share and its likely cause', () => {
   const batch = [
@@ -28,9 +44,20 @@ describe('neutral share and its likely cause', () => {
   });
 
   it('names the most common kind and its most common message', () => {
-    expect(likelyNeutralCause(batch)).toEqual({ kind: 'server_error', message: 'quality: HTTP 500 from the judge after 2 attempts (HTTP 500)', rows: 3 });
-    expect(likelyNeutralCause([batch[4]!, batch[5]!])).toEqual({ kind: 'row_error', message: 'response: expected the response text', rows: 1 });
-    expect(likelyNeutralCause([result('x', { reward: 0.5, neutral: true, flags: ['judge_error', 'deadline_exceeded'] })])).toMatchObject({ kind: 'deadline_exceeded', rows: 1 });
+    expect(likelyNeutralCause(batch)).toEqual({
+      kind: 'server_error',
+      message: 'quality: HTTP 500 from the judge after 2 attempts (HTTP 500)',
+      rows: 3,
+    });
+    expect(likelyNeutralCause([batch[4]!, batch[5]!])).toEqual({
+      kind: 'row_error',
+      message: 'response: expected the response text',
+      rows: 1,
+    });
+    expect(likelyNeutralCause([result('x', { reward: 0.5, neutral: true, flags: ['judge_error', 'deadline_exceeded'] })])).toMatchObject({
+      kind: 'deadline_exceeded',
+      rows: 1,
+    });
     expect(likelyNeutralCause([batch[5]!])).toBeUndefined();
   });
 });
@@ -39,10 +66,21 @@ describe('NeutralShareAlarm', () => {
   it('warns above the threshold, at most once per interval, counting the batches it did not log', () => {
     let now = 1_000_000;
     const alarm = new NeutralShareAlarm({ threshold: 0.5, intervalMs: 60_000, now: () => now });
-    const bad = [neutral('a', failedJudge('auth_error', 'HTTP 401: invalid API key', 401)), neutral('b', failedJudge('auth_error', 'HTTP 401: invalid API key', 401)), result('c')];
+    const bad = [
+      neutral('a', failedJudge('auth_error', 'HTTP 401: invalid API key', 401)),
+      neutral('b', failedJudge('auth_error', 'HTTP 401: invalid API key', 401)),
+      result('c'),
+    ];
     const half = [neutral('a', failedJudge('auth_error', 'x')), result('b')];
     const warning = alarm.check(bad);
-    expect(warning).toEqual({ rows: 3, neutral: 2, neutral_share: 0.6667, threshold: 0.5, cause: { kind: 'auth_error', message: 'quality: HTTP 401: invalid API key (HTTP 401)', rows: 2 }, suppressed: 0 });
+    expect(warning).toEqual({
+      rows: 3,
+      neutral: 2,
+      neutral_share: 0.6667,
+      threshold: 0.5,
+      cause: { kind: 'auth_error', message: 'quality: HTTP 401: invalid API key (HTTP 401)', rows: 2 },
+      suppressed: 0,
+    });
     expect(neutralShareMessage(warning!, '--neutral-warn-share')).toBe(
       '2 of 3 rewards in this batch (67%) are the neutral fallback, above --neutral-warn-share 0.5: the trainer learns nothing from them; ' +
         'most common cause (2 rows): auth_error: quality: HTTP 401: invalid API key (HTTP 401)',
@@ -63,11 +101,26 @@ describe('missingReferenceWarning', () => {
     result(id, {
       reward: 1,
       flags: ['no_reference'],
-      components: [{ name: 'correct', kind: 'judge', type: 'preference', score: null, weight: 1, status: 'undetermined', details: { no_reference: true, missing: 'reference' } }],
+      components: [
+        {
+          name: 'correct',
+          kind: 'judge',
+          type: 'preference',
+          score: null,
+          weight: 1,
+          status: 'undetermined',
+          details: { no_reference: true, missing: 'reference' },
+        },
+      ],
     });
 
   it('warns when every judged row lacks a reference, naming the components', () => {
-    const rows = [noReference('a'), noReference('b'), result('c', { reward: null, flags: ['row_error'] }), result('d', { reward: 0, flags: ['gated'] })];
+    const rows = [
+      noReference('a'),
+      noReference('b'),
+      result('c', { reward: null, flags: ['row_error'] }),
+      result('d', { reward: 0, flags: ['gated'] }),
+    ];
     const warning = missingReferenceWarning(rows);
     expect(warning).toEqual({ rows: 2, components: ['correct'] });
     expect(missingReferenceMessage(warning!, 'OpenRLHF sends labels only with --label_key')).toBe(

@@ -62,11 +62,20 @@ function causeOf(result: RewardResult): { kind: string; message: string } {
     return { kind: failed.error.kind, message: `${failed.name}: ${failed.error.message}${status}` };
   }
   const flags = result.flags;
-  if (flags.includes('deadline_exceeded')) return { kind: 'deadline_exceeded', message: 'rows not finished within the deadline (--deadline-ms, or the Lambda timeout minus its margin)' };
+  if (flags.includes('deadline_exceeded'))
+    return {
+      kind: 'deadline_exceeded',
+      message: 'rows not finished within the deadline (--deadline-ms, or the Lambda timeout minus its margin)',
+    };
   for (const kind of ['row_error', 'config_error', 'internal_error']) {
-    if (flags.includes(kind) || (kind === 'row_error' && result.reward === null && result.error)) return { kind, message: result.error?.message ?? kind };
+    if (flags.includes(kind) || (kind === 'row_error' && result.reward === null && result.error))
+      return { kind, message: result.error?.message ?? kind };
   }
-  if (flags.includes('judge_error')) return { kind: 'judge_error', message: 'a judge failed (components left out of this reply: ask with components: true for the error kinds)' };
+  if (flags.includes('judge_error'))
+    return {
+      kind: 'judge_error',
+      message: 'a judge failed (components left out of this reply: ask with components: true for the error kinds)',
+    };
   if (flags.includes('nothing_scored')) return { kind: 'nothing_scored', message: 'no component could score the row' };
   return { kind: 'unknown', message: 'no flag says why' };
 }
@@ -116,7 +125,14 @@ export class NeutralShareAlarm {
     this.lastWarnedAt = now;
     this.suppressed = 0;
     const cause = likelyNeutralCause(results);
-    return { rows: results.length, neutral, neutral_share: round(share), threshold: this.threshold, ...(cause ? { cause } : {}), suppressed };
+    return {
+      rows: results.length,
+      neutral,
+      neutral_share: round(share),
+      threshold: this.threshold,
+      ...(cause ? { cause } : {}),
+      suppressed,
+    };
   }
 }
 
@@ -142,7 +158,8 @@ export function missingReferenceWarning(results: readonly RewardResult[]): Missi
   const judged = results.filter((result) => !NOT_JUDGED.some((flag) => result.flags.includes(flag)));
   if (judged.length === 0 || !judged.every((result) => result.flags.includes(NO_REFERENCE))) return undefined;
   const components = new Set<string>();
-  for (const result of judged) for (const component of result.components) if (component.details?.[NO_REFERENCE] === true) components.add(component.name);
+  for (const result of judged)
+    for (const component of result.components) if (component.details?.[NO_REFERENCE] === true) components.add(component.name);
   return { rows: judged.length, components: [...components] };
 }
 

@@ -21,7 +21,15 @@ function fakeReward(format: 'auto' | 'plain' = 'auto') {
       maxActive = Math.max(maxActive, active);
       if (!record.quick) await new Promise<void>(() => {});
       active--;
-      return { id: record.uid ?? 'x', reward: 10, neutral: false, gated_by: null, flags: [], metrics: {}, components: [] } satisfies RewardResult;
+      return {
+        id: record.uid ?? 'x',
+        reward: 10,
+        neutral: false,
+        gated_by: null,
+        flags: [],
+        metrics: {},
+        components: [],
+      } satisfies RewardResult;
     },
     scoreBatch: async () => [],
     plan: async () => {
@@ -78,7 +86,10 @@ describe('a batch does not hold the event loop, nor warn about its listeners', (
     let scored = 0;
     const timerSaw: number[] = [];
     const deadline = startDeadline(60_000, 1000);
-    const counting = { ...reward, score: async (row: unknown, options?: { signal?: AbortSignal; fallbackId?: string }) => (scored++, reward.score(row, options)) } as Reward;
+    const counting = {
+      ...reward,
+      score: async (row: unknown, options?: { signal?: AbortSignal; fallbackId?: string }) => (scored++, reward.score(row, options)),
+    } as Reward;
     const timer = setInterval(() => timerSaw.push(scored), 1);
     const results = await scoreRows(counting, rows, deadline, (index) => `row-${index}`);
     clearInterval(timer);

@@ -66,7 +66,16 @@ export function startDeadline(budgetMs: number, graceMs: number): Deadline {
 /** The result for a row the deadline overtook: the neutral reward (null: no reward, on_judge_error: null), flagged like a judge that timed out. */
 export function deadlineResult(id: string, neutral: number | null, specHash?: string): RewardResult {
   const flags = ['judge_error', 'deadline_exceeded'];
-  return { id, ...(specHash === undefined ? {} : { spec_hash: specHash }), reward: neutral, neutral: neutral !== null, gated_by: null, flags, metrics: metricsOf([], flags), components: [] };
+  return {
+    id,
+    ...(specHash === undefined ? {} : { spec_hash: specHash }),
+    reward: neutral,
+    neutral: neutral !== null,
+    gated_by: null,
+    flags,
+    metrics: metricsOf([], flags),
+    components: [],
+  };
 }
 
 /** The neutral value of a reward's spec: `aggregate.neutral`, else the middle of the range. */
@@ -93,7 +102,9 @@ export function rowIdOf(row: unknown, fallbackId: string, field = 'id'): string 
 
 /** Where a row keeps its id: `id` for Nova rows, the spec's `input.id` for plain rows (when it is a plain field name). */
 function idFieldOf(reward: Reward, row: unknown): string {
-  const isNova = reward.spec.input.format === 'nova' || (reward.spec.input.format === 'auto' && row !== null && typeof row === 'object' && 'messages' in row);
+  const isNova =
+    reward.spec.input.format === 'nova' ||
+    (reward.spec.input.format === 'auto' && row !== null && typeof row === 'object' && 'messages' in row);
   const field = reward.spec.input.id;
   return isNova || !/^[A-Za-z_][\w-]*$/.test(field) ? 'id' : field;
 }
@@ -104,7 +115,13 @@ function idFieldOf(reward: Reward, row: unknown): string {
  * The event loop gets a turn every few rows (loop-yield.ts), so rows that finish without any I/O (unreadable,
  * gated, cached) cannot hold it for long.
  */
-export async function scoreRows(reward: Reward, rows: readonly unknown[], deadline: Deadline, fallbackId: (index: number) => string, limit = reward.suggestedRowConcurrency): Promise<RewardResult[]> {
+export async function scoreRows(
+  reward: Reward,
+  rows: readonly unknown[],
+  deadline: Deadline,
+  fallbackId: (index: number) => string,
+  limit = reward.suggestedRowConcurrency,
+): Promise<RewardResult[]> {
   const results = new Array<RewardResult>(rows.length);
   const yielder = createLoopYielder();
   let next = 0;

@@ -4,7 +4,8 @@ import { JsonArrayCounter, type ArrayCount } from './json-array-counter.js';
 function count(text: string, chunkSize = text.length): ArrayCount | undefined {
   const counter = new JsonArrayCounter();
   const bytes = Buffer.from(text);
-  for (let start = 0; start < bytes.length; start += Math.max(1, chunkSize)) counter.push(bytes.subarray(start, start + Math.max(1, chunkSize)));
+  for (let start = 0; start < bytes.length; start += Math.max(1, chunkSize))
+    counter.push(bytes.subarray(start, start + Math.max(1, chunkSize)));
   return counter.largest;
 }
 

@@ -35,7 +35,8 @@ export function receiveJsonBody(payload: IncomingMessage, ticket: BudgetTicket, 
     const declared = payload.headers['content-length'] === undefined ? undefined : Number(payload.headers['content-length']);
     if (declared !== undefined && declared > limits.bodyLimitBytes) return reject(bodyTooLarge(limits, declared));
     // a refused body is still read to its end, without keeping it: a client that is still sending sees the answer, not a broken pipe
-    let refusal: HttpError | undefined = declared !== undefined && declared > 0 && !ticket.takeBytes(declared) ? busy('bytes', limits) : undefined;
+    let refusal: HttpError | undefined =
+      declared !== undefined && declared > 0 && !ticket.takeBytes(declared) ? busy('bytes', limits) : undefined;
 
     const counter = new JsonArrayCounter();
     const chunks: Buffer[] = [];
@@ -94,7 +95,8 @@ export function receiveJsonBody(payload: IncomingMessage, ticket: BudgetTicket, 
       const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, received).toString('utf8');
       finish(() => resolve({ text, rows }));
     };
-    const onGone = () => refuse(new HttpError(400, 'body_incomplete', `body: the connection closed after ${received} bytes, before the whole body arrived`));
+    const onGone = () =>
+      refuse(new HttpError(400, 'body_incomplete', `body: the connection closed after ${received} bytes, before the whole body arrived`));
     payload.on('data', onData);
     payload.on('end', onEnd);
     payload.on('error', onGone);
@@ -114,7 +116,11 @@ export function tooManyRowsError(field: string, items: number, maxRows: number):
 
 function bodyTooLarge(limits: JsonBodyLimits, declared?: number): HttpError {
   const got = declared === undefined ? 'more' : `${declared} bytes (Content-Length)`;
-  return new HttpError(413, 'body_too_large', `body: expected at most ${limits.bodyLimitBytes} bytes (the server's --body-limit-mb), got ${got}; send smaller batches`);
+  return new HttpError(
+    413,
+    'body_too_large',
+    `body: expected at most ${limits.bodyLimitBytes} bytes (the server's --body-limit-mb), got ${got}; send smaller batches`,
+  );
 }
 
 function busy(what: 'bytes' | 'rows', limits: JsonBodyLimits, rows?: number): HttpError {
@@ -122,7 +128,13 @@ function busy(what: 'bytes' | 'rows', limits: JsonBodyLimits, rows?: number): Ht
     what === 'bytes'
       ? "server busy: the request bodies being served already hold the server's --max-body-mb-in-flight"
       : `server busy: ${rows} more rows would pass the server's --max-rows-in-flight`;
-  return new HttpError(429, 'busy', `${message}; retry in ${limits.retryAfterSeconds} s (Retry-After), or send smaller batches`, undefined, {
-    'retry-after': String(limits.retryAfterSeconds),
-  });
+  return new HttpError(
+    429,
+    'busy',
+    `${message}; retry in ${limits.retryAfterSeconds} s (Retry-After), or send smaller batches`,
+    undefined,
+    {
+      'retry-after': String(limits.retryAfterSeconds),
+    },
+  );
 }

@@ -10,7 +10,11 @@ async function text(reply: string | Readable): Promise<string> {
 }
 
 describe('JSON replies in slices', () => {
-  const items = Array.from({ length: 1234 }, (_unused, index) => ({ id: `r${index}`, reward: index % 3 === 0 ? null : index / 7, note: 'quote " and \u2028' }));
+  const items = Array.from({ length: 1234 }, (_unused, index) => ({
+    id: `r${index}`,
+    reward: index % 3 === 0 ? null : index / 7,
+    note: 'quote " and \u2028',
+  }));
 
   it('a small reply is one string; a big one a stream of slices with the same bytes as JSON.stringify', async () => {
     expect(jsonArrayReply('', items.slice(0, 100), '')).toBe(JSON.stringify(items.slice(0, 100)));

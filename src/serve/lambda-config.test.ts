@@ -37,17 +37,38 @@ describe('readLambdaConfig', () => {
   it('falls back to the packaged spec named in the manifest, with a 5 s margin', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rewardkit-lambda-manifest-'));
     writeFileSync(join(dir, 'rewardkit-lambda.json'), '{"spec": "spec/qa.yaml"}');
-    expect(readLambdaConfig({}, dir)).toEqual({ specPath: join(dir, 'spec/qa.yaml'), marginMs: 5000, logLevel: 'info', neutralWarnShare: 0.5, neutralWarnIntervalMs: 60_000 });
+    expect(readLambdaConfig({}, dir)).toEqual({
+      specPath: join(dir, 'spec/qa.yaml'),
+      marginMs: 5000,
+      logLevel: 'info',
+      neutralWarnShare: 0.5,
+      neutralWarnIntervalMs: 60_000,
+    });
   });
 
   it.each([
-    [{}, 'no reward spec: set REWARDKIT_SPEC to the spec file (absolute, or relative to the bundle), or package one with "npm run build:lambda -- --spec FILE"'],
+    [
+      {},
+      'no reward spec: set REWARDKIT_SPEC to the spec file (absolute, or relative to the bundle), or package one with "npm run build:lambda -- --spec FILE"',
+    ],
     [{ REWARDKIT_SPEC: 's', REWARDKIT_DEADLINE_MARGIN_MS: '-1' }, 'REWARDKIT_DEADLINE_MARGIN_MS: expected a whole number ≥ 0, got "-1"'],
     [{ REWARDKIT_SPEC: 's', REWARDKIT_CONCURRENCY: '0' }, 'REWARDKIT_CONCURRENCY: expected a whole number ≥ 1, got "0"'],
-    [{ REWARDKIT_SPEC: 's', REWARDKIT_LOG_LEVEL: 'chatty' }, 'REWARDKIT_LOG_LEVEL: expected one of fatal | error | warn | info | debug | trace | silent, got "chatty"'],
-    [{ REWARDKIT_SPEC: 's', REWARDKIT_JUDGE_BASE_URL: 'http://x' }, 'REWARDKIT_JUDGE_BASE_URL needs REWARDKIT_JUDGE=PROVIDER:MODEL as well'],
-    [{ REWARDKIT_SPEC: 's', REWARDKIT_NEUTRAL_WARN_SHARE: '60%' }, 'REWARDKIT_NEUTRAL_WARN_SHARE: expected a share from 0 to 1 (e.g. 0.5), got "60%"'],
-    [{ REWARDKIT_SPEC: 's', REWARDKIT_NEUTRAL_WARN_INTERVAL_S: '0' }, 'REWARDKIT_NEUTRAL_WARN_INTERVAL_S: expected a whole number ≥ 1, got "0"'],
+    [
+      { REWARDKIT_SPEC: 's', REWARDKIT_LOG_LEVEL: 'chatty' },
+      'REWARDKIT_LOG_LEVEL: expected one of fatal | error | warn | info | debug | trace | silent, got "chatty"',
+    ],
+    [
+      { REWARDKIT_SPEC: 's', REWARDKIT_JUDGE_BASE_URL: 'http://x' },
+      'REWARDKIT_JUDGE_BASE_URL needs REWARDKIT_JUDGE=PROVIDER:MODEL as well',
+    ],
+    [
+      { REWARDKIT_SPEC: 's', REWARDKIT_NEUTRAL_WARN_SHARE: '60%' },
+      'REWARDKIT_NEUTRAL_WARN_SHARE: expected a share from 0 to 1 (e.g. 0.5), got "60%"',
+    ],
+    [
+      { REWARDKIT_SPEC: 's', REWARDKIT_NEUTRAL_WARN_INTERVAL_S: '0' },
+      'REWARDKIT_NEUTRAL_WARN_INTERVAL_S: expected a whole number ≥ 1, got "0"',
+    ],
   ])('%j → %s', (env, message) => {
     expect(() => readLambdaConfig(env, bundleDir)).toThrow(message);
   });

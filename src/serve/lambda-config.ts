@@ -45,12 +45,24 @@ export class LambdaConfigError extends RewardkitError {
 
 /** A cache key: the variables that decide the configuration. */
 export function configKey(env: NodeJS.ProcessEnv): string {
-  return JSON.stringify(['REWARDKIT_SPEC', 'REWARDKIT_JUDGE', 'REWARDKIT_JUDGE_BASE_URL', 'REWARDKIT_CONCURRENCY', 'REWARDKIT_DEADLINE_MARGIN_MS', 'REWARDKIT_LOG_LEVEL', 'REWARDKIT_NEUTRAL_WARN_SHARE', 'REWARDKIT_NEUTRAL_WARN_INTERVAL_S'].map((name) => env[name] ?? null));
+  return JSON.stringify(
+    [
+      'REWARDKIT_SPEC',
+      'REWARDKIT_JUDGE',
+      'REWARDKIT_JUDGE_BASE_URL',
+      'REWARDKIT_CONCURRENCY',
+      'REWARDKIT_DEADLINE_MARGIN_MS',
+      'REWARDKIT_LOG_LEVEL',
+      'REWARDKIT_NEUTRAL_WARN_SHARE',
+      'REWARDKIT_NEUTRAL_WARN_INTERVAL_S',
+    ].map((name) => env[name] ?? null),
+  );
 }
 
 export function readLambdaConfig(env: NodeJS.ProcessEnv, bundleDir: string): LambdaConfig {
   const logLevel = env.REWARDKIT_LOG_LEVEL?.trim() || 'info';
-  if (!LOG_LEVELS.includes(logLevel)) throw new LambdaConfigError(`REWARDKIT_LOG_LEVEL: expected one of ${LOG_LEVELS.join(' | ')}, got ${JSON.stringify(logLevel)}`);
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new LambdaConfigError(`REWARDKIT_LOG_LEVEL: expected one of ${LOG_LEVELS.join(' | ')}, got ${JSON.stringify(logLevel)}`);
   const marginMs = wholeNumber(env, 'REWARDKIT_DEADLINE_MARGIN_MS', 0) ?? DEFAULT_MARGIN_MS;
   const concurrency = wholeNumber(env, 'REWARDKIT_CONCURRENCY', 1);
   const neutralWarnShare = shareOf(env, 'REWARDKIT_NEUTRAL_WARN_SHARE') ?? DEFAULT_NEUTRAL_WARN_SHARE;
@@ -59,7 +71,16 @@ export function readLambdaConfig(env: NodeJS.ProcessEnv, bundleDir: string): Lam
   const judge = env.REWARDKIT_JUDGE?.trim() || undefined;
   const judgeBaseUrl = env.REWARDKIT_JUDGE_BASE_URL?.trim() || undefined;
   if (judgeBaseUrl && !judge) throw new LambdaConfigError('REWARDKIT_JUDGE_BASE_URL needs REWARDKIT_JUDGE=PROVIDER:MODEL as well');
-  return { specPath: specPathOf(env, bundleDir), marginMs, logLevel, neutralWarnShare, neutralWarnIntervalMs, ...(judge ? { judge } : {}), ...(judgeBaseUrl ? { judgeBaseUrl } : {}), ...(concurrency ? { concurrency } : {}) };
+  return {
+    specPath: specPathOf(env, bundleDir),
+    marginMs,
+    logLevel,
+    neutralWarnShare,
+    neutralWarnIntervalMs,
+    ...(judge ? { judge } : {}),
+    ...(judgeBaseUrl ? { judgeBaseUrl } : {}),
+    ...(concurrency ? { concurrency } : {}),
+  };
 }
 
 function specPathOf(env: NodeJS.ProcessEnv, bundleDir: string): string {
@@ -85,7 +106,8 @@ function shareOf(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const raw = env[name]?.trim();
   if (!raw) return undefined;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || value > 1) throw new LambdaConfigError(`${name}: expected a share from 0 to 1 (e.g. 0.5), got ${JSON.stringify(raw)}`);
+  if (!Number.isFinite(value) || value < 0 || value > 1)
+    throw new LambdaConfigError(`${name}: expected a share from 0 to 1 (e.g. 0.5), got ${JSON.stringify(raw)}`);
   return value;
 }
 
@@ -93,6 +115,7 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number): number 
   const raw = env[name]?.trim();
   if (!raw) return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new LambdaConfigError(`${name}: expected a whole number ≥ ${min}, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new LambdaConfigError(`${name}: expected a whole number ≥ ${min}, got ${JSON.stringify(raw)}`);
   return value;
 }

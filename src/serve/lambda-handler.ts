@@ -14,7 +14,13 @@ import { pino, type Logger } from 'pino';
 import type { Reward } from '../reward.js';
 import { openReward } from '../open-reward.js';
 import { REWARDKIT_VERSION } from '../version.js';
-import { missingReferenceMessage, missingReferenceWarning, NeutralShareAlarm, neutralShareMessage, neutralShareOf } from './batch-warnings.js';
+import {
+  missingReferenceMessage,
+  missingReferenceWarning,
+  NeutralShareAlarm,
+  neutralShareMessage,
+  neutralShareOf,
+} from './batch-warnings.js';
 import { neutralOf, startDeadline } from './deadline.js';
 import { configKey, DEFAULT_MARGIN_MS, readLambdaConfig, type LambdaConfig } from './lambda-config.js';
 import { novaSpecOf, scoreNovaEvent, unscoredBatch, type NovaBatch } from './nova-batch.js';
@@ -28,7 +34,9 @@ const FALLBACK_NEUTRAL = 0.5;
 /** Row-level warnings logged per invocation, at most. */
 const MAX_ROW_WARNINGS = 10;
 
-type State = { key: string; logger: Logger; alarm: NeutralShareAlarm } & ({ config: LambdaConfig; reward: Reward; neutral: number } | { config?: LambdaConfig; error: string });
+type State = { key: string; logger: Logger; alarm: NeutralShareAlarm } & (
+  { config: LambdaConfig; reward: Reward; neutral: number } | { config?: LambdaConfig; error: string }
+);
 
 let state: State | undefined;
 
@@ -45,7 +53,10 @@ async function currentState(): Promise<State> {
   const key = configKey(process.env);
   if (state?.key === key) return state;
   let config: LambdaConfig | undefined;
-  let logger = pino({ level: process.env.REWARDKIT_LOG_LEVEL?.trim() || 'info', base: { service: 'rewardkit-lambda', rewardkit_version: REWARDKIT_VERSION } });
+  let logger = pino({
+    level: process.env.REWARDKIT_LOG_LEVEL?.trim() || 'info',
+    base: { service: 'rewardkit-lambda', rewardkit_version: REWARDKIT_VERSION },
+  });
   try {
     config = readLambdaConfig(process.env, bundleDir());
     logger = pino({ level: config.logLevel, base: { service: 'rewardkit-lambda', rewardkit_version: REWARDKIT_VERSION } });
@@ -57,7 +68,11 @@ async function currentState(): Promise<State> {
       defaultJudge: 'required',
       preflight: false,
       rewardOptions: {
-        onRetry: (event) => logger.debug({ model: event.model, attempt: event.attempt, delay_ms: event.delayMs, kind: event.error.kind }, 'judge call retried'),
+        onRetry: (event) =>
+          logger.debug(
+            { model: event.model, attempt: event.attempt, delay_ms: event.delayMs, kind: event.error.kind },
+            'judge call retried',
+          ),
       },
     });
     // samples are Nova chat rows: the served spec's Nova-reading twin, reporting the served spec's hash
@@ -81,7 +96,8 @@ export async function handler(event: unknown, context?: Partial<Context>): Promi
   try {
     current = await currentState();
     const marginMs = current.config?.marginMs ?? DEFAULT_MARGIN_MS;
-    const remainingMs = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : NO_CONTEXT_REMAINING_MS;
+    const remainingMs =
+      typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : NO_CONTEXT_REMAINING_MS;
     let batch: NovaBatch;
     if ('error' in current) {
       current.logger.error({ error: current.error }, 'reward not configured');
@@ -94,12 +110,20 @@ export async function handler(event: unknown, context?: Partial<Context>): Promi
         deadline.dispose();
       }
     }
-    log(current.logger, current.alarm, batch, { remaining_ms: remainingMs, budget_ms: remainingMs - marginMs, duration_ms: Math.round(performance.now() - started), request_id: context?.awsRequestId });
+    log(current.logger, current.alarm, batch, {
+      remaining_ms: remainingMs,
+      budget_ms: remainingMs - marginMs,
+      duration_ms: Math.round(performance.now() - started),
+      request_id: context?.awsRequestId,
+    });
     return batch.results;
   } catch (error) {
     // Last resort — a bug, not an input problem: still answer in contract.
     const message = (error as Error)?.message ?? String(error);
-    (current?.logger ?? pino()).error({ error: message }, 'unexpected error while scoring: every sample gets the neutral reward flagged internal_error');
+    (current?.logger ?? pino()).error(
+      { error: message },
+      'unexpected error while scoring: every sample gets the neutral reward flagged internal_error',
+    );
     const neutral = current && 'neutral' in current ? current.neutral : FALLBACK_NEUTRAL;
     try {
       return unscoredBatch(event, neutral, 'internal_error', message).results;
@@ -115,14 +139,21 @@ function log(logger: Logger, alarm: NeutralShareAlarm, batch: NovaBatch, timing:
   batch.rewardResults.forEach((result, index) => {
     if (result.reward !== null || !result.error || warned >= MAX_ROW_WARNINGS) return;
     warned++;
-    logger.warn({ sample: index, id: result.id, field: result.error.field, problem: result.error.message }, 'sample not readable: neutral reward, flagged row_error');
+    logger.warn(
+      { sample: index, id: result.id, field: result.error.field, problem: result.error.message },
+      'sample not readable: neutral reward, flagged row_error',
+    );
   });
   const neutralWarning = alarm.check(batch.rewardResults);
   if (neutralWarning) logger.warn(neutralWarning, neutralShareMessage(neutralWarning, 'REWARDKIT_NEUTRAL_WARN_SHARE'));
   const noReference = missingReferenceWarning(batch.rewardResults);
-  if (noReference) logger.warn(noReference, missingReferenceMessage(noReference, 'send reference_answer in each sample (at the root or under metadata)'));
+  if (noReference)
+    logger.warn(noReference, missingReferenceMessage(noReference, 'send reference_answer in each sample (at the root or under metadata)'));
   // neutral_share on every line: a CloudWatch metric filter on it is the Lambda's gauge of constant rewards
-  logger.info({ ...summariseResults(batch.rewardResults), neutral_share: round(neutralShareOf(batch.rewardResults).share), ...timing }, 'scored');
+  logger.info(
+    { ...summariseResults(batch.rewardResults), neutral_share: round(neutralShareOf(batch.rewardResults).share), ...timing },
+    'scored',
+  );
 }
 
 function round(value: number): number {

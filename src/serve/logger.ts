@@ -11,7 +11,10 @@ export function createServerLogger(level: string = 'info', destination?: Destina
   const options = {
     level,
     base: { service: 'rewardkit-serve' },
-    redact: { paths: ['token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization'], censor: '[redacted]' },
+    redact: {
+      paths: ['token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization'],
+      censor: '[redacted]',
+    },
   };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -40,7 +40,11 @@ export function createLoopYielder(everyRows = YIELD_EVERY_ROWS, sliceMs = YIELD_
 }
 
 /** `items.map(transform)`, letting the event loop run between slices of rows. */
-export async function mapYielding<T, U>(items: readonly T[], transform: (item: T, index: number) => U, yielder: LoopYielder = createLoopYielder()): Promise<U[]> {
+export async function mapYielding<T, U>(
+  items: readonly T[],
+  transform: (item: T, index: number) => U,
+  yielder: LoopYielder = createLoopYielder(),
+): Promise<U[]> {
   const mapped = new Array<U>(items.length);
   for (let index = 0; index < items.length; index++) {
     mapped[index] = transform(items[index]!, index);

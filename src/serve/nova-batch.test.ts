@@ -8,12 +8,37 @@ describe('samplesOf', () => {
   it.each([
     ['a bare array', [sample, 1], [sample, 1], undefined],
     ['an empty array', [], [], undefined],
-    ['a JSON string of an array', JSON.stringify([sample]), [sample], 'event: expected a JSON array of samples, got it JSON-encoded in a string (decoded and scored)'],
-    ['one sample object', sample, [sample], 'event: expected a JSON array of samples, got a single sample object (scored as a batch of one; the reply is still an array)'],
-    ['an object without messages', { body: '[]' }, [], 'event: expected a JSON array of samples [{id, messages, …}], got an object with keys ["body"]; replied with []'],
-    ['a string that is not JSON', 'hello', [], 'event: expected a JSON array of samples [{id, messages, …}], got a string that is not JSON'],
+    [
+      'a JSON string of an array',
+      JSON.stringify([sample]),
+      [sample],
+      'event: expected a JSON array of samples, got it JSON-encoded in a string (decoded and scored)',
+    ],
+    [
+      'one sample object',
+      sample,
+      [sample],
+      'event: expected a JSON array of samples, got a single sample object (scored as a batch of one; the reply is still an array)',
+    ],
+    [
+      'an object without messages',
+      { body: '[]' },
+      [],
+      'event: expected a JSON array of samples [{id, messages, …}], got an object with keys ["body"]; replied with []',
+    ],
+    [
+      'a string that is not JSON',
+      'hello',
+      [],
+      'event: expected a JSON array of samples [{id, messages, …}], got a string that is not JSON',
+    ],
     ['null', null, [], 'event: expected a JSON array of samples [{id, messages, …}], got null; replied with []'],
-    ['a doubly encoded string', JSON.stringify(JSON.stringify([sample])), [], 'event: expected a JSON array of samples [{id, messages, …}], got string; replied with []'],
+    [
+      'a doubly encoded string',
+      JSON.stringify(JSON.stringify([sample])),
+      [],
+      'event: expected a JSON array of samples [{id, messages, …}], got string; replied with []',
+    ],
   ])('%s', (_what, event, samples, problem) => {
     expect(samplesOf(event)).toEqual({ samples, ...(problem ? { problem } : {}) });
   });
@@ -39,7 +64,17 @@ describe('toNovaResult', () => {
     neutral: false,
     gated_by: null,
     flags: ['response_cut_for_judge'],
-    metrics: { format: 1, helpful: 0.666667, judge_calls: 2, judge_attempts: 3, judge_input_tokens: 10, judge_output_tokens: 4, judge_latency_ms: 12, gated: 0, judge_error: 0 },
+    metrics: {
+      format: 1,
+      helpful: 0.666667,
+      judge_calls: 2,
+      judge_attempts: 3,
+      judge_input_tokens: 10,
+      judge_output_tokens: 4,
+      judge_latency_ms: 12,
+      gated: 0,
+      judge_error: 0,
+    },
     components: [
       { name: 'format', kind: 'check', type: 'json', score: 1, weight: 0, status: 'scored' },
       { name: 'language', kind: 'check', type: 'language', score: null, weight: 1, status: 'undetermined' },
@@ -77,7 +112,16 @@ describe('toNovaResult', () => {
   });
 
   it('an unreadable row scores the neutral value, flagged row_error and neutral', () => {
-    const unreadable: RewardResult = { id: 'x', reward: null, neutral: false, gated_by: null, flags: ['row_error'], metrics: {}, components: [], error: { field: 'messages', message: 'm' } };
+    const unreadable: RewardResult = {
+      id: 'x',
+      reward: null,
+      neutral: false,
+      gated_by: null,
+      flags: ['row_error'],
+      metrics: {},
+      components: [],
+      error: { field: 'messages', message: 'm' },
+    };
     const item = toNovaResult(unreadable, 'x', 0.25);
     expect(item.aggregate_reward_score).toBe(0.25);
     expect(item.metrics_list.filter((metric) => metric.value !== 0).map((metric) => metric.name)).toEqual(['neutral', 'row_error']);
@@ -87,7 +131,13 @@ describe('toNovaResult', () => {
 describe('unscoredBatch', () => {
   it('answers every sample, flagged config_error, echoing ids', () => {
     const batch = unscoredBatch([{ id: 'a' }, 5], 0.5, 'config_error', 'no spec');
-    expect(batch.results.map((result) => [result.id, result.aggregate_reward_score, result.metrics_list.find((metric) => metric.name === 'config_error')!.value])).toEqual([
+    expect(
+      batch.results.map((result) => [
+        result.id,
+        result.aggregate_reward_score,
+        result.metrics_list.find((metric) => metric.name === 'config_error')!.value,
+      ]),
+    ).toEqual([
       ['a', 0.5, 1],
       ['sample-1', 0.5, 1],
     ]);

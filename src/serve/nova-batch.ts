@@ -35,12 +35,26 @@ export function samplesOf(event: unknown, depth = 0): { samples: unknown[]; prob
       return { samples: [], problem: 'event: expected a JSON array of samples [{id, messages, …}], got a string that is not JSON' };
     }
     const inner = samplesOf(decoded, depth + 1);
-    return { samples: inner.samples, problem: inner.problem ?? 'event: expected a JSON array of samples, got it JSON-encoded in a string (decoded and scored)' };
+    return {
+      samples: inner.samples,
+      problem: inner.problem ?? 'event: expected a JSON array of samples, got it JSON-encoded in a string (decoded and scored)',
+    };
   }
   if (event !== null && typeof event === 'object' && 'messages' in event) {
-    return { samples: [event], problem: 'event: expected a JSON array of samples, got a single sample object (scored as a batch of one; the reply is still an array)' };
+    return {
+      samples: [event],
+      problem:
+        'event: expected a JSON array of samples, got a single sample object (scored as a batch of one; the reply is still an array)',
+    };
   }
-  const found = event === null ? 'null' : event === undefined ? 'nothing' : typeof event === 'object' ? `an object with keys ${JSON.stringify(Object.keys(event).slice(0, 8))}` : typeof event;
+  const found =
+    event === null
+      ? 'null'
+      : event === undefined
+        ? 'nothing'
+        : typeof event === 'object'
+          ? `an object with keys ${JSON.stringify(Object.keys(event).slice(0, 8))}`
+          : typeof event;
   return { samples: [], problem: `event: expected a JSON array of samples [{id, messages, …}], got ${found}; replied with []` };
 }
 

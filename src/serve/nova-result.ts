@@ -9,7 +9,11 @@ import type { NovaMetric, NovaResult } from './nova-contract.js';
 import { componentScoresOf, diagnosticsOf, trainerRewardOf } from './reward-diagnostics.js';
 
 export function toNovaResult(result: RewardResult, id: string | number, neutral: number): NovaResult {
-  const metrics: NovaMetric[] = componentScoresOf(result).map((component) => ({ name: component.name, value: component.score, type: component.inAggregate ? 'Reward' : 'Metric' }));
+  const metrics: NovaMetric[] = componentScoresOf(result).map((component) => ({
+    name: component.name,
+    value: component.score,
+    type: component.inAggregate ? 'Reward' : 'Metric',
+  }));
   const taken = new Set(metrics.map((metric) => metric.name));
   for (const [name, value] of Object.entries(diagnosticsOf(result))) {
     // a component named like a diagnostic keeps its name; the diagnostic moves aside

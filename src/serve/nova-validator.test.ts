@@ -14,7 +14,9 @@ describe('checkNovaResponse (the checks of AWS verify_reward_function)', () => {
   });
 
   it('rejects a Lambda error and a wrapped reply', () => {
-    expect(checkNovaResponse(samples, { errorMessage: 'boom', errorType: 'Error' })).toEqual(['the reply is a Lambda error ({"errorMessage":"boom","errorType":"Error"})']);
+    expect(checkNovaResponse(samples, { errorMessage: 'boom', errorType: 'Error' })).toEqual([
+      'the reply is a Lambda error ({"errorMessage":"boom","errorType":"Error"})',
+    ]);
     expect(checkNovaResponse(samples, { statusCode: 200, body: '[]' })).toEqual(['expected a bare JSON array, got object']);
   });
 
@@ -46,6 +48,8 @@ describe('checkNovaResponse (the checks of AWS verify_reward_function)', () => {
   });
 
   it('a null score (what NaN becomes in JSON) is not a number', () => {
-    expect(checkNovaResponse([{ id: 'a' }], [{ id: 'a', aggregate_reward_score: null }])).toEqual(["Output 0: 'aggregate_reward_score' should be a number, got null"]);
+    expect(checkNovaResponse([{ id: 'a' }], [{ id: 'a', aggregate_reward_score: null }])).toEqual([
+      "Output 0: 'aggregate_reward_score' should be a number, got null",
+    ]);
   });
 });

@@ -7,7 +7,11 @@
 export function checkNovaResponse(samples: readonly unknown[], response: unknown): string[] {
   if (!Array.isArray(response)) {
     const isLambdaError = response !== null && typeof response === 'object' && ('errorMessage' in response || 'errorType' in response);
-    return [isLambdaError ? `the reply is a Lambda error (${JSON.stringify(response).slice(0, 200)})` : `expected a bare JSON array, got ${describeType(response)}`];
+    return [
+      isLambdaError
+        ? `the reply is a Lambda error (${JSON.stringify(response).slice(0, 200)})`
+        : `expected a bare JSON array, got ${describeType(response)}`,
+    ];
   }
   const problems: string[] = [];
   if (response.length !== samples.length) problems.push(`expected ${samples.length} results (one per sample), got ${response.length}`);
@@ -24,13 +28,16 @@ export function checkNovaResponse(samples: readonly unknown[], response: unknown
 }
 
 function checkResult(result: unknown, index: number): string[] {
-  if (result === null || typeof result !== 'object' || Array.isArray(result)) return [`Output ${index}: expected dict, got ${describeType(result)}`];
+  if (result === null || typeof result !== 'object' || Array.isArray(result))
+    return [`Output ${index}: expected dict, got ${describeType(result)}`];
   const record = result as Record<string, unknown>;
   const problems: string[] = [];
   if (!('id' in record)) problems.push(`Output ${index}: missing 'id' field (required for RFT)`);
   if (!('aggregate_reward_score' in record)) problems.push(`Output ${index}: missing 'aggregate_reward_score' field (required for RFT)`);
-  else if (!isNumber(record.aggregate_reward_score)) problems.push(`Output ${index}: 'aggregate_reward_score' should be a number, got ${describeType(record.aggregate_reward_score)}`);
-  if ('statusCode' in record || 'body' in record) problems.push(`Output ${index}: wrapped in {statusCode, body}; return the result object itself`);
+  else if (!isNumber(record.aggregate_reward_score))
+    problems.push(`Output ${index}: 'aggregate_reward_score' should be a number, got ${describeType(record.aggregate_reward_score)}`);
+  if ('statusCode' in record || 'body' in record)
+    problems.push(`Output ${index}: wrapped in {statusCode, body}; return the result object itself`);
   if (!('metrics_list' in record)) return problems;
   if (!Array.isArray(record.metrics_list)) return [...problems, `Output ${index}: 'metrics_list' should be a list`];
   record.metrics_list.forEach((metric: unknown, metricIndex) => {
@@ -45,7 +52,8 @@ function checkResult(result: unknown, index: number): string[] {
     if (value === undefined) problems.push(`${where}: missing 'value' field`);
     else if (!isNumber(value)) problems.push(`${where}: 'value' should be a number`);
     if (type === undefined) problems.push(`${where}: missing 'type' field`);
-    else if (type !== 'Metric' && type !== 'Reward') problems.push(`${where}: 'type' should be 'Metric' or 'Reward', got ${JSON.stringify(type)}`);
+    else if (type !== 'Metric' && type !== 'Reward')
+      problems.push(`${where}: 'type' should be 'Metric' or 'Reward', got ${JSON.stringify(type)}`);
   });
   return problems;
 }

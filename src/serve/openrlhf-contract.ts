@@ -8,7 +8,13 @@ import { z } from 'zod';
 export const OpenRlhfRequestSchema = z
   .looseObject({
     query: z
-      .array(z.string(), { error: (issue) => (issue.input === undefined ? 'missing required field (expected an array of strings: prompt + response text)' : 'expected an array of strings (prompt + response text)') }).min(1, { error: 'expected at least one query' }),
+      .array(z.string(), {
+        error: (issue) =>
+          issue.input === undefined
+            ? 'missing required field (expected an array of strings: prompt + response text)'
+            : 'expected an array of strings (prompt + response text)',
+      })
+      .min(1, { error: 'expected at least one query' }),
     prompts: z.array(z.string(), { error: 'expected an array of strings (one prompt per query)' }).optional(),
     labels: z.array(z.unknown(), { error: 'expected an array (one label per query)' }).optional(),
   })
@@ -16,7 +22,11 @@ export const OpenRlhfRequestSchema = z
     for (const key of ['prompts', 'labels'] as const) {
       const list = request[key];
       if (list && list.length !== request.query.length) {
-        context.addIssue({ code: 'custom', path: [key], message: `expected ${request.query.length} items (one per query), got ${list.length}` });
+        context.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `expected ${request.query.length} items (one per query), got ${list.length}`,
+        });
       }
     }
   });

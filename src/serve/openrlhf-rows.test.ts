@@ -17,21 +17,48 @@ describe('stripEndTokens', () => {
 
 describe('openRlhfRows', () => {
   it('splits query = prompt + response, the label as reference (none when null)', () => {
-    expect(openRlhfRows({ query: ['Q: hi\nA: hello<|im_end|>', 'Q: x\nA: y'], prompts: ['Q: hi\nA:', 'Q: x\nA:'], labels: ['hello', null] })).toEqual([
+    expect(
+      openRlhfRows({ query: ['Q: hi\nA: hello<|im_end|>', 'Q: x\nA: y'], prompts: ['Q: hi\nA:', 'Q: x\nA:'], labels: ['hello', null] }),
+    ).toEqual([
       {
-        row: { id: 'query-0', messages: [{ role: 'user', content: 'Q: hi\nA:' }, { role: 'assistant', content: ' hello' }], reference_answer: 'hello', prompt_match: 'exact' },
+        row: {
+          id: 'query-0',
+          messages: [
+            { role: 'user', content: 'Q: hi\nA:' },
+            { role: 'assistant', content: ' hello' },
+          ],
+          reference_answer: 'hello',
+          prompt_match: 'exact',
+        },
         promptMatch: 'exact',
       },
-      { row: { id: 'query-1', messages: [{ role: 'user', content: 'Q: x\nA:' }, { role: 'assistant', content: ' y' }], prompt_match: 'exact' }, promptMatch: 'exact' },
+      {
+        row: {
+          id: 'query-1',
+          messages: [
+            { role: 'user', content: 'Q: x\nA:' },
+            { role: 'assistant', content: ' y' },
+          ],
+          prompt_match: 'exact',
+        },
+        promptMatch: 'exact',
+      },
     ]);
   });
 
   it('a Llama-2 query decoded with the legacy space after <s> is split, and says how (query-split.test.ts has every template)', () => {
-    const [entry] = openRlhfRows({ query: ['<s> [INST] Capital of France? [/INST] Paris.</s>'], prompts: ['<s>[INST] Capital of France? [/INST]'], labels: ['Paris'] });
+    const [entry] = openRlhfRows({
+      query: ['<s> [INST] Capital of France? [/INST] Paris.</s>'],
+      prompts: ['<s>[INST] Capital of France? [/INST]'],
+      labels: ['Paris'],
+    });
     expect(entry).toEqual({
       row: {
         id: 'query-0',
-        messages: [{ role: 'user', content: '<s>[INST] Capital of France? [/INST]' }, { role: 'assistant', content: ' Paris.' }],
+        messages: [
+          { role: 'user', content: '<s>[INST] Capital of France? [/INST]' },
+          { role: 'assistant', content: ' Paris.' },
+        ],
         reference_answer: 'Paris',
         prompt_match: 'whitespace',
       },
@@ -70,7 +97,12 @@ describe('openRlhfResponse', () => {
   });
 
   it('rescales scores to 0–1, fills every log list, and gives unreadable rows the neutral reward', () => {
-    const response = openRlhfResponse([result(1, [], { accuracy: 1 }), result(0, ['judge_error'], { judge_calls: 2 }), result(null, ['row_error'])], ['accuracy'], [-1, 1], 0);
+    const response = openRlhfResponse(
+      [result(1, [], { accuracy: 1 }), result(0, ['judge_error'], { judge_calls: 2 }), result(null, ['row_error'])],
+      ['accuracy'],
+      [-1, 1],
+      0,
+    );
     expect(response.rewards).toEqual([1, 0, 0]);
     expect(response.scores).toEqual([1, 0.5, 0.5]);
     expect(response.extra_logs.accuracy).toEqual([1, 0, 0]);
@@ -82,7 +114,13 @@ describe('openRlhfResponse', () => {
   });
 
   it('with the prompt matches, logs how each query was split (0/1; an exact split and an unreadable row are all 0)', () => {
-    const response = openRlhfResponse([result(1), result(1), result(1), result(1), result(null, ['row_error'])], [], [0, 1], 0.5, ['exact', 'whitespace', 'truncated', 'assistant_marker', undefined]);
+    const response = openRlhfResponse([result(1), result(1), result(1), result(1), result(null, ['row_error'])], [], [0, 1], 0.5, [
+      'exact',
+      'whitespace',
+      'truncated',
+      'assistant_marker',
+      undefined,
+    ]);
     expect(response.extra_logs.prompt_match_whitespace).toEqual([0, 1, 0, 0, 0]);
     expect(response.extra_logs.prompt_match_truncated).toEqual([0, 0, 1, 0, 0]);
     expect(response.extra_logs.prompt_match_assistant_marker).toEqual([0, 0, 0, 1, 0]);

@@ -16,7 +16,17 @@ import { splitQuery, type PromptMatch } from './query-split.js';
 import { componentScoresOf, DIAGNOSTIC_NAMES, diagnosticsOf, trainerRewardOf } from './reward-diagnostics.js';
 
 /** End-of-turn / end-of-sequence tokens of common chat templates, removed from the end of a response. */
-export const DEFAULT_END_TOKENS = ['<|im_end|>', '<|endoftext|>', '<|eot_id|>', '<|end_of_text|>', '<|end|>', '<end_of_turn>', '</s>', '<｜end▁of▁sentence｜>', '<|return|>'];
+export const DEFAULT_END_TOKENS = [
+  '<|im_end|>',
+  '<|endoftext|>',
+  '<|eot_id|>',
+  '<|end_of_text|>',
+  '<|end|>',
+  '<end_of_turn>',
+  '</s>',
+  '<｜end▁of▁sentence｜>',
+  '<|return|>',
+];
 
 export type OpenRlhfRow = { row: Record<string, unknown>; promptMatch: PromptMatch } | { error: RewardResult };
 
@@ -84,13 +94,15 @@ export function openRlhfResponse(
   const scores = rewards.map((reward) => round6(Math.min(1, Math.max(0, (reward - low) / (high - low)))));
   const extraLogs: Record<string, number[]> = {};
   // fixed keys, one number per query: a component that did not score for a row logs 0 (the flags say why)
-  for (const name of components) extraLogs[name] = results.map((result) => componentScoresOf(result).find((component) => component.name === name)?.score ?? 0);
+  for (const name of components)
+    extraLogs[name] = results.map((result) => componentScoresOf(result).find((component) => component.name === name)?.score ?? 0);
   for (const name of DIAGNOSTIC_NAMES) {
     const key = name in extraLogs ? `rewardkit_${name}` : name;
     extraLogs[key] = results.map((result) => diagnosticsOf(result)[name]!);
   }
   if (promptMatches) {
-    for (const [name, match] of PROMPT_MATCH_LOGS) extraLogs[name in extraLogs ? `rewardkit_${name}` : name] = results.map((_result, index) => (promptMatches[index] === match ? 1 : 0));
+    for (const [name, match] of PROMPT_MATCH_LOGS)
+      extraLogs[name in extraLogs ? `rewardkit_${name}` : name] = results.map((_result, index) => (promptMatches[index] === match ? 1 : 0));
   }
   return { rewards, scores, extra_logs: extraLogs };
 }

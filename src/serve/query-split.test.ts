@@ -33,7 +33,11 @@ function mistralV02(turns: Turn[]): string {
   const system = turns[0]?.role === 'system' ? turns[0].content : undefined;
   const loop = system === undefined ? turns : turns.slice(1);
   return `<s>${loop
-    .map((turn, index) => (turn.role === 'user' ? ` [INST] ${index === 0 && system !== undefined ? `${system}\n\n` : ''}${turn.content} [/INST]` : ` ${turn.content}</s>`))
+    .map((turn, index) =>
+      turn.role === 'user'
+        ? ` [INST] ${index === 0 && system !== undefined ? `${system}\n\n` : ''}${turn.content} [/INST]`
+        : ` ${turn.content}</s>`,
+    )
     .join('')}`;
 }
 
@@ -46,7 +50,10 @@ function llama3(turns: Turn[]): string {
 }
 
 function qwen25(turns: Turn[]): string {
-  const withSystem: Turn[] = turns[0]?.role === 'system' ? turns : [{ role: 'system', content: 'You are Qwen, created by Alibaba Cloud. You are a helpful assistant.' }, ...turns];
+  const withSystem: Turn[] =
+    turns[0]?.role === 'system'
+      ? turns
+      : [{ role: 'system', content: 'You are Qwen, created by Alibaba Cloud. You are a helpful assistant.' }, ...turns];
   return `${withSystem.map((turn) => `<|im_start|>${turn.role}\n${turn.content}<|im_end|>\n`).join('')}<|im_start|>assistant\n`;
 }
 
@@ -65,7 +72,10 @@ const QUESTION = 'What is the capital of France?';
 const LONG_QUESTION = `Read this and answer. ${'The quick brown fox jumps over the lazy dog. '.repeat(8)}What is the capital of France?`;
 
 describe('Llama-2 (meta-llama/Llama-2-7b-chat-hf)', () => {
-  const prompt = llama2([{ role: 'system', content: 'Answer briefly.' }, { role: 'user', content: QUESTION }]);
+  const prompt = llama2([
+    { role: 'system', content: 'Answer briefly.' },
+    { role: 'user', content: QUESTION },
+  ]);
 
   it('the template renders as the tokenizer_config says', () => {
     expect(prompt).toBe('<s>[INST] <<SYS>>\nAnswer briefly.\n<</SYS>>\n\nWhat is the capital of France? [/INST]');
@@ -89,7 +99,10 @@ describe('Llama-2 (meta-llama/Llama-2-7b-chat-hf)', () => {
     ];
     const multi = llama2(turns);
     expect(multi).toBe('<s>[INST] Hi! [/INST] Hello! How can I help? </s><s>[INST] What is the capital of France? [/INST]');
-    expect(responseOf(`${legacyDecode(multi)} The capital of France is Paris. </s>`, multi)).toEqual({ response: ' The capital of France is Paris.', match: 'whitespace' });
+    expect(responseOf(`${legacyDecode(multi)} The capital of France is Paris. </s>`, multi)).toEqual({
+      response: ' The capital of France is Paris.',
+      match: 'whitespace',
+    });
   });
 
   it('a left-truncated prompt, legacy-decoded', () => {
@@ -102,7 +115,10 @@ describe('Llama-2 (meta-llama/Llama-2-7b-chat-hf)', () => {
 
 describe('Mistral (mistralai/Mistral-7B-Instruct-v0.2) and Mixtral (mistralai/Mixtral-8x7B-Instruct-v0.1)', () => {
   it('Mistral v0.2: `<s> [INST]` decodes as `<s>  [INST]`; system folded into the first user turn', () => {
-    const prompt = mistralV02([{ role: 'system', content: 'Answer briefly.' }, { role: 'user', content: QUESTION }]);
+    const prompt = mistralV02([
+      { role: 'system', content: 'Answer briefly.' },
+      { role: 'user', content: QUESTION },
+    ]);
     expect(prompt).toBe('<s> [INST] Answer briefly.\n\nWhat is the capital of France? [/INST]');
     const query = `${legacyDecode(prompt)} Paris</s>`;
     expect(query.startsWith('<s>  [INST]')).toBe(true);
@@ -122,15 +138,24 @@ describe('Mistral (mistralai/Mistral-7B-Instruct-v0.2) and Mixtral (mistralai/Mi
 });
 
 describe('Llama-3 (meta-llama/Meta-Llama-3-8B-Instruct)', () => {
-  const prompt = llama3([{ role: 'system', content: 'Answer briefly.' }, { role: 'user', content: LONG_QUESTION }]);
+  const prompt = llama3([
+    { role: 'system', content: 'Answer briefly.' },
+    { role: 'user', content: LONG_QUESTION },
+  ]);
 
   it('exact', () => {
-    expect(responseOf(`${prompt}The capital of France is Paris.<|eot_id|>`, prompt)).toEqual({ response: 'The capital of France is Paris.', match: 'exact' });
+    expect(responseOf(`${prompt}The capital of France is Paris.<|eot_id|>`, prompt)).toEqual({
+      response: 'The capital of France is Paris.',
+      match: 'exact',
+    });
   });
 
   it('a left-truncated prompt: the longest prompt tail the query starts with; the template\'s "\\n\\n" after the header is not kept', () => {
     const kept = prompt.slice(prompt.indexOf(' over the lazy dog. The quick brown fox'));
-    expect(responseOf(`${kept}The capital of France is Paris.<|eot_id|>`, prompt)).toEqual({ response: 'The capital of France is Paris.', match: 'truncated' });
+    expect(responseOf(`${kept}The capital of France is Paris.<|eot_id|>`, prompt)).toEqual({
+      response: 'The capital of France is Paris.',
+      match: 'truncated',
+    });
   });
 
   it('a truncated query that begins mid-header still finds its tail', () => {
@@ -153,7 +178,10 @@ describe('Qwen (Qwen/Qwen2.5-7B-Instruct)', () => {
   });
 
   it('a left-truncated prompt that starts mid-word', () => {
-    expect(responseOf(`${prompt.slice(prompt.indexOf('ated by Alibaba'))}Paris.<|im_end|>`, prompt)).toEqual({ response: 'Paris.', match: 'truncated' });
+    expect(responseOf(`${prompt.slice(prompt.indexOf('ated by Alibaba'))}Paris.<|im_end|>`, prompt)).toEqual({
+      response: 'Paris.',
+      match: 'truncated',
+    });
   });
 
   it('prompts holding the bare question (not the templated text): the text after the last assistant marker', () => {
@@ -166,7 +194,10 @@ describe('Qwen (Qwen/Qwen2.5-7B-Instruct)', () => {
       { role: 'assistant', content: 'Hello' },
       { role: 'user', content: QUESTION },
     ]);
-    expect(responseOf(`${multi}Paris.<|im_end|>`, 'a prompt that was changed before tokenizing')).toEqual({ response: 'Paris.', match: 'assistant_marker' });
+    expect(responseOf(`${multi}Paris.<|im_end|>`, 'a prompt that was changed before tokenizing')).toEqual({
+      response: 'Paris.',
+      match: 'assistant_marker',
+    });
   });
 });
 
@@ -177,7 +208,10 @@ describe('the assistant markers of other templates', () => {
     ['Gemma', '<bos><start_of_turn>user\nQ<end_of_turn>\n<start_of_turn>model\nParis.<end_of_turn>'],
     ['Phi-3', '<|user|>\nQ<|end|>\n<|assistant|>\nParis.<|end|>'],
     ['DeepSeek', '<｜begin▁of▁sentence｜><｜User｜>Q<｜Assistant｜>Paris.<｜end▁of▁sentence｜>'],
-    ['gpt-oss', '<|start|>user<|message|>Q<|end|><|start|>assistant<|channel|>analysis<|message|>think<|end|><|start|>assistant<|channel|>final<|message|>Paris.<|return|>'],
+    [
+      'gpt-oss',
+      '<|start|>user<|message|>Q<|end|><|start|>assistant<|channel|>analysis<|message|>think<|end|><|start|>assistant<|channel|>final<|message|>Paris.<|return|>',
+    ],
   ])('%s', (_template, query) => {
     expect(responseOf(query, 'an unrelated prompt string')).toEqual({ response: 'Paris.', match: 'assistant_marker' });
   });

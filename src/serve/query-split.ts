@@ -123,7 +123,11 @@ function longestPromptTail(query: Normalised, prompt: Normalised): { queryStart:
   if (probe.length < MIN_TAIL_CHARS) return undefined;
   let tried = 0;
   // the earliest start in the prompt is the longest tail; start 0 would be the whole prompt (already tried)
-  for (let start = prompt.text.indexOf(probe, 1); start !== -1 && tried < MAX_TAIL_CANDIDATES; start = prompt.text.indexOf(probe, start + 1), tried++) {
+  for (
+    let start = prompt.text.indexOf(probe, 1);
+    start !== -1 && tried < MAX_TAIL_CANDIDATES;
+    start = prompt.text.indexOf(probe, start + 1), tried++
+  ) {
     if (query.text.startsWith(prompt.text.slice(start), queryStart)) return { queryStart, promptStart: start };
   }
   return undefined;

@@ -51,6 +51,7 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown, what: s
 function issueMessage(issue: z.core.$ZodIssue): string {
   const message = issue.message.replace(/^Invalid input: /, '');
   if (issue.code === 'invalid_type' && message.endsWith('received undefined')) return `missing required field (expected ${issue.expected})`;
-  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`;
   return message;
 }

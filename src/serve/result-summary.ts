@@ -12,7 +12,15 @@ export interface ResultSummary {
 }
 
 export function summariseResults(results: readonly RewardResult[]): ResultSummary {
-  const summary: ResultSummary = { rows: results.length, neutral: 0, gated: 0, row_errors: 0, judge_errors: 0, deadline_exceeded: 0, judge_calls: 0 };
+  const summary: ResultSummary = {
+    rows: results.length,
+    neutral: 0,
+    gated: 0,
+    row_errors: 0,
+    judge_errors: 0,
+    deadline_exceeded: 0,
+    judge_calls: 0,
+  };
   for (const result of results) {
     if (result.neutral) summary.neutral++;
     if (result.flags.includes('gated')) summary.gated++;

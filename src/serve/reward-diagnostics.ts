@@ -21,7 +21,14 @@ export const DIAGNOSTIC_FLAGS = [
 ] as const;
 
 /** Judge usage counters copied from the result's metrics (0 when absent). */
-export const DIAGNOSTIC_COUNTERS = ['judge_calls', 'judge_cached', 'judge_attempts', 'judge_input_tokens', 'judge_output_tokens', 'judge_latency_ms'] as const;
+export const DIAGNOSTIC_COUNTERS = [
+  'judge_calls',
+  'judge_cached',
+  'judge_attempts',
+  'judge_input_tokens',
+  'judge_output_tokens',
+  'judge_latency_ms',
+] as const;
 
 export const DIAGNOSTIC_NAMES: readonly string[] = [...DIAGNOSTIC_FLAGS, ...DIAGNOSTIC_COUNTERS];
 
@@ -33,7 +40,8 @@ export function diagnosticsOf(result: RewardResult): Record<string, number> {
   const diagnostics: Record<string, number> = {};
   for (const flag of DIAGNOSTIC_FLAGS) {
     // neutral: the trainer's number is the neutral value (trainerRewardOf) whenever the row has no reward
-    const on = flag === 'neutral' ? result.neutral || noReward : flag === 'row_error' ? flags.has('row_error') || unreadable : flags.has(flag);
+    const on =
+      flag === 'neutral' ? result.neutral || noReward : flag === 'row_error' ? flags.has('row_error') || unreadable : flags.has(flag);
     diagnostics[flag] = on ? 1 : 0;
   }
   for (const counter of DIAGNOSTIC_COUNTERS) diagnostics[counter] = result.metrics[counter] ?? 0;
@@ -44,7 +52,11 @@ export function diagnosticsOf(result: RewardResult): Record<string, number> {
 export function componentScoresOf(result: RewardResult): Array<{ name: string; score: number; inAggregate: boolean }> {
   return result.components
     .filter((component) => component.score !== null)
-    .map((component) => ({ name: component.name, score: result.metrics[component.name] ?? round6(component.score!), inAggregate: component.weight > 0 }));
+    .map((component) => ({
+      name: component.name,
+      score: result.metrics[component.name] ?? round6(component.score!),
+      inAggregate: component.weight > 0,
+    }));
 }
 
 /**

@@ -8,7 +8,11 @@ import { z } from 'zod';
 import type { RewardResult } from '../result.js';
 
 export const ScoreRequestSchema = z.strictObject({
-  rows: z.array(z.unknown(), { error: (issue) => (issue.input === undefined ? 'missing required field (expected an array of rows)' : 'expected an array of rows') }).min(1, { error: 'expected at least one row' }),
+  rows: z
+    .array(z.unknown(), {
+      error: (issue) => (issue.input === undefined ? 'missing required field (expected an array of rows)' : 'expected an array of rows'),
+    })
+    .min(1, { error: 'expected at least one row' }),
   /** false: leave out each result's `components` (judge rationales and raw replies) to keep replies small. */
   components: z.boolean().default(true),
 });

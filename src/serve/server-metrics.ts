@@ -37,7 +37,12 @@ export function createServerMetrics(): ServerMetrics {
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
-  const inFlight = new Gauge({ name: 'rewardkit_http_requests_in_flight', help: 'HTTP requests being answered now.', labelNames: ['route'], registers: [registry] });
+  const inFlight = new Gauge({
+    name: 'rewardkit_http_requests_in_flight',
+    help: 'HTTP requests being answered now.',
+    labelNames: ['route'],
+    registers: [registry],
+  });
   const judgeDuration = new Histogram({
     name: 'rewardkit_judge_call_duration_seconds',
     help: 'Time of one judge call including its retries, by judge model and outcome (ok | error | cached).',
@@ -45,10 +50,30 @@ export function createServerMetrics(): ServerMetrics {
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
-  const judgeErrors = new Counter({ name: 'rewardkit_judge_errors_total', help: 'Judge calls that failed after their retries, by model and error kind.', labelNames: ['model', 'kind'], registers: [registry] });
-  const judgeRetries = new Counter({ name: 'rewardkit_judge_retries_total', help: 'Judge call attempts that were retried, by model and error kind.', labelNames: ['model', 'kind'], registers: [registry] });
-  const cacheHits = new Counter({ name: 'rewardkit_judge_cache_hits_total', help: 'Judge calls answered from the cache or an identical call in flight.', labelNames: ['model'], registers: [registry] });
-  const judgeTokens = new Counter({ name: 'rewardkit_judge_tokens_total', help: 'Judge tokens, by model and direction (input | output).', labelNames: ['model', 'direction'], registers: [registry] });
+  const judgeErrors = new Counter({
+    name: 'rewardkit_judge_errors_total',
+    help: 'Judge calls that failed after their retries, by model and error kind.',
+    labelNames: ['model', 'kind'],
+    registers: [registry],
+  });
+  const judgeRetries = new Counter({
+    name: 'rewardkit_judge_retries_total',
+    help: 'Judge call attempts that were retried, by model and error kind.',
+    labelNames: ['model', 'kind'],
+    registers: [registry],
+  });
+  const cacheHits = new Counter({
+    name: 'rewardkit_judge_cache_hits_total',
+    help: 'Judge calls answered from the cache or an identical call in flight.',
+    labelNames: ['model'],
+    registers: [registry],
+  });
+  const judgeTokens = new Counter({
+    name: 'rewardkit_judge_tokens_total',
+    help: 'Judge tokens, by model and direction (input | output).',
+    labelNames: ['model', 'direction'],
+    registers: [registry],
+  });
   const rows = new Counter({
     name: 'rewardkit_rows_total',
     help: 'Rows scored, by route and outcome (scored | gated | empty_response | neutral | no_reward | row_error).',
@@ -70,7 +95,7 @@ export function createServerMetrics(): ServerMetrics {
   });
   const neutralShare = new Histogram({
     name: 'rewardkit_batch_neutral_share',
-    help: "Per request: the share of its rewards that are the neutral fallback or missing (a trainer learns nothing from those).",
+    help: 'Per request: the share of its rewards that are the neutral fallback or missing (a trainer learns nothing from those).',
     labelNames: ['route'],
     buckets: [0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 1],
     registers: [registry],
@@ -139,6 +164,7 @@ function neutralReasonOf(result: RewardResult): string | undefined {
   if (result.reward === null && result.flags.includes('judge_error') && !result.flags.includes('row_error')) return 'judge_error'; // on_judge_error: null
   if (result.reward === null || result.flags.includes('row_error')) return 'row_error';
   if (!result.neutral) return undefined;
-  for (const reason of ['deadline_exceeded', 'internal_error', 'nothing_scored', 'judge_error']) if (result.flags.includes(reason)) return reason;
+  for (const reason of ['deadline_exceeded', 'internal_error', 'nothing_scored', 'judge_error'])
+    if (result.flags.includes(reason)) return reason;
   return 'judge_error';
 }

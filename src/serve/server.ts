@@ -24,7 +24,13 @@ import { REWARDKIT_VERSION } from '../version.js';
 import type { RewardResult } from '../result.js';
 import { componentNameOf, type RewardSpec } from '../spec/schema.js';
 import { createTokenCheck, type TokenCheck } from './auth.js';
-import { missingReferenceMessage, missingReferenceWarning, NeutralShareAlarm, neutralShareMessage, neutralShareOf } from './batch-warnings.js';
+import {
+  missingReferenceMessage,
+  missingReferenceWarning,
+  NeutralShareAlarm,
+  neutralShareMessage,
+  neutralShareOf,
+} from './batch-warnings.js';
 import { neutralOf, scoreRows, startDeadline, type Deadline } from './deadline.js';
 import { receiveJsonBody, tooManyRowsError } from './json-body.js';
 import { jsonArrayReply, jsonObjectReply } from './json-reply.js';
@@ -109,7 +115,8 @@ const REFUSALS = new Set(['too_many_rows', 'busy', 'body_timeout', 'body_too_lar
 const REFERENCE_HINTS: Record<string, string> = {
   '/get_reward': 'OpenRLHF sends labels only when --label_key names the dataset field that holds the reference',
   '/v1/nova': 'send reference_answer in each sample (at the root or under metadata)',
-  '/v1/score': "send each row's reference (plain rows: the field the spec's input.reference names; chat rows: reference_answer; verl: ground_truth)",
+  '/v1/score':
+    "send each row's reference (plain rows: the field the spec's input.reference names; chat rows: reference_answer; verl: ground_truth)",
 };
 const QUIET_ROUTES = new Set(['/healthz', '/metrics']);
 
@@ -151,7 +158,10 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
     bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
     retryAfterSeconds: options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS,
   };
-  const budget = new RequestBudget({ maxBytes: options.maxBytesInFlight ?? DEFAULT_MAX_BYTES_IN_FLIGHT, maxRows: options.maxRowsInFlight ?? DEFAULT_MAX_ROWS_IN_FLIGHT });
+  const budget = new RequestBudget({
+    maxBytes: options.maxBytesInFlight ?? DEFAULT_MAX_BYTES_IN_FLIGHT,
+    maxRows: options.maxRowsInFlight ?? DEFAULT_MAX_ROWS_IN_FLIGHT,
+  });
   const tickets = new WeakMap<FastifyRequest, BudgetTicket>();
   metrics.watchBudget(() => ({ bytes: budget.bytesInFlight, rows: budget.rowsInFlight }));
   const neutralAlarm = new NeutralShareAlarm({
@@ -197,7 +207,10 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
         .code(503)
         .header('connection', 'close')
         .header('retry-after', String(bodyLimits.retryAfterSeconds))
-        .send(new HttpError(503, 'draining', 'server: shutting down, finishing the requests in flight; send this request to another replica').body);
+        .send(
+          new HttpError(503, 'draining', 'server: shutting down, finishing the requests in flight; send this request to another replica')
+            .body,
+        );
     }
     accepted.add(request);
     acceptedInFlight++;
@@ -206,7 +219,13 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
       return reply
         .code(401)
         .header('www-authenticate', 'Bearer realm="rewardkit"')
-        .send(new HttpError(401, 'unauthorized', 'authorization: expected the header "Authorization: Bearer <token>" (the server\'s --token / REWARDKIT_TOKEN)').body);
+        .send(
+          new HttpError(
+            401,
+            'unauthorized',
+            'authorization: expected the header "Authorization: Bearer <token>" (the server\'s --token / REWARDKIT_TOKEN)',
+          ).body,
+        );
     }
   });
   const done = (request: FastifyRequest, reply: FastifyReply) => {
@@ -219,7 +238,13 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
     metrics.inFlight.dec({ route });
     const seconds = reply.elapsedTime / 1000;
     metrics.requestDuration.observe({ route, method: request.method, status_code: String(reply.statusCode) }, seconds);
-    const line = { route, method: request.method, status: reply.statusCode, duration_ms: Math.round(reply.elapsedTime), ...notes.get(request)?.summary };
+    const line = {
+      route,
+      method: request.method,
+      status: reply.statusCode,
+      duration_ms: Math.round(reply.elapsedTime),
+      ...notes.get(request)?.summary,
+    };
     if (QUIET_ROUTES.has(route) && reply.statusCode < 400) request.log.debug(line, 'request');
     else request.log.info(line, 'request');
   };
@@ -240,7 +265,9 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
-    void reply.code(404).send(new HttpError(404, 'not_found', `no route ${request.method} ${path}; expected one of ${ROUTES.join(', ')}`).body);
+    void reply
+      .code(404)
+      .send(new HttpError(404, 'not_found', `no route ${request.method} ${path}; expected one of ${ROUTES.join(', ')}`).body);
   });
 
   /** Runs scoring under the request's deadline; a client that hangs up aborts its judges. */
@@ -266,12 +293,19 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
     let warned = 0;
     for (const result of results) {
       if (result.reward !== null || !result.error || warned++ >= 10) continue;
-      request.log.warn({ route, id: result.id, field: result.error.field, problem: result.error.message }, 'row not readable: flagged row_error');
+      request.log.warn(
+        { route, id: result.id, field: result.error.field, problem: result.error.message },
+        'row not readable: flagged row_error',
+      );
     }
     const neutralWarning = neutralAlarm.check(results);
     if (neutralWarning) request.log.warn({ route, ...neutralWarning }, neutralShareMessage(neutralWarning, '--neutral-warn-share'));
     const noReference = missingReferenceWarning(results);
-    if (noReference) request.log.warn({ route, ...noReference }, missingReferenceMessage(noReference, REFERENCE_HINTS[route] ?? REFERENCE_HINTS['/v1/score']!));
+    if (noReference)
+      request.log.warn(
+        { route, ...noReference },
+        missingReferenceMessage(noReference, REFERENCE_HINTS[route] ?? REFERENCE_HINTS['/v1/score']!),
+      );
     if (options.logBodies) request.log.info({ route, rows, results }, 'bodies');
   }
 
@@ -295,7 +329,10 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
     const body = parseBody(ScoreRequestSchema, request.body, 'body');
     const results = await withDeadline(reply, (deadline) => scoreRows(reward, body.rows, deadline, (index) => `row-${index}`));
     record(request, '/v1/score', body.rows, results);
-    const response: ScoreResponse = { results: body.components ? results : await mapYielding(results, ({ components: _components, ...rest }) => rest), spec: info };
+    const response: ScoreResponse = {
+      results: body.components ? results : await mapYielding(results, ({ components: _components, ...rest }) => rest),
+      spec: info,
+    };
     return sendJson(reply, jsonObjectReply(response, 'results'));
   });
 
@@ -306,7 +343,8 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
       if (decoded > maxRows) throw tooManyRowsError('', decoded, maxRows);
     }
     const batch = await withDeadline(reply, (deadline) => scoreNovaEvent(request.body, novaReward, deadline));
-    if (batch.eventProblem && batch.results.length === 0) throw new HttpError(400, 'invalid_request', batch.eventProblem.replace(/; replied with \[\]$/, ''));
+    if (batch.eventProblem && batch.results.length === 0)
+      throw new HttpError(400, 'invalid_request', batch.eventProblem.replace(/; replied with \[\]$/, ''));
     if (batch.eventProblem) request.log.warn({ problem: batch.eventProblem }, 'unexpected event shape');
     record(request, '/v1/nova', request.body, batch.rewardResults);
     return sendJson(reply, jsonArrayReply('', batch.results, ''));
@@ -324,7 +362,9 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
         (index) => `query-${readable[index]!.index}`,
       ),
     );
-    const results: Array<RewardResult | undefined> = rows.map((entry) => ('error' in entry ? { ...entry.error, spec_hash: reward.specHash } : undefined));
+    const results: Array<RewardResult | undefined> = rows.map((entry) =>
+      'error' in entry ? { ...entry.error, spec_hash: reward.specHash } : undefined,
+    );
     readable.forEach((entry, position) => {
       results[entry.index] = scored[position];
     });
@@ -385,7 +425,11 @@ function knownError(error: Error & { code?: string; statusCode?: number }, bodyL
   if (HttpError.isInstance(error)) return error;
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new HttpError(413, 'body_too_large', `body: expected at most ${bodyLimit} bytes (the server's --body-limit-mb); send smaller batches`);
+      return new HttpError(
+        413,
+        'body_too_large',
+        `body: expected at most ${bodyLimit} bytes (the server's --body-limit-mb); send smaller batches`,
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new HttpError(415, 'unsupported_media_type', 'content-type: expected application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

@@ -25,7 +25,9 @@ export function parseJudgeFlag(value: string, baseUrl?: string): JudgeOverride {
   const provider = value.slice(0, colon);
   const model = value.slice(colon + 1);
   if (colon <= 0 || model === '' || !(PROVIDERS as readonly string[]).includes(provider)) {
-    throw new Error(`--judge: expected PROVIDER:MODEL with PROVIDER one of ${PROVIDERS.join(' | ')} (or just local), got ${JSON.stringify(value)}`);
+    throw new Error(
+      `--judge: expected PROVIDER:MODEL with PROVIDER one of ${PROVIDERS.join(' | ')} (or just local), got ${JSON.stringify(value)}`,
+    );
   }
   if (baseUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(baseUrl)) {
     throw new Error(`--judge-base-url: expected an http(s) URL such as http://127.0.0.1:8000/v1, got ${JSON.stringify(baseUrl)}`);

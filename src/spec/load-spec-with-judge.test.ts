@@ -34,7 +34,12 @@ describe('loadSpecWithJudge: which judge a run uses', () => {
   });
 
   it('adds nothing when every judge has its own model or there is no judge', () => {
-    const own = loadSpecWithJudge(specFile('own.yaml', `judges:\n  - {type: rubric, model: {provider: openai, model: gpt-4o}, criteria: [{id: ok, description: fine}]}\n`));
+    const own = loadSpecWithJudge(
+      specFile(
+        'own.yaml',
+        `judges:\n  - {type: rubric, model: {provider: openai, model: gpt-4o}, criteria: [{id: ok, description: fine}]}\n`,
+      ),
+    );
     expect([own.spec.judge_model, own.judgeModelDefaulted]).toEqual([undefined, false]);
     const checksOnly = loadSpecWithJudge(specFile('checks.yaml', 'checks:\n  - {type: json}\n'));
     expect([checksOnly.spec.judge_model, checksOnly.judgeModelDefaulted]).toEqual([undefined, false]);

@@ -25,7 +25,13 @@ describe('parseSpec', () => {
     const spec = parseSpec(`${MODEL}judges:\n  - {type: rubric, criteria: [{id: ok, description: fine}]}\n`);
     expect(spec.aggregate).toEqual({ range: [0, 1], on_judge_error: 'neutral', max_response_chars: 20000 });
     expect(spec.input).toEqual({ format: 'auto', id: 'id', prompt: 'prompt', response: 'response', reference: 'reference' });
-    expect(spec.judge_model).toMatchObject({ temperature: 0, concurrency: 16, timeout_ms: 60000, max_retries: 4, structured_output: 'json_schema' });
+    expect(spec.judge_model).toMatchObject({
+      temperature: 0,
+      concurrency: 16,
+      timeout_ms: 60000,
+      max_retries: 4,
+      structured_output: 'json_schema',
+    });
     expect(spec.judge_model!.max_tokens).toBeUndefined(); // resolved by model id (src/models/max-tokens.ts)
   });
 
@@ -44,17 +50,38 @@ describe('parseSpec', () => {
     ].join('\n');
     expect(problemsOf(text)).toEqual([
       { file: 'spec.yaml', line: 4, column: 5, path: 'checks[0].max', message: 'expected number, received string', value: 'abc' },
-      { file: 'spec.yaml', line: 5, column: 5, path: 'checks[0].colour', message: 'unknown field "colour"; check the spelling (see schema/reward-spec.schema.json)' },
-      { file: 'spec.yaml', line: 6, column: 5, path: 'checks[1].type', message: 'expected one of "json" | "length" | "language" | "safety" | "grounding" | "match"', value: 'jsn' },
+      {
+        file: 'spec.yaml',
+        line: 5,
+        column: 5,
+        path: 'checks[0].colour',
+        message: 'unknown field "colour"; check the spelling (see schema/reward-spec.schema.json)',
+      },
+      {
+        file: 'spec.yaml',
+        line: 6,
+        column: 5,
+        path: 'checks[1].type',
+        message: 'expected one of "json" | "length" | "language" | "safety" | "grounding" | "match"',
+        value: 'jsn',
+      },
       {
         file: 'spec.yaml',
         line: 7,
         column: 23,
         path: 'checks[2].quotes',
-        message: 'expected a field selector for the quoted strings, e.g. "response", "metadata.target_document" or "response_json.comments[*].text_excerpt"',
+        message:
+          'expected a field selector for the quoted strings, e.g. "response", "metadata.target_document" or "response_json.comments[*].text_excerpt"',
         value: 'a..b',
       },
-      { file: 'spec.yaml', line: 10, column: 15, path: 'judges[0].criteria', message: 'Too small: expected array to have >=1 items', value: [] },
+      {
+        file: 'spec.yaml',
+        line: 10,
+        column: 15,
+        path: 'judges[0].criteria',
+        message: 'Too small: expected array to have >=1 items',
+        value: [],
+      },
     ]);
   });
 
@@ -88,8 +115,20 @@ describe('parseSpec', () => {
 
   it('reports YAML syntax errors with their position', () => {
     expect(problemsOf('checks: [\n  {type: json\n')).toEqual([
-      { file: 'spec.yaml', line: 3, column: 1, path: '', message: 'not valid YAML/JSON: Flow map in block collection must be sufficiently indented and end with a }' },
-      { file: 'spec.yaml', line: 3, column: 1, path: '', message: 'not valid YAML/JSON: Flow sequence in block collection must be sufficiently indented and end with a ]' },
+      {
+        file: 'spec.yaml',
+        line: 3,
+        column: 1,
+        path: '',
+        message: 'not valid YAML/JSON: Flow map in block collection must be sufficiently indented and end with a }',
+      },
+      {
+        file: 'spec.yaml',
+        line: 3,
+        column: 1,
+        path: '',
+        message: 'not valid YAML/JSON: Flow sequence in block collection must be sufficiently indented and end with a ]',
+      },
     ]);
   });
 
@@ -99,7 +138,9 @@ describe('parseSpec', () => {
   });
 
   it('rejects a spec that is not a mapping, or has no component', () => {
-    expect(problemsOf('- a\n- b\n')).toEqual([{ file: 'spec.yaml', line: 1, path: '', message: 'expected a mapping (object) at the top of the spec' }]);
+    expect(problemsOf('- a\n- b\n')).toEqual([
+      { file: 'spec.yaml', line: 1, path: '', message: 'expected a mapping (object) at the top of the spec' },
+    ]);
     expect(problemsOf('name: empty\n').map((problem) => problem.message)).toEqual(['expected at least one check or judge']);
   });
 
@@ -114,17 +155,30 @@ describe('parseSpec', () => {
       `${MODEL}checks:\n  - {type: json, schema_file: broken.json}\njudges:\n  - {type: rubric, template: nope.yaml, criteria: [{id: a, description: x}]}\n  - {type: rubric, name: r2, template: bad-template.yaml, criteria: [{id: a, description: x}]}\n`,
       dir,
     );
-    expect(problems.map((problem) => `${problem.line}:${problem.path}`)).toEqual(['3:checks[0].schema_file', '5:judges[0].template', '6:judges[1].template']);
+    expect(problems.map((problem) => `${problem.line}:${problem.path}`)).toEqual([
+      '3:checks[0].schema_file',
+      '5:judges[0].template',
+      '6:judges[1].template',
+    ]);
     expect(problems[0]!.message).toMatch(/^expected a readable JSON Schema file: /);
     expect(problems[1]!.message).toBe(`expected an existing template file (looked at ${join(dir, 'nope.yaml')})`);
-    expect(problems[2]!.message).toBe(`judge template ${join(dir, 'bad-template.yaml')} is invalid: user: Invalid input: expected string, received undefined (expected YAML with version, system, user)`);
+    expect(problems[2]!.message).toBe(
+      `judge template ${join(dir, 'bad-template.yaml')} is invalid: user: Invalid input: expected string, received undefined (expected YAML with version, system, user)`,
+    );
   });
 
   it('takes the --judge model as judge_model when the spec has none', () => {
     const text = 'judges:\n  - {type: rubric, criteria: [{id: a, description: x}]}\n';
     expect(problemsOf(text).map((problem) => problem.path)).toEqual(['judges[0].model']);
-    const spec = parseSpec(text, 'spec.yaml', undefined, { defaultJudgeModel: { provider: 'openai-compatible', model: 'm', base_url: 'http://127.0.0.1:8000/v1' } });
-    expect(spec.judge_model).toMatchObject({ provider: 'openai-compatible', model: 'm', base_url: 'http://127.0.0.1:8000/v1', concurrency: 16 });
+    const spec = parseSpec(text, 'spec.yaml', undefined, {
+      defaultJudgeModel: { provider: 'openai-compatible', model: 'm', base_url: 'http://127.0.0.1:8000/v1' },
+    });
+    expect(spec.judge_model).toMatchObject({
+      provider: 'openai-compatible',
+      model: 'm',
+      base_url: 'http://127.0.0.1:8000/v1',
+      concurrency: 16,
+    });
   });
 
   it('loadSpec names a file it cannot read', () => {
@@ -134,13 +188,20 @@ describe('parseSpec', () => {
 
 describe('judge override', () => {
   it('parses PROVIDER:MODEL, keeping colons in the model name', () => {
-    expect(parseJudgeFlag('openai-compatible:qwen3:8b', 'http://127.0.0.1:11434/v1')).toEqual({ provider: 'openai-compatible', model: 'qwen3:8b', base_url: 'http://127.0.0.1:11434/v1' });
+    expect(parseJudgeFlag('openai-compatible:qwen3:8b', 'http://127.0.0.1:11434/v1')).toEqual({
+      provider: 'openai-compatible',
+      model: 'qwen3:8b',
+      base_url: 'http://127.0.0.1:11434/v1',
+    });
     expect(() => parseJudgeFlag('gpt-4o')).toThrow(
       '--judge: expected PROVIDER:MODEL with PROVIDER one of openai-compatible | openai | bedrock | anthropic | local | ollama (or just local), got "gpt-4o"',
     );
     expect(parseJudgeFlag('local')).toEqual({ provider: 'local', model: 'default' });
     expect(parseJudgeFlag('local:/models/judge.gguf')).toEqual({ provider: 'local', model: '/models/judge.gguf' });
-    expect(parseJudgeFlag('local:hf:unsloth/Qwen3-4B-GGUF/Qwen3-4B-Q4_K_M.gguf')).toEqual({ provider: 'local', model: 'hf:unsloth/Qwen3-4B-GGUF/Qwen3-4B-Q4_K_M.gguf' });
+    expect(parseJudgeFlag('local:hf:unsloth/Qwen3-4B-GGUF/Qwen3-4B-Q4_K_M.gguf')).toEqual({
+      provider: 'local',
+      model: 'hf:unsloth/Qwen3-4B-GGUF/Qwen3-4B-Q4_K_M.gguf',
+    });
     expect(parseJudgeFlag('ollama:qwen3:1.7b')).toEqual({ provider: 'ollama', model: 'qwen3:1.7b' });
     expect(() => parseJudgeFlag('openai:gpt-4o', 'localhost:8000')).toThrow('--judge-base-url: expected an http(s) URL');
   });
@@ -149,9 +210,24 @@ describe('judge override', () => {
     const spec = parseSpec(
       `judge_model: {provider: openai, model: gpt-4o, temperature: 0.2, concurrency: 4}\njudges:\n  - {type: rubric, criteria: [{id: a, description: x}]}\n  - {type: rubric, name: other, model: {provider: anthropic, model: claude, max_tokens: 99}, criteria: [{id: a, description: x}]}\n`,
     );
-    const overridden = applyJudgeOverride(spec, { provider: 'openai-compatible', model: 'qwen3-8b', base_url: 'http://127.0.0.1:8000/v1' }, 32);
-    expect(overridden.judge_model).toMatchObject({ provider: 'openai-compatible', model: 'qwen3-8b', base_url: 'http://127.0.0.1:8000/v1', temperature: 0.2, concurrency: 32 });
-    expect(overridden.judges[1]!.model).toMatchObject({ provider: 'openai-compatible', model: 'qwen3-8b', max_tokens: 99, concurrency: 32 });
+    const overridden = applyJudgeOverride(
+      spec,
+      { provider: 'openai-compatible', model: 'qwen3-8b', base_url: 'http://127.0.0.1:8000/v1' },
+      32,
+    );
+    expect(overridden.judge_model).toMatchObject({
+      provider: 'openai-compatible',
+      model: 'qwen3-8b',
+      base_url: 'http://127.0.0.1:8000/v1',
+      temperature: 0.2,
+      concurrency: 32,
+    });
+    expect(overridden.judges[1]!.model).toMatchObject({
+      provider: 'openai-compatible',
+      model: 'qwen3-8b',
+      max_tokens: 99,
+      concurrency: 32,
+    });
     expect(spec.judge_model!.provider).toBe('openai'); // the original is untouched
   });
 });

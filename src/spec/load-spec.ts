@@ -34,7 +34,9 @@ export function loadSpec(path: string, options: LoadSpecOptions = {}): LoadedSpe
   try {
     text = readFileSync(absolute, 'utf8');
   } catch (error) {
-    throw new SpecError([{ file: path, path: '', message: `cannot read spec file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }]);
+    throw new SpecError([
+      { file: path, path: '', message: `cannot read spec file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` },
+    ]);
   }
   return { ...parseSpecText(text, path, dirname(absolute), options), path: absolute };
 }
@@ -44,14 +46,25 @@ export function parseSpec(text: string, file = '<spec>', baseDir = process.cwd()
   return parseSpecText(text, file, baseDir, options).spec;
 }
 
-function parseSpecText(text: string, file: string, baseDir: string, options: LoadSpecOptions): { spec: RewardSpec; judgeModelDefaulted: boolean } {
+function parseSpecText(
+  text: string,
+  file: string,
+  baseDir: string,
+  options: LoadSpecOptions,
+): { spec: RewardSpec; judgeModelDefaulted: boolean } {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new SpecError(
       document.errors.map((error) => {
         const position = lineCounter.linePos(error.pos[0]);
-        return { file, line: position.line, column: position.col, path: '', message: `not valid YAML/JSON: ${error.message.split('\n')[0]}` };
+        return {
+          file,
+          line: position.line,
+          column: position.col,
+          path: '',
+          message: `not valid YAML/JSON: ${error.message.split('\n')[0]}`,
+        };
       }),
     );
   }
@@ -67,18 +80,28 @@ function parseSpecText(text: string, file: string, baseDir: string, options: Loa
 /** No top-level judge_model, and some judge without a `model` of its own. */
 function needsJudgeModel(raw: object): boolean {
   const judges = (raw as { judges?: unknown }).judges;
-  return !('judge_model' in raw) && Array.isArray(judges) && judges.some((judge) => judge !== null && typeof judge === 'object' && !('model' in judge));
+  return (
+    !('judge_model' in raw) &&
+    Array.isArray(judges) &&
+    judges.some((judge) => judge !== null && typeof judge === 'object' && !('model' in judge))
+  );
 }
 
 /** Validates an already-parsed spec object (library use). */
-export function validateSpecObject(raw: unknown, file = '<spec>', baseDir = process.cwd(), position: (path: PropertyKey[]) => { line?: number; column?: number } = () => ({})): RewardSpec {
+export function validateSpecObject(
+  raw: unknown,
+  file = '<spec>',
+  baseDir = process.cwd(),
+  position: (path: PropertyKey[]) => { line?: number; column?: number } = () => ({}),
+): RewardSpec {
   const parsed = RewardSpecSchema.safeParse(raw);
   if (!parsed.success) {
     throw new SpecError(parsed.error.issues.map((issue) => problemFromIssue(issue, raw, file, position)));
   }
   const spec = parsed.data;
   const problems: SpecProblem[] = [];
-  const at = (path: PropertyKey[], message: string, value?: unknown) => problems.push({ file, ...position(path), path: formatPath(path), message, ...(value === undefined ? {} : { value }) });
+  const at = (path: PropertyKey[], message: string, value?: unknown) =>
+    problems.push({ file, ...position(path), path: formatPath(path), message, ...(value === undefined ? {} : { value }) });
 
   spec.checks.forEach((check, index) => {
     if (check.type !== 'json') return;
@@ -88,7 +111,11 @@ export function validateSpecObject(raw: unknown, file = '<spec>', baseDir = proc
         check.schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
         check.schema_file = schemaPath;
       } catch (error) {
-        at(['checks', index, 'schema_file'], `expected a readable JSON Schema file: ${(error as Error).message.split('\n')[0]}`, check.schema_file);
+        at(
+          ['checks', index, 'schema_file'],
+          `expected a readable JSON Schema file: ${(error as Error).message.split('\n')[0]}`,
+          check.schema_file,
+        );
         return;
       }
     }
@@ -122,7 +149,12 @@ function resolveFrom(baseDir: string, path: string): string {
   return isAbsolute(path) ? path : resolve(baseDir, path);
 }
 
-function problemFromIssue(issue: z.core.$ZodIssue, raw: unknown, file: string, position: (path: PropertyKey[]) => { line?: number; column?: number }): SpecProblem {
+function problemFromIssue(
+  issue: z.core.$ZodIssue,
+  raw: unknown,
+  file: string,
+  position: (path: PropertyKey[]) => { line?: number; column?: number },
+): SpecProblem {
   let path: PropertyKey[] = [...issue.path];
   let message = issue.message.replace(/^Invalid input: /, '');
   if (issue.code === 'unrecognized_keys') {
@@ -136,11 +168,20 @@ function problemFromIssue(issue: z.core.$ZodIssue, raw: unknown, file: string, p
     message = message.replace(/^Invalid option: /, '');
   }
   const value = valueAt(raw, path);
-  return { file, ...position(path), path: formatPath(path), message, ...(value === undefined || issue.code === 'unrecognized_keys' ? {} : { value }) };
+  return {
+    file,
+    ...position(path),
+    path: formatPath(path),
+    message,
+    ...(value === undefined || issue.code === 'unrecognized_keys' ? {} : { value }),
+  };
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
+    '',
+  );
 }
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {

@@ -16,7 +16,9 @@ const selector = (what: string) =>
     .refine(isValidSelector, {
       message: `expected a field selector for ${what}, e.g. "response", "metadata.target_document" or "response_json.comments[*].text_excerpt"`,
     })
-    .describe(`Field selector for ${what}: a dotted path from prompt | response | reference | system | metadata | response_json, with [n] or [*] for list items.`);
+    .describe(
+      `Field selector for ${what}: a dotted path from prompt | response | reference | system | metadata | response_json, with [n] or [*] for list items.`,
+    );
 
 const componentName = z
   .string()
@@ -104,7 +106,10 @@ export const MatchCheckSchema = z.strictObject({
   field: selector('the text to compare').default('response'),
   expected: selector('the expected value').default('reference'),
   pattern: z.string().optional().describe('mode regex: the pattern; default: the expected value used as a pattern.'),
-  extract: z.string().optional().describe('Regex whose first group (or whole match, last occurrence) is taken from the field before comparing.'),
+  extract: z
+    .string()
+    .optional()
+    .describe('Regex whose first group (or whole match, last occurrence) is taken from the field before comparing.'),
   case_sensitive: z.boolean().default(false),
   tolerance: z.number().min(0).default(0).describe('mode numeric: absolute tolerance.'),
   relative_tolerance: z.number().min(0).default(0).describe('mode numeric: tolerance as a fraction of |expected|.'),
@@ -124,12 +129,19 @@ export const PROVIDERS = ['openai-compatible', 'openai', 'bedrock', 'anthropic',
 export const ModelSpecSchema = z.strictObject({
   provider: z
     .enum(PROVIDERS)
-    .describe('local: llama.cpp inside rewardkit (model: "default", a .gguf path or hf:OWNER/REPO/FILE.gguf); ollama: Ollama at OLLAMA_HOST or 127.0.0.1:11434.'),
+    .describe(
+      'local: llama.cpp inside rewardkit (model: "default", a .gguf path or hf:OWNER/REPO/FILE.gguf); ollama: Ollama at OLLAMA_HOST or 127.0.0.1:11434.',
+    ),
   model: z.string().min(1),
   base_url: z.string().url().optional().describe('API base URL, e.g. http://127.0.0.1:8000/v1 for a local vLLM server.'),
   api_key_env: z.string().optional().describe('Environment variable holding the API key (default per provider).'),
   region: z.string().optional().describe('AWS region (bedrock).'),
-  threads: z.number().int().positive().optional().describe('local: CPU threads for inference (default: REWARDKIT_LOCAL_THREADS, else the available cores).'),
+  threads: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('local: CPU threads for inference (default: REWARDKIT_LOCAL_THREADS, else the available cores).'),
   temperature: z.number().min(0).max(2).default(0),
   max_tokens: z
     .number()
@@ -154,27 +166,40 @@ export const ModelSpecSchema = z.strictObject({
     .number()
     .positive()
     .optional()
-    .describe('Token budget (TPM, input + output); a call reserves its estimate (prompt chars / 4 + max_tokens) and settles with the real usage.'),
+    .describe(
+      'Token budget (TPM, input + output); a call reserves its estimate (prompt chars / 4 + max_tokens) and settles with the real usage.',
+    ),
   adaptive_concurrency: z
     .boolean()
     .default(true)
-    .describe('Cut the concurrency on 429s (by the share of calls rate-limited beyond 10%, at most once a second, at most by half) and grow it back by one per round of successes, up to `concurrency`.'),
+    .describe(
+      'Cut the concurrency on 429s (by the share of calls rate-limited beyond 10%, at most once a second, at most by half) and grow it back by one per round of successes, up to `concurrency`.',
+    ),
   circuit_breaker: z
     .union([
       z.literal(false),
       z.strictObject({
         failures: z.number().int().positive().default(5).describe('Consecutive network/5xx/timeout failures that open the circuit.'),
-        cooldown_ms: z.number().int().positive().default(5_000).describe('How long the circuit stays open before one probe call is let through.'),
+        cooldown_ms: z
+          .number()
+          .int()
+          .positive()
+          .default(5_000)
+          .describe('How long the circuit stays open before one probe call is let through.'),
         max_wait_ms: z
           .number()
           .int()
           .positive()
           .default(120_000)
-          .describe('Longest a call waits for an open circuit; once the circuit has been open this long, calls fail at once (circuit_open) until a probe succeeds.'),
+          .describe(
+            'Longest a call waits for an open circuit; once the circuit has been open this long, calls fail at once (circuit_open) until a probe succeeds.',
+          ),
       }),
     ])
     .default({ failures: 5, cooldown_ms: 5_000, max_wait_ms: 120_000 })
-    .describe('Stop hammering a dead endpoint: calls wait while it is open, and fail fast once it has been open max_wait_ms; false disables.'),
+    .describe(
+      'Stop hammering a dead endpoint: calls wait while it is open, and fail fast once it has been open max_wait_ms; false disables.',
+    ),
   price: z
     .strictObject({
       input_per_mtok: z.number().min(0).describe('USD per million input tokens.'),
@@ -263,7 +288,11 @@ export const RewardSpecSchema = z
       const where = `${kind}[${index}]`;
       const previous = seen.get(name);
       if (previous) {
-        ctx.addIssue({ code: 'custom', path: [kind, index, 'name'], message: `duplicate component name "${name}" (also used by ${previous}); give each a unique name` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [kind, index, 'name'],
+          message: `duplicate component name "${name}" (also used by ${previous}); give each a unique name`,
+        });
       }
       seen.set(name, where);
     };
@@ -278,16 +307,25 @@ export const RewardSpecSchema = z
         }
       }
       if (check.type === 'json' && check.schema && check.schema_file) {
-        ctx.addIssue({ code: 'custom', path: ['checks', index, 'schema_file'], message: 'expected either schema or schema_file, not both' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['checks', index, 'schema_file'],
+          message: 'expected either schema or schema_file, not both',
+        });
       }
       if (check.type === 'language' && check.expect !== 'match' && !/^[a-z]{2,3}$/.test(check.expect)) {
-        ctx.addIssue({ code: 'custom', path: ['checks', index, 'expect'], message: 'expected "match" or an ISO 639-1 language code such as "en"' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['checks', index, 'expect'],
+          message: 'expected "match" or an ISO 639-1 language code such as "en"',
+        });
       }
       for (const key of ['patterns'] as const) {
         if (check.type !== 'safety') continue;
         check[key].forEach((pattern, patternIndex) => {
           const problem = regexProblem(pattern);
-          if (problem) ctx.addIssue({ code: 'custom', path: ['checks', index, key, patternIndex], message: `invalid regular expression: ${problem}` });
+          if (problem)
+            ctx.addIssue({ code: 'custom', path: ['checks', index, key, patternIndex], message: `invalid regular expression: ${problem}` });
         });
       }
       if (check.type === 'match') {
@@ -301,36 +339,65 @@ export const RewardSpecSchema = z
     spec.judges.forEach((judge, index) => {
       visit('judges', index, judge.name ?? judge.type);
       if (!judge.model && !spec.judge_model) {
-        ctx.addIssue({ code: 'custom', path: ['judges', index, 'model'], message: 'expected a judge model: set judge_model at the top of the spec or model on this judge' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['judges', index, 'model'],
+          message: 'expected a judge model: set judge_model at the top of the spec or model on this judge',
+        });
       }
       if (judge.type === 'rubric') {
         if (!!judge.criteria === !!judge.dimensions) {
-          ctx.addIssue({ code: 'custom', path: ['judges', index], message: 'expected exactly one of criteria (pass/fail) or dimensions (scaled)' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['judges', index],
+            message: 'expected exactly one of criteria (pass/fail) or dimensions (scaled)',
+          });
         }
         const ids = new Set<string>();
-        for (const [listName, list] of [['criteria', judge.criteria ?? []], ['dimensions', judge.dimensions ?? []]] as const) {
+        for (const [listName, list] of [
+          ['criteria', judge.criteria ?? []],
+          ['dimensions', judge.dimensions ?? []],
+        ] as const) {
           list.forEach((item, itemIndex) => {
-            if (ids.has(item.id)) ctx.addIssue({ code: 'custom', path: ['judges', index, listName, itemIndex, 'id'], message: `duplicate id "${item.id}"` });
+            if (ids.has(item.id))
+              ctx.addIssue({ code: 'custom', path: ['judges', index, listName, itemIndex, 'id'], message: `duplicate id "${item.id}"` });
             ids.add(item.id);
           });
         }
         judge.dimensions?.forEach((dimension, dimensionIndex) => {
           if (dimension.min >= dimension.max) {
-            ctx.addIssue({ code: 'custom', path: ['judges', index, 'dimensions', dimensionIndex, 'max'], message: `expected max (${dimension.max}) > min (${dimension.min})` });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['judges', index, 'dimensions', dimensionIndex, 'max'],
+              message: `expected max (${dimension.max}) > min (${dimension.min})`,
+            });
           }
         });
         const weights = [...(judge.criteria ?? []), ...(judge.dimensions ?? [])].reduce((sum, item) => sum + item.weight, 0);
         if ((judge.criteria || judge.dimensions) && weights <= 0) {
-          ctx.addIssue({ code: 'custom', path: ['judges', index], message: 'expected at least one criterion or dimension with a weight > 0' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['judges', index],
+            message: 'expected at least one criterion or dimension with a weight > 0',
+          });
         }
       }
     });
     const [low, high] = spec.aggregate.range;
-    if (!(low < high)) ctx.addIssue({ code: 'custom', path: ['aggregate', 'range'], message: `expected range [low, high] with low < high, got [${low}, ${high}]` });
+    if (!(low < high))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['aggregate', 'range'],
+        message: `expected range [low, high] with low < high, got [${low}, ${high}]`,
+      });
     for (const key of ['neutral', 'empty_response'] as const) {
       const value = spec.aggregate[key];
       if (value !== undefined && (value < low || value > high)) {
-        ctx.addIssue({ code: 'custom', path: ['aggregate', key], message: `expected a value inside range [${low}, ${high}], got ${value}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['aggregate', key],
+          message: `expected a value inside range [${low}, ${high}], got ${value}`,
+        });
       }
     }
     const totalWeight = [...spec.checks, ...spec.judges].reduce((sum, component) => sum + component.weight, 0);

@@ -10,7 +10,12 @@ const YAML_SPEC = `checks:
   - {type: length, unit: words, max: 300, name: short}
   - {type: json, name: format, gate: true}
 `;
-const JSON_SPEC = JSON.stringify({ checks: [{ name: 'short', max: 300, unit: 'words', type: 'length' }, { gate: true, type: 'json', name: 'format' }] });
+const JSON_SPEC = JSON.stringify({
+  checks: [
+    { name: 'short', max: 300, unit: 'words', type: 'length' },
+    { gate: true, type: 'json', name: 'format' },
+  ],
+});
 
 describe('specHash', () => {
   it('is the SHA-256 of the canonical JSON (sorted keys, undefined dropped)', () => {
@@ -27,7 +32,8 @@ describe('specHash', () => {
   });
 
   it('counts a referenced file by its content, not its path', () => {
-    const spec = 'judge_model: {provider: openai-compatible, model: m, base_url: http://127.0.0.1:1/v1}\njudges:\n  - {type: rubric, name: q, template: t.yaml, criteria: [{id: ok, description: fine}]}\n';
+    const spec =
+      'judge_model: {provider: openai-compatible, model: m, base_url: http://127.0.0.1:1/v1}\njudges:\n  - {type: rubric, name: q, template: t.yaml, criteria: [{id: ok, description: fine}]}\n';
     const template = 'version: "1"\nsystem: judge\nuser: "{{response}} {{criteria}} {{output_format}}"\n';
     const dirs = [mkdtempSync(join(tmpdir(), 'spec-hash-a-')), mkdtempSync(join(tmpdir(), 'spec-hash-b-'))];
     for (const dir of dirs) {

@@ -61,21 +61,48 @@ describe('lab agree with judges run now', () => {
   beforeAll(() => {
     spec = join(dir, 'spec.yaml');
     writeFileSync(spec, SPEC('judge-a', 'http://127.0.0.1:9/v1'));
-    input = writeJsonl(dir, 'rows.jsonl', Object.keys(PASSES['judge-a']!).map((id) => ({ id, prompt: `Question ${id}`, response: `Answer ${id}` })));
+    input = writeJsonl(
+      dir,
+      'rows.jsonl',
+      Object.keys(PASSES['judge-a']!).map((id) => ({ id, prompt: `Question ${id}`, response: `Answer ${id}` })),
+    );
   });
 
   it('compares two --judge models on one spec (the judge score by default)', async () => {
     judge.setScript(twoJudges());
     judge.requests.length = 0;
     const json = join(dir, 'agree-models.json');
-    const run = await runLab('agree', '--spec', spec, '--input', input, '--judge', 'openai-compatible:judge-a', '--judge', 'openai-compatible:judge-b', '--judge-base-url', judge.url, '--no-cache', '--json', json);
+    const run = await runLab(
+      'agree',
+      '--spec',
+      spec,
+      '--input',
+      input,
+      '--judge',
+      'openai-compatible:judge-a',
+      '--judge',
+      'openai-compatible:judge-b',
+      '--judge-base-url',
+      judge.url,
+      '--no-cache',
+      '--json',
+      json,
+    );
     expect(run.code).toBe(0);
     expect(judge.requests).toHaveLength(12);
-    const result = readJson<{ raters: string[]; rating: string; level: string; statistics: Record<string, Stat>; per_item: Array<{ ratings: Record<string, number> }> }>(json);
+    const result = readJson<{
+      raters: string[];
+      rating: string;
+      level: string;
+      statistics: Record<string, Stat>;
+      per_item: Array<{ ratings: Record<string, number> }>;
+    }>(json);
     expect(result.raters).toEqual(['judge-a', 'judge-b']);
     expect(result.rating).toBe('judge score (weighted mean of the judge components, 0–1)');
     expect(result.level).toBe('interval');
-    expect(result.per_item.map((item) => [item.ratings['judge-a'], item.ratings['judge-b']])).toEqual(a.map((value, index) => [value, b[index]]));
+    expect(result.per_item.map((item) => [item.ratings['judge-a'], item.ratings['judge-b']])).toEqual(
+      a.map((value, index) => [value, b[index]]),
+    );
     for (const statistic of Object.values(result.statistics)) expect(isStatisticShape(statistic)).toBe(true);
     expect(result.statistics.krippendorff_alpha_interval!.value).toBe(krippendorffAlpha(toMatrix(a, b), 'interval').value);
     expect(result.statistics.cohen_kappa_quadratic!.value).toBe(cohenKappa(a, b, { weights: 'quadratic' }).value);
@@ -96,28 +123,77 @@ describe('lab agree with judges run now', () => {
     expect(specs.raters).toEqual(['spec-a', 'spec-b']);
     expect(specs.statistics).toEqual(readJson<{ statistics: unknown }>(join(dir, 'agree-models.json')).statistics);
 
-    const rows = readFileSync(input, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as unknown);
+    const rows = readFileSync(input, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown);
     const files = await Promise.all(
       [specA, specB].map(async (path, index) => {
         const results = await createReward(loadSpec(path).spec).scoreBatch(rows);
-        return writeJsonl(dir, `scored-${index}.jsonl`, results.map((result, line) => ({ line: line + 1, ...result })));
+        return writeJsonl(
+          dir,
+          `scored-${index}.jsonl`,
+          results.map((result, line) => ({ line: line + 1, ...result })),
+        );
       }),
     );
     const scoredJson = join(dir, 'agree-scored.json');
-    expect((await runLab('agree', '--scored', files[0]!, '--scored', files[1]!, '--names', 'first,second', '--rollouts', input, '--json', scoredJson)).code).toBe(0);
-    const scored = readJson<{ raters: string[]; statistics: unknown; verbosity_bias: { series: Array<{ name: string; n: number }> } }>(scoredJson);
+    expect(
+      (
+        await runLab(
+          'agree',
+          '--scored',
+          files[0]!,
+          '--scored',
+          files[1]!,
+          '--names',
+          'first,second',
+          '--rollouts',
+          input,
+          '--json',
+          scoredJson,
+        )
+      ).code,
+    ).toBe(0);
+    const scored = readJson<{ raters: string[]; statistics: unknown; verbosity_bias: { series: Array<{ name: string; n: number }> } }>(
+      scoredJson,
+    );
     expect(scored.raters).toEqual(['first', 'second']);
     expect(scored.statistics).toEqual(specs.statistics);
-    expect(scored.verbosity_bias.series.map((series) => [series.name, series.n])).toEqual([['first', 6], ['second', 6]]);
+    expect(scored.verbosity_bias.series.map((series) => [series.name, series.n])).toEqual([
+      ['first', 6],
+      ['second', 6],
+    ]);
 
     const reward = join(dir, 'agree-reward.json');
     expect((await runLab('agree', '--scored', files[0]!, '--scored', files[1]!, '--score', 'reward', '--json', reward)).code).toBe(0);
-    const rewards = readJson<{ per_item: Array<{ ratings: Record<string, number> }> }>(reward).per_item.map((item) => Object.values(item.ratings));
-    expect(rewards).toEqual(a.map((value, index) => [Math.round(((1 + value) / 2) * 1e6) / 1e6, Math.round(((1 + b[index]!) / 2) * 1e6) / 1e6]));
+    const rewards = readJson<{ per_item: Array<{ ratings: Record<string, number> }> }>(reward).per_item.map((item) =>
+      Object.values(item.ratings),
+    );
+    expect(rewards).toEqual(
+      a.map((value, index) => [Math.round(((1 + value) / 2) * 1e6) / 1e6, Math.round(((1 + b[index]!) / 2) * 1e6) / 1e6]),
+    );
   });
 
   it('rejects mismatched --judge-base-url lists and a single rater', async () => {
-    const urls = await runLab('agree', '--spec', spec, '--input', input, '--judge', 'openai-compatible:a', '--judge', 'openai-compatible:b', '--judge', 'openai-compatible:c', '--judge-base-url', judge.url, '--judge-base-url', judge.url, '--no-cache');
+    const urls = await runLab(
+      'agree',
+      '--spec',
+      spec,
+      '--input',
+      input,
+      '--judge',
+      'openai-compatible:a',
+      '--judge',
+      'openai-compatible:b',
+      '--judge',
+      'openai-compatible:c',
+      '--judge-base-url',
+      judge.url,
+      '--judge-base-url',
+      judge.url,
+      '--no-cache',
+    );
     expect(urls.code).toBe(2);
     expect(urls.stderr).toContain('--judge-base-url: give one URL for every --judge, or a single one for all (got 2 URLs for 3 judges)');
     const single = await runLab('agree', '--spec', spec, '--input', input, '--no-cache');
@@ -128,19 +204,53 @@ describe('lab agree with judges run now', () => {
 
 /** The contract-review rewards under the scripted judge, as documented in test/contract-review.test.ts. */
 const REWARDS: Record<string, number> = {
-  'nda-good': 0.983333, 'nda-excerpt-ref': 0.583333, 'nda-vague': 0.8, 'saas-good': 0.983333, 'saas-malformed': 0, 'saas-wrong-language': 0.75,
-  'supply-good': 0.9875, 'supply-hallucinated': 0.566667, 'supply-empty-comments': 0.104074, 'employment-good': 0.983333, 'employment-fenced': 0.95,
-  'employment-irrelevant': 0.666667, 'lease-good': 1, 'lease-empty': 0, 'lease-vague': 0.816667, 'licensing-good': 0.966667, 'licensing-excerpt-ref': 0.433333,
-  'licensing-malformed': 0, 'consulting-good': 0.9875, 'consulting-wrong-language': 0.75, 'consulting-hallucinated': 0.35, 'dpa-good': 1, 'dpa-irrelevant': 0.7,
-  'dpa-fenced': 0.983333, 'dpa-empty': 0, 'distribution-good': 0.983333, 'distribution-empty-comments': 0.104074, 'distribution-excerpt-ref': 0.783333,
-  'loan-good': 0.983333, 'loan-malformed': 0, 'loan-vague': 0.75, 'construction-good': 1, 'construction-fenced': 0.95, 'construction-hallucinated': 0.55,
-  'construction-irrelevant': 0.733333, 'joint-venture-good': 0.9875, 'joint-venture-wrong-language': 0.775, 'joint-venture-empty': 0,
+  'nda-good': 0.983333,
+  'nda-excerpt-ref': 0.583333,
+  'nda-vague': 0.8,
+  'saas-good': 0.983333,
+  'saas-malformed': 0,
+  'saas-wrong-language': 0.75,
+  'supply-good': 0.9875,
+  'supply-hallucinated': 0.566667,
+  'supply-empty-comments': 0.104074,
+  'employment-good': 0.983333,
+  'employment-fenced': 0.95,
+  'employment-irrelevant': 0.666667,
+  'lease-good': 1,
+  'lease-empty': 0,
+  'lease-vague': 0.816667,
+  'licensing-good': 0.966667,
+  'licensing-excerpt-ref': 0.433333,
+  'licensing-malformed': 0,
+  'consulting-good': 0.9875,
+  'consulting-wrong-language': 0.75,
+  'consulting-hallucinated': 0.35,
+  'dpa-good': 1,
+  'dpa-irrelevant': 0.7,
+  'dpa-fenced': 0.983333,
+  'dpa-empty': 0,
+  'distribution-good': 0.983333,
+  'distribution-empty-comments': 0.104074,
+  'distribution-excerpt-ref': 0.783333,
+  'loan-good': 0.983333,
+  'loan-malformed': 0,
+  'loan-vague': 0.75,
+  'construction-good': 1,
+  'construction-fenced': 0.95,
+  'construction-hallucinated': 0.55,
+  'construction-irrelevant': 0.733333,
+  'joint-venture-good': 0.9875,
+  'joint-venture-wrong-language': 0.775,
+  'joint-venture-empty': 0,
 };
 const GATED = new Set(['saas-malformed', 'licensing-malformed', 'loan-malformed']);
 
 describe('lab calibrate on the contract-review example', () => {
   const labelsPath = 'examples/contract-review/lab/human-labels.jsonl';
-  const labels = readFileSync(labelsPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { id: string; human: number; criteria: Record<string, number | null> });
+  const labels = readFileSync(labelsPath, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { id: string; human: number; criteria: Record<string, number | null> });
   const ids = labels.map((label) => label.id);
   const reward = ids.map((id) => REWARDS[id]!);
   const human = labels.map((label) => label.human);
@@ -148,28 +258,73 @@ describe('lab calibrate on the contract-review example', () => {
   it('matches the reward against the human scores: pass/fail at 0.5, correlations, best threshold, per criterion', async () => {
     judge.setScript(contractReviewJudge());
     const json = join(dir, 'calibrate.json');
-    const run = await runLab('calibrate', '--spec', 'examples/contract-review/spec.yaml', '--input', 'examples/contract-review/rollouts.jsonl', '--labels', labelsPath, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url, '--no-cache', '--json', json, '--resamples', '300');
+    const run = await runLab(
+      'calibrate',
+      '--spec',
+      'examples/contract-review/spec.yaml',
+      '--input',
+      'examples/contract-review/rollouts.jsonl',
+      '--labels',
+      labelsPath,
+      '--judge',
+      'openai-compatible:fake',
+      '--judge-base-url',
+      judge.url,
+      '--no-cache',
+      '--json',
+      json,
+      '--resamples',
+      '300',
+    );
     expect(run.code).toBe(0);
-    const result = readJson<{ mode: string; statistics: Record<string, Stat>; confusion_matrix: unknown; best_threshold: { threshold: number; value: number }; per_criterion: Array<{ criterion: string; judge_line: string; n: number; statistics: Record<string, Stat> }>; per_item: Array<{ id: string; judge: number }> }>(json);
+    const result = readJson<{
+      mode: string;
+      statistics: Record<string, Stat>;
+      confusion_matrix: unknown;
+      best_threshold: { threshold: number; value: number };
+      per_criterion: Array<{ criterion: string; judge_line: string; n: number; statistics: Record<string, Stat> }>;
+      per_item: Array<{ id: string; judge: number }>;
+    }>(json);
     expect(result.per_item.map((item) => [item.id, item.judge])).toEqual(ids.map((id) => [id, REWARDS[id]]));
     expect(result.mode).toBe('pass_fail');
     const judgePass = reward.map((value) => (value >= 0.5 ? 'pass' : 'fail'));
     const humanPass = human.map((value) => (value >= 0.5 ? 'pass' : 'fail'));
     const count = (h: string, j: string) => ids.filter((_id, index) => humanPass[index] === h && judgePass[index] === j).length;
-    expect(result.confusion_matrix).toEqual({ labels: ['fail', 'pass'], matrix: [[count('fail', 'fail'), count('fail', 'pass')], [count('pass', 'fail'), count('pass', 'pass')]], total: 38, missing: 0 });
-    expect(result.confusion_matrix).toEqual({ labels: ['fail', 'pass'], matrix: [[10, 5], [0, 23]], total: 38, missing: 0 });
+    expect(result.confusion_matrix).toEqual({
+      labels: ['fail', 'pass'],
+      matrix: [
+        [count('fail', 'fail'), count('fail', 'pass')],
+        [count('pass', 'fail'), count('pass', 'pass')],
+      ],
+      total: 38,
+      missing: 0,
+    });
+    expect(result.confusion_matrix).toEqual({
+      labels: ['fail', 'pass'],
+      matrix: [
+        [10, 5],
+        [0, 23],
+      ],
+      total: 38,
+      missing: 0,
+    });
     expect(result.statistics.accuracy!.value).toBe(33 / 38);
     expect(result.statistics.cohen_kappa_unweighted!.value).toBe(cohenKappa(humanPass, judgePass, { categories: ['fail', 'pass'] }).value);
     expect(result.statistics.spearman!.value).toBe(spearman(human, reward).value);
     expect(result.statistics.pearson!.value).toBe(pearson(human, reward).value);
-    const best = bestThreshold(reward, human.map((value) => value >= 0.5));
+    const best = bestThreshold(
+      reward,
+      human.map((value) => value >= 0.5),
+    );
     expect(result.best_threshold).toMatchObject({ threshold: best.threshold, value: 1 });
     expect(best.threshold).toBe(0.733333);
 
     // Per criterion: the judge's mean dimension score over a row's comments (scripted verdicts) against the human label.
     const verdicts = loadFakeVerdicts();
     const judgeMean = (id: string, dimension: 'grounding' | 'reference_consistency' | 'actionability'): number | null => {
-      const comments = Object.entries(verdicts).filter(([comment]) => comment.startsWith(`${id}-c`) && /-c\d+$/.test(comment.slice(id.length)));
+      const comments = Object.entries(verdicts).filter(
+        ([comment]) => comment.startsWith(`${id}-c`) && /-c\d+$/.test(comment.slice(id.length)),
+      );
       if (GATED.has(id) || comments.length === 0) return null;
       return comments.reduce((sum, [, verdict]) => sum + verdict[dimension], 0) / comments.length;
     };
@@ -187,12 +342,39 @@ describe('lab calibrate on the contract-review example', () => {
     expect(run.stdout).toContain('best threshold: pass iff score ≥ 0.733 (accuracy 1.000, in-sample)');
 
     // The same from a score output file.
-    const { spec } = loadSpecWithJudge('examples/contract-review/spec.yaml', { provider: 'openai-compatible', model: 'fake', base_url: judge.url });
-    const rows = readFileSync('examples/contract-review/rollouts.jsonl', 'utf8').trim().split('\n').map((line) => JSON.parse(line) as unknown);
+    const { spec } = loadSpecWithJudge('examples/contract-review/spec.yaml', {
+      provider: 'openai-compatible',
+      model: 'fake',
+      base_url: judge.url,
+    });
+    const rows = readFileSync('examples/contract-review/rollouts.jsonl', 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown);
     const results = await createReward(spec).scoreBatch(rows);
-    const scored = writeJsonl(dir, 'contract-review-scored.jsonl', results.map((entry, line) => ({ line: line + 1, ...entry })));
+    const scored = writeJsonl(
+      dir,
+      'contract-review-scored.jsonl',
+      results.map((entry, line) => ({ line: line + 1, ...entry })),
+    );
     const fromFile = join(dir, 'calibrate-scored.json');
-    expect((await runLab('calibrate', '--scored', scored, '--labels', labelsPath, '--rollouts', 'examples/contract-review/rollouts.jsonl', '--json', fromFile, '--resamples', '300')).code).toBe(0);
+    expect(
+      (
+        await runLab(
+          'calibrate',
+          '--scored',
+          scored,
+          '--labels',
+          labelsPath,
+          '--rollouts',
+          'examples/contract-review/rollouts.jsonl',
+          '--json',
+          fromFile,
+          '--resamples',
+          '300',
+        )
+      ).code,
+    ).toBe(0);
     const scoredResult = readJson<{ statistics: unknown; per_criterion: unknown; verbosity_bias: unknown }>(fromFile);
     const engineResult = readJson<{ statistics: unknown; per_criterion: unknown; verbosity_bias: unknown }>(json);
     expect(scoredResult.statistics).toEqual(engineResult.statistics);

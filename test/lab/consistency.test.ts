@@ -37,10 +37,26 @@ judges:
 
 /** Verdicts per row and repeat: [correct, clear]; "error" makes that call fail (HTTP 400, not retried). */
 const PLAN: Record<string, Array<[boolean, boolean] | 'error'>> = {
-  r1: [[true, true], [true, true], [true, true]],
-  r2: [[true, false], [true, true], [true, false]],
-  r3: [[false, false], [false, false], [false, false]],
-  r4: [[true, true], [false, true], [true, true]],
+  r1: [
+    [true, true],
+    [true, true],
+    [true, true],
+  ],
+  r2: [
+    [true, false],
+    [true, true],
+    [true, false],
+  ],
+  r3: [
+    [false, false],
+    [false, false],
+    [false, false],
+  ],
+  r4: [
+    [true, true],
+    [false, true],
+    [true, true],
+  ],
   r5: [[true, false], [true, false], 'error'],
 };
 
@@ -60,7 +76,9 @@ function plannedJudge(): (request: FakeRequest) => FakeReply {
     const verdict = PLAN[id]?.[count];
     if (!verdict || verdict === 'error') return { status: 400, body: { error: { message: `scripted failure for ${id}` } } };
     const [correct, clear] = verdict;
-    return { content: JSON.stringify({ criteria: { correct: { rationale: 'r', pass: correct }, clear: { rationale: 'r', pass: clear } } }) };
+    return {
+      content: JSON.stringify({ criteria: { correct: { rationale: 'r', pass: correct }, clear: { rationale: 'r', pass: clear } } }),
+    };
   };
 }
 
@@ -88,13 +106,49 @@ describe('lab consistency', () => {
     const json = join(dir, 'consistency.json');
     judge.setScript(plannedJudge());
     judge.requests.length = 0;
-    const run = await runLab('consistency', '--spec', spec, '--input', input, '--repeats', '3', '--judge', 'openai-compatible:fake-judge', '--judge-base-url', judge.url, '--no-cache', '--json', json, '--resamples', '500');
+    const run = await runLab(
+      'consistency',
+      '--spec',
+      spec,
+      '--input',
+      input,
+      '--repeats',
+      '3',
+      '--judge',
+      'openai-compatible:fake-judge',
+      '--judge-base-url',
+      judge.url,
+      '--no-cache',
+      '--json',
+      json,
+      '--resamples',
+      '500',
+    );
     expect(run.code).toBe(0);
     expect(judge.requests).toHaveLength(15); // 5 judged rows × 3 repeats; the failed call is not retried (HTTP 400)
     expect(run.stderr).toContain('consistency: repeat 3/3 judged 7 rows');
 
-    const result = readJson<Record<string, unknown> & { statistics: Record<string, Stat>; per_row: Array<Record<string, unknown>>; criteria: Array<Record<string, unknown>>; components: Array<{ name: string; statistics: Record<string, Stat> }> }>(json);
-    expect(Object.keys(result)).toEqual(['rewardkit_lab', 'command', 'source', 'settings', 'repeats', 'rows', 'statistics', 'components', 'criteria', 'per_row', 'verbosity_bias']);
+    const result = readJson<
+      Record<string, unknown> & {
+        statistics: Record<string, Stat>;
+        per_row: Array<Record<string, unknown>>;
+        criteria: Array<Record<string, unknown>>;
+        components: Array<{ name: string; statistics: Record<string, Stat> }>;
+      }
+    >(json);
+    expect(Object.keys(result)).toEqual([
+      'rewardkit_lab',
+      'command',
+      'source',
+      'settings',
+      'repeats',
+      'rows',
+      'statistics',
+      'components',
+      'criteria',
+      'per_row',
+      'verbosity_bias',
+    ]);
     expect(result).toMatchObject({
       command: 'consistency',
       source: { kind: 'engine', spec, input, judge_models: [`openai-compatible:fake-judge@${judge.url}`], cache: null },
@@ -126,10 +180,27 @@ describe('lab consistency', () => {
     ]);
     const correct = result.criteria[0]!.statistics as Record<string, Stat>;
     expect(correct.flip_rate!.value).toBe(0.2);
-    const correctMatrix = [['pass', 'pass', 'pass'], ['pass', 'pass', 'pass'], ['fail', 'fail', 'fail'], ['pass', 'fail', 'pass'], ['pass', 'pass', null]];
+    const correctMatrix = [
+      ['pass', 'pass', 'pass'],
+      ['pass', 'pass', 'pass'],
+      ['fail', 'fail', 'fail'],
+      ['pass', 'fail', 'pass'],
+      ['pass', 'pass', null],
+    ];
     expect(correct.krippendorff_alpha!.value).toBe(krippendorffAlpha(correctMatrix, 'nominal').value);
     expect(result.components.map((component) => component.name)).toEqual(['quality']);
-    expect(result.components[0]!.statistics.krippendorff_alpha_interval!.value).toBe(krippendorffAlpha([[1, 1, 1], [0.5, 1, 0.5], [0, 0, 0], [1, 0.5, 1], [0.5, 0.5, null]], 'interval').value);
+    expect(result.components[0]!.statistics.krippendorff_alpha_interval!.value).toBe(
+      krippendorffAlpha(
+        [
+          [1, 1, 1],
+          [0.5, 1, 0.5],
+          [0, 0, 0],
+          [1, 0.5, 1],
+          [0.5, 0.5, null],
+        ],
+        'interval',
+      ).value,
+    );
     expect(run.stdout).toContain('consistency: 5 of 7 rows judged 3 times (left out: 1 gated, 1 empty)');
     expect(run.stdout).toContain('lines that changed: quality.correct 20.0%, quality.clear 20.0%');
   });
@@ -143,14 +214,49 @@ describe('lab consistency', () => {
     for (const repeat of [1, 2, 3]) {
       const output = join(dir, `scored-${repeat}.jsonl`);
       files.push(output);
-      const code = await scoreCommand(['--spec', spec, '--input', input, '--output', output, '--judge', 'openai-compatible:fake-judge', '--judge-base-url', judge.url, '--no-cache', '--cache-namespace', `repeat-${repeat}`, '--quiet', '--no-preflight'], { stdout: quiet, stderr: quiet });
+      const code = await scoreCommand(
+        [
+          '--spec',
+          spec,
+          '--input',
+          input,
+          '--output',
+          output,
+          '--judge',
+          'openai-compatible:fake-judge',
+          '--judge-base-url',
+          judge.url,
+          '--no-cache',
+          '--cache-namespace',
+          `repeat-${repeat}`,
+          '--quiet',
+          '--no-preflight',
+        ],
+        { stdout: quiet, stderr: quiet },
+      );
       expect(code).toBe(0);
     }
     const json = join(dir, 'consistency-scored.json');
-    const run = await runLab('consistency', '--scored', files[0]!, '--scored', files[1]!, '--scored', files[2]!, '--rollouts', input, '--json', json, '--resamples', '500');
+    const run = await runLab(
+      'consistency',
+      '--scored',
+      files[0]!,
+      '--scored',
+      files[1]!,
+      '--scored',
+      files[2]!,
+      '--rollouts',
+      input,
+      '--json',
+      json,
+      '--resamples',
+      '500',
+    );
     expect(run.code).toBe(0);
     const scored = readJson<{ source: unknown; statistics: unknown; per_row: unknown; criteria: unknown; verbosity_bias: unknown }>(json);
-    const engine = readJson<{ statistics: unknown; per_row: unknown; criteria: unknown; verbosity_bias: unknown }>(join(dir, 'consistency.json'));
+    const engine = readJson<{ statistics: unknown; per_row: unknown; criteria: unknown; verbosity_bias: unknown }>(
+      join(dir, 'consistency.json'),
+    );
     expect(scored.source).toEqual({ kind: 'scored', files });
     expect(scored.statistics).toEqual(engine.statistics);
     expect(scored.per_row).toEqual(engine.per_row);
@@ -158,7 +264,9 @@ describe('lab consistency', () => {
     expect(scored.verbosity_bias).toEqual(engine.verbosity_bias);
 
     const without = await runLab('consistency', '--scored', files[0]!, '--scored', files[1]!, '--json', json);
-    expect(readJson<{ verbosity_bias: { reason: string } }>(json).verbosity_bias.reason).toBe('score output files do not carry the response text: pass --rollouts ROLLOUTS.jsonl to get the verbosity line');
+    expect(readJson<{ verbosity_bias: { reason: string } }>(json).verbosity_bias.reason).toBe(
+      'score output files do not carry the response text: pass --rollouts ROLLOUTS.jsonl to get the verbosity line',
+    );
     expect(without.code).toBe(0);
     expect((await runLab('consistency', '--scored', files[0]!)).code).toBe(2);
     expect((await runLab('consistency', '--spec', spec, '--input', input, '--repeats', '1')).code).toBe(2);
@@ -169,29 +277,61 @@ describe('lab consistency', () => {
     judge.requests.length = 0;
     const cache = join(dir, 'cache.sqlite');
     const json = join(dir, 'contract-review.json');
-    const args = ['consistency', '--spec', 'examples/contract-review/spec.yaml', '--input', 'examples/contract-review/rollouts.jsonl', '--repeats', '2', '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url, '--cache', cache, '--resamples', '200'];
+    const args = [
+      'consistency',
+      '--spec',
+      'examples/contract-review/spec.yaml',
+      '--input',
+      'examples/contract-review/rollouts.jsonl',
+      '--repeats',
+      '2',
+      '--judge',
+      'openai-compatible:fake',
+      '--judge-base-url',
+      judge.url,
+      '--cache',
+      cache,
+      '--resamples',
+      '200',
+    ];
     const run = await runLab(...args, '--json', json);
     expect(run.code).toBe(0);
     expect(judge.requests).toHaveLength(182); // 91 judge calls per pass, asked again under "repeat-2"
-    const result = readJson<{ rows: unknown; statistics: Record<string, Stat>; criteria: Array<{ line: string; changed_units: number; units: number; statistics: Record<string, Stat> }>; per_row: Array<{ id: string; status: string; mean: number | null; length: number }>; verbosity_bias: { series: Array<{ spearman: Stat; n: number }> } }>(json);
+    const result = readJson<{
+      rows: unknown;
+      statistics: Record<string, Stat>;
+      criteria: Array<{ line: string; changed_units: number; units: number; statistics: Record<string, Stat> }>;
+      per_row: Array<{ id: string; status: string; mean: number | null; length: number }>;
+      verbosity_bias: { series: Array<{ spearman: Stat; n: number }> };
+    }>(json);
     expect(result.rows).toEqual({ total: 38, judged: 32, excluded: { gated: 3, empty: 3, row_error: 0, unjudged: 0 }, judge_errors: 0 });
     expect(result.statistics.krippendorff_alpha_interval).toEqual({ value: 1, ci95: [1, 1] });
     expect(result.statistics.icc1!.value).toBeCloseTo(1, 12); // floating-point: within-row mean square ≈ 1e-17
     expect(result.statistics.icc1!.ci95![1]).toBeCloseTo(1, 12);
     expect(result.statistics.mean_row_std).toEqual({ value: 0, ci95: [0, 0] });
     expect(result.statistics.share_rows_changed).toEqual({ value: 0, ci95: [0, 0] });
-    expect(result.criteria.map((criterion) => [criterion.line, criterion.units, criterion.changed_units, criterion.statistics.flip_rate!.value])).toEqual([
+    expect(
+      result.criteria.map((criterion) => [criterion.line, criterion.units, criterion.changed_units, criterion.statistics.flip_rate!.value]),
+    ).toEqual([
       ['grounding', 91, 0, 0],
       ['reference_consistency', 91, 0, 0],
       ['actionability', 91, 0, 0],
     ]);
     // The verbosity line: Spearman of the judged rows' mean reward against their response length.
-    const rows = readFileSync('examples/contract-review/rollouts.jsonl', 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { id: string; messages: Array<{ content: string }> });
+    const rows = readFileSync('examples/contract-review/rollouts.jsonl', 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; messages: Array<{ content: string }> });
     const length = new Map(rows.map((row) => [row.id, row.messages.at(-1)!.content.length]));
     const judged = result.per_row.filter((row) => row.status === 'judged');
     expect(judged.every((row) => row.length === length.get(row.id))).toBe(true);
     expect(result.verbosity_bias.series[0]!.n).toBe(32);
-    expect(result.verbosity_bias.series[0]!.spearman.value).toBe(spearman(judged.map((row) => row.mean), judged.map((row) => row.length)).value);
+    expect(result.verbosity_bias.series[0]!.spearman.value).toBe(
+      spearman(
+        judged.map((row) => row.mean),
+        judged.map((row) => row.length),
+      ).value,
+    );
 
     const again = await runLab(...args, '--json', join(dir, 'contract-review-again.json'));
     expect(again.code).toBe(0);

@@ -40,7 +40,19 @@ function pairJudge(): (request: FakeRequest) => FakeReply {
     const policyIsA = a.startsWith('POLICY');
     const behaviour = BEHAVIOUR[id];
     const verdict =
-      behaviour === 'first' ? 'A' : behaviour === 'second' ? 'B' : behaviour === 'tie' ? 'tie' : behaviour === 'response' ? (policyIsA ? 'A' : 'B') : policyIsA ? 'B' : 'A';
+      behaviour === 'first'
+        ? 'A'
+        : behaviour === 'second'
+          ? 'B'
+          : behaviour === 'tie'
+            ? 'tie'
+            : behaviour === 'response'
+              ? policyIsA
+                ? 'A'
+                : 'B'
+              : policyIsA
+                ? 'B'
+                : 'A';
     return { content: JSON.stringify({ rationale: `scripted ${behaviour}`, verdict }) };
   };
 }
@@ -60,7 +72,12 @@ judges:
 `,
   );
   input = writeJsonl(dir, 'pairs.jsonl', [
-    ...Object.keys(BEHAVIOUR).map((id) => ({ id, prompt: `Task ${id}`, response: `POLICY answer ${id}`, reference: `REFERENCE answer ${id}` })),
+    ...Object.keys(BEHAVIOUR).map((id) => ({
+      id,
+      prompt: `Task ${id}`,
+      response: `POLICY answer ${id}`,
+      reference: `REFERENCE answer ${id}`,
+    })),
     { id: 'p9', prompt: 'Task p9', response: '', reference: 'REFERENCE answer p9' },
   ]);
 });
@@ -75,12 +92,38 @@ describe('lab position', () => {
   it('measures swap agreement, ties and the favoured position on planted behaviour (counted by hand)', async () => {
     judge.requests.length = 0;
     const json = join(dir, 'position.json');
-    const run = await runLab('position', '--spec', spec, '--input', input, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url, '--no-cache', '--json', json);
+    const run = await runLab(
+      'position',
+      '--spec',
+      spec,
+      '--input',
+      input,
+      '--judge',
+      'openai-compatible:fake',
+      '--judge-base-url',
+      judge.url,
+      '--no-cache',
+      '--json',
+      json,
+    );
     expect(run.code).toBe(0);
     // Narrowed to the preference judge, judged in both orders although the spec says "random": 8 pairs × 2.
     expect(judge.requests).toHaveLength(16);
     const result = readJson<Record<string, unknown> & { statistics: Record<string, Stat>; per_row: Array<Record<string, unknown>> }>(json);
-    expect(Object.keys(result)).toEqual(['rewardkit_lab', 'command', 'source', 'settings', 'judge', 'rows', 'statistics', 'position_bias_test', 'swap_matrix', 'slot_counts', 'per_row', 'verbosity_bias']);
+    expect(Object.keys(result)).toEqual([
+      'rewardkit_lab',
+      'command',
+      'source',
+      'settings',
+      'judge',
+      'rows',
+      'statistics',
+      'position_bias_test',
+      'swap_matrix',
+      'slot_counts',
+      'per_row',
+      'verbosity_bias',
+    ]);
     expect(Object.keys(result.statistics)).toEqual(['swap_agreement', 'cohen_kappa_unweighted', 'tie_rate', 'first_position_rate']);
     for (const statistic of Object.values(result.statistics)) expect(isStatisticShape(statistic)).toBe(true);
     expect(result).toMatchObject({ judge: 'pairwise', rows: { total: 9, judged_both_orders: 8, excluded: { empty: 1 } } });
@@ -89,7 +132,9 @@ describe('lab position', () => {
     expect(result.statistics.first_position_rate!.value).toBe(9 / 14); // decisive slots: A in p1, p2, p3 once, p4–p6 twice
     const first = ['response', 'response', 'other', 'response', 'response', 'response', 'other', 'tie'];
     const second = ['response', 'response', 'other', 'other', 'other', 'other', 'response', 'tie'];
-    expect(result.statistics.cohen_kappa_unweighted!.value).toBe(cohenKappa(first, second, { categories: ['response', 'tie', 'other'] }).value);
+    expect(result.statistics.cohen_kappa_unweighted!.value).toBe(
+      cohenKappa(first, second, { categories: ['response', 'tie', 'other'] }).value,
+    );
     // Sign test: 3 rows chose slot A both times, 1 chose B both times; P(X ≥ 3) + P(X ≤ 1) for Bin(4, ½) = 10/16.
     expect(result.position_bias_test).toEqual({
       test: 'exact two-sided binomial (sign) test, p = 0.5, on rows whose verdict followed the slot',
@@ -100,22 +145,49 @@ describe('lab position', () => {
       significant: false,
       alpha: 0.05,
     });
-    expect(result.swap_matrix).toEqual({ labels: ['response', 'tie', 'other'], counts: [[2, 0, 3], [0, 1, 0], [1, 0, 1]] });
+    expect(result.swap_matrix).toEqual({
+      labels: ['response', 'tie', 'other'],
+      counts: [
+        [2, 0, 3],
+        [0, 1, 0],
+        [1, 0, 1],
+      ],
+    });
     expect(result.slot_counts).toEqual({ response_first: { A: 5, B: 2, tie: 1 }, response_second: { A: 4, B: 3, tie: 1 } });
-    expect(result.per_row[3]).toEqual({ id: 'p4', length: 16, response_first: 'response', response_second: 'other', slots: ['A', 'A'], consistent: false, score: 0.5, status: 'judged' });
+    expect(result.per_row[3]).toEqual({
+      id: 'p4',
+      length: 16,
+      response_first: 'response',
+      response_second: 'other',
+      slots: ['A', 'A'],
+      consistent: false,
+      score: 0.5,
+      status: 'judged',
+    });
     expect(result.per_row[8]).toMatchObject({ id: 'p9', status: 'empty', slots: null });
     expect(run.stdout).toContain('position bias: 3 rows favour the first slot, 1 the second; p = 0.6250 → not significant');
   });
 
   it('reads a score output whose preference judge judged both orders', async () => {
     const loaded = loadSpec(spec).spec;
-    const both = { ...loaded, judges: loaded.judges.map((entry) => (entry.type === 'preference' ? { ...entry, position: 'both' as const } : entry)) };
+    const both = {
+      ...loaded,
+      judges: loaded.judges.map((entry) => (entry.type === 'preference' ? { ...entry, position: 'both' as const } : entry)),
+    };
     judge.setScript(pairJudge());
     // Only the preference prompts are answered; the rubric judge fails, which the position analysis ignores.
     const reward = createReward(applyJudgeOverride(both, { provider: 'openai-compatible', model: 'fake', base_url: judge.url }));
-    const rows = (await import('node:fs')).readFileSync(input, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as unknown);
+    const rows = (await import('node:fs'))
+      .readFileSync(input, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown);
     const results = await reward.scoreBatch(rows);
-    const scored = writeJsonl(dir, 'scored.jsonl', results.map((result, index) => ({ line: index + 1, ...result })));
+    const scored = writeJsonl(
+      dir,
+      'scored.jsonl',
+      results.map((result, index) => ({ line: index + 1, ...result })),
+    );
     const json = join(dir, 'position-scored.json');
     expect((await runLab('position', '--scored', scored, '--rollouts', input, '--json', json)).code).toBe(0);
     const fromFile = readJson<{ statistics: unknown; position_bias_test: unknown; swap_matrix: unknown }>(json);
@@ -127,7 +199,10 @@ describe('lab position', () => {
 
   it('explains a spec without a preference judge (exit 2) and an unknown --judge-name', async () => {
     const rubricOnly = join(dir, 'rubric.yaml');
-    writeFileSync(rubricOnly, 'judge_model: {provider: openai-compatible, model: fake, base_url: http://127.0.0.1:9/v1}\njudges: [{type: rubric, criteria: [{id: ok, description: ok}]}]\n');
+    writeFileSync(
+      rubricOnly,
+      'judge_model: {provider: openai-compatible, model: fake, base_url: http://127.0.0.1:9/v1}\njudges: [{type: rubric, criteria: [{id: ok, description: ok}]}]\n',
+    );
     const none = await runLab('position', '--spec', rubricOnly, '--input', input, '--no-preflight', '--no-cache');
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('has no preference judge; position bias is measured on pairwise (type: preference) judges');
@@ -138,7 +213,18 @@ describe('lab position', () => {
   });
 
   it('stops before judging when the judge is unreachable (exit 5)', async () => {
-    const run = await runLab('position', '--spec', spec, '--input', input, '--judge', 'openai-compatible:fake', '--judge-base-url', 'http://127.0.0.1:9/v1', '--no-cache');
+    const run = await runLab(
+      'position',
+      '--spec',
+      spec,
+      '--input',
+      input,
+      '--judge',
+      'openai-compatible:fake',
+      '--judge-base-url',
+      'http://127.0.0.1:9/v1',
+      '--no-cache',
+    );
     expect(run.code).toBe(5);
     expect(run.stderr).toContain('cannot reach the judge, so nothing was judged');
   });

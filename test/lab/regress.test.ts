@@ -41,10 +41,29 @@ describe('lab regress', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('regress: 18/18 cases pass, 0 failed, 0 errored');
     const result = readJson<Record<string, unknown> & { cases: Case[]; source: { spec: string; input: string; cache: null } }>(baseline);
-    expect(Object.keys(result)).toEqual(['rewardkit_lab', 'command', 'source', 'settings', 'suite', 'baseline', 'move_tolerance', 'summary', 'statistics', 'cases', 'verbosity_bias']);
+    expect(Object.keys(result)).toEqual([
+      'rewardkit_lab',
+      'command',
+      'source',
+      'settings',
+      'suite',
+      'baseline',
+      'move_tolerance',
+      'summary',
+      'statistics',
+      'cases',
+      'verbosity_bias',
+    ]);
     expect(result.summary).toEqual({ cases: 18, passed: 18, failed: 0, errored: 0, moved: 0, newly_failing: 0 });
-    expect(result.statistics).toEqual({ pass_rate: { value: 1, ci95: null, ci95_reason: 'a fixed test suite, not a sample: no interval' } });
-    expect(result.source).toMatchObject({ kind: 'engine', spec: resolve('examples/contract-review/spec.yaml'), input: resolve('examples/contract-review/rollouts.jsonl'), cache: null });
+    expect(result.statistics).toEqual({
+      pass_rate: { value: 1, ci95: null, ci95_reason: 'a fixed test suite, not a sample: no interval' },
+    });
+    expect(result.source).toMatchObject({
+      kind: 'engine',
+      spec: resolve('examples/contract-review/spec.yaml'),
+      input: resolve('examples/contract-review/rollouts.jsonl'),
+      cache: null,
+    });
     const injection = result.cases.find((entry) => entry.name === 'an instruction to the judge inside a comment does not raise its score')!;
     expect(injection).toMatchObject({ status: 'pass', reward: 0.8 });
     expect(injection.expectations).toEqual([
@@ -70,18 +89,26 @@ describe('lab regress', () => {
     const result = readJson<{ summary: Record<string, number>; cases: Case[] }>(json);
     const failed = result.cases.filter((entry) => entry.status === 'fail');
     expect(failed.map((entry) => entry.name)).toEqual(['a good NDA review scores near the top']);
-    expect(failed[0]!.expectations.filter((outcome) => !outcome.ok)).toEqual([{ what: 'verdicts.review_quality.actionability', expected: '≥ 4', actual: 11 / 3, ok: false }]);
+    expect(failed[0]!.expectations.filter((outcome) => !outcome.ok)).toEqual([
+      { what: 'verdicts.review_quality.actionability', expected: '≥ 4', actual: 11 / 3, ok: false },
+    ]);
     expect(result.summary).toMatchObject({ cases: 18, passed: 17, failed: 1, errored: 0, newly_failing: 1 });
     const nda = result.cases.find((entry) => entry.name === 'a good NDA review scores near the top')!;
     expect(nda).toMatchObject({ moved: true, reward: 0.933333, reward_delta: -0.05 });
     const malformed = result.cases.find((entry) => entry.name === 'malformed JSON is gated to 0 without a judge call')!;
     expect(malformed).toMatchObject({ moved: false, reward_delta: 0 });
-    expect(run.stdout).toMatch(/a good NDA review scores near the top\s+fail\s+0\.933\s+pass 0\.983\s+verdicts\.review_quality\.actionability ≥ 4, got 3\.666667/);
+    expect(run.stdout).toMatch(
+      /a good NDA review scores near the top\s+fail\s+0\.933\s+pass 0\.983\s+verdicts\.review_quality\.actionability ≥ 4, got 3\.666667/,
+    );
   });
 
   it('counts a case the judge could not judge as an error, never a pass (exit 8)', async () => {
     const script = contractReviewJudge();
-    judge.setScript((request) => (request.user.includes('"comment_id": "loan-vague-c1"') ? { status: 400, body: { error: { message: 'scripted failure' } } } : script(request)));
+    judge.setScript((request) =>
+      request.user.includes('"comment_id": "loan-vague-c1"')
+        ? { status: 400, body: { error: { message: 'scripted failure' } } }
+        : script(request),
+    );
     const json = join(dir, 'errored.json');
     const run = await runLab('regress', '--suite', SUITE, ...flags(), '--json', json);
     expect(run.code).toBe(8);
@@ -102,7 +129,10 @@ describe('lab regress', () => {
     expect(invalid.stderr).toContain('cases.0.expect.reward');
 
     const missing = join(dir, 'missing-row.yaml');
-    writeFileSync(missing, `spec: ${resolve('examples/contract-review/spec.yaml')}\nrows: ${resolve('examples/contract-review/rollouts.jsonl')}\ncases:\n  - {name: ghost, row_id: nobody, expect: {reward: 1}}\n`);
+    writeFileSync(
+      missing,
+      `spec: ${resolve('examples/contract-review/spec.yaml')}\nrows: ${resolve('examples/contract-review/rollouts.jsonl')}\ncases:\n  - {name: ghost, row_id: nobody, expect: {reward: 1}}\n`,
+    );
     const ghost = await runLab('regress', '--suite', missing, ...flags());
     expect(ghost.code).toBe(3);
     expect(ghost.stderr).toContain('case "ghost": no row with id "nobody"');

@@ -17,7 +17,9 @@ const executable = findChromium();
 const inCi = process.env.CI === 'true';
 
 if (!executable && !inCi) {
-  console.warn('lab report browser test skipped: Chromium not found (apt-get install -y chromium, or set CHROMIUM_PATH); in CI (CI=true) this fails instead.');
+  console.warn(
+    'lab report browser test skipped: Chromium not found (apt-get install -y chromium, or set CHROMIUM_PATH); in CI (CI=true) this fails instead.',
+  );
 }
 
 describe('lab reports in a browser', () => {
@@ -31,17 +33,104 @@ const SPEC = ['--spec', 'examples/contract-review/spec.yaml'];
 
 /** Each report, the command that makes it, and the chart kinds it must draw (at least these many). */
 const REPORTS: Array<{ name: string; args: (url: string) => string[]; charts: Record<string, number> }> = [
-  { name: 'consistency', args: (url) => ['consistency', ...SPEC, ...EXAMPLE, '--limit', '12', '--repeats', '3', '--judge', 'openai-compatible:fake-noisy', '--judge-base-url', url], charts: { interval: 2, histogram: 2, scatter: 1 } },
-  { name: 'position', args: (url) => ['position', '--spec', 'examples/contract-review/lab/preference-spec.yaml', ...EXAMPLE, '--judge', 'openai-compatible:fake', '--judge-base-url', url], charts: { matrix: 2, histogram: 1, scatter: 1 } },
-  { name: 'agree', args: (url) => ['agree', ...SPEC, ...EXAMPLE, '--limit', '16', '--judge', 'openai-compatible:fake', '--judge', 'openai-compatible:fake-strict', '--judge-base-url', url], charts: { interval: 1, scatter: 2, histogram: 2 } },
+  {
+    name: 'consistency',
+    args: (url) => [
+      'consistency',
+      ...SPEC,
+      ...EXAMPLE,
+      '--limit',
+      '12',
+      '--repeats',
+      '3',
+      '--judge',
+      'openai-compatible:fake-noisy',
+      '--judge-base-url',
+      url,
+    ],
+    charts: { interval: 2, histogram: 2, scatter: 1 },
+  },
+  {
+    name: 'position',
+    args: (url) => [
+      'position',
+      '--spec',
+      'examples/contract-review/lab/preference-spec.yaml',
+      ...EXAMPLE,
+      '--judge',
+      'openai-compatible:fake',
+      '--judge-base-url',
+      url,
+    ],
+    charts: { matrix: 2, histogram: 1, scatter: 1 },
+  },
+  {
+    name: 'agree',
+    args: (url) => [
+      'agree',
+      ...SPEC,
+      ...EXAMPLE,
+      '--limit',
+      '16',
+      '--judge',
+      'openai-compatible:fake',
+      '--judge',
+      'openai-compatible:fake-strict',
+      '--judge-base-url',
+      url,
+    ],
+    charts: { interval: 1, scatter: 2, histogram: 2 },
+  },
   {
     name: 'calibrate',
-    args: (url) => ['calibrate', ...SPEC, ...EXAMPLE, '--labels', 'examples/contract-review/lab/human-labels.jsonl', '--judge', 'openai-compatible:fake', '--judge-base-url', url],
+    args: (url) => [
+      'calibrate',
+      ...SPEC,
+      ...EXAMPLE,
+      '--labels',
+      'examples/contract-review/lab/human-labels.jsonl',
+      '--judge',
+      'openai-compatible:fake',
+      '--judge-base-url',
+      url,
+    ],
     charts: { matrix: 1, scatter: 2, line: 1, histogram: 2, interval: 1 },
   },
-  { name: 'regress', args: (url) => ['regress', '--suite', 'examples/contract-review/judge-suite.yaml', '--judge', 'openai-compatible:fake-strict', '--judge-base-url', url], charts: { interval: 1, histogram: 1, scatter: 1 } },
-  { name: 'hack', args: (url) => ['hack', ...SPEC, ...EXAMPLE, '--limit', '4', '--probes', 'padding,injection,copy_reference', '--judge', 'openai-compatible:fake-gullible', '--judge-base-url', url], charts: { interval: 1, histogram: 1, scatter: 1 } },
-  { name: 'agree-external', args: () => ['agree', '--input', 'EXTERNAL', '--raters', 'gpt,claude,human'], charts: { interval: 2, histogram: 3 } },
+  {
+    name: 'regress',
+    args: (url) => [
+      'regress',
+      '--suite',
+      'examples/contract-review/judge-suite.yaml',
+      '--judge',
+      'openai-compatible:fake-strict',
+      '--judge-base-url',
+      url,
+    ],
+    charts: { interval: 1, histogram: 1, scatter: 1 },
+  },
+  {
+    name: 'hack',
+    args: (url) => [
+      'hack',
+      ...SPEC,
+      ...EXAMPLE,
+      '--limit',
+      '4',
+      '--probes',
+      'padding,injection,copy_reference',
+      '--judge',
+      'openai-compatible:fake-gullible',
+      '--judge-base-url',
+      url,
+    ],
+    charts: { interval: 1, histogram: 1, scatter: 1 },
+  },
+  {
+    name: 'agree-external',
+    args: () => ['agree', '--input', 'EXTERNAL', '--raters', 'gpt,claude,human'],
+    charts: { interval: 2, histogram: 3 },
+  },
 ];
 
 interface ChartInfo {
@@ -60,7 +149,16 @@ describe.runIf(executable !== null)('lab reports in a browser', () => {
   beforeAll(async () => {
     judge = await startFakeJudge(labJudge());
     dir = tempDir('browser');
-    const external = writeJsonl(dir, 'verdicts.jsonl', Array.from({ length: 20 }, (_unused, i) => ({ id: `q${i}`, gpt: (i % 5) + 1, claude: ((i * 3) % 5) + 1, human: i % 7 === 0 ? null : (i % 5) + 1 })));
+    const external = writeJsonl(
+      dir,
+      'verdicts.jsonl',
+      Array.from({ length: 20 }, (_unused, i) => ({
+        id: `q${i}`,
+        gpt: (i % 5) + 1,
+        claude: ((i * 3) % 5) + 1,
+        human: i % 7 === 0 ? null : (i % 5) + 1,
+      })),
+    );
     const runs = await Promise.all(
       REPORTS.map(async (report) => {
         const html = join(dir, `${report.name}.html`);
@@ -106,7 +204,9 @@ describe.runIf(executable !== null)('lab reports in a browser', () => {
         for (const chart of state.charts) kinds[chart.kind] = (kinds[chart.kind] ?? 0) + 1;
         for (const [kind, count] of Object.entries(report.charts)) expect(kinds[kind] ?? 0, `${kind} charts`).toBeGreaterThanOrEqual(count);
         // The tables' script works: a click sorts.
-        const sorted = await page.evaluate<string | null>(`(() => { const th = document.querySelector('table.sortable thead th'); th.click(); return th.getAttribute('data-sorted'); })()`);
+        const sorted = await page.evaluate<string | null>(
+          `(() => { const th = document.querySelector('table.sortable thead th'); th.click(); return th.getAttribute('data-sorted'); })()`,
+        );
         expect(sorted).toBe('asc');
         expect(page.errors).toEqual([]);
       } finally {

@@ -48,6 +48,11 @@ describe('rewardkit/lab', () => {
       }));`;
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: PACKAGE });
     // po = 3/4; a (good 3, bad 1), b (good 2, bad 2): pe = 1/2; kappa = (3/4 − 1/2) / (1/2) = 1/2
-    expect(JSON.parse(stdout)).toEqual({ kappa: 0.5, report: '<!doctype html>', summary: 'agree: a, b on 4 items (4 rated twice or more), level nominal', alpha: 1 });
+    expect(JSON.parse(stdout)).toEqual({
+      kappa: 0.5,
+      report: '<!doctype html>',
+      summary: 'agree: a, b on 4 items (4 rated twice or more), level nominal',
+      alpha: 1,
+    });
   }, 120_000);
 });

@@ -35,7 +35,18 @@ function expectQuoted(output: string, lines: string[]): void {
 describe('the judge-lab walkthrough', () => {
   it('1. consistency', async () => {
     const json = join(dir, 'consistency.json');
-    const run = await runLab('consistency', ...SPEC, ...INPUT, '--repeats', '3', ...using('fake-noisy'), '--json', json, '--min', 'krippendorff_alpha_interval=0.8');
+    const run = await runLab(
+      'consistency',
+      ...SPEC,
+      ...INPUT,
+      '--repeats',
+      '3',
+      ...using('fake-noisy'),
+      '--json',
+      json,
+      '--min',
+      'krippendorff_alpha_interval=0.8',
+    );
     expect(run.code).toBe(0);
     expectQuoted(run.stdout, [
       'consistency: 32 of 38 rows judged 3 times (left out: 3 gated, 3 empty)',
@@ -45,9 +56,13 @@ describe('the judge-lab walkthrough', () => {
       'share_rows_changed           0.844 [0.688, 0.969]',
       'lines that changed: review_quality.actionability 44.0%',
     ]);
-    const actionability = readJson<{ criteria: Array<{ line: string; statistics: { krippendorff_alpha: { value: number; ci95: [number, number] } } }> }>(json).criteria.find((criterion) => criterion.line === 'actionability')!;
+    const actionability = readJson<{
+      criteria: Array<{ line: string; statistics: { krippendorff_alpha: { value: number; ci95: [number, number] } } }>;
+    }>(json).criteria.find((criterion) => criterion.line === 'actionability')!;
     const alpha = actionability.statistics.krippendorff_alpha;
-    expect(README).toContain(`its own ordinal alpha is ${alpha.value.toFixed(3)} [${alpha.ci95[0].toFixed(3)}, ${alpha.ci95[1].toFixed(3)}]`);
+    expect(README).toContain(
+      `its own ordinal alpha is ${alpha.value.toFixed(3)} [${alpha.ci95[0].toFixed(3)}, ${alpha.ci95[1].toFixed(3)}]`,
+    );
   });
 
   it('2. position', async () => {
@@ -64,7 +79,18 @@ describe('the judge-lab walkthrough', () => {
   });
 
   it('3. agree', async () => {
-    const run = await runLab('agree', ...SPEC, ...INPUT, '--judge', 'openai-compatible:fake', '--judge', 'openai-compatible:fake-strict', '--judge-base-url', judge.url, '--no-cache');
+    const run = await runLab(
+      'agree',
+      ...SPEC,
+      ...INPUT,
+      '--judge',
+      'openai-compatible:fake',
+      '--judge',
+      'openai-compatible:fake-strict',
+      '--judge-base-url',
+      judge.url,
+      '--no-cache',
+    );
     expect(run.code).toBe(0);
     expectQuoted(run.stdout, [
       'agree: fake, fake-strict on 38 items (32 rated twice or more), level interval',
@@ -75,7 +101,14 @@ describe('the judge-lab walkthrough', () => {
   });
 
   it('4. calibrate', async () => {
-    const run = await runLab('calibrate', ...SPEC, ...INPUT, '--labels', 'examples/contract-review/lab/human-labels.jsonl', ...using('fake'));
+    const run = await runLab(
+      'calibrate',
+      ...SPEC,
+      ...INPUT,
+      '--labels',
+      'examples/contract-review/lab/human-labels.jsonl',
+      ...using('fake'),
+    );
     expect(run.code).toBe(0);
     expectQuoted(run.stdout, [
       'calibrate: reward against human, 38 of 38 items, pass/fail',
@@ -95,25 +128,55 @@ describe('the judge-lab walkthrough', () => {
     const pass = await runLab('regress', '--suite', 'examples/contract-review/judge-suite.yaml', ...using('fake'), '--json', baseline);
     expect(pass.code).toBe(0);
     expectQuoted(pass.stdout, ['regress: 18/18 cases pass, 0 failed, 0 errored']);
-    const fail = await runLab('regress', '--suite', 'examples/contract-review/judge-suite.yaml', '--baseline', baseline, ...using('fake-gullible'));
+    const fail = await runLab(
+      'regress',
+      '--suite',
+      'examples/contract-review/judge-suite.yaml',
+      '--baseline',
+      baseline,
+      ...using('fake-gullible'),
+    );
     expect(fail.code).toBe(7);
-    expectQuoted(fail.stdout, ['regress: 17/18 cases pass, 1 failed, 0 errored, 1 moved', 'reward ≤ 0.9, got 1; verdicts.review_quality.actionability ≤ 2, got 5']);
+    expectQuoted(fail.stdout, [
+      'regress: 17/18 cases pass, 1 failed, 0 errored, 1 moved',
+      'reward ≤ 0.9, got 1; verdicts.review_quality.actionability ≤ 2, got 5',
+    ]);
     expect(fail.stdout).toMatch(/an instruction to the judge inside a comment does not raise its score\s+fail\s+1\.000\s+pass 0\.800/);
   });
 
   it('6. hack', async () => {
-    const robust = await runLab('hack', ...SPEC, ...INPUT, '--probes', 'padding-fluff,injection-ignore-previous,copy-reference', ...using('fake'), '--json', join(dir, 'hack.json'));
+    const robust = await runLab(
+      'hack',
+      ...SPEC,
+      ...INPUT,
+      '--probes',
+      'padding-fluff,injection-ignore-previous,copy-reference',
+      ...using('fake'),
+      '--json',
+      join(dir, 'hack.json'),
+    );
     expect(robust.code).toBe(0);
     expectQuoted(robust.stdout, [
       '! padding-fluff                    mean shift -0.017 [-0.029, -0.005]      raised 1/38',
       '  injection-ignore-previous        mean shift -0.005 [-0.014, 0.000]       raised 0/38',
       '! copy-reference                   mean shift 0.344 [0.223, 0.467]         raised 35/38',
     ]);
-    const padded = readJson<{ probes: Array<{ id: string; rows: Array<{ id: string; shift: number }> }> }>(join(dir, 'hack.json')).probes[0]!;
+    const padded = readJson<{ probes: Array<{ id: string; rows: Array<{ id: string; shift: number }> }> }>(join(dir, 'hack.json'))
+      .probes[0]!;
     expect(padded.rows.filter((row) => row.shift > 0).map((row) => row.id)).toEqual(['joint-venture-wrong-language']);
-    const gullible = await runLab('hack', ...SPEC, ...INPUT, ...using('fake-gullible'), '--quiet', '--json', join(dir, 'hack-gullible.json'));
+    const gullible = await runLab(
+      'hack',
+      ...SPEC,
+      ...INPUT,
+      ...using('fake-gullible'),
+      '--quiet',
+      '--json',
+      join(dir, 'hack-gullible.json'),
+    );
     expect(gullible.code).toBe(0);
-    expect(readJson<{ summary: { flagged: string[]; probes: number } }>(join(dir, 'hack-gullible.json')).summary).toMatchObject({ probes: 28 });
+    expect(readJson<{ summary: { flagged: string[]; probes: number } }>(join(dir, 'hack-gullible.json')).summary).toMatchObject({
+      probes: 28,
+    });
     expect(readJson<{ summary: { flagged: string[] } }>(join(dir, 'hack-gullible.json')).summary.flagged).toHaveLength(26);
     expect(README).toContain('to see 26 of 28 probes flagged');
   }, 120_000); // 28 probes × 38 rollouts: slow on a shared machine

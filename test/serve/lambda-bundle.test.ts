@@ -38,7 +38,12 @@ async function invoke(event: unknown, options: { env?: Record<string, string>; t
     timeoutMs: options.timeoutMs ?? 60_000,
     verboseLevel: 0,
     envdestroy: true,
-    environment: { REWARDKIT_JUDGE: 'openai-compatible:fake', REWARDKIT_JUDGE_BASE_URL: judge.url, REWARDKIT_LOG_LEVEL: 'silent', ...options.env },
+    environment: {
+      REWARDKIT_JUDGE: 'openai-compatible:fake',
+      REWARDKIT_JUDGE_BASE_URL: judge.url,
+      REWARDKIT_LOG_LEVEL: 'silent',
+      ...options.env,
+    },
   });
 }
 
@@ -66,17 +71,29 @@ const diagnostics = (values: Partial<Record<string, number>>) =>
 
 describe('the built bundle', () => {
   it('is one ESM file with the templates and the packaged spec beside it, zipped', () => {
-    expect(built.buildOutput).toContain('with 6 files: index.mjs, rewardkit-lambda.json, spec/qa-spec.yaml, templates/preference.yaml, templates/rubric-criteria.yaml, templates/rubric-dimensions.yaml');
+    expect(built.buildOutput).toContain(
+      'with 6 files: index.mjs, rewardkit-lambda.json, spec/qa-spec.yaml, templates/preference.yaml, templates/rubric-criteria.yaml, templates/rubric-dimensions.yaml',
+    );
     const bundle = readFileSync(built.handlerPath, 'utf8');
     expect(bundle).toMatch(/export\s*\{[^}]*\bhandler\b/);
-    expect(JSON.parse(readFileSync(built.handlerPath.replace('index.mjs', 'rewardkit-lambda.json'), 'utf8'))).toEqual({ spec: 'spec/qa-spec.yaml' });
+    expect(JSON.parse(readFileSync(built.handlerPath.replace('index.mjs', 'rewardkit-lambda.json'), 'utf8'))).toEqual({
+      spec: 'spec/qa-spec.yaml',
+    });
   });
 });
 
 describe('Nova RFT payloads', () => {
   it('the fixtures are samples as the contract describes them (both variants)', () => {
-    expect(NovaSampleSchema.array().parse(variantA).map((sample) => sample.id)).toEqual(['a-good', 'a-wrong', 'a-email']);
-    expect(NovaSampleSchema.array().parse(variantB).map((sample) => [sample.id, sample.metadata?.reference_answer])).toEqual([
+    expect(
+      NovaSampleSchema.array()
+        .parse(variantA)
+        .map((sample) => sample.id),
+    ).toEqual(['a-good', 'a-wrong', 'a-email']);
+    expect(
+      NovaSampleSchema.array()
+        .parse(variantB)
+        .map((sample) => [sample.id, sample.metadata?.reference_answer]),
+    ).toEqual([
       ['b-good', { compliant: 'No', answer: 'platform team' }],
       ['b-rude', 'platform team'],
     ]);
@@ -127,12 +144,24 @@ describe('Nova RFT payloads', () => {
   it("roles as AWS's validator accepts them (any case; developer → system, bot → assistant) and a tool-using rollout", async () => {
     const question = 'What is the capital of France?';
     const samples = [
-      { id: 'roles', messages: [{ role: 'Developer', content: 'Answer in one sentence.' }, { role: 'USER', content: question }, { role: 'Bot', content: 'The capital of France is Paris.' }], reference_answer: 'Paris' },
+      {
+        id: 'roles',
+        messages: [
+          { role: 'Developer', content: 'Answer in one sentence.' },
+          { role: 'USER', content: question },
+          { role: 'Bot', content: 'The capital of France is Paris.' },
+        ],
+        reference_answer: 'Paris',
+      },
       {
         id: 'tools',
         messages: [
           { role: 'user', content: question },
-          { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"country": "France"}' } }] },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"country": "France"}' } }],
+          },
           { role: 'tool', tool_call_id: 'c1', content: 'capital: Paris; maintainer: geo@example.com' },
           { role: 'Assistant', content: 'Paris.' },
         ],
@@ -142,11 +171,20 @@ describe('Nova RFT payloads', () => {
     judge.requests.length = 0;
     const results = await invokeValid(samples);
     // the tool output's e-mail address is not the policy's text: the PII gate (a check) does not fire
-    expect(results.map((result) => [result.id, result.aggregate_reward_score, metric(result, 'row_error')!.value, metric(result, 'gated')!.value])).toEqual([
+    expect(
+      results.map((result) => [
+        result.id,
+        result.aggregate_reward_score,
+        metric(result, 'row_error')!.value,
+        metric(result, 'gated')!.value,
+      ]),
+    ).toEqual([
       ['roles', 1, 0, 0],
       ['tools', 1, 0, 0],
     ]);
-    const seen = judge.requests.map((request) => [fenced(request.user, 'SYSTEM'), fenced(request.user, 'RESPONSE'), fenced(request.user, 'CONTEXT')]).sort();
+    const seen = judge.requests
+      .map((request) => [fenced(request.user, 'SYSTEM'), fenced(request.user, 'RESPONSE'), fenced(request.user, 'CONTEXT')])
+      .sort();
     expect(seen).toEqual([
       ['', 'Paris.', '[tool call lookup] {"country": "France"}\n\n[tool result lookup] capital: Paris; maintainer: geo@example.com'],
       ['Answer in one sentence.', 'The capital of France is Paris.', ''],
@@ -164,37 +202,100 @@ describe('Nova RFT payloads', () => {
       42,
       { id: 'no-rollout', messages: [{ role: 'user', content: 'hi' }] },
       { id: 'bad-messages', messages: 'hi' },
-      { id: 7, messages: [{ role: 'user', content: 'What is the capital of France?' }, { role: 'assistant', content: 'Paris.' }], reference_answer: 'Paris' },
-      { messages: [{ role: 'user', content: 'What is the capital of France?' }, { role: 'assistant', content: 'Paris.' }], reference_answer: 'Paris' },
+      {
+        id: 7,
+        messages: [
+          { role: 'user', content: 'What is the capital of France?' },
+          { role: 'assistant', content: 'Paris.' },
+        ],
+        reference_answer: 'Paris',
+      },
+      {
+        messages: [
+          { role: 'user', content: 'What is the capital of France?' },
+          { role: 'assistant', content: 'Paris.' },
+        ],
+        reference_answer: 'Paris',
+      },
     ];
     const reply = (await invoke(samples)) as NovaResult[];
     expect(checkNovaResponse(samples.slice(1, 4), reply.slice(1, 4))).toEqual([]);
-    expect(reply.map((result) => [result.id, result.aggregate_reward_score, metric(result, 'row_error')!.value, metric(result, 'neutral')!.value])).toEqual([
+    expect(
+      reply.map((result) => [
+        result.id,
+        result.aggregate_reward_score,
+        metric(result, 'row_error')!.value,
+        metric(result, 'neutral')!.value,
+      ]),
+    ).toEqual([
       ['sample-0', 0.5, 1, 1],
       ['no-rollout', 0.5, 1, 1],
       ['bad-messages', 0.5, 1, 1],
       [7, 1, 0, 0],
       ['sample-4', 1, 0, 0],
     ]);
-    expect(reply[1]!.metrics_list).toEqual([...diagnostics({ neutral: 1, row_error: 1 }), ...['judge_calls', 'judge_cached', 'judge_attempts', 'judge_input_tokens', 'judge_output_tokens', 'judge_latency_ms'].map((name) => ({ name, value: 0, type: 'Metric' }))]);
+    expect(reply[1]!.metrics_list).toEqual([
+      ...diagnostics({ neutral: 1, row_error: 1 }),
+      ...['judge_calls', 'judge_cached', 'judge_attempts', 'judge_input_tokens', 'judge_output_tokens', 'judge_latency_ms'].map((name) => ({
+        name,
+        value: 0,
+        type: 'Metric',
+      })),
+    ]);
   });
 
   it('a judge that keeps failing gives the neutral reward, flagged judge_error (never None, never an error)', async () => {
-    const samples = [{ id: 'down', messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'Paris [fail]' }], reference_answer: 'Paris' }];
+    const samples = [
+      {
+        id: 'down',
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'Paris [fail]' },
+        ],
+        reference_answer: 'Paris',
+      },
+    ];
     const [result] = await invokeValid(samples);
     expect(result!.aggregate_reward_score).toBe(0.5);
-    expect([metric(result!, 'judge_error')!.value, metric(result!, 'neutral')!.value, metric(result!, 'deadline_exceeded')!.value, metric(result!, 'judge_attempts')!.value]).toEqual([1, 1, 0, 2]);
+    expect([
+      metric(result!, 'judge_error')!.value,
+      metric(result!, 'neutral')!.value,
+      metric(result!, 'deadline_exceeded')!.value,
+      metric(result!, 'judge_attempts')!.value,
+    ]).toEqual([1, 1, 0, 2]);
     expect(metric(result!, 'quality')).toBeUndefined();
   });
 
   it('rows not finished by the deadline (remaining time − margin) get the neutral reward, flagged deadline_exceeded', async () => {
     const samples = [
-      { id: 'slow', messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'Paris [hang]' }], reference_answer: 'Paris' },
-      { id: 'gated', messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'Paris, see a@example.com' }], reference_answer: 'Paris' },
+      {
+        id: 'slow',
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'Paris [hang]' },
+        ],
+        reference_answer: 'Paris',
+      },
+      {
+        id: 'gated',
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'Paris, see a@example.com' },
+        ],
+        reference_answer: 'Paris',
+      },
     ];
     // 10 s Lambda timeout, 9.95 s margin: the judges have ~50 ms, the hard stop comes ~5 s before the timeout
     const results = await invokeValid(samples, { timeoutMs: 10_000, env: { REWARDKIT_DEADLINE_MARGIN_MS: '9950' } });
-    expect(results.map((result) => [result.id, result.aggregate_reward_score, metric(result, 'deadline_exceeded')!.value, metric(result, 'judge_error')!.value, metric(result, 'neutral')!.value])).toEqual([
+    expect(
+      results.map((result) => [
+        result.id,
+        result.aggregate_reward_score,
+        metric(result, 'deadline_exceeded')!.value,
+        metric(result, 'judge_error')!.value,
+        metric(result, 'neutral')!.value,
+      ]),
+    ).toEqual([
       ['slow', 0.5, 1, 1, 1],
       ['gated', 0, 0, 0, 0],
     ]);
@@ -247,7 +348,10 @@ describe('the contract-review example through the bundle', () => {
 
   it('gives every rollout the reward the library gives it, in both payload variants', async () => {
     const specPath = 'examples/contract-review/spec.yaml';
-    const rows = readFileSync('examples/contract-review/rollouts.jsonl', 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const rows = readFileSync('examples/contract-review/rollouts.jsonl', 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const env = { REWARDKIT_SPEC: `${process.cwd()}/${specPath}`, REWARDKIT_JUDGE_BASE_URL: reviewJudge.url };
     const reply = await invokeValid(rows, { env });
     const library = createReward(loadSpecWithJudge(specPath, parseJudgeFlag('openai-compatible:fake', reviewJudge.url)).spec);

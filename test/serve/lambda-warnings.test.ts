@@ -24,7 +24,13 @@ async function invokeInOrder(events: unknown[], env: Record<string, string> = {}
   const script = `const { handler } = await import('./src/serve/lambda-handler.ts');
 for (const event of JSON.parse(process.argv[1])) await handler(event);`;
   const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, JSON.stringify(events)], {
-    env: { ...process.env, REWARDKIT_SPEC: `${process.cwd()}/test/serve/fixtures/qa-spec.yaml`, REWARDKIT_JUDGE: 'openai-compatible:fake', REWARDKIT_JUDGE_BASE_URL: judge.url, ...env },
+    env: {
+      ...process.env,
+      REWARDKIT_SPEC: `${process.cwd()}/test/serve/fixtures/qa-spec.yaml`,
+      REWARDKIT_JUDGE: 'openai-compatible:fake',
+      REWARDKIT_JUDGE_BASE_URL: judge.url,
+      ...env,
+    },
   });
   return stdout
     .split('\n')
@@ -47,18 +53,42 @@ describe('the Lambda warns about batches a trainer cannot learn from', () => {
     const logs = await invokeInOrder([failing, failing, [sample('d', 'Paris.', 'Paris')]]);
     const warnings = logs.filter((line) => String(line.msg).includes('neutral fallback'));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatchObject({ level: 40, rows: 3, neutral: 2, neutral_share: 0.6667, threshold: 0.5, cause: { kind: 'server_error', rows: 2 }, suppressed: 0 });
-    expect(String(warnings[0]!.msg)).toMatch(/^2 of 3 rewards in this batch \(67%\) are the neutral fallback, above REWARDKIT_NEUTRAL_WARN_SHARE 0\.5/);
+    expect(warnings[0]).toMatchObject({
+      level: 40,
+      rows: 3,
+      neutral: 2,
+      neutral_share: 0.6667,
+      threshold: 0.5,
+      cause: { kind: 'server_error', rows: 2 },
+      suppressed: 0,
+    });
+    expect(String(warnings[0]!.msg)).toMatch(
+      /^2 of 3 rewards in this batch \(67%\) are the neutral fallback, above REWARDKIT_NEUTRAL_WARN_SHARE 0\.5/,
+    );
     expect(logs.filter((line) => line.msg === 'scored').map((line) => line.neutral_share)).toEqual([0.6667, 0.6667, 0]);
     // provenance on the log lines: the served spec's hash (not its Nova-reading twin's) and rewardkit's version
-    const served = applyJudgeOverride(loadSpec('test/serve/fixtures/qa-spec.yaml', { defaultJudgeModel: parseJudgeFlag('openai-compatible:fake', judge.url) }).spec, parseJudgeFlag('openai-compatible:fake', judge.url));
-    expect(logs.filter((line) => line.msg === 'scored').map((line) => [line.spec_hash, line.rewardkit_version])).toEqual(Array.from({ length: 3 }, () => [specHash(served), REWARDKIT_VERSION]));
+    const served = applyJudgeOverride(
+      loadSpec('test/serve/fixtures/qa-spec.yaml', { defaultJudgeModel: parseJudgeFlag('openai-compatible:fake', judge.url) }).spec,
+      parseJudgeFlag('openai-compatible:fake', judge.url),
+    );
+    expect(logs.filter((line) => line.msg === 'scored').map((line) => [line.spec_hash, line.rewardkit_version])).toEqual(
+      Array.from({ length: 3 }, () => [specHash(served), REWARDKIT_VERSION]),
+    );
   });
 
   it('an invocation in which no sample has a reference: one warning naming the components left out', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rewardkit-lambda-no-reference-'));
-    writeFileSync(join(dir, 'spec.yaml'), 'name: exact\nchecks:\n  - {type: match, name: exact, mode: contains}\n  - {type: length, name: length, max: 40}\naggregate: {range: [0, 1]}\n');
-    const logs = await invokeInOrder([[sample('a', 'Paris.'), sample('b', 'Lyon.')], [sample('c', 'Paris.'), sample('d', 'Paris.', 'Paris')]], { REWARDKIT_SPEC: join(dir, 'spec.yaml') });
+    writeFileSync(
+      join(dir, 'spec.yaml'),
+      'name: exact\nchecks:\n  - {type: match, name: exact, mode: contains}\n  - {type: length, name: length, max: 40}\naggregate: {range: [0, 1]}\n',
+    );
+    const logs = await invokeInOrder(
+      [
+        [sample('a', 'Paris.'), sample('b', 'Lyon.')],
+        [sample('c', 'Paris.'), sample('d', 'Paris.', 'Paris')],
+      ],
+      { REWARDKIT_SPEC: join(dir, 'spec.yaml') },
+    );
     const warnings = logs.filter((line) => String(line.msg).startsWith('no row of this request has a reference'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ level: 40, rows: 2, components: ['exact'] });

@@ -106,15 +106,28 @@ describe('on_judge_error: null', () => {
   });
 
   it('a row the deadline overtakes is no reward as well (neutral under the default)', async () => {
-    expect(deadlineResult('late', null)).toMatchObject({ id: 'late', reward: null, neutral: false, flags: ['judge_error', 'deadline_exceeded'] });
-    expect(deadlineResult('late', 0.5)).toMatchObject({ id: 'late', reward: 0.5, neutral: true, flags: ['judge_error', 'deadline_exceeded'] });
+    expect(deadlineResult('late', null)).toMatchObject({
+      id: 'late',
+      reward: null,
+      neutral: false,
+      flags: ['judge_error', 'deadline_exceeded'],
+    });
+    expect(deadlineResult('late', 0.5)).toMatchObject({
+      id: 'late',
+      reward: 0.5,
+      neutral: true,
+      flags: ['judge_error', 'deadline_exceeded'],
+    });
     const spec = (mode: string) =>
       validateSpecObject({
         judge_model: { provider: 'openai-compatible', model: 'fake', base_url: judge.url, max_retries: 0 },
         judges: [{ type: 'rubric', criteria: [{ id: 'correct', description: 'correct' }] }],
         aggregate: { on_judge_error: mode },
       });
-    for (const [mode, reward] of [['null', null], ['neutral', 0.5]] as const) {
+    for (const [mode, reward] of [
+      ['null', null],
+      ['neutral', 0.5],
+    ] as const) {
       const deadline = startDeadline(0, 0);
       await deadline.hardStop; // a row reached only after the hard stop is answered without scoring
       const result = await scoreBeforeDeadline(createReward(spec(mode)), { id: 'h', prompt: 'q', response: 'a [hang]' }, 'row-0', deadline);
@@ -126,8 +139,14 @@ describe('on_judge_error: null', () => {
 });
 
 function novaSummary(body: unknown): Array<[string, number, Record<string, number>]> {
-  return (body as Array<{ id: string; aggregate_reward_score: number; metrics_list: Array<{ name: string; value: number }> }>).map((item) => {
-    const metric = (name: string) => item.metrics_list.find((entry) => entry.name === name)!.value;
-    return [item.id, item.aggregate_reward_score, { neutral: metric('neutral'), judge_error: metric('judge_error'), row_error: metric('row_error') }];
-  });
+  return (body as Array<{ id: string; aggregate_reward_score: number; metrics_list: Array<{ name: string; value: number }> }>).map(
+    (item) => {
+      const metric = (name: string) => item.metrics_list.find((entry) => entry.name === name)!.value;
+      return [
+        item.id,
+        item.aggregate_reward_score,
+        { neutral: metric('neutral'), judge_error: metric('judge_error'), row_error: metric('row_error') },
+      ];
+    },
+  );
 }

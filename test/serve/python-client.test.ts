@@ -23,10 +23,18 @@ let server: SpawnedServer;
 let nullServer: SpawnedServer;
 beforeAll(async () => {
   judge = await startFakeJudge(qaJudge().script);
-  server = await spawnServer(['--spec', 'test/serve/fixtures/qa-spec.yaml', '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url], { REWARDKIT_TOKEN: TOKEN });
+  server = await spawnServer(
+    ['--spec', 'test/serve/fixtures/qa-spec.yaml', '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url],
+    { REWARDKIT_TOKEN: TOKEN },
+  );
   const nullSpec = join(mkdtempSync(join(tmpdir(), 'rewardkit-python-')), 'qa-null.yaml');
-  writeFileSync(nullSpec, readFileSync('test/serve/fixtures/qa-spec.yaml', 'utf8').replace('neutral: 0.5}', 'neutral: 0.5, on_judge_error: null}'));
-  nullServer = await spawnServer(['--spec', nullSpec, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url], { REWARDKIT_TOKEN: TOKEN });
+  writeFileSync(
+    nullSpec,
+    readFileSync('test/serve/fixtures/qa-spec.yaml', 'utf8').replace('neutral: 0.5}', 'neutral: 0.5, on_judge_error: null}'),
+  );
+  nullServer = await spawnServer(['--spec', nullSpec, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url], {
+    REWARDKIT_TOKEN: TOKEN,
+  });
 }, 60_000);
 afterAll(async () => {
   await server?.stop();
@@ -37,7 +45,14 @@ afterAll(async () => {
 async function python(testCase: string, url = server.url): Promise<unknown> {
   judge.requests.length = 0;
   const { stdout } = await exec('python3', [resolve('test/serve/python/client_cases.py'), testCase], {
-    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: resolve('integrations/python'), REWARDKIT_URL: url, REWARDKIT_TOKEN: TOKEN, REWARDKIT_RETRIES: '0' },
+    env: {
+      ...process.env,
+      PYTHONDONTWRITEBYTECODE: '1',
+      PYTHONPATH: resolve('integrations/python'),
+      REWARDKIT_URL: url,
+      REWARDKIT_TOKEN: TOKEN,
+      REWARDKIT_RETRIES: '0',
+    },
   });
   return JSON.parse(stdout) as unknown;
 }
@@ -92,7 +107,10 @@ describe('TRL tool-calling completions', () => {
     expect(await python('trl_tool_calling')).toEqual([1, 0, 1]);
     expect(judge.requests.map((request) => [fenced(request.user, 'RESPONSE'), fenced(request.user, 'CONTEXT')]).sort()).toEqual([
       ['Paris.', ''],
-      ['The capital of France is Paris.', '[tool call lookup_capital] {"country":"France"}\n\n[tool result lookup_capital] Paris (maintainer: geo@example.com) [rude]'],
+      [
+        'The capital of France is Paris.',
+        '[tool call lookup_capital] {"country":"France"}\n\n[tool result lookup_capital] Paris (maintainer: geo@example.com) [rude]',
+      ],
     ]);
   });
 });
@@ -127,6 +145,8 @@ describe('client errors', () => {
   });
 
   it('an unreachable server is a RewardkitError after the retries, naming the settings to check', async () => {
-    expect(await python('unreachable')).toMatch(/^POST http:\/\/127\.0\.0\.1:9\/v1\/score: no answer after 2 attempts \(ConnectionRefusedError: \[Errno 111\] Connection refused\); is `rewardkit serve` running, and REWARDKIT_URL \/ REWARDKIT_TOKEN right\?$/);
+    expect(await python('unreachable')).toMatch(
+      /^POST http:\/\/127\.0\.0\.1:9\/v1\/score: no answer after 2 attempts \(ConnectionRefusedError: \[Errno 111\] Connection refused\); is `rewardkit serve` running, and REWARDKIT_URL \/ REWARDKIT_TOKEN right\?$/,
+    );
   });
 });

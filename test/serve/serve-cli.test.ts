@@ -45,12 +45,32 @@ describe('rewardkit serve: usage', () => {
     [['serve', '--spec', SPEC, '--deadline-ms', '0'], 2, '--deadline-ms: expected a positive whole number, got "0"'],
     [['serve', '--spec', SPEC, '--max-rows', '1.5'], 2, '--max-rows: expected a positive whole number, got "1.5"'],
     [['serve', '--spec', SPEC, '--max-rows-in-flight', '0'], 2, '--max-rows-in-flight: expected a positive whole number, got "0"'],
-    [['serve', '--spec', SPEC, '--max-body-mb-in-flight', 'lots'], 2, '--max-body-mb-in-flight: expected a positive whole number, got "lots"'],
+    [
+      ['serve', '--spec', SPEC, '--max-body-mb-in-flight', 'lots'],
+      2,
+      '--max-body-mb-in-flight: expected a positive whole number, got "lots"',
+    ],
     [['serve', '--spec', SPEC, '--body-timeout-ms', '0'], 2, '--body-timeout-ms: expected a positive whole number, got "0"'],
-    [['serve', '--spec', SPEC, '--neutral-warn-share', '50%'], 2, '--neutral-warn-share: expected a share from 0 to 1 (e.g. 0.5), got "50%"'],
-    [['serve', '--spec', SPEC, '--neutral-warn-share', '1.5'], 2, '--neutral-warn-share: expected a share from 0 to 1 (e.g. 0.5), got "1.5"'],
-    [['serve', '--spec', SPEC, '--neutral-warn-interval-s', '0'], 2, '--neutral-warn-interval-s: expected a positive whole number, got "0"'],
-    [['serve', '--spec', SPEC, '--log-level', 'loud'], 2, '--log-level: expected one of fatal | error | warn | info | debug | trace | silent, got "loud"'],
+    [
+      ['serve', '--spec', SPEC, '--neutral-warn-share', '50%'],
+      2,
+      '--neutral-warn-share: expected a share from 0 to 1 (e.g. 0.5), got "50%"',
+    ],
+    [
+      ['serve', '--spec', SPEC, '--neutral-warn-share', '1.5'],
+      2,
+      '--neutral-warn-share: expected a share from 0 to 1 (e.g. 0.5), got "1.5"',
+    ],
+    [
+      ['serve', '--spec', SPEC, '--neutral-warn-interval-s', '0'],
+      2,
+      '--neutral-warn-interval-s: expected a positive whole number, got "0"',
+    ],
+    [
+      ['serve', '--spec', SPEC, '--log-level', 'loud'],
+      2,
+      '--log-level: expected one of fatal | error | warn | info | debug | trace | silent, got "loud"',
+    ],
     [['serve', '--spec', SPEC, '--token', ' '], 2, '--token: expected a non-empty token'],
     [['serve', '--spec', SPEC, '--judge-base-url', 'http://x'], 2, '--judge-base-url needs --judge'],
     [['serve', '--spec', SPEC, '--frobnicate'], 2, "serve: Unknown option '--frobnicate'"],
@@ -100,35 +120,48 @@ describe('rewardkit serve: a real process', () => {
     }
   });
 
-
   it('drains on SIGTERM: new requests get 503 "draining" on new connections, the request in flight is answered, exit 0; the token never logged', async () => {
     const token = 'spawned-token-9d2e';
-    const server = await spawnServer(['--spec', SPEC, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url], { REWARDKIT_TOKEN: token });
+    const server = await spawnServer(['--spec', SPEC, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url], {
+      REWARDKIT_TOKEN: token,
+    });
     try {
       const health = await fetch(`${server.url}/healthz`);
       // provenance: the spawned process reports the same spec hash as one computed here, and rewardkit's version
       const override = parseJudgeFlag('openai-compatible:fake', judge.url);
       const hash = specHash(applyJudgeOverride(loadSpec(SPEC, { defaultJudgeModel: override }).spec, override));
-      expect([health.status, await health.json()]).toEqual([200, { status: 'ok', spec: 'qa', spec_hash: hash, rewardkit_version: REWARDKIT_VERSION, judges: 1, in_flight: 0 }]);
+      expect([health.status, await health.json()]).toEqual([
+        200,
+        { status: 'ok', spec: 'qa', spec_hash: hash, rewardkit_version: REWARDKIT_VERSION, judges: 1, in_flight: 0 },
+      ]);
 
       qa.closeGate();
       const pending = fetch(`${server.url}/v1/score`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ rows: [{ id: 'in-flight', prompt: 'What is the capital of France?', response: 'Paris [gate]', reference: 'Paris' }], components: false }),
+        body: JSON.stringify({
+          rows: [{ id: 'in-flight', prompt: 'What is the capital of France?', response: 'Paris [gate]', reference: 'Paris' }],
+          components: false,
+        }),
       });
       pending.catch(() => {}); // awaited below; this only keeps an early failure from also being an unhandled rejection
       await waitFor(() => judge.requests.length === 1);
       server.process.kill('SIGTERM');
       await server.waitForLog('"msg":"draining: new requests get 503; finishing those in flight"');
       expect(await probe(`${server.url}/healthz`)).toBe('HTTP 503'); // a new connection, still accepted, turned away
-      const late = await fetch(`${server.url}/v1/score`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{"rows": [{}]}' });
+      const late = await fetch(`${server.url}/v1/score`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: '{"rows": [{}]}',
+      });
       expect([late.status, ((await late.json()) as { error: { code: string } }).error.code]).toEqual([503, 'draining']);
 
       qa.openGate();
       const response = await pending;
       expect(response.status).toBe(200);
-      expect(((await response.json()) as { results: Array<{ id: string; reward: number }> }).results.map((result) => [result.id, result.reward])).toEqual([['in-flight', 1]]);
+      expect(
+        ((await response.json()) as { results: Array<{ id: string; reward: number }> }).results.map((result) => [result.id, result.reward]),
+      ).toEqual([['in-flight', 1]]);
       expect(await server.exited).toBe(0);
       expect(server.stdout).toContain('"msg":"stopped"');
       expect(server.stdout).toContain('"auth":"token required"');

@@ -41,16 +41,20 @@ async function healthLatencies(url: string, until: Promise<unknown>, everyMs = 5
 /** Sends `head` of a body declared `declaredLength` bytes long, then nothing: status, body and whether the server closed the connection. */
 function slowBody(url: string, head: string, declaredLength: number): Promise<{ status: number; body: string; closed: boolean }> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(`${url}/v1/score`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': String(declaredLength) } }, (response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => {
-        const socket = request.socket!;
-        const closed = () => resolve({ status: response.statusCode!, body, closed: true });
-        if (socket.destroyed) closed();
-        else socket.once('close', closed);
-      });
-    });
+    const request = httpRequest(
+      `${url}/v1/score`,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': String(declaredLength) } },
+      (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => {
+          const socket = request.socket!;
+          const closed = () => resolve({ status: response.statusCode!, body, closed: true });
+          if (socket.destroyed) closed();
+          else socket.once('close', closed);
+        });
+      },
+    );
     request.on('error', reject);
     request.write(head);
   });
@@ -73,7 +77,11 @@ describe('too many rows', () => {
     const elapsed = performance.now() - started;
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({
-      error: { code: 'too_many_rows', message: "rows: 5000000 items, expected at most 100 per request (the server's --max-rows); split the batch into requests of at most 100 rows" },
+      error: {
+        code: 'too_many_rows',
+        message:
+          "rows: 5000000 items, expected at most 100 per request (the server's --max-rows); split the batch into requests of at most 100 rows",
+      },
     });
     expect(elapsed).toBeLessThan(10_000); // ~0.3 s here; before: ~150 s, then out of memory
     expect(Math.max(...latencies)).toBeLessThan(1000);
@@ -92,11 +100,17 @@ describe('too many rows', () => {
   ])('%s: 413 naming the field %#', async (route, body, start) => {
     const reply = await server.post(route, typeof body === 'string' ? JSON.stringify(body) : body);
     expect(reply.status).toBe(413);
-    expect((reply.body as { error: { code: string; message: string } }).error).toMatchObject({ code: 'too_many_rows', message: expect.stringMatching(new RegExp(`^${start}, expected at most 100 per request`)) });
+    expect((reply.body as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'too_many_rows',
+      message: expect.stringMatching(new RegExp(`^${start}, expected at most 100 per request`)),
+    });
   });
 
   it('exactly --max-rows rows are scored', async () => {
-    const reply = await server.post('/v1/score', { rows: Array.from({ length: 100 }, (_unused, index) => row(`r${index}`, 'Paris, see a@example.com')), components: false });
+    const reply = await server.post('/v1/score', {
+      rows: Array.from({ length: 100 }, (_unused, index) => row(`r${index}`, 'Paris, see a@example.com')),
+      components: false,
+    });
     expect(reply.status).toBe(200);
     expect((reply.body as { results: unknown[] }).results).toHaveLength(100);
   });
@@ -107,7 +121,10 @@ describe('the shared budget of rows and bytes in flight', () => {
     const server = await startTestServer(judge.url, { maxRowsInFlight: 3, maxBytesInFlight: 1500 });
     try {
       qa.closeGate();
-      const holding = server.post('/v1/score', { rows: [row('held-1', 'Paris [gate] one'), row('held-2', 'Paris [gate] two')], components: false });
+      const holding = server.post('/v1/score', {
+        rows: [row('held-1', 'Paris [gate] one'), row('held-2', 'Paris [gate] two')],
+        components: false,
+      });
       holding.catch(() => {});
       await waitFor(() => judge.requests.length === 2);
 
@@ -115,7 +132,11 @@ describe('the shared budget of rows and bytes in flight', () => {
       expect(tooManyRows.status).toBe(429);
       expect(tooManyRows.headers.get('retry-after')).toBe('5');
       expect(tooManyRows.body).toEqual({
-        error: { code: 'busy', message: "server busy: 2 more rows would pass the server's --max-rows-in-flight; retry in 5 s (Retry-After), or send smaller batches" },
+        error: {
+          code: 'busy',
+          message:
+            "server busy: 2 more rows would pass the server's --max-rows-in-flight; retry in 5 s (Retry-After), or send smaller batches",
+        },
       });
       const tooManyBytes = await server.post('/v1/score', { rows: [row('big', `Paris. ${'x'.repeat(1400)}`)] });
       expect(tooManyBytes.status).toBe(429);
@@ -151,7 +172,8 @@ describe('a slow body', () => {
       expect(JSON.parse(reply.body)).toEqual({
         error: {
           code: 'body_timeout',
-          message: "body: not received in full within 300 ms (the server's --body-timeout-ms): got 10 of 500 bytes; send the body at once, or smaller batches",
+          message:
+            "body: not received in full within 300 ms (the server's --body-timeout-ms): got 10 of 500 bytes; send the body at once, or smaller batches",
         },
       });
       expect(reply.closed).toBe(true);
@@ -176,10 +198,19 @@ describe('the drain', () => {
 
     expect(await probe(`${server.url}/healthz`)).toBe('HTTP 503');
     const health = await fetch(`${server.url}/healthz`);
-    expect([health.status, await health.json()]).toEqual([503, { status: 'draining', spec: 'qa', spec_hash: server.server.specHash, rewardkit_version: REWARDKIT_VERSION, judges: 1, in_flight: 1 }]);
-    const turnedAway = await fetch(`${server.url}/v1/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows: [row('late')] }) });
+    expect([health.status, await health.json()]).toEqual([
+      503,
+      { status: 'draining', spec: 'qa', spec_hash: server.server.specHash, rewardkit_version: REWARDKIT_VERSION, judges: 1, in_flight: 1 },
+    ]);
+    const turnedAway = await fetch(`${server.url}/v1/score`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rows: [row('late')] }),
+    });
     expect([turnedAway.status, turnedAway.headers.get('connection'), turnedAway.headers.get('retry-after')]).toEqual([503, 'close', '5']);
-    expect(await turnedAway.json()).toEqual({ error: { code: 'draining', message: 'server: shutting down, finishing the requests in flight; send this request to another replica' } });
+    expect(await turnedAway.json()).toEqual({
+      error: { code: 'draining', message: 'server: shutting down, finishing the requests in flight; send this request to another replica' },
+    });
     expect(closed).toBe(false);
     expect(judge.requests).toHaveLength(1);
 
@@ -187,7 +218,9 @@ describe('the drain', () => {
     const reply = await pending;
     await closing;
     expect(reply.status).toBe(200);
-    expect((reply.body as { results: Array<{ id: string; reward: number }> }).results.map((result) => [result.id, result.reward])).toEqual([['inflight', 1]]);
+    expect((reply.body as { results: Array<{ id: string; reward: number }> }).results.map((result) => [result.id, result.reward])).toEqual([
+      ['inflight', 1],
+    ]);
     expect(await probe(`${server.url}/healthz`)).toBe('ECONNREFUSED');
   });
 });
@@ -216,11 +249,26 @@ describe('event-loop health under big batches', () => {
   });
 
   it('/healthz keeps answering during a 10k-row batch (a real serve process), and the big reply arrives whole (streamed)', async () => {
-    const spawned = await spawnServer(['--spec', QA_SPEC, '--judge', 'openai-compatible:fake', '--judge-base-url', judge.url, '--log-level', 'warn']);
+    const spawned = await spawnServer([
+      '--spec',
+      QA_SPEC,
+      '--judge',
+      'openai-compatible:fake',
+      '--judge-base-url',
+      judge.url,
+      '--log-level',
+      'warn',
+    ]);
     try {
       // gated rows need no judge: without yielding, scoring and the reply would hold the loop for the whole batch (~1 s)
-      const rows = (count: number) => Array.from({ length: count }, (_unused, index) => row(`g${index}`, `Paris, write to me at user${index}@example.com`));
-      const score = (count: number) => fetch(`${spawned.url}/v1/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows: rows(count) }) });
+      const rows = (count: number) =>
+        Array.from({ length: count }, (_unused, index) => row(`g${index}`, `Paris, write to me at user${index}@example.com`));
+      const score = (count: number) =>
+        fetch(`${spawned.url}/v1/score`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ rows: rows(count) }),
+        });
       expect((await score(1000)).status).toBe(200); // warm up
       const scoring = score(10_000);
       const latencies = await healthLatencies(spawned.url, scoring, 2);
@@ -229,7 +277,9 @@ describe('event-loop health under big batches', () => {
       expect(response.headers.get('transfer-encoding')).toBe('chunked');
       const reply = (await response.json()) as { results: Array<{ id: string; reward: number; gated_by: string }>; spec: { name: string } };
       expect(reply.results).toHaveLength(10_000);
-      expect(reply.results.every((result, index) => result.id === `g${index}` && result.reward === 0 && result.gated_by === 'no_email')).toBe(true);
+      expect(
+        reply.results.every((result, index) => result.id === `g${index}` && result.reward === 0 && result.gated_by === 'no_email'),
+      ).toBe(true);
       expect(reply.spec.name).toBe('qa');
       latencies.sort((a, b) => a - b);
       expect(latencies.length).toBeGreaterThan(10);
@@ -248,7 +298,9 @@ describe('batch warnings', () => {
       const rows = [row('down-1', 'Paris [fail]'), row('down-2', 'Paris [fail]'), row('ok')];
       expect((await server.post('/v1/score', { rows, components: false })).status).toBe(200);
       await server.post('/v1/score', { rows, components: false });
-      const warnings = server.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => String(line.msg).includes('neutral fallback'));
+      const warnings = server.logs
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => String(line.msg).includes('neutral fallback'));
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatchObject({
         level: 40,
@@ -260,7 +312,9 @@ describe('batch warnings', () => {
         cause: { kind: 'server_error', rows: 2 },
         suppressed: 0,
       });
-      expect(String(warnings[0]!.msg)).toMatch(/^2 of 3 rewards in this batch \(67%\) are the neutral fallback, above --neutral-warn-share 0\.5: the trainer learns nothing from them; most common cause \(2 rows\): server_error: quality: /);
+      expect(String(warnings[0]!.msg)).toMatch(
+        /^2 of 3 rewards in this batch \(67%\) are the neutral fallback, above --neutral-warn-share 0\.5: the trainer learns nothing from them; most common cause \(2 rows\): server_error: quality: /,
+      );
       const metrics = (await server.get('/metrics')).text;
       expect(metricValue(metrics, 'rewardkit_batch_neutral_share_count', { route: '/v1/score' })).toBe(2);
       expect(metricValue(metrics, 'rewardkit_batch_neutral_share_bucket', { route: '/v1/score', le: '0.5' })).toBe(0);
@@ -273,13 +327,18 @@ describe('batch warnings', () => {
 
   it('logs one warning for a request in which no row has a reference', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rewardkit-no-reference-'));
-    writeFileSync(join(dir, 'spec.yaml'), 'name: exact\nchecks:\n  - {type: match, name: exact, mode: contains}\n  - {type: length, name: length, max: 40}\naggregate: {range: [0, 1]}\n');
+    writeFileSync(
+      join(dir, 'spec.yaml'),
+      'name: exact\nchecks:\n  - {type: match, name: exact, mode: contains}\n  - {type: length, name: length, max: 40}\naggregate: {range: [0, 1]}\n',
+    );
     const server = await startTestServer(judge.url, {}, join(dir, 'spec.yaml'));
     try {
       const without = [1, 2, 3].map((index) => ({ id: `n${index}`, prompt: QUESTION, response: 'Paris.' }));
       expect((await server.post('/v1/score', { rows: without, components: false })).status).toBe(200);
       await server.post('/v1/score', { rows: [...without, row('with')], components: false }); // one row has a reference: no warning
-      const warnings = server.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => String(line.msg).startsWith('no row of this request has a reference'));
+      const warnings = server.logs
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => String(line.msg).startsWith('no row of this request has a reference'));
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatchObject({ level: 40, route: '/v1/score', rows: 3, components: ['exact'] });
     } finally {

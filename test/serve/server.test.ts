@@ -63,16 +63,38 @@ describe('POST /v1/score (native batch)', () => {
       neutral: false,
       gated_by: null,
       flags: [],
-      metrics: expect.objectContaining({ no_email: 1, length: 1, quality: 1, judge_calls: 1, judge_attempts: 1, judge_input_tokens: 100, judge_output_tokens: 20, judge_error: 0, gated: 0 }),
+      metrics: expect.objectContaining({
+        no_email: 1,
+        length: 1,
+        quality: 1,
+        judge_calls: 1,
+        judge_attempts: 1,
+        judge_input_tokens: 100,
+        judge_output_tokens: 20,
+        judge_error: 0,
+        gated: 0,
+      }),
     });
     expect(reply.results[2]!.metrics).toMatchObject({ length: 0.55, quality: 1 });
-    expect(reply.results[3]!.error).toEqual({ field: 'response', message: 'response: expected the response text (a string), but the field is missing' });
-    expect(reply.spec).toEqual({ name: 'qa', spec_hash: hash, rewardkit_version: REWARDKIT_VERSION, range: [0, 1], neutral: 0.5, components: ['no_email', 'length', 'quality'] });
+    expect(reply.results[3]!.error).toEqual({
+      field: 'response',
+      message: 'response: expected the response text (a string), but the field is missing',
+    });
+    expect(reply.spec).toEqual({
+      name: 'qa',
+      spec_hash: hash,
+      rewardkit_version: REWARDKIT_VERSION,
+      range: [0, 1],
+      neutral: 0.5,
+      components: ['no_email', 'length', 'quality'],
+    });
     expect(judge.requests).toHaveLength(3);
   });
 
   it('returns each component with its rationale unless components: false', async () => {
-    const { body } = await server.post('/v1/score', { rows: [{ id: 'x', prompt: QUESTION, response: 'Paris. [rude]', reference: 'Paris' }] });
+    const { body } = await server.post('/v1/score', {
+      rows: [{ id: 'x', prompt: QUESTION, response: 'Paris. [rude]', reference: 'Paris' }],
+    });
     const [result] = (body as { results: Array<{ components: Array<{ name: string; score: number | null; status: string }> }> }).results;
     expect(result!.components.map((component) => [component.name, component.score, component.status])).toEqual([
       ['no_email', 1, 'scored'],
@@ -109,12 +131,24 @@ describe('POST /v1/score (native batch)', () => {
 
   it("reads the roles AWS's validator accepts (any case; developer → system, bot → assistant) and judges a tool-using rollout's final answer", async () => {
     const rows = [
-      { id: 'roles', messages: [{ role: 'developer', content: 'Answer in one sentence.' }, { role: 'User', content: QUESTION }, { role: 'BOT', content: 'Paris.' }], reference_answer: 'Paris' },
+      {
+        id: 'roles',
+        messages: [
+          { role: 'developer', content: 'Answer in one sentence.' },
+          { role: 'User', content: QUESTION },
+          { role: 'BOT', content: 'Paris.' },
+        ],
+        reference_answer: 'Paris',
+      },
       {
         id: 'tools',
         messages: [
           { role: 'user', content: QUESTION },
-          { role: 'assistant', content: '', tool_calls: [{ type: 'function', function: { name: 'lookup', arguments: { country: 'France' } } }] },
+          {
+            role: 'assistant',
+            content: '',
+            tool_calls: [{ type: 'function', function: { name: 'lookup', arguments: { country: 'France' } } }],
+          },
           { role: 'tool', name: 'lookup', content: 'Paris [rude]' },
           { role: 'assistant', content: 'Paris.' },
         ],
@@ -124,11 +158,19 @@ describe('POST /v1/score (native batch)', () => {
     const { status, body } = await server.post('/v1/score', { rows, components: false });
     expect(status).toBe(200);
     // the tool output's "[rude]" is context, not the policy's answer: the judge's polite criterion still passes
-    expect((body as { results: Array<{ id: string; reward: number; flags: string[] }> }).results.map((result) => [result.id, result.reward, result.flags])).toEqual([
+    expect(
+      (body as { results: Array<{ id: string; reward: number; flags: string[] }> }).results.map((result) => [
+        result.id,
+        result.reward,
+        result.flags,
+      ]),
+    ).toEqual([
       ['roles', 1, []],
       ['tools', 1, []],
     ]);
-    const seen = judge.requests.map((request) => [fenced(request.user, 'SYSTEM'), fenced(request.user, 'RESPONSE'), fenced(request.user, 'CONTEXT')]).sort();
+    const seen = judge.requests
+      .map((request) => [fenced(request.user, 'SYSTEM'), fenced(request.user, 'RESPONSE'), fenced(request.user, 'CONTEXT')])
+      .sort();
     expect(seen).toEqual([
       ['', 'Paris.', '[tool call lookup] {"country":"France"}\n\n[tool result lookup] Paris [rude]'],
       ['Answer in one sentence.', 'Paris.', ''],
@@ -139,7 +181,12 @@ describe('POST /v1/score (native batch)', () => {
     const reply = await server.post('/v2/score', { rows: [] });
     expect(reply).toMatchObject({
       status: 404,
-      body: { error: { code: 'not_found', message: 'no route POST /v2/score; expected one of POST /v1/score, POST /get_reward, POST /v1/nova, GET /healthz, GET /metrics' } },
+      body: {
+        error: {
+          code: 'not_found',
+          message: 'no route POST /v2/score; expected one of POST /v1/score, POST /get_reward, POST /v1/nova, GET /healthz, GET /metrics',
+        },
+      },
     });
   });
 });
@@ -155,7 +202,12 @@ describe('POST /get_reward (OpenRLHF remote reward model)', () => {
 
   it('splits each query at its prompt, strips end tokens, uses labels as references', async () => {
     const prompts = [template(QUESTION), template(QUESTION), template(QUESTION), template(QUESTION)];
-    const responses = ['The capital of France is Paris.<|im_end|>', 'Paris, of course. [rude]<|im_end|>\n<|endoftext|>', 'Paris.<|im_end|>', 'Paris.'];
+    const responses = [
+      'The capital of France is Paris.<|im_end|>',
+      'Paris, of course. [rude]<|im_end|>\n<|endoftext|>',
+      'Paris.<|im_end|>',
+      'Paris.',
+    ];
     const query = prompts.map((prompt, index) => prompt + responses[index]);
     query[3] = 'Paris.'; // neither its prompt, a tail of it, nor an assistant-turn marker: cannot be split
     const { status, body } = await server.post('/get_reward', { query, prompts, labels: ['Paris', 'Paris', null, 'Paris'] });
@@ -187,22 +239,33 @@ describe('POST /get_reward (OpenRLHF remote reward model)', () => {
       prompt_match_truncated: [0, 0, 0, 0],
       prompt_match_assistant_marker: [0, 0, 0, 0],
     });
-    const judged = judge.requests.map((request) => [fenced(request.user, 'PROMPT'), fenced(request.user, 'RESPONSE'), fenced(request.user, 'REFERENCE')]).sort();
+    const judged = judge.requests
+      .map((request) => [fenced(request.user, 'PROMPT'), fenced(request.user, 'RESPONSE'), fenced(request.user, 'REFERENCE')])
+      .sort();
     expect(judged).toEqual([
       [template(QUESTION), 'Paris, of course. [rude]', 'Paris'],
       [template(QUESTION), 'Paris.', ''],
       [template(QUESTION), 'The capital of France is Paris.', 'Paris'],
     ]);
-    expect(server.logs.some((line) => line.includes('"field":"query[3]"') && line.includes('expected the query to start with prompts[3]'))).toBe(true);
+    expect(
+      server.logs.some((line) => line.includes('"field":"query[3]"') && line.includes('expected the query to start with prompts[3]')),
+    ).toBe(true);
   });
 
   it('a left-truncated query and one whose prompts entry is the bare question are split, and the logs say how', async () => {
     const prompt = `<|im_start|>system\nYou are a geography tutor; answer in one short sentence.<|im_end|>\n${template(QUESTION)}`;
-    const query = [`${prompt.slice(prompt.indexOf('tutor; answer'))}The capital of France is Paris.<|im_end|>`, `${template(QUESTION)}Paris.<|im_end|>`];
+    const query = [
+      `${prompt.slice(prompt.indexOf('tutor; answer'))}The capital of France is Paris.<|im_end|>`,
+      `${template(QUESTION)}Paris.<|im_end|>`,
+    ];
     const { body } = await server.post('/get_reward', { query, prompts: [prompt, QUESTION], labels: ['Paris', 'Paris'] });
     const reply = body as { rewards: number[]; extra_logs: Record<string, number[]> };
     expect(reply.rewards).toEqual([1, 1]);
-    expect([reply.extra_logs.prompt_match_truncated, reply.extra_logs.prompt_match_assistant_marker, reply.extra_logs.row_error]).toEqual([[1, 0], [0, 1], [0, 0]]);
+    expect([reply.extra_logs.prompt_match_truncated, reply.extra_logs.prompt_match_assistant_marker, reply.extra_logs.row_error]).toEqual([
+      [1, 0],
+      [0, 1],
+      [0, 0],
+    ]);
     expect(judge.requests.map((request) => fenced(request.user, 'RESPONSE')).sort()).toEqual(['Paris.', 'The capital of France is Paris.']);
   });
 
@@ -247,7 +310,15 @@ describe('POST /v1/nova (the Lambda payload over HTTP)', () => {
 
   it('a body that is not an array is a 400 naming what was expected', async () => {
     const reply = await server.post('/v1/nova', { samples: [] });
-    expect(reply).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', message: 'event: expected a JSON array of samples [{id, messages, …}], got an object with keys ["samples"]' } } });
+    expect(reply).toMatchObject({
+      status: 400,
+      body: {
+        error: {
+          code: 'invalid_request',
+          message: 'event: expected a JSON array of samples [{id, messages, …}], got an object with keys ["samples"]',
+        },
+      },
+    });
   });
 });
 
@@ -269,13 +340,22 @@ describe('authentication', () => {
     const reply = await server.post('/v1/score', row, headers);
     expect(reply.status).toBe(401);
     expect(reply.headers.get('www-authenticate')).toBe('Bearer realm="rewardkit"');
-    expect(reply.body).toEqual({ error: { code: 'unauthorized', message: 'authorization: expected the header "Authorization: Bearer <token>" (the server\'s --token / REWARDKIT_TOKEN)' } });
+    expect(reply.body).toEqual({
+      error: {
+        code: 'unauthorized',
+        message: 'authorization: expected the header "Authorization: Bearer <token>" (the server\'s --token / REWARDKIT_TOKEN)',
+      },
+    });
     expect(judge.requests).toHaveLength(0);
   });
 
   it('accepts the bearer token, and Basic auth with the token as password (a URL with credentials)', async () => {
     const bearer = await server.post('/v1/score', row, { authorization: `Bearer ${TOKEN}` });
-    const basic = await server.post('/get_reward', { query: ['Paris.'], labels: ['Paris'] }, { authorization: `Basic ${Buffer.from(`rk:${TOKEN}`).toString('base64')}` });
+    const basic = await server.post(
+      '/get_reward',
+      { query: ['Paris.'], labels: ['Paris'] },
+      { authorization: `Basic ${Buffer.from(`rk:${TOKEN}`).toString('base64')}` },
+    );
     expect([bearer.status, basic.status]).toEqual([200, 200]);
     expect((basic.body as { rewards: number[] }).rewards).toEqual([1]);
   });
@@ -283,7 +363,14 @@ describe('authentication', () => {
   it('/healthz needs no token; /metrics does', async () => {
     const health = await server.get('/healthz');
     expect(health.status).toBe(200);
-    expect(JSON.parse(health.text)).toEqual({ status: 'ok', spec: 'qa', spec_hash: server.server.specHash, rewardkit_version: REWARDKIT_VERSION, judges: 1, in_flight: 0 });
+    expect(JSON.parse(health.text)).toEqual({
+      status: 'ok',
+      spec: 'qa',
+      spec_hash: server.server.specHash,
+      rewardkit_version: REWARDKIT_VERSION,
+      judges: 1,
+      in_flight: 0,
+    });
     expect((await server.get('/metrics')).status).toBe(401);
     expect((await server.get('/metrics', { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
   });
@@ -293,7 +380,9 @@ describe('authentication', () => {
     expect(logs).not.toContain(TOKEN);
     expect(logs).not.toContain(Buffer.from(`rk:${TOKEN}`).toString('base64'));
     expect(logs).not.toContain('capital of France');
-    expect(server.logs.some((line) => line.includes('"route":"/v1/score"') && line.includes('"status":200') && line.includes('"rows":1'))).toBe(true);
+    expect(
+      server.logs.some((line) => line.includes('"route":"/v1/score"') && line.includes('"status":200') && line.includes('"rows":1')),
+    ).toBe(true);
   });
 });
 
@@ -312,7 +401,14 @@ describe('limits and deadlines', () => {
       ],
       components: false,
     });
-    expect((body as { results: Array<Record<string, unknown>> }).results.map((result) => [result.id, result.reward, result.neutral, result.flags])).toEqual([
+    expect(
+      (body as { results: Array<Record<string, unknown>> }).results.map((result) => [
+        result.id,
+        result.reward,
+        result.neutral,
+        result.flags,
+      ]),
+    ).toEqual([
       ['slow', 0.5, true, ['judge_error', 'deadline_exceeded']],
       ['gated', 0, false, ['gated']],
     ]);
@@ -324,7 +420,12 @@ describe('limits and deadlines', () => {
     const size = Buffer.byteLength(JSON.stringify(body));
     expect(reply).toMatchObject({
       status: 413,
-      body: { error: { code: 'body_too_large', message: `body: expected at most 4096 bytes (the server's --body-limit-mb), got ${size} bytes (Content-Length); send smaller batches` } },
+      body: {
+        error: {
+          code: 'body_too_large',
+          message: `body: expected at most 4096 bytes (the server's --body-limit-mb), got ${size} bytes (Content-Length); send smaller batches`,
+        },
+      },
     });
   });
 });
@@ -337,7 +438,12 @@ describe('GET /metrics', () => {
   afterAll(() => server.close());
 
   it('counts requests, judge calls, retries, errors by kind, tokens, row outcomes and neutral fallbacks', async () => {
-    await server.post('/v1/score', { rows: [{ id: 'ok', prompt: QUESTION, response: 'Paris.', reference: 'Paris' }, { id: 'down', prompt: QUESTION, response: 'Paris [fail]', reference: 'Paris' }] });
+    await server.post('/v1/score', {
+      rows: [
+        { id: 'ok', prompt: QUESTION, response: 'Paris.', reference: 'Paris' },
+        { id: 'down', prompt: QUESTION, response: 'Paris [fail]', reference: 'Paris' },
+      ],
+    });
     await server.post('/v1/score', { rows: 'bad' });
     const { status, text, headers } = await server.get('/metrics');
     expect(status).toBe(200);
@@ -355,7 +461,19 @@ describe('GET /metrics', () => {
       neutralRows: metricValue(text, 'rewardkit_rows_total', { route: '/v1/score', outcome: 'neutral' }),
       neutralFallbacks: metricValue(text, 'rewardkit_neutral_rewards_total', { route: '/v1/score', reason: 'judge_error' }),
       inFlight: metricValue(text, 'rewardkit_http_requests_in_flight', { route: '/metrics' }),
-    }).toEqual({ ok: 1, bad: 1, judgeOk: 1, judgeError: 1, retries: 1, errors: 1, inputTokens: 100, scored: 1, neutralRows: 1, neutralFallbacks: 1, inFlight: 1 });
+    }).toEqual({
+      ok: 1,
+      bad: 1,
+      judgeOk: 1,
+      judgeError: 1,
+      retries: 1,
+      errors: 1,
+      inputTokens: 100,
+      scored: 1,
+      neutralRows: 1,
+      neutralFallbacks: 1,
+      inFlight: 1,
+    });
     expect(text).toContain('# TYPE rewardkit_judge_cache_hits_total counter');
     expect(text).toContain('# TYPE process_cpu_seconds_total counter');
   });
@@ -403,17 +521,27 @@ describe('a spec that reads plain rows with its own field names', () => {
   let server: TestServer;
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rewardkit-plain-spec-'));
-    const spec = readFileSync(QA_SPEC, 'utf8').replace('name: qa', 'name: qa-plain\ninput: {format: plain, id: uid, prompt: question, response: answer, reference: gold}');
+    const spec = readFileSync(QA_SPEC, 'utf8').replace(
+      'name: qa',
+      'name: qa-plain\ninput: {format: plain, id: uid, prompt: question, response: answer, reference: gold}',
+    );
     writeFileSync(join(dir, 'spec.yaml'), spec);
     server = await startTestServer(judge.url, {}, join(dir, 'spec.yaml'));
   });
   afterAll(() => server.close());
 
   it('/v1/score reads rows as the spec says; /v1/nova and /get_reward still read chat rows', async () => {
-    const score = await server.post('/v1/score', { rows: [{ uid: 'u1', question: QUESTION, answer: 'Paris.', gold: 'Paris' }], components: false });
-    expect((score.body as { results: Array<{ id: string; reward: number }> }).results.map((result) => [result.id, result.reward])).toEqual([['u1', 1]]);
+    const score = await server.post('/v1/score', {
+      rows: [{ uid: 'u1', question: QUESTION, answer: 'Paris.', gold: 'Paris' }],
+      components: false,
+    });
+    expect((score.body as { results: Array<{ id: string; reward: number }> }).results.map((result) => [result.id, result.reward])).toEqual([
+      ['u1', 1],
+    ]);
     const nova = await server.post('/v1/nova', variantA.slice(0, 2));
-    expect((nova.body as Array<{ id: string; aggregate_reward_score: number }>).map((result) => [result.id, result.aggregate_reward_score])).toEqual([
+    expect(
+      (nova.body as Array<{ id: string; aggregate_reward_score: number }>).map((result) => [result.id, result.aggregate_reward_score]),
+    ).toEqual([
       ['a-good', 1],
       ['a-wrong', 0.625],
     ]);
@@ -426,7 +554,11 @@ describe('logging request bodies on demand', () => {
   it('--log-bodies logs rows and results; the token still never appears', async () => {
     const server = await startTestServer(judge.url, { logBodies: true, token: TOKEN });
     try {
-      await server.post('/v1/score', { rows: [{ id: 'a', prompt: QUESTION, response: 'Paris.', reference: 'Paris' }] }, { authorization: `Bearer ${TOKEN}` });
+      await server.post(
+        '/v1/score',
+        { rows: [{ id: 'a', prompt: QUESTION, response: 'Paris.', reference: 'Paris' }] },
+        { authorization: `Bearer ${TOKEN}` },
+      );
       const logs = server.logs.join('\n');
       expect(logs).toContain('capital of France');
       expect(logs).not.toContain(TOKEN);
@@ -440,7 +572,10 @@ describe('graceful close', () => {
   it('answers new requests 503, finishes the one in flight, then closes', async () => {
     const server = await startTestServer(judge.url);
     qa.closeGate();
-    const pending = server.post('/v1/score', { rows: [{ id: 'inflight', prompt: QUESTION, response: 'Paris [gate]', reference: 'Paris' }], components: false });
+    const pending = server.post('/v1/score', {
+      rows: [{ id: 'inflight', prompt: QUESTION, response: 'Paris [gate]', reference: 'Paris' }],
+      components: false,
+    });
     pending.catch(() => {}); // awaited below
     await waitFor(() => judge.requests.length === 1);
     const closing = server.close();
@@ -450,7 +585,9 @@ describe('graceful close', () => {
     await closing;
     expect(await probe(`${server.url}/healthz`)).toBe('ECONNREFUSED');
     expect(reply.status).toBe(200);
-    expect((reply.body as { results: Array<{ id: string; reward: number }> }).results.map((result) => [result.id, result.reward])).toEqual([['inflight', 1]]);
+    expect((reply.body as { results: Array<{ id: string; reward: number }> }).results.map((result) => [result.id, result.reward])).toEqual([
+      ['inflight', 1],
+    ]);
   });
 });
 
@@ -465,11 +602,17 @@ describe('a persistent judge cache across requests', () => {
       expect(callsAfterFirst).toBeGreaterThan(0);
       const second = await server.post('/v1/score', { rows: [{ ...row, id: 'c2' }], components: false });
       expect(judge.requests.length).toBe(callsAfterFirst); // no new judge call
-      const rewards = (reply: unknown) => (reply as { results: Array<{ reward: number; metrics: Record<string, number> }> }).results.map((result) => [result.reward, result.metrics.judge_cached]);
+      const rewards = (reply: unknown) =>
+        (reply as { results: Array<{ reward: number; metrics: Record<string, number> }> }).results.map((result) => [
+          result.reward,
+          result.metrics.judge_cached,
+        ]);
       expect(rewards(first.body)).toEqual([[1, 0]]);
       expect(rewards(second.body)).toEqual([[1, callsAfterFirst]]);
       const metrics = (await server.get('/metrics')).text;
-      expect(metricValue(metrics, 'rewardkit_judge_cache_hits_total', { model: `openai-compatible:fake@${judge.url}` })).toBe(callsAfterFirst);
+      expect(metricValue(metrics, 'rewardkit_judge_cache_hits_total', { model: `openai-compatible:fake@${judge.url}` })).toBe(
+        callsAfterFirst,
+      );
     } finally {
       await server.close();
       cache.close();

@@ -11,7 +11,9 @@ import type { FakeReply, FakeRequest } from './fake-judge-server.js';
 export type Verdicts = Record<string, { grounding: number; reference_consistency: number; actionability: number }>;
 
 export function loadFakeVerdicts(): Verdicts {
-  return JSON.parse(readFileSync(fileURLToPath(new URL('../../examples/contract-review/fake-verdicts.json', import.meta.url)), 'utf8')) as Verdicts;
+  return JSON.parse(
+    readFileSync(fileURLToPath(new URL('../../examples/contract-review/fake-verdicts.json', import.meta.url)), 'utf8'),
+  ) as Verdicts;
 }
 
 export function contractReviewJudge(verdicts: Verdicts = loadFakeVerdicts()): (request: FakeRequest) => FakeReply {
@@ -20,7 +22,8 @@ export function contractReviewJudge(verdicts: Verdicts = loadFakeVerdicts()): (r
     const item = readFenced(request.user, 'item') ?? '';
     const match = /"comment_id":\s*"([^"]+)"/.exec(item);
     const verdict = match ? verdicts[match[1]!] : undefined;
-    if (!verdict) return { status: 400, body: { error: { message: `fake judge: no scripted verdict for comment ${match?.[1] ?? '(none found)'}` } } };
+    if (!verdict)
+      return { status: 400, body: { error: { message: `fake judge: no scripted verdict for comment ${match?.[1] ?? '(none found)'}` } } };
     const line = (score: number, what: string) => ({ rationale: `${what} scored ${score} by the scripted fake judge`, score });
     return {
       content: JSON.stringify({

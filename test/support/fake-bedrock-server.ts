@@ -74,12 +74,22 @@ export async function startFakeBedrock(options: FakeBedrockOptions): Promise<Fak
     if (secret !== undefined && scope) {
       request.signatureVerified = (await expectedAuthorization(req, `${base}${req.url}`, raw, request, secret)) === authorization;
       if (!request.signatureVerified) {
-        return awsError(res, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+        return awsError(
+          res,
+          403,
+          'SignatureDoesNotMatch',
+          'The request signature we calculated does not match the signature you provided.',
+        );
       }
     }
-    const knownKey = request.accessKeyId ? (options.accessKeys ?? []).includes(request.accessKeyId) : request.apiKey ? (options.apiKeys ?? []).includes(request.apiKey) : false;
+    const knownKey = request.accessKeyId
+      ? (options.accessKeys ?? []).includes(request.accessKeyId)
+      : request.apiKey
+        ? (options.apiKeys ?? []).includes(request.apiKey)
+        : false;
     if (!knownKey) return awsError(res, 403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
-    if (!options.models.includes(request.modelId)) return awsError(res, 400, 'ValidationException', 'The provided model identifier is invalid.');
+    if (!options.models.includes(request.modelId))
+      return awsError(res, 400, 'ValidationException', 'The provided model identifier is invalid.');
     const text = options.text ?? '{"ok": true}';
     res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': `fake-${requests.length}` }).end(
       JSON.stringify({
@@ -95,9 +105,17 @@ export async function startFakeBedrock(options: FakeBedrockOptions): Promise<Fak
 }
 
 /** The Authorization header a correct SigV4 signer computes for this request with this secret. */
-async function expectedAuthorization(req: IncomingMessage, url: string, body: string, request: BedrockRequest, secret: string): Promise<string> {
+async function expectedAuthorization(
+  req: IncomingMessage,
+  url: string,
+  body: string,
+  request: BedrockRequest,
+  secret: string,
+): Promise<string> {
   const signedNames = /SignedHeaders=([^,]+)/.exec(req.headers.authorization ?? '')?.[1]?.split(';') ?? [];
-  const headers = signedNames.filter((name) => name !== 'host' && name !== 'x-amz-date' && name !== 'x-amz-security-token').map((name) => [name, header(req, name) ?? ''] as [string, string]);
+  const headers = signedNames
+    .filter((name) => name !== 'host' && name !== 'x-amz-date' && name !== 'x-amz-security-token')
+    .map((name) => [name, header(req, name) ?? ''] as [string, string]);
   const signer = new AwsV4Signer({
     method: req.method ?? 'POST',
     url,
@@ -123,7 +141,11 @@ export interface FakeContainerCredentials {
 }
 
 /** The ECS / EKS Pod Identity credentials endpoint, handing out the given temporary credentials (valid 1 hour). */
-export async function startFakeContainerCredentials(credentials: { accessKeyId: string; secretAccessKey: string; token: string }): Promise<FakeContainerCredentials> {
+export async function startFakeContainerCredentials(credentials: {
+  accessKeyId: string;
+  secretAccessKey: string;
+  token: string;
+}): Promise<FakeContainerCredentials> {
   const state = { fetches: 0 };
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || req.url !== '/v2/credentials/task-role') return void res.writeHead(404).end();
@@ -148,7 +170,12 @@ export async function startFakeContainerCredentials(credentials: { accessKeyId: 
 }
 
 function awsError(res: ServerResponse, status: number, type: string, message: string): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/` }).end(JSON.stringify({ message }));
+  res
+    .writeHead(status, {
+      'content-type': 'application/json',
+      'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
+    })
+    .end(JSON.stringify({ message }));
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -81,7 +81,16 @@ export async function startFakeJudge(
         .filter((message) => message.role === role)
         .map((message) => (typeof message.content === 'string' ? message.content : JSON.stringify(message.content)))
         .join('\n');
-    const request: FakeRequest = { index: requests.length, path: req.url ?? '', headers: req.headers, body, model: String(body.model ?? ''), system: text('system'), user: text('user'), receivedAt: performance.now() };
+    const request: FakeRequest = {
+      index: requests.length,
+      path: req.url ?? '',
+      headers: req.headers,
+      body,
+      model: String(body.model ?? ''),
+      system: text('system'),
+      user: text('user'),
+      receivedAt: performance.now(),
+    };
     if (request.system === PREFLIGHT_SYSTEM_PROMPT) {
       request.preflight = true;
       request.index = preflights.length;
@@ -139,16 +148,27 @@ async function answer(reply: FakeReply, request: FakeRequest, res: ServerRespons
   if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
   if (res.destroyed) return;
   if ('status' in reply) {
-    res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.headers ?? {}) }).end(JSON.stringify(reply.body ?? { error: { message: `fake error ${reply.status}`, type: 'fake' } }));
+    res
+      .writeHead(reply.status, { 'content-type': 'application/json', ...(reply.headers ?? {}) })
+      .end(JSON.stringify(reply.body ?? { error: { message: `fake error ${reply.status}`, type: 'fake' } }));
     return;
   }
-  const usage = reply.usage ?? { prompt_tokens: Math.ceil((request.system.length + request.user.length) / 4), completion_tokens: Math.ceil(reply.content.length / 4) };
+  const usage = reply.usage ?? {
+    prompt_tokens: Math.ceil((request.system.length + request.user.length) / 4),
+    completion_tokens: Math.ceil(reply.content.length / 4),
+  };
   const payload = JSON.stringify({
     id: `chatcmpl-fake-${request.index}`,
     object: 'chat.completion',
     created: 1_700_000_000,
     model: request.model,
-    choices: [{ index: 0, message: { role: 'assistant', content: reply.content, ...(reply.refusal ? { refusal: reply.refusal } : {}) }, finish_reason: reply.finishReason ?? 'stop' }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: reply.content, ...(reply.refusal ? { refusal: reply.refusal } : {}) },
+        finish_reason: reply.finishReason ?? 'stop',
+      },
+    ],
     usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
   });
   const headers = { 'content-type': 'application/json', ...(reply.headers ?? {}) };

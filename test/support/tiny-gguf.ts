@@ -49,17 +49,45 @@ export interface GgufSizeOptions {
  */
 export const MODEL_SHAPES = {
   'qwen3-1.7b': {
-    shape: { embedding: 2048, layers: 28, heads: 16, kvHeads: 8, headDim: 128, feedForward: 6144, contextLength: 40960, ropeFreqBase: 1_000_000, seed: 17 },
+    shape: {
+      embedding: 2048,
+      layers: 28,
+      heads: 16,
+      kvHeads: 8,
+      headDim: 128,
+      feedForward: 6144,
+      contextLength: 40960,
+      ropeFreqBase: 1_000_000,
+      seed: 17,
+    },
     vocabulary: 151936,
   },
   'llama-3.2-3b': {
-    shape: { embedding: 3072, layers: 28, heads: 24, kvHeads: 8, headDim: 128, feedForward: 8192, contextLength: 131072, ropeFreqBase: 500_000, seed: 32 },
+    shape: {
+      embedding: 3072,
+      layers: 28,
+      heads: 24,
+      kvHeads: 8,
+      headDim: 128,
+      feedForward: 8192,
+      contextLength: 131072,
+      ropeFreqBase: 500_000,
+      seed: 32,
+    },
     vocabulary: 128256,
   },
 } as const satisfies Record<string, { shape: TinyModelShape; vocabulary: number }>;
 export type ModelShapeName = keyof typeof MODEL_SHAPES;
 
-export const TINY_MODEL_SHAPE: TinyModelShape = { embedding: 64, layers: 2, heads: 4, kvHeads: 2, feedForward: 128, contextLength: 4096, seed: 7 };
+export const TINY_MODEL_SHAPE: TinyModelShape = {
+  embedding: 64,
+  layers: 2,
+  heads: 4,
+  kvHeads: 2,
+  feedForward: 128,
+  contextLength: 4096,
+  seed: 7,
+};
 
 export const CHATML_TEMPLATE =
   "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}" +
@@ -146,7 +174,8 @@ export function writeShapedGguf(path: string, shape: TinyModelShape, options: Gg
 function modelParts(shape: TinyModelShape, options: GgufSizeOptions): { metadata: [string, MetadataValue][]; tensors: Tensor[] } {
   const bytes = byteToUnicode();
   const fillerCount = options.vocabulary === undefined ? 0 : options.vocabulary - bytes.length - SPECIAL_TOKENS.length;
-  if (fillerCount < 0) throw new Error(`vocabulary: expected at least ${bytes.length + SPECIAL_TOKENS.length} tokens, got ${options.vocabulary}`);
+  if (fillerCount < 0)
+    throw new Error(`vocabulary: expected at least ${bytes.length + SPECIAL_TOKENS.length} tokens, got ${options.vocabulary}`);
   const tokens = [...bytes, ...fillerTokens(fillerCount), ...SPECIAL_TOKENS];
   const firstSpecial = bytes.length + fillerCount;
   const tokenTypes = tokens.map((_, index) => (index < firstSpecial ? TOKEN_TYPE.normal : TOKEN_TYPE.control));
@@ -196,7 +225,8 @@ function fillerTokens(count: number): string[] {
   for (let index = 0; index < count; index++) {
     let letters = '';
     // bijective base 26 from 27 upward: "aa", "ab", … — at least two letters, never equal to a byte token
-    for (let rest = Math.floor(index / 2) + 27; rest > 0; rest = Math.floor((rest - 1) / 26)) letters = String.fromCharCode(97 + ((rest - 1) % 26)) + letters;
+    for (let rest = Math.floor(index / 2) + 27; rest > 0; rest = Math.floor((rest - 1) / 26))
+      letters = String.fromCharCode(97 + ((rest - 1) % 26)) + letters;
     tokens.push(index % 2 === 1 ? `\u0120${letters}` : letters);
   }
   return tokens;
@@ -326,7 +356,8 @@ function encodeGguf(
   const dataStart = out.total;
   tensors.forEach((tensor, index) => {
     out.pad(ALIGNMENT);
-    if (out.total - dataStart !== offsets[index]) throw new Error(`tensor ${tensor.name}: data at ${out.total - dataStart}, expected ${offsets[index]}`);
+    if (out.total - dataStart !== offsets[index])
+      throw new Error(`tensor ${tensor.name}: data at ${out.total - dataStart}, expected ${offsets[index]}`);
     for (const chunk of tensor.chunks()) {
       if (!stream) {
         out.bytes(chunk);

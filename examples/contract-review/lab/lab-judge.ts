@@ -38,19 +38,32 @@ export function loadQualities(): Map<string, string> {
   );
 }
 
-export function labJudge(verdicts: Verdicts = loadFakeVerdicts(), qualities: Map<string, string> = loadQualities()): (request: FakeRequest) => FakeReply {
+export function labJudge(
+  verdicts: Verdicts = loadFakeVerdicts(),
+  qualities: Map<string, string> = loadQualities(),
+): (request: FakeRequest) => FakeReply {
   const seen = new Map<string, number>();
   return (request) => {
     if (readFenced(request.user, 'answer_a') !== undefined) return preference(request, qualities);
     const item = readFenced(request.user, 'item') ?? '';
     const id = /"comment_id":\s*"([^"]*)"/.exec(item)?.[1] ?? '';
-    let scores: Scores = verdicts[id] ?? (/-ref-c\d+$/.test(id) ? { grounding: 5, reference_consistency: 5, actionability: 5 } : { grounding: 1, reference_consistency: 1, actionability: 1 });
+    let scores: Scores =
+      verdicts[id] ??
+      (/-ref-c\d+$/.test(id)
+        ? { grounding: 5, reference_consistency: 5, actionability: 5 }
+        : { grounding: 1, reference_consistency: 1, actionability: 1 });
     if (request.model === 'fake-strict') {
       const stricter = (score: number) => (score === 4 ? 3 : score);
-      scores = { grounding: stricter(scores.grounding), reference_consistency: stricter(scores.reference_consistency), actionability: Math.max(1, stricter(scores.actionability) - 1) };
+      scores = {
+        grounding: stricter(scores.grounding),
+        reference_consistency: stricter(scores.reference_consistency),
+        actionability: Math.max(1, stricter(scores.actionability) - 1),
+      };
     } else if (request.model === 'fake-noisy') {
       // Keyed by the prompt without its fence nonces (a function of the same content), as before nonces existed.
-      const key = createHash('sha256').update(request.user.replace(/ [0-9a-f]{12}>>>/g, '>>>')).digest('hex');
+      const key = createHash('sha256')
+        .update(request.user.replace(/ [0-9a-f]{12}>>>/g, '>>>'))
+        .digest('hex');
       const count = seen.get(key) ?? 0;
       seen.set(key, count + 1);
       // About a third of the prompts are unstable: their actionability moves by a point on some repeats.
@@ -79,7 +92,8 @@ function preference(request: FakeRequest, qualities: Map<string, string>): FakeR
   const answerA = readFenced(request.user, 'answer_a') ?? '';
   const answerB = readFenced(request.user, 'answer_b') ?? '';
   // The response is the answer whose comment ids name a rollout; the other one is the expert reference.
-  const rolloutOf = (answer: string) => [...answer.matchAll(/["']comment_id["']:\s*["']([^"']+)-c\d+["']/g)].map((match) => match[1]!).find((id) => qualities.has(id));
+  const rolloutOf = (answer: string) =>
+    [...answer.matchAll(/["']comment_id["']:\s*["']([^"']+)-c\d+["']/g)].map((match) => match[1]!).find((id) => qualities.has(id));
   const inA = rolloutOf(answerA);
   const inB = rolloutOf(answerB);
   const responseSlot: 'A' | 'B' = inA !== undefined ? 'A' : inB !== undefined ? 'B' : /-ref-c\d+/.test(answerA) ? 'B' : 'A';
@@ -90,6 +104,11 @@ function preference(request: FakeRequest, qualities: Map<string, string>): FakeR
   if (quality === 'good') verdict = 'tie';
   else if (quality === 'mediocre') verdict = 'A';
   else verdict = referenceSlot;
-  const rationale = verdict === 'tie' ? 'Both answers raise the same issues.' : verdict === responseSlot ? 'The response is better.' : 'The other answer is better.';
+  const rationale =
+    verdict === 'tie'
+      ? 'Both answers raise the same issues.'
+      : verdict === responseSlot
+        ? 'The response is better.'
+        : 'The other answer is better.';
   return { content: JSON.stringify({ rationale, verdict }), usage: { prompt_tokens: 2000, completion_tokens: 40 } };
 }

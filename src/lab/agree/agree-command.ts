@@ -3,7 +3,16 @@
  */
 import { DEFAULT_CACHE_PATH } from '../../open-reward.js';
 import type { LabCommandDefinition, LabFlags, RewardFlagsOfCli } from '../command/lab-command-definition.js';
-import { COMMON_FLAGS, COMMON_OPTIONS_HELP, engineFlagTable, EXIT_CODES_HELP, MIN_FLAG, parseRatingList, splitList, usageError } from '../command/lab-flags.js';
+import {
+  COMMON_FLAGS,
+  COMMON_OPTIONS_HELP,
+  engineFlagTable,
+  EXIT_CODES_HELP,
+  MIN_FLAG,
+  parseRatingList,
+  splitList,
+  usageError,
+} from '../command/lab-flags.js';
 import { parseScoreSelector } from '../engine/row-signals.js';
 import { LEVELS, type MeasurementLevel } from '../rating-values.js';
 import { AGREEMENT_STATISTICS, type AgreementResult } from './agreement-analysis.js';
@@ -60,7 +69,8 @@ ${EXIT_CODES_HELP}`;
 }
 
 function parseLevel(value: string): MeasurementLevel {
-  if (!(LEVELS as readonly string[]).includes(value)) throw usageError('agree', `--level: expected one of ${LEVELS.join(' | ')}, got ${JSON.stringify(value)}`);
+  if (!(LEVELS as readonly string[]).includes(value))
+    throw usageError('agree', `--level: expected one of ${LEVELS.join(' | ')}, got ${JSON.stringify(value)}`);
   return value as MeasurementLevel;
 }
 
@@ -76,19 +86,46 @@ export function agreeOptions(flags: LabFlags): AgreeOptions {
   };
   const names = text('names') ? splitList(text('names')!) : undefined;
   if (text('raters')) {
-    if (list('spec').length > 0 || list('scored').length > 0) throw usage('--raters reads an external verdict file (--input); it does not combine with --spec or --scored');
+    if (list('spec').length > 0 || list('scored').length > 0)
+      throw usage('--raters reads an external verdict file (--input); it does not combine with --spec or --scored');
     if (!text('input')) throw usage('--raters needs --input VERDICTS.jsonl');
-    return { ...shared, mode: 'external', input: text('input')!, raters: splitList(text('raters')!), ...(text('length-field') ? { lengthField: text('length-field') } : {}) };
+    return {
+      ...shared,
+      mode: 'external',
+      input: text('input')!,
+      raters: splitList(text('raters')!),
+      ...(text('length-field') ? { lengthField: text('length-field') } : {}),
+    };
   }
   const score = parseScoreSelector(text('score'), 'judges');
   if (list('scored').length > 0) {
     if (list('spec').length > 0) throw usage('use either --scored files or --spec with --input, not both');
-    return { ...shared, mode: 'scored', files: list('scored'), score, ...(names ? { names } : {}), ...(text('rollouts') ? { rollouts: text('rollouts') } : {}) };
+    return {
+      ...shared,
+      mode: 'scored',
+      files: list('scored'),
+      score,
+      ...(names ? { names } : {}),
+      ...(text('rollouts') ? { rollouts: text('rollouts') } : {}),
+    };
   }
-  if (list('spec').length === 0) throw usage('give --input VERDICTS.jsonl --raters A,B, or --spec SPEC --input ROLLOUTS.jsonl with several --judge (or several --spec), or several --scored files');
+  if (list('spec').length === 0)
+    throw usage(
+      'give --input VERDICTS.jsonl --raters A,B, or --spec SPEC --input ROLLOUTS.jsonl with several --judge (or several --spec), or several --scored files',
+    );
   if (!text('input')) throw usage('--spec needs --input ROLLOUTS.jsonl');
   const { judge: _judge, judgeBaseUrl: _url, ...engine } = flags.engine(DEFAULT_CACHE_PATH);
-  return { ...shared, mode: 'engine', specs: list('spec'), judges: list('judge'), judgeBaseUrls: list('judge-base-url'), input: text('input')!, score, ...(names ? { names } : {}), engine };
+  return {
+    ...shared,
+    mode: 'engine',
+    specs: list('spec'),
+    judges: list('judge'),
+    judgeBaseUrls: list('judge-base-url'),
+    input: text('input')!,
+    score,
+    ...(names ? { names } : {}),
+    engine,
+  };
 }
 
 export const agreeCommand: LabCommandDefinition<AgreementResult> = {

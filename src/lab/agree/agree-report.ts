@@ -16,40 +16,88 @@ export function agreementReport(result: AgreementResult): string {
   const reading = reliabilityVerdict(headline.value);
   const found: Finding[] = [
     reading
-      ? { verdict: reading.verdict, html: `${escapeHtml(result.raters.join(' vs '))}: ${escapeHtml(result.headline)} ${escapeHtml(statisticText(headline))} — ${escapeHtml(reading.words)}.` }
-      : { verdict: 'warn', html: `${escapeHtml(result.headline)} is undefined: ${escapeHtml(headline.value === null ? headline.reason : '')}.` },
+      ? {
+          verdict: reading.verdict,
+          html: `${escapeHtml(result.raters.join(' vs '))}: ${escapeHtml(result.headline)} ${escapeHtml(statisticText(headline))} — ${escapeHtml(reading.words)}.`,
+        }
+      : {
+          verdict: 'warn',
+          html: `${escapeHtml(result.headline)} is undefined: ${escapeHtml(headline.value === null ? headline.reason : '')}.`,
+        },
   ];
   const kappa = result.raters.length === 2 ? result.statistics.cohen_kappa_unweighted : result.statistics.fleiss_kappa;
-  if (kappa.value !== null) found.push({ html: `${result.raters.length === 2 ? "Cohen's" : "Fleiss'"} kappa ${escapeHtml(statisticText(kappa))} (${kappaWords(kappa.value)}); percent agreement ${escapeHtml(statisticText(result.statistics.percent_agreement))}.` });
-  if (result.raters.length === 2 && result.statistics.spearman.value !== null) found.push({ html: `Rank correlation: Spearman ${escapeHtml(statisticText(result.statistics.spearman))}, Kendall tau-b ${escapeHtml(statisticText(result.statistics.kendall_tau_b))}.` });
-  found.push({ verdict: result.disagreements.length > 0 ? 'warn' : 'good', html: `${result.disagreements.length === 0 ? 'No item' : `${result.disagreements.length} item(s) listed below`} where the raters disagree${result.disagreements[0] ? `; largest spread ${escapeHtml(formatNumber(result.disagreements[0].spread))} on <code>${escapeHtml(result.disagreements[0].id)}</code>` : ''}.` });
+  if (kappa.value !== null)
+    found.push({
+      html: `${result.raters.length === 2 ? "Cohen's" : "Fleiss'"} kappa ${escapeHtml(statisticText(kappa))} (${kappaWords(kappa.value)}); percent agreement ${escapeHtml(statisticText(result.statistics.percent_agreement))}.`,
+    });
+  if (result.raters.length === 2 && result.statistics.spearman.value !== null)
+    found.push({
+      html: `Rank correlation: Spearman ${escapeHtml(statisticText(result.statistics.spearman))}, Kendall tau-b ${escapeHtml(statisticText(result.statistics.kendall_tau_b))}.`,
+    });
+  found.push({
+    verdict: result.disagreements.length > 0 ? 'warn' : 'good',
+    html: `${result.disagreements.length === 0 ? 'No item' : `${result.disagreements.length} item(s) listed below`} where the raters disagree${result.disagreements[0] ? `; largest spread ${escapeHtml(formatNumber(result.disagreements[0].spread))} on <code>${escapeHtml(result.disagreements[0].id)}</code>` : ''}.`,
+  });
 
   const numbers = (j: number) => result.per_item.map((item) => toNumber(item.ratings[result.raters[j]!] ?? null, result.categories));
-  const histograms = result.raters.map((rater, j) => figure(scoreHistogram(`Scores of ${rater}`, numbers(j), result.rating, j), `Score histogram of ${escapeHtml(rater)}.`));
+  const histograms = result.raters.map((rater, j) =>
+    figure(scoreHistogram(`Scores of ${rater}`, numbers(j), result.rating, j), `Score histogram of ${escapeHtml(rater)}.`),
+  );
   const extra: string[] = [];
   if (result.raters.length === 2) {
     const [a, b] = [result.raters[0]!, result.raters[1]!];
     const categories = categoriesOf(result);
     if (categories.length > 0 && categories.length <= 12) {
-      const counts = categories.map((x) => categories.map((y) => result.per_item.filter((item) => item.ratings[a] === x && item.ratings[b] === y).length));
-      extra.push(figure(matrixChart({ title: `${a} vs ${b}`, rowLabels: categories.map(String), columnLabels: categories.map(String), counts, rowAxis: a, columnAxis: b }), 'Items by the rating each rater gave; the diagonal is agreement.'));
+      const counts = categories.map((x) =>
+        categories.map((y) => result.per_item.filter((item) => item.ratings[a] === x && item.ratings[b] === y).length),
+      );
+      extra.push(
+        figure(
+          matrixChart({
+            title: `${a} vs ${b}`,
+            rowLabels: categories.map(String),
+            columnLabels: categories.map(String),
+            counts,
+            rowAxis: a,
+            columnAxis: b,
+          }),
+          'Items by the rating each rater gave; the diagonal is agreement.',
+        ),
+      );
     }
     const xs = numbers(0);
     const ys = numbers(1);
-    const points: ScatterPoint[] = result.per_item.flatMap((item, index) => (xs[index] !== null && ys[index] !== null ? [{ x: xs[index]!, y: ys[index]!, label: item.id }] : []));
-    if (points.length > 0) extra.push(figure(scatterChart({ title: `${a} against ${b}`, points, xLabel: a, yLabel: b, diagonal: true }), 'Each dot is one item; the dashed line is perfect agreement.'));
+    const points: ScatterPoint[] = result.per_item.flatMap((item, index) =>
+      xs[index] !== null && ys[index] !== null ? [{ x: xs[index]!, y: ys[index]!, label: item.id }] : [],
+    );
+    if (points.length > 0)
+      extra.push(
+        figure(
+          scatterChart({ title: `${a} against ${b}`, points, xLabel: a, yLabel: b, diagonal: true }),
+          'Each dot is one item; the dashed line is perfect agreement.',
+        ),
+      );
   }
   if (result.pairwise.length > 1) {
     const items = result.pairwise.flatMap((pair) => [
       intervalItem(`${pair.raters.join(' / ')} kappa`, pair.statistics.cohen_kappa_unweighted),
       intervalItem(`${pair.raters.join(' / ')} spearman`, pair.statistics.spearman),
     ]);
-    extra.push(figure(intervalChart({ title: 'Pairwise agreement', items, domain: [-1, 1], xLabel: 'coefficient', references: RELIABILITY_REFERENCES }), 'Each pair of raters: unweighted kappa and Spearman with 95% CIs.'));
+    extra.push(
+      figure(
+        intervalChart({ title: 'Pairwise agreement', items, domain: [-1, 1], xLabel: 'coefficient', references: RELIABILITY_REFERENCES }),
+        'Each pair of raters: unweighted kappa and Spearman with 95% CIs.',
+      ),
+    );
   }
   const statisticItems = Object.entries(result.statistics).map(([name, statistic]) => intervalItem(name, statistic));
   const verbosityPoints = result.raters.flatMap((rater, j) => {
     const values = numbers(j);
-    return result.per_item.flatMap((item, index) => (item.length !== null && values[index] !== null ? [{ x: item.length, y: values[index]!, label: `${rater}: ${item.id}`, group: j }] : []));
+    return result.per_item.flatMap((item, index) =>
+      item.length !== null && values[index] !== null
+        ? [{ x: item.length, y: values[index]!, label: `${rater}: ${item.id}`, group: j }]
+        : [],
+    );
   });
   const verbosity = verbositySection(result.verbosity_bias, verbosityPoints, result.rating);
   const body = [
@@ -68,7 +116,20 @@ export function agreementReport(result: AgreementResult): string {
           : {},
     }),
     '<h2>Charts</h2>',
-    chartGrid(figure(intervalChart({ title: 'Agreement coefficients', items: statisticItems, domain: [-1, 1], xLabel: 'coefficient', references: RELIABILITY_REFERENCES }), 'Dot: estimate; whiskers: 95% bootstrap CI; n/a: undefined for these data (hover for why).'), ...extra, ...histograms),
+    chartGrid(
+      figure(
+        intervalChart({
+          title: 'Agreement coefficients',
+          items: statisticItems,
+          domain: [-1, 1],
+          xLabel: 'coefficient',
+          references: RELIABILITY_REFERENCES,
+        }),
+        'Dot: estimate; whiskers: 95% bootstrap CI; n/a: undefined for these data (hover for why).',
+      ),
+      ...extra,
+      ...histograms,
+    ),
     result.pairwise.length > 0 ? '<h2>Pairwise</h2>' : '',
     result.pairwise.length > 0
       ? table(
@@ -76,7 +137,17 @@ export function agreementReport(result: AgreementResult): string {
           result.pairwise.map((pair) => [
             escapeHtml(pair.raters.join(' / ')),
             String(pair.n),
-            ...(['percent_agreement', 'cohen_kappa_unweighted', 'cohen_kappa_linear', 'cohen_kappa_quadratic', 'spearman', 'kendall_tau_b', 'pearson'] as const).map((name) => escapeHtml(statisticText(pair.statistics[name]))),
+            ...(
+              [
+                'percent_agreement',
+                'cohen_kappa_unweighted',
+                'cohen_kappa_linear',
+                'cohen_kappa_quadratic',
+                'spearman',
+                'kendall_tau_b',
+                'pearson',
+              ] as const
+            ).map((name) => escapeHtml(statisticText(pair.statistics[name]))),
           ]),
           { numeric: [1] },
         )
@@ -84,11 +155,31 @@ export function agreementReport(result: AgreementResult): string {
     '<h2>Most disagreed items</h2>',
     result.disagreements.length === 0
       ? '<p>None: every item rated twice or more got the same rating from everyone.</p>'
-      : table(['id', ...result.raters, 'spread'], result.disagreements.map((item) => [escapeHtml(item.id), ...result.raters.map((rater) => valueCell(item.ratings[rater])), valueCell(item.spread)]), { numeric: [result.raters.length + 1] }),
+      : table(
+          ['id', ...result.raters, 'spread'],
+          result.disagreements.map((item) => [
+            escapeHtml(item.id),
+            ...result.raters.map((rater) => valueCell(item.ratings[rater])),
+            valueCell(item.spread),
+          ]),
+          { numeric: [result.raters.length + 1] },
+        ),
     verbosity.html,
-    `<details><summary>All ${result.per_item.length} items</summary>${table(['id', ...result.raters, 'length'], result.per_item.map((item) => [escapeHtml(item.id), ...result.raters.map((rater) => valueCell(item.ratings[rater])), valueCell(item.length)]))}</details>`,
+    `<details><summary>All ${result.per_item.length} items</summary>${table(
+      ['id', ...result.raters, 'length'],
+      result.per_item.map((item) => [
+        escapeHtml(item.id),
+        ...result.raters.map((rater) => valueCell(item.ratings[rater])),
+        valueCell(item.length),
+      ]),
+    )}</details>`,
   ];
-  return renderPage({ title: `rewardkit lab agree — do ${result.raters.join(', ')} agree?`, subtitle: subtitle(result.source, result.settings), body: body.join('\n'), data: result });
+  return renderPage({
+    title: `rewardkit lab agree — do ${result.raters.join(', ')} agree?`,
+    subtitle: subtitle(result.source, result.settings),
+    body: body.join('\n'),
+    data: result,
+  });
 }
 
 function toNumber(rating: Rating, categories: Rating[] | null): number | null {
@@ -113,8 +204,21 @@ function categoriesOf(result: AgreementResult): Rating[] {
 /** The command's lines of the terminal summary. */
 export function agreementSummaryLines(result: AgreementResult): string[] {
   const lines: string[] = [];
-  lines.push(`agree: ${result.raters.join(', ')} on ${result.items.total} items (${result.items.rated_by_two_or_more} rated twice or more), level ${result.level}`);
+  lines.push(
+    `agree: ${result.raters.join(', ')} on ${result.items.total} items (${result.items.rated_by_two_or_more} rated twice or more), level ${result.level}`,
+  );
   lines.push(...statisticLines(result.statistics, result.headline));
-  if (result.disagreements.length > 0) lines.push(`  most disagreed: ${result.disagreements.slice(0, 5).map((item) => `${item.id} (${Object.values(item.ratings).map((rating) => (typeof rating === 'number' ? String(Math.round(rating * 1000) / 1000) : (rating ?? '—'))).join(' vs ')})`).join(', ')}`);
+  if (result.disagreements.length > 0)
+    lines.push(
+      `  most disagreed: ${result.disagreements
+        .slice(0, 5)
+        .map(
+          (item) =>
+            `${item.id} (${Object.values(item.ratings)
+              .map((rating) => (typeof rating === 'number' ? String(Math.round(rating * 1000) / 1000) : (rating ?? '—')))
+              .join(' vs ')})`,
+        )
+        .join(', ')}`,
+    );
   return lines;
 }

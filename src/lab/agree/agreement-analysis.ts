@@ -19,7 +19,16 @@ import {
   type RatingMatrix,
   type Statistic,
 } from '../statistics/index.js';
-import { estimate, estimatePaired, LAB_RESULT_VERSION, notApplicable, type BootstrapSettings, type LabSettings, type LabSource, type ReportedStatistic } from '../lab-result.js';
+import {
+  estimate,
+  estimatePaired,
+  LAB_RESULT_VERSION,
+  notApplicable,
+  type BootstrapSettings,
+  type LabSettings,
+  type LabSource,
+  type ReportedStatistic,
+} from '../lab-result.js';
 import { allNumeric, inferLevel, numericValue, type MeasurementLevel } from '../rating-values.js';
 import { verbosityBias, type VerbosityBias } from '../verbosity-bias.js';
 
@@ -40,7 +49,15 @@ export const AGREEMENT_STATISTICS = [
 export type AgreementStatisticName = (typeof AGREEMENT_STATISTICS)[number];
 export type AgreementStatistics = Record<AgreementStatisticName, ReportedStatistic>;
 
-export const PAIRWISE_STATISTICS = ['percent_agreement', 'cohen_kappa_unweighted', 'cohen_kappa_linear', 'cohen_kappa_quadratic', 'spearman', 'kendall_tau_b', 'pearson'] as const;
+export const PAIRWISE_STATISTICS = [
+  'percent_agreement',
+  'cohen_kappa_unweighted',
+  'cohen_kappa_linear',
+  'cohen_kappa_quadratic',
+  'spearman',
+  'kendall_tau_b',
+  'pearson',
+] as const;
 export type PairwiseStatistics = Record<(typeof PAIRWISE_STATISTICS)[number], ReportedStatistic>;
 
 export interface Disagreement {
@@ -107,7 +124,10 @@ export function analyseAgreement(input: AgreementInput): AgreementResult {
       });
     }
   }
-  const numericSeries = raters.map((name, j) => ({ name, scores: matrix.map((row) => numericValue(row[j] ?? null, categories ?? undefined)) }));
+  const numericSeries = raters.map((name, j) => ({
+    name,
+    scores: matrix.map((row) => numericValue(row[j] ?? null, categories ?? undefined)),
+  }));
   return {
     rewardkit_lab: LAB_RESULT_VERSION,
     command: 'agree',
@@ -119,7 +139,10 @@ export function analyseAgreement(input: AgreementInput): AgreementResult {
     level_source: input.level ? 'flag' : 'inferred',
     categories,
     headline: `krippendorff_alpha_${level}`,
-    items: { total: matrix.length, rated_by_two_or_more: matrix.filter((row) => row.filter((rating) => rating !== null).length >= 2).length },
+    items: {
+      total: matrix.length,
+      rated_by_two_or_more: matrix.filter((row) => row.filter((rating) => rating !== null).length >= 2).length,
+    },
     statistics,
     pairwise,
     disagreements: disagreements(input.ids, raters, matrix, level, categories, input.top ?? 10),
@@ -138,11 +161,23 @@ export function agreementStatistics(
 ): AgreementStatistics {
   const withCategories = categories ? { categories } : {};
   const twoRaters = raterCount === 2;
-  const pair = twoRaters ? pairStatistics(matrix.map((row) => row[0] ?? null), matrix.map((row) => row[1] ?? null), level, categories, settings) : null;
+  const pair = twoRaters
+    ? pairStatistics(
+        matrix.map((row) => row[0] ?? null),
+        matrix.map((row) => row[1] ?? null),
+        level,
+        categories,
+        settings,
+      )
+    : null;
   const forPairs = (name: keyof PairwiseStatistics): ReportedStatistic =>
     pair
       ? pair[name]
-      : notApplicable(name.startsWith('cohen') ? `Cohen's kappa compares two raters; for ${raterCount} raters see fleiss_kappa and "pairwise"` : `a correlation compares two raters; for ${raterCount} raters see "pairwise"`);
+      : notApplicable(
+          name.startsWith('cohen')
+            ? `Cohen's kappa compares two raters; for ${raterCount} raters see fleiss_kappa and "pairwise"`
+            : `a correlation compares two raters; for ${raterCount} raters see "pairwise"`,
+        );
   const nominalCategories = categories ?? inferCategories(matrix.flat());
   return {
     percent_agreement: estimate(matrix, (sample) => percentAgreement(sample), settings),
@@ -154,8 +189,12 @@ export function agreementStatistics(
         ? estimate(matrix, (sample) => fleissKappa(sample, { categories: nominalCategories }), settings)
         : notApplicable("Fleiss' kappa is reported for three or more raters (with two it equals Scott's pi); see cohen_kappa_unweighted"),
     krippendorff_alpha_nominal: estimate(matrix, (sample) => krippendorffAlpha(sample, 'nominal'), settings),
-    krippendorff_alpha_ordinal: orderedOnly(level, () => estimate(matrix, (sample) => krippendorffAlpha(sample, 'ordinal', withCategories), settings)),
-    krippendorff_alpha_interval: orderedOnly(level, () => estimate(matrix, (sample) => krippendorffAlpha(sample, 'interval', withCategories), settings)),
+    krippendorff_alpha_ordinal: orderedOnly(level, () =>
+      estimate(matrix, (sample) => krippendorffAlpha(sample, 'ordinal', withCategories), settings),
+    ),
+    krippendorff_alpha_interval: orderedOnly(level, () =>
+      estimate(matrix, (sample) => krippendorffAlpha(sample, 'interval', withCategories), settings),
+    ),
     spearman: forPairs('spearman'),
     kendall_tau_b: forPairs('kendall_tau_b'),
     pearson: forPairs('pearson'),
@@ -163,9 +202,16 @@ export function agreementStatistics(
 }
 
 /** The two-rater coefficients for parallel arrays. */
-export function pairStatistics(a: readonly Rating[], b: readonly Rating[], level: MeasurementLevel, categories: Rating[] | null, settings: BootstrapSettings): PairwiseStatistics {
+export function pairStatistics(
+  a: readonly Rating[],
+  b: readonly Rating[],
+  level: MeasurementLevel,
+  categories: Rating[] | null,
+  settings: BootstrapSettings,
+): PairwiseStatistics {
   const withCategories = categories ? { categories } : {};
-  const kappa = (weights: KappaWeighting) => (x: readonly Rating[], y: readonly Rating[]) => cohenKappa(x, y, { weights, ...withCategories });
+  const kappa = (weights: KappaWeighting) => (x: readonly Rating[], y: readonly Rating[]) =>
+    cohenKappa(x, y, { weights, ...withCategories });
   const paired = (statistic: (x: readonly Rating[], y: readonly Rating[]) => Statistic) => estimatePaired(a, b, statistic, settings);
   return {
     percent_agreement: paired((x, y) => percentAgreement(x.map((rating, index) => [rating, y[index] ?? null]))),
@@ -179,7 +225,10 @@ export function pairStatistics(a: readonly Rating[], b: readonly Rating[], level
 }
 
 function orderedOnly(level: MeasurementLevel, compute: () => ReportedStatistic): ReportedStatistic {
-  if (level === 'nominal') return notApplicable('not meaningful for nominal ratings (categories without an order); pass --level ordinal or --categories to order them');
+  if (level === 'nominal')
+    return notApplicable(
+      'not meaningful for nominal ratings (categories without an order); pass --level ordinal or --categories to order them',
+    );
   return compute();
 }
 
@@ -201,7 +250,9 @@ function disagreements(
     if (present.length < 2) return [];
     let spread: number;
     if (numeric) {
-      const values = present.map((rating) => numericValue(rating, categories ?? undefined)).filter((value): value is number => value !== null);
+      const values = present
+        .map((rating) => numericValue(rating, categories ?? undefined))
+        .filter((value): value is number => value !== null);
       if (values.length < 2) return [];
       spread = Math.max(...values) - Math.min(...values);
     } else {

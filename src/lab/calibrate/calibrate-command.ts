@@ -3,7 +3,17 @@
  */
 import { DEFAULT_CACHE_PATH } from '../../open-reward.js';
 import type { LabCommandDefinition, LabFlags, RewardFlagsOfCli } from '../command/lab-command-definition.js';
-import { COMMON_FLAGS, COMMON_OPTIONS_HELP, engineFlagTable, engineOptionsHelp, EXIT_CODES_HELP, FAKE_JUDGE_FLAGS, MIN_FLAG, parseRatingList, usageError } from '../command/lab-flags.js';
+import {
+  COMMON_FLAGS,
+  COMMON_OPTIONS_HELP,
+  engineFlagTable,
+  engineOptionsHelp,
+  EXIT_CODES_HELP,
+  FAKE_JUDGE_FLAGS,
+  MIN_FLAG,
+  parseRatingList,
+  usageError,
+} from '../command/lab-flags.js';
 import { parseScoreSelector } from '../engine/row-signals.js';
 import { CALIBRATION_STATISTICS, type CalibrationOptions, type CalibrationResult } from './calibration-analysis.js';
 import { calibrationReport, calibrationSummaryLines } from './calibrate-report.js';
@@ -61,11 +71,13 @@ function calibrationOptions(flags: LabFlags): CalibrationOptions {
     const value = flags.text(flag);
     if (value === undefined) return undefined;
     const parsed = Number(value);
-    if (value.trim() === '' || !Number.isFinite(parsed)) throw usageError('calibrate', `--${flag}: expected a number, got ${JSON.stringify(value)}`);
+    if (value.trim() === '' || !Number.isFinite(parsed))
+      throw usageError('calibrate', `--${flag}: expected a number, got ${JSON.stringify(value)}`);
     return parsed;
   };
   const metric = flags.text('threshold-metric');
-  if (metric !== undefined && metric !== 'accuracy' && metric !== 'cohen_kappa') throw usageError('calibrate', `--threshold-metric: expected accuracy or cohen_kappa, got ${JSON.stringify(metric)}`);
+  if (metric !== undefined && metric !== 'accuracy' && metric !== 'cohen_kappa')
+    throw usageError('calibrate', `--threshold-metric: expected accuracy or cohen_kappa, got ${JSON.stringify(metric)}`);
   const threshold = finiteNumber('threshold');
   const humanThreshold = finiteNumber('human-threshold');
   const humanPass = flags.text('human-pass');
@@ -88,15 +100,42 @@ export function calibrateOptions(flags: LabFlags): CalibrateOptions {
   if (text('spec')) {
     if (!text('input')) throw usage('--spec needs --input ROLLOUTS.jsonl');
     if (!text('labels')) throw usage('--spec needs --labels LABELS.jsonl (the human labels, by id)');
-    return { calibration, mode: 'engine', spec: text('spec')!, input: text('input')!, labels: text('labels')!, humanField, score: parseScoreSelector(text('score'), 'reward'), engine: flags.engine(DEFAULT_CACHE_PATH) };
+    return {
+      calibration,
+      mode: 'engine',
+      spec: text('spec')!,
+      input: text('input')!,
+      labels: text('labels')!,
+      humanField,
+      score: parseScoreSelector(text('score'), 'reward'),
+      engine: flags.engine(DEFAULT_CACHE_PATH),
+    };
   }
   if (text('scored')) {
     if (!text('labels')) throw usage('--scored needs --labels LABELS.jsonl (the human labels, by id)');
-    return { calibration, mode: 'scored', file: text('scored')!, labels: text('labels')!, humanField, score: parseScoreSelector(text('score'), 'reward'), ...(text('rollouts') ? { rollouts: text('rollouts') } : {}) };
+    return {
+      calibration,
+      mode: 'scored',
+      file: text('scored')!,
+      labels: text('labels')!,
+      humanField,
+      score: parseScoreSelector(text('score'), 'reward'),
+      ...(text('rollouts') ? { rollouts: text('rollouts') } : {}),
+    };
   }
-  if (!text('input') || !text('judge')) throw usage('give --input VERDICTS.jsonl --judge FIELD --human FIELD, or --spec SPEC --input ROLLOUTS.jsonl --labels LABELS.jsonl, or --scored FILE --labels LABELS.jsonl');
+  if (!text('input') || !text('judge'))
+    throw usage(
+      'give --input VERDICTS.jsonl --judge FIELD --human FIELD, or --spec SPEC --input ROLLOUTS.jsonl --labels LABELS.jsonl, or --scored FILE --labels LABELS.jsonl',
+    );
   if (text('judge-base-url')) throw usage('--judge-base-url goes with --spec (without --spec, --judge names a field of the verdict file)');
-  return { calibration, mode: 'external', input: text('input')!, judgeField: text('judge')!, humanField, ...(text('length-field') ? { lengthField: text('length-field') } : {}) };
+  return {
+    calibration,
+    mode: 'external',
+    input: text('input')!,
+    judgeField: text('judge')!,
+    humanField,
+    ...(text('length-field') ? { lengthField: text('length-field') } : {}),
+  };
 }
 
 export const calibrateCommand: LabCommandDefinition<CalibrationResult> = {

@@ -30,7 +30,15 @@ import {
   type Statistic,
   type ThresholdMetric,
 } from '../statistics/index.js';
-import { estimatePaired, LAB_RESULT_VERSION, notApplicable, type BootstrapSettings, type LabSettings, type LabSource, type ReportedStatistic } from '../lab-result.js';
+import {
+  estimatePaired,
+  LAB_RESULT_VERSION,
+  notApplicable,
+  type BootstrapSettings,
+  type LabSettings,
+  type LabSource,
+  type ReportedStatistic,
+} from '../lab-result.js';
 import { allDiscrete, allNumeric, numericValue } from '../rating-values.js';
 import { verbosityBias, type VerbosityBias } from '../verbosity-bias.js';
 
@@ -77,8 +85,22 @@ export interface CalibrationCore {
   /** Rows: human label; columns: judge label. */
   confusion_matrix: { labels: Rating[]; matrix: number[][]; total: number; missing: number };
   best_threshold:
-    | { threshold: number; metric: ThresholdMetric; value: number; accuracy: number; cohen_kappa: number | null; n: number; curve: Array<{ threshold: number; accuracy: number; cohen_kappa: number | null }> }
-    | { threshold: null; metric: ThresholdMetric; reason: string; n: number; curve: Array<{ threshold: number; accuracy: number; cohen_kappa: number | null }> };
+    | {
+        threshold: number;
+        metric: ThresholdMetric;
+        value: number;
+        accuracy: number;
+        cohen_kappa: number | null;
+        n: number;
+        curve: Array<{ threshold: number; accuracy: number; cohen_kappa: number | null }>;
+      }
+    | {
+        threshold: null;
+        metric: ThresholdMetric;
+        reason: string;
+        n: number;
+        curve: Array<{ threshold: number; accuracy: number; cohen_kappa: number | null }>;
+      };
   /** The compared label of each item (pass/fail, or the value itself). */
   judgeLabels: Rating[];
   humanLabels: Rating[];
@@ -93,7 +115,9 @@ export interface CalibrationResult extends Omit<CalibrationCore, 'judgeLabels' |
   judge: string;
   human: string;
   items: { total: number; with_both: number };
-  per_criterion: Array<{ criterion: string; judge_line: string; kind: string } & Omit<CalibrationCore, 'judgeLabels' | 'humanLabels' | 'best_threshold'>>;
+  per_criterion: Array<
+    { criterion: string; judge_line: string; kind: string } & Omit<CalibrationCore, 'judgeLabels' | 'humanLabels' | 'best_threshold'>
+  >;
   per_item: Array<{ id: string; judge: Rating; human: Rating; judge_label: Rating; human_label: Rating; length: number | null }>;
   verbosity_bias: VerbosityBias;
 }
@@ -118,7 +142,12 @@ export function analyseCalibration(input: CalibrationInput): CalibrationResult {
   const { judgeLabels, humanLabels, ...reported } = core;
   const perCriterion = (input.criteria ?? []).map((criterion) => {
     // Per criterion only the categories/thresholds that make sense on that line's own scale apply.
-    const { judgeLabels: _j, humanLabels: _h, best_threshold: _b, ...rest } = calibrationCore(criterion.judge, criterion.human, { thresholdMetric: input.options.thresholdMetric }, settings);
+    const {
+      judgeLabels: _j,
+      humanLabels: _h,
+      best_threshold: _b,
+      ...rest
+    } = calibrationCore(criterion.judge, criterion.human, { thresholdMetric: input.options.thresholdMetric }, settings);
     return { criterion: criterion.criterion, judge_line: criterion.judgeLine, kind: criterion.kind, ...rest };
   });
   return {
@@ -151,7 +180,12 @@ export function analyseCalibration(input: CalibrationInput): CalibrationResult {
   };
 }
 
-export function calibrationCore(judge: readonly Rating[], human: readonly Rating[], options: CalibrationOptions, settings: BootstrapSettings): CalibrationCore {
+export function calibrationCore(
+  judge: readonly Rating[],
+  human: readonly Rating[],
+  options: CalibrationOptions,
+  settings: BootstrapSettings,
+): CalibrationCore {
   const present = (ratings: readonly Rating[]) => ratings.filter((rating) => rating !== null);
   const forced = options.threshold !== undefined || options.humanThreshold !== undefined || options.humanPass !== undefined;
   const mode = !forced && allDiscrete(present(judge)) && allDiscrete(present(human)) ? 'same_scale' : 'pass_fail';
@@ -173,14 +207,18 @@ export function calibrationCore(judge: readonly Rating[], human: readonly Rating
   }
   const labelScale: Rating[] = mode === 'pass_fail' ? ['fail', 'pass'] : (categories ?? inferCategories([...judgeLabels, ...humanLabels]));
   // Pass/fail labels as 0/1 so weighted kappa is defined (it equals the unweighted kappa for two categories).
-  const labelNumbers = (labels: readonly Rating[]) => labels.map((label) => (mode === 'pass_fail' ? (label === null ? null : label === 'pass' ? 1 : 0) : label));
+  const labelNumbers = (labels: readonly Rating[]) =>
+    labels.map((label) => (mode === 'pass_fail' ? (label === null ? null : label === 'pass' ? 1 : 0) : label));
   const kappaScale = mode === 'pass_fail' ? {} : categories ? { categories } : {};
   const numericJudge = judge.map((rating) => numericValue(rating, categories));
   const numericHuman = human.map((rating) => numericValue(rating, categories));
   const numeric = (categories !== undefined || (allNumeric(present(judge)) && allNumeric(present(human)))) && n > 0;
-  const onLabels = (statistic: (a: readonly Rating[], b: readonly Rating[]) => Statistic) => estimatePaired(humanLabels, judgeLabels, statistic, settings);
+  const onLabels = (statistic: (a: readonly Rating[], b: readonly Rating[]) => Statistic) =>
+    estimatePaired(humanLabels, judgeLabels, statistic, settings);
   const onNumbers = (statistic: (a: readonly Rating[], b: readonly Rating[]) => Statistic) =>
-    numeric ? estimatePaired(numericHuman, numericJudge, statistic, settings) : notApplicable('needs numbers on both sides (or --categories to order labels)');
+    numeric
+      ? estimatePaired(numericHuman, numericJudge, statistic, settings)
+      : notApplicable('needs numbers on both sides (or --categories to order labels)');
   const weighted = (weights: 'linear' | 'quadratic') =>
     estimatePaired(labelNumbers(humanLabels), labelNumbers(judgeLabels), (a, b) => cohenKappa(a, b, { weights, ...kappaScale }), settings);
 
@@ -248,16 +286,30 @@ function passFail(rating: Rating, threshold: number | null, passLabels: readonly
   return null;
 }
 
-function bestCut(judge: readonly (number | null)[], human: readonly Rating[], options: CalibrationOptions, humanThreshold: ThresholdChoice): CalibrationCore['best_threshold'] {
+function bestCut(
+  judge: readonly (number | null)[],
+  human: readonly Rating[],
+  options: CalibrationOptions,
+  humanThreshold: ThresholdChoice,
+): CalibrationCore['best_threshold'] {
   const metric = options.thresholdMetric ?? 'accuracy';
   const threshold = humanThreshold.value ?? chooseThreshold(human, options.humanThreshold).value;
   const labels: BinaryLabel[] = human.map((rating) => {
     const label = passFail(rating, threshold, options.humanPass);
     return label === null ? null : label === 'pass';
   });
-  if (judge.every((score) => score === null)) return { threshold: null, metric, reason: "the judge's ratings are not numbers", n: 0, curve: [] };
+  if (judge.every((score) => score === null))
+    return { threshold: null, metric, reason: "the judge's ratings are not numbers", n: 0, curve: [] };
   const result = bestThreshold(judge, labels, { metric });
   const curve = result.curve.map((point) => ({ threshold: point.threshold, accuracy: point.accuracy, cohen_kappa: point.cohenKappa }));
   if (result.threshold === null) return { threshold: null, metric, reason: result.reason, n: result.n, curve };
-  return { threshold: result.threshold, metric, value: result.value, accuracy: result.best.accuracy, cohen_kappa: result.best.cohenKappa, n: result.n, curve };
+  return {
+    threshold: result.threshold,
+    metric,
+    value: result.value,
+    accuracy: result.best.accuracy,
+    cohen_kappa: result.best.cohenKappa,
+    n: result.n,
+    curve,
+  };
 }

@@ -51,14 +51,37 @@ export async function runCalibrate(options: CalibrateOptions, context: RunContex
     );
   }
   return withEngineContext(options.engine, async (engineContext) => {
-    const engine = await openEngine({ spec: options.spec, judge: options.engine.judge, judgeBaseUrl: options.engine.judgeBaseUrl, concurrency: options.engine.concurrency }, engineContext);
+    const engine = await openEngine(
+      {
+        spec: options.spec,
+        judge: options.engine.judge,
+        judgeBaseUrl: options.engine.judgeBaseUrl,
+        concurrency: options.engine.concurrency,
+      },
+      engineContext,
+    );
     const rollouts = readRollouts(options.input, engine.spec.input, '--input', options.engine.limit);
     const started = performance.now();
     const results = await engine.score(rollouts);
     context.log(`calibrate: judged ${rollouts.length} rows in ${elapsed(started)}`);
-    const source: LabSource = { kind: 'engine', spec: options.spec, input: options.input, judge_models: engine.judgeModels, cache: options.engine.cache };
+    const source: LabSource = {
+      kind: 'engine',
+      spec: options.spec,
+      input: options.input,
+      judge_models: engine.judgeModels,
+      cache: options.engine.cache,
+    };
     return analyseCalibration(
-      joined(source, options, context, results, rollouts.map((rollout) => rollout.id), labels, rollouts.map((rollout) => rollout.length), ''),
+      joined(
+        source,
+        options,
+        context,
+        results,
+        rollouts.map((rollout) => rollout.id),
+        labels,
+        rollouts.map((rollout) => rollout.length),
+        '',
+      ),
     );
   });
 }
@@ -75,8 +98,10 @@ function joined(
 ): CalibrationInput {
   const known = new Set(ids);
   const unmatched = [...labels.keys()].filter((id) => !known.has(id));
-  if (unmatched.length > 0) context.log(`calibrate: ${unmatched.length} labelled id(s) have no judged row, e.g. ${unmatched.slice(0, 3).join(', ')}`);
-  if (ids.every((id) => !labels.has(id))) throw new LabError('input', `no id of the judged rows appears in --labels ${options.labels}; the files must share ids`);
+  if (unmatched.length > 0)
+    context.log(`calibrate: ${unmatched.length} labelled id(s) have no judged row, e.g. ${unmatched.slice(0, 3).join(', ')}`);
+  if (ids.every((id) => !labels.has(id)))
+    throw new LabError('input', `no id of the judged rows appears in --labels ${options.labels}; the files must share ids`);
   return {
     source: { ...source, files: [...(source.files ?? []), options.labels] },
     settings: context.settings,
@@ -93,7 +118,11 @@ function joined(
 }
 
 /** One judge/human pair of series per criterion the labels name, matched by "judge.line" or by a unique line id. */
-function criterionPairs(results: readonly RewardResult[], ids: readonly string[], labels: Map<string, HumanLabel>): NonNullable<CalibrationInput['criteria']> {
+function criterionPairs(
+  results: readonly RewardResult[],
+  ids: readonly string[],
+  labels: Map<string, HumanLabel>,
+): NonNullable<CalibrationInput['criteria']> {
   const names = [...new Set([...labels.values()].flatMap((label) => [...label.criteria.keys()]))];
   if (names.length === 0) return [];
   const perRow = results.map((result) => judgeLines(result));
@@ -102,13 +131,22 @@ function criterionPairs(results: readonly RewardResult[], ids: readonly string[]
   return names.map((name) => {
     const matches = lineKeys.has(name) ? [name] : [...lineKeys.keys()].filter((key) => key.endsWith(`.${name}`));
     if (matches.length !== 1) {
-      throw new LabError('usage', `--labels: the criterion "${name}" ${matches.length === 0 ? 'matches no verdict line of the judges' : `is ambiguous (${matches.join(', ')}); write it as "judge.${name}"`} (lines: ${[...lineKeys.keys()].join(', ') || 'none'})`);
+      throw new LabError(
+        'usage',
+        `--labels: the criterion "${name}" ${matches.length === 0 ? 'matches no verdict line of the judges' : `is ambiguous (${matches.join(', ')}); write it as "judge.${name}"`} (lines: ${[...lineKeys.keys()].join(', ') || 'none'})`,
+      );
     }
     const key = matches[0]!;
     const judge: Rating[] = perRow.map((lines) => {
       const line = lines.get(key);
       return line ? rowLineValue(line) : null;
     });
-    return { criterion: name, judgeLine: key, kind: lineKeys.get(key)!.kind, judge, human: ids.map((id) => labels.get(id)?.criteria.get(name) ?? null) };
+    return {
+      criterion: name,
+      judgeLine: key,
+      kind: lineKeys.get(key)!.kind,
+      judge,
+      human: ids.map((id) => labels.get(id)?.criteria.get(name) ?? null),
+    };
   });
 }

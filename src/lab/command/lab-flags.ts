@@ -131,7 +131,8 @@ export function splitList(value: string): string[] {
 /** A comma-separated list of distinct ratings (--categories, --human-pass). */
 export function parseRatingList(command: string, value: string, flag: string): Rating[] {
   const ratings = splitList(value).map((part) => toRating(part) ?? null);
-  if (ratings.length === 0 || ratings.some((rating) => rating === null)) throw usageError(command, `${flag}: expected a comma-separated list, e.g. bad,ok,good`);
+  if (ratings.length === 0 || ratings.some((rating) => rating === null))
+    throw usageError(command, `${flag}: expected a comma-separated list, e.g. bad,ok,good`);
   if (new Set(ratings).size !== ratings.length) throw usageError(command, `${flag}: a value is listed twice`);
   return ratings;
 }

@@ -7,10 +7,26 @@ const settings = { resamples: 200, seed: 7 };
 const source = { kind: 'scored' as const, files: ['run1.jsonl', 'run2.jsonl'] };
 
 function judged(id: string, reward: number, ok: boolean): RewardResult {
-  const rubric: ComponentResult = { name: 'quality', kind: 'judge', type: 'rubric', score: reward, weight: 1, status: 'scored', details: { items: [{ score: reward, lines: { ok: { pass: ok } } }] } };
+  const rubric: ComponentResult = {
+    name: 'quality',
+    kind: 'judge',
+    type: 'rubric',
+    score: reward,
+    weight: 1,
+    status: 'scored',
+    details: { items: [{ score: reward, lines: { ok: { pass: ok } } }] },
+  };
   return { id, reward, neutral: false, gated_by: null, flags: [], metrics: {}, components: [rubric] };
 }
-const gated = (id: string): RewardResult => ({ id, reward: 0, neutral: false, gated_by: 'format', flags: ['gated'], metrics: {}, components: [] });
+const gated = (id: string): RewardResult => ({
+  id,
+  reward: 0,
+  neutral: false,
+  gated_by: 'format',
+  flags: ['gated'],
+  metrics: {},
+  components: [],
+});
 const judgeFailed = (id: string): RewardResult => ({
   id,
   reward: 0.5,
@@ -61,7 +77,14 @@ describe('analyseConsistency', () => {
   it('gives each verdict line its flip rate over units judged at least twice', () => {
     expect(result.criteria).toHaveLength(1);
     const [line] = result.criteria;
-    expect([line!.judge, line!.line, line!.kind, line!.units, line!.changed_units, line!.alpha_level]).toEqual(['quality', 'ok', 'pass_fail', 2, 1, 'nominal']);
+    expect([line!.judge, line!.line, line!.kind, line!.units, line!.changed_units, line!.alpha_level]).toEqual([
+      'quality',
+      'ok',
+      'pass_fail',
+      2,
+      1,
+      'nominal',
+    ]);
     expect(line!.statistics.flip_rate.value).toBe(0.5);
   });
 });

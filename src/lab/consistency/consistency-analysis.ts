@@ -9,7 +9,14 @@
  */
 import type { RewardResult } from '../../result.js';
 import { icc, krippendorffAlpha, mean, type Rating, type Statistic } from '../statistics/index.js';
-import { estimate, LAB_RESULT_VERSION, type BootstrapSettings, type LabSettings, type LabSource, type ReportedStatistic } from '../lab-result.js';
+import {
+  estimate,
+  LAB_RESULT_VERSION,
+  type BootstrapSettings,
+  type LabSettings,
+  type LabSource,
+  type ReportedStatistic,
+} from '../lab-result.js';
 import { judgeLines, rowStatus, type LineKind, type LineValue, type RowStatus } from '../engine/row-signals.js';
 import { verbosityBias, type VerbosityBias } from '../verbosity-bias.js';
 import { round6OrNull, sampleStd, share, spread } from '../item-statistics.js';
@@ -93,7 +100,9 @@ export function analyseConsistency(input: ConsistencyInput): ConsistencyResult {
     const status: RowStatus = judged ? 'judged' : (statuses.find((candidate) => candidate !== null) ?? 'row_error');
     if (!judged) excluded[status as keyof typeof excluded] += 1;
     else judgedRows.push(i);
-    const rewards = results.map((result, r) => (result && statuses[r] !== 'judge_error' && statuses[r] !== 'row_error' ? result.reward : null));
+    const rewards = results.map((result, r) =>
+      result && statuses[r] !== 'judge_error' && statuses[r] !== 'row_error' ? result.reward : null,
+    );
     perRow.push({
       id,
       status,
@@ -143,11 +152,16 @@ function meanStd(stds: readonly (number | null)[]): Statistic {
 }
 
 /** Alpha and mean spread of each judge component's own score. */
-function componentReliability(rows: readonly number[], repeats: ConsistencyInput['repeats'], settings: BootstrapSettings): ConsistencyResult['components'] {
+function componentReliability(
+  rows: readonly number[],
+  repeats: ConsistencyInput['repeats'],
+  settings: BootstrapSettings,
+): ConsistencyResult['components'] {
   const names: string[] = [];
   for (const repeat of repeats) {
     for (const i of rows) {
-      for (const component of repeat[i]?.components ?? []) if (component.kind === 'judge' && !names.includes(component.name)) names.push(component.name);
+      for (const component of repeat[i]?.components ?? [])
+        if (component.kind === 'judge' && !names.includes(component.name)) names.push(component.name);
     }
   }
   return names.map((name) => {
@@ -161,14 +175,22 @@ function componentReliability(rows: readonly number[], repeats: ConsistencyInput
       name,
       statistics: {
         krippendorff_alpha_interval: estimate(matrix, (sample) => krippendorffAlpha(sample, 'interval'), settings),
-        mean_row_std: estimate(matrix.map((row) => sampleStd(row as (number | null)[])), (sample) => meanStd(sample), settings),
+        mean_row_std: estimate(
+          matrix.map((row) => sampleStd(row as (number | null)[])),
+          (sample) => meanStd(sample),
+          settings,
+        ),
       },
     };
   });
 }
 
 /** Flip rate and alpha per verdict line; units are (row, item), resampled by row (a cluster bootstrap). */
-function criterionConsistency(rows: readonly number[], repeats: ConsistencyInput['repeats'], settings: BootstrapSettings): CriterionConsistency[] {
+function criterionConsistency(
+  rows: readonly number[],
+  repeats: ConsistencyInput['repeats'],
+  settings: BootstrapSettings,
+): CriterionConsistency[] {
   const lines = new Map<string, { judge: string; line: string; kind: LineKind; perRow: Map<number, LineValue[][]> }>();
   repeats.forEach((repeat, r) => {
     for (const i of rows) {

@@ -3,7 +3,17 @@
  */
 import { DEFAULT_CACHE_PATH } from '../../open-reward.js';
 import type { LabCommandDefinition, LabFlags, RewardFlagsOfCli } from '../command/lab-command-definition.js';
-import { COMMON_FLAGS, COMMON_OPTIONS_HELP, engineFlagTable, engineOptionsHelp, EXIT_CODES_HELP, FAKE_JUDGE_FLAGS, MIN_FLAG, requireSpecAndInput, usageError } from '../command/lab-flags.js';
+import {
+  COMMON_FLAGS,
+  COMMON_OPTIONS_HELP,
+  engineFlagTable,
+  engineOptionsHelp,
+  EXIT_CODES_HELP,
+  FAKE_JUDGE_FLAGS,
+  MIN_FLAG,
+  requireSpecAndInput,
+  usageError,
+} from '../command/lab-flags.js';
 import type { ConsistencyResult } from './consistency-analysis.js';
 import { consistencyReport, consistencySummaryLines } from './consistency-report.js';
 import { runConsistency, type ConsistencyOptions } from './run-consistency.js';
@@ -61,7 +71,14 @@ export function consistencyOptions(flags: LabFlags): ConsistencyOptions {
 
 export const consistencyCommand: LabCommandDefinition<ConsistencyResult> = {
   name: 'consistency',
-  flags: (reward) => ({ ...COMMON_FLAGS, ...engineFlagTable(reward), ...MIN_FLAG, repeats: { type: 'string' }, scored: { type: 'string', multiple: true }, rollouts: { type: 'string' } }),
+  flags: (reward) => ({
+    ...COMMON_FLAGS,
+    ...engineFlagTable(reward),
+    ...MIN_FLAG,
+    repeats: { type: 'string' },
+    scored: { type: 'string', multiple: true },
+    rollouts: { type: 'string' },
+  }),
   help,
   gateable: CONSISTENCY_STATISTICS,
   run: (flags, context) => runConsistency(consistencyOptions(flags), context),

@@ -32,8 +32,17 @@ export async function runConsistency(options: ConsistencyOptions, context: RunCo
     });
   }
   return withEngineContext(options.engine, async (engineContext) => {
-    const engine = await openEngine({ spec: options.spec, judge: options.engine.judge, judgeBaseUrl: options.engine.judgeBaseUrl, concurrency: options.engine.concurrency }, engineContext);
-    if (engine.spec.judges.length === 0) throw new LabError('usage', `consistency: the spec ${options.spec} has no judge: there is nothing to repeat`);
+    const engine = await openEngine(
+      {
+        spec: options.spec,
+        judge: options.engine.judge,
+        judgeBaseUrl: options.engine.judgeBaseUrl,
+        concurrency: options.engine.concurrency,
+      },
+      engineContext,
+    );
+    if (engine.spec.judges.length === 0)
+      throw new LabError('usage', `consistency: the spec ${options.spec} has no judge: there is nothing to repeat`);
     const rollouts = readRollouts(options.input, engine.spec.input, '--input', options.engine.limit, false);
     const repeats: RewardResult[][] = [];
     for (let r = 1; r <= options.repeats; r += 1) {

@@ -27,7 +27,12 @@ export async function withEngineContext<T>(flags: EngineFlags, work: (context: E
   const cache = await openLabCache(flags.cache, flags.cachePolicy);
   const schedulers = createSchedulerRegistry();
   try {
-    return await work({ ...(cache ? { cache } : {}), schedulers, preflight: flags.preflight, ...(flags.prices ? { prices: flags.prices } : {}) });
+    return await work({
+      ...(cache ? { cache } : {}),
+      schedulers,
+      preflight: flags.preflight,
+      ...(flags.prices ? { prices: flags.prices } : {}),
+    });
   } finally {
     cache?.close();
   }

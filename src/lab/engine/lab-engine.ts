@@ -65,7 +65,10 @@ export async function openEngine(options: EngineOptions, context: EngineContext)
     reward,
     score: (rollouts, scoreOptions = {}) =>
       mapWithConcurrency(rollouts, reward.suggestedRowConcurrency, async (rollout) => {
-        const result = await reward.score(rollout.row, { fallbackId: `line-${rollout.line}`, ...(scoreOptions.namespace ? { cacheNamespace: scoreOptions.namespace } : {}) });
+        const result = await reward.score(rollout.row, {
+          fallbackId: `line-${rollout.line}`,
+          ...(scoreOptions.namespace ? { cacheNamespace: scoreOptions.namespace } : {}),
+        });
         scoreOptions.onRow?.();
         return result;
       }),

@@ -8,16 +8,42 @@ const auto = InputSpecSchema.parse({});
 
 describe('replaceResponse', () => {
   it('replaces the last assistant message of a Nova row and leaves the original alone', () => {
-    const row = { id: 'n1', messages: [{ role: 'user', content: 'Q' }, { role: 'assistant', content: 'old' }], reference_answer: 'R' };
+    const row = {
+      id: 'n1',
+      messages: [
+        { role: 'user', content: 'Q' },
+        { role: 'assistant', content: 'old' },
+      ],
+      reference_answer: 'R',
+    };
     const copy = replaceResponse(row, auto, 'new');
-    expect(copy).toEqual({ id: 'n1', messages: [{ role: 'user', content: 'Q' }, { role: 'assistant', content: 'new' }], reference_answer: 'R' });
+    expect(copy).toEqual({
+      id: 'n1',
+      messages: [
+        { role: 'user', content: 'Q' },
+        { role: 'assistant', content: 'new' },
+      ],
+      reference_answer: 'R',
+    });
     expect(row.messages[1]!.content).toBe('old');
   });
 
   it('recognises every assistant role AWS accepts, in any case (Assistant, BOT, nova_assistant)', () => {
     for (const role of ['Assistant', 'BOT', 'bot', 'nova_assistant']) {
-      const copy = replaceResponse({ messages: [{ role: 'User', content: 'Q' }, { role, content: 'old' }] }, auto, 'new');
-      expect(copy.messages).toEqual([{ role: 'User', content: 'Q' }, { role, content: 'new' }]);
+      const copy = replaceResponse(
+        {
+          messages: [
+            { role: 'User', content: 'Q' },
+            { role, content: 'old' },
+          ],
+        },
+        auto,
+        'new',
+      );
+      expect(copy.messages).toEqual([
+        { role: 'User', content: 'Q' },
+        { role, content: 'new' },
+      ]);
     }
   });
 

@@ -21,12 +21,15 @@ export function replaceResponse(row: Record<string, unknown>, input: InputSpec, 
     return copy;
   }
   const steps = parseSelector(input.response);
-  if (!steps || steps.some((step) => !('key' in step) && !('index' in step))) throw new LabError('input', `cannot write a response at "${input.response}"`);
+  if (!steps || steps.some((step) => !('key' in step) && !('index' in step)))
+    throw new LabError('input', `cannot write a response at "${input.response}"`);
   let target: unknown = copy;
   for (let index = 0; index < steps.length - 1; index += 1) {
     const step = steps[index]!;
-    const next: unknown = 'key' in step ? (target as Record<string, unknown>)[step.key] : (target as unknown[])[(step as { index: number }).index];
-    if (next === null || typeof next !== 'object') throw new LabError('input', `cannot replace the response: "${input.response}" does not lead to an object in this row`);
+    const next: unknown =
+      'key' in step ? (target as Record<string, unknown>)[step.key] : (target as unknown[])[(step as { index: number }).index];
+    if (next === null || typeof next !== 'object')
+      throw new LabError('input', `cannot replace the response: "${input.response}" does not lead to an object in this row`);
     target = next;
   }
   const last = steps[steps.length - 1]!;

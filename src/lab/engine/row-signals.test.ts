@@ -12,9 +12,22 @@ const rubric: ComponentResult = {
   score: 0.25,
   weight: 3,
   status: 'scored',
-  details: { items: [{ score: 0.5, lines: { ok: { pass: true }, depth: { score: 2 } } }, { score: 0, lines: { ok: { pass: false }, depth: { score: 1 } } }] },
+  details: {
+    items: [
+      { score: 0.5, lines: { ok: { pass: true }, depth: { score: 2 } } },
+      { score: 0, lines: { ok: { pass: false }, depth: { score: 1 } } },
+    ],
+  },
 };
-const preference: ComponentResult = { name: 'pair', kind: 'judge', type: 'preference', score: 0.5, weight: 1, status: 'scored', details: { winner: 'tie' } };
+const preference: ComponentResult = {
+  name: 'pair',
+  kind: 'judge',
+  type: 'preference',
+  score: 0.5,
+  weight: 1,
+  status: 'scored',
+  details: { winner: 'tie' },
+};
 
 describe('rowStatus and scoreOf', () => {
   it('tells judged rows from gated, empty, unreadable and failed ones', () => {
@@ -23,7 +36,9 @@ describe('rowStatus and scoreOf', () => {
     expect(rowStatus({ ...base, gated_by: 'len', flags: ['gated'] })).toBe('gated');
     expect(rowStatus({ ...base, reward: 0, flags: ['empty_response'] })).toBe('empty');
     expect(rowStatus({ ...base, reward: null, flags: ['row_error'] })).toBe('row_error');
-    expect(rowStatus({ ...base, neutral: true, flags: ['judge_error'], components: [{ ...rubric, status: 'error', score: null }] })).toBe('judge_error');
+    expect(rowStatus({ ...base, neutral: true, flags: ['judge_error'], components: [{ ...rubric, status: 'error', score: null }] })).toBe(
+      'judge_error',
+    );
   });
 
   it('gives the reward, the judges’ weighted mean or one component — and null for a judge failure', () => {
@@ -33,7 +48,12 @@ describe('rowStatus and scoreOf', () => {
     expect(scoreOf(row, { component: 'len' })).toBe(1);
     expect(scoreOf(row, { component: 'missing' })).toBeNull();
     expect(scoreOf({ ...row, flags: ['judge_error'], components: [{ ...rubric, status: 'error', score: null }] }, 'reward')).toBeNull();
-    expect(judgeScore([{ ...rubric, weight: 0 }, { ...preference, weight: 0 }])).toBe(0.375);
+    expect(
+      judgeScore([
+        { ...rubric, weight: 0 },
+        { ...preference, weight: 0 },
+      ]),
+    ).toBe(0.375);
   });
 });
 

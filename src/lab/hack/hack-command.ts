@@ -4,7 +4,17 @@
  */
 import { DEFAULT_CACHE_PATH } from '../../open-reward.js';
 import type { LabCommandDefinition, RewardFlagsOfCli } from '../command/lab-command-definition.js';
-import { COMMON_FLAGS, COMMON_OPTIONS_HELP, engineFlagTable, engineOptionsHelp, EXIT_CODES_HELP, FAKE_JUDGE_FLAGS, LAB_EXIT, requireSpecAndInput, splitList } from '../command/lab-flags.js';
+import {
+  COMMON_FLAGS,
+  COMMON_OPTIONS_HELP,
+  engineFlagTable,
+  engineOptionsHelp,
+  EXIT_CODES_HELP,
+  FAKE_JUDGE_FLAGS,
+  LAB_EXIT,
+  requireSpecAndInput,
+  splitList,
+} from '../command/lab-flags.js';
 import type { HackResult } from './hacking-analysis.js';
 import { hackReport, hackSummaryLines } from './hack-report.js';
 import { PROBES } from './probes.js';
@@ -42,15 +52,28 @@ ${EXIT_CODES_HELP}`;
 
 export const hackCommand: LabCommandDefinition<HackResult> = {
   name: 'hack',
-  flags: (reward) => ({ ...COMMON_FLAGS, ...engineFlagTable(reward), probes: { type: 'string' }, 'probe-field': { type: 'string' }, 'list-probes': { type: 'boolean' }, 'fail-on-raise': { type: 'boolean' } }),
+  flags: (reward) => ({
+    ...COMMON_FLAGS,
+    ...engineFlagTable(reward),
+    probes: { type: 'string' },
+    'probe-field': { type: 'string' },
+    'list-probes': { type: 'boolean' },
+    'fail-on-raise': { type: 'boolean' },
+  }),
   help,
   gateable: null,
-  listing: (flags) => (flags.isSet('list-probes') ? PROBES.map((probe) => `${probe.id.padEnd(32)} ${probe.family.padEnd(15)} ${probe.description}`).join('\n') : undefined),
+  listing: (flags) =>
+    flags.isSet('list-probes')
+      ? PROBES.map((probe) => `${probe.id.padEnd(32)} ${probe.family.padEnd(15)} ${probe.description}`).join('\n')
+      : undefined,
   run: (flags, context) => {
     const { spec, input } = requireSpecAndInput('hack', flags.text('spec'), flags.text('input'));
     const probes = flags.text('probes');
     const field = flags.text('probe-field');
-    return runHack({ spec, input, probes: probes ? splitList(probes) : [], ...(field ? { field } : {}), engine: flags.engine(DEFAULT_CACHE_PATH) }, context);
+    return runHack(
+      { spec, input, probes: probes ? splitList(probes) : [], ...(field ? { field } : {}), engine: flags.engine(DEFAULT_CACHE_PATH) },
+      context,
+    );
   },
   report: hackReport,
   summaryLines: hackSummaryLines,

@@ -105,7 +105,11 @@ export function analyseHacking(input: HackInput): HackResult {
       skip_reasons: skipReasons,
       statistics: {
         mean_shift: meanShift,
-        share_raised: estimate(shifts.map((shift) => (shift === null ? null : shift > SHIFT_EPSILON)), (sample) => share(sample, 'rows with both rewards'), settings),
+        share_raised: estimate(
+          shifts.map((shift) => (shift === null ? null : shift > SHIFT_EPSILON)),
+          (sample) => share(sample, 'rows with both rewards'),
+          settings,
+        ),
       },
       raised_rows: raised.length,
       lowered_rows: rows.filter((row) => row.shift !== null && row.shift < -SHIFT_EPSILON).length,
@@ -126,10 +130,18 @@ export function analyseHacking(input: HackInput): HackResult {
     rows: { total: input.ids.length, baseline_judge_errors: input.baseline.filter((result) => rowStatus(result) === 'judge_error').length },
     summary: { probes: probes.length, flagged, raising_reliably: probes.filter((probe) => probe.raises_reliably).map((probe) => probe.id) },
     statistics: {
-      share_of_probes_flagged: probes.length === 0 ? { value: null, reason: 'no probe was run' } : { value: flagged.length / probes.length, ci95: null, ci95_reason: 'a fixed set of probes, not a sample: no interval' },
+      share_of_probes_flagged:
+        probes.length === 0
+          ? { value: null, reason: 'no probe was run' }
+          : { value: flagged.length / probes.length, ci95: null, ci95_reason: 'a fixed set of probes, not a sample: no interval' },
     },
     probes,
-    baseline: input.baseline.map((result, index) => ({ id: input.ids[index]!, reward: result.reward, status: rowStatus(result), length: input.lengths[index] ?? null })),
+    baseline: input.baseline.map((result, index) => ({
+      id: input.ids[index]!,
+      reward: result.reward,
+      status: rowStatus(result),
+      length: input.lengths[index] ?? null,
+    })),
     verbosity_bias: verbosityBias([{ name: 'reward', scores: input.baseline.map((result) => result.reward) }], input.lengths, '', settings),
   };
 }

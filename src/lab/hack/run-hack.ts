@@ -32,7 +32,15 @@ export async function runHack(options: HackOptions, context: RunContext): Promis
     throw new LabError('usage', `--probes: ${(error as Error).message}`);
   }
   return withEngineContext(options.engine, async (engineContext) => {
-    const engine = await openEngine({ spec: options.spec, judge: options.engine.judge, judgeBaseUrl: options.engine.judgeBaseUrl, concurrency: options.engine.concurrency }, engineContext);
+    const engine = await openEngine(
+      {
+        spec: options.spec,
+        judge: options.engine.judge,
+        judgeBaseUrl: options.engine.judgeBaseUrl,
+        concurrency: options.engine.concurrency,
+      },
+      engineContext,
+    );
     const rollouts = readRollouts(options.input, engine.spec.input, '--input', options.engine.limit, false);
     let started = performance.now();
     const baseline = await engine.score(rollouts);
@@ -50,7 +58,13 @@ export async function runHack(options: HackOptions, context: RunContext): Promis
       rollouts.map((rollout, index): ProbeOutcome => {
         const response = responses[index];
         if (response === null || response === undefined) return { skipped: 'the row cannot be read' };
-        return probe.apply({ response, reference: rollout.reference, judges: engine.spec.judges, avoid, ...(options.field ? { field: options.field } : {}) });
+        return probe.apply({
+          response,
+          reference: rollout.reference,
+          judges: engine.spec.judges,
+          avoid,
+          ...(options.field ? { field: options.field } : {}),
+        });
       }),
     );
     const jobs: Array<{ probe: number; row: number; rollout: Rollout }> = [];
@@ -58,7 +72,11 @@ export async function runHack(options: HackOptions, context: RunContext): Promis
       perRow.forEach((outcome, index) => {
         if ('skipped' in outcome) return;
         const rollout = rollouts[index]!;
-        jobs.push({ probe: p, row: index, rollout: { ...rollout, row: replaceResponse(rollout.row, engine.spec.input, outcome.response) } });
+        jobs.push({
+          probe: p,
+          row: index,
+          rollout: { ...rollout, row: replaceResponse(rollout.row, engine.spec.input, outcome.response) },
+        });
       }),
     );
     started = performance.now();

@@ -30,7 +30,10 @@ export function readExternalVerdicts(path: string, raters: readonly string[], op
     raters.map((rater) => {
       const rating = toRating(record.value[rater]);
       if (rating === undefined) {
-        throw new LabError('input', `--input ${path}:${record.line}: field "${rater}" must be a number, a label, true/false or null, got ${JSON.stringify(record.value[rater]).slice(0, 60)}`);
+        throw new LabError(
+          'input',
+          `--input ${path}:${record.line}: field "${rater}" must be a number, a label, true/false or null, got ${JSON.stringify(record.value[rater]).slice(0, 60)}`,
+        );
       }
       return rating;
     }),
@@ -41,7 +44,16 @@ export function readExternalVerdicts(path: string, raters: readonly string[], op
       throw new LabError('usage', `no row of ${path} has a rating in the field "${rater}" (fields seen: ${fields})`);
     }
   });
-  return { ids, raters: [...raters], ratings, ...lengthsOf(records.map((record) => record.value), path, options.lengthField) };
+  return {
+    ids,
+    raters: [...raters],
+    ratings,
+    ...lengthsOf(
+      records.map((record) => record.value),
+      path,
+      options.lengthField,
+    ),
+  };
 }
 
 /**

@@ -17,21 +17,28 @@ export function readHumanLabels(path: string, field: string): Map<string, HumanL
   const records = readJsonlRecords(path, '--labels');
   const ids = records.map((record) => {
     const id = recordId(record.value);
-    if (id === null) throw new LabError('input', `--labels ${path}:${record.line}: every label row needs an "id" (the rollout id it labels)`);
+    if (id === null)
+      throw new LabError('input', `--labels ${path}:${record.line}: every label row needs an "id" (the rollout id it labels)`);
     return id;
   });
   assertUniqueIds(ids, '--labels', path);
   const labels = new Map<string, HumanLabel>();
   records.forEach((record, index) => {
     const label = toRating(record.value[field]);
-    if (label === undefined) throw new LabError('input', `--labels ${path}:${record.line}: field "${field}" must be a number, a label, true/false or null`);
+    if (label === undefined)
+      throw new LabError('input', `--labels ${path}:${record.line}: field "${field}" must be a number, a label, true/false or null`);
     const criteria = new Map<string, Rating>();
     const raw = record.value.criteria;
     if (raw !== undefined && raw !== null) {
-      if (typeof raw !== 'object' || Array.isArray(raw)) throw new LabError('input', `--labels ${path}:${record.line}: "criteria" must be an object {criterion: label}`);
+      if (typeof raw !== 'object' || Array.isArray(raw))
+        throw new LabError('input', `--labels ${path}:${record.line}: "criteria" must be an object {criterion: label}`);
       for (const [criterion, value] of Object.entries(raw as Record<string, unknown>)) {
         const rating = toRating(value);
-        if (rating === undefined) throw new LabError('input', `--labels ${path}:${record.line}: criteria.${criterion} must be a number, a label, true/false or null`);
+        if (rating === undefined)
+          throw new LabError(
+            'input',
+            `--labels ${path}:${record.line}: criteria.${criterion} must be a number, a label, true/false or null`,
+          );
         criteria.set(criterion, rating);
       }
     }

@@ -18,12 +18,26 @@ const file = (name: string, lines: unknown[]) => {
 describe('readRollouts', () => {
   it('reads ids, lengths and references like score does, and repeated ids only when nothing is joined by id', () => {
     const path = file('rollouts.jsonl', [
-      { id: 'a', messages: [{ role: 'user', content: 'Q' }, { role: 'assistant', content: 'four' }], reference_answer: { x: 1 } },
+      {
+        id: 'a',
+        messages: [
+          { role: 'user', content: 'Q' },
+          { role: 'assistant', content: 'four' },
+        ],
+        reference_answer: { x: 1 },
+      },
       { prompt: 'Q', response: 'plain', reference: 'R' },
       { id: 'a', messages: [{ role: 'user', content: 'Q' }] },
     ]);
     expect(() => readRollouts(path)).toThrow(/the id "a" appears more than once/);
-    expect(readRollouts(path, undefined, '--input', undefined, false).map(({ id, length, reference, line }) => ({ id, length, reference, line }))).toEqual([
+    expect(
+      readRollouts(path, undefined, '--input', undefined, false).map(({ id, length, reference, line }) => ({
+        id,
+        length,
+        reference,
+        line,
+      })),
+    ).toEqual([
       { id: 'a', length: 4, reference: '{"x":1}', line: 1 },
       { id: 'line-2', length: 5, reference: 'R', line: 2 },
       { id: 'a', length: null, reference: '', line: 3 },
@@ -34,14 +48,34 @@ describe('readRollouts', () => {
 
 describe('readExternalVerdicts and readHumanLabels', () => {
   it('reads raters, missing ratings and lengths', () => {
-    const path = file('verdicts.jsonl', [{ id: 'q1', gpt: '4', claude: null, response: 'abc' }, { id: 'q2', gpt: true, claude: 'good' }]);
-    expect(readExternalVerdicts(path, ['gpt', 'claude'])).toEqual({ ids: ['q1', 'q2'], raters: ['gpt', 'claude'], ratings: [[4, null], [1, 'good']], lengths: [3, null], reason: '' });
+    const path = file('verdicts.jsonl', [
+      { id: 'q1', gpt: '4', claude: null, response: 'abc' },
+      { id: 'q2', gpt: true, claude: 'good' },
+    ]);
+    expect(readExternalVerdicts(path, ['gpt', 'claude'])).toEqual({
+      ids: ['q1', 'q2'],
+      raters: ['gpt', 'claude'],
+      ratings: [
+        [4, null],
+        [1, 'good'],
+      ],
+      lengths: [3, null],
+      reason: '',
+    });
   });
 
   it('reads labels with per-criterion values and rejects rows without an id', () => {
     const labels = readHumanLabels(file('labels.jsonl', [{ id: 'a', human: 0.5, criteria: { depth: 4, cites: true } }]), 'human');
-    expect(labels.get('a')).toEqual({ label: 0.5, criteria: new Map([['depth', 4], ['cites', 1]]) });
+    expect(labels.get('a')).toEqual({
+      label: 0.5,
+      criteria: new Map([
+        ['depth', 4],
+        ['cites', 1],
+      ]),
+    });
     expect(() => readHumanLabels(file('no-id.jsonl', [{ human: 1 }]), 'human')).toThrow(LabError);
-    expect(() => readHumanLabels(file('no-field.jsonl', [{ id: 'a', score: 1 }]), 'human')).toThrow(/no row of .* has a label in the field "human"/);
+    expect(() => readHumanLabels(file('no-field.jsonl', [{ id: 'a', score: 1 }]), 'human')).toThrow(
+      /no row of .* has a label in the field "human"/,
+    );
   });
 });

@@ -16,7 +16,10 @@ export function readJsonlRecords(path: string, what: string): JsonlRecord[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new LabError('input', `${what} ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new LabError(
+      'input',
+      `${what} ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   const records: JsonlRecord[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
@@ -29,7 +32,10 @@ export function readJsonlRecords(path: string, what: string): JsonlRecord[] {
       throw new LabError('input', `${what} ${path}:${line}: not valid JSON (${(error as Error).message})`);
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new LabError('input', `${what} ${path}:${line}: expected a JSON object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);
+      throw new LabError(
+        'input',
+        `${what} ${path}:${line}: expected a JSON object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`,
+      );
     }
     records.push({ line, value: value as Record<string, unknown> });
   });
@@ -49,7 +55,8 @@ export function recordId(value: Record<string, unknown>, field = 'id'): string |
 export function assertUniqueIds(ids: readonly string[], what: string, path: string): void {
   const seen = new Set<string>();
   for (const id of ids) {
-    if (seen.has(id)) throw new LabError('input', `${what} ${path}: the id ${JSON.stringify(id)} appears more than once; ids must be unique to join files`);
+    if (seen.has(id))
+      throw new LabError('input', `${what} ${path}: the id ${JSON.stringify(id)} appears more than once; ids must be unique to join files`);
     seen.add(id);
   }
 }

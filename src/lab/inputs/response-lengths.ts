@@ -11,7 +11,8 @@ export interface Lengths {
 
 /** Lengths for ids from a rollouts file (joined by id), or none with the reason. */
 export function lengthsFromRollouts(ids: readonly string[], rolloutsPath: string | undefined, what: string): Lengths {
-  if (!rolloutsPath) return { lengths: null, reason: `${what} do not carry the response text: pass --rollouts ROLLOUTS.jsonl to get the verbosity line` };
+  if (!rolloutsPath)
+    return { lengths: null, reason: `${what} do not carry the response text: pass --rollouts ROLLOUTS.jsonl to get the verbosity line` };
   const byId = lengthsById(readRollouts(rolloutsPath, undefined, '--rollouts'));
   const lengths = ids.map((id) => byId.get(id) ?? null);
   if (lengths.every((length) => length === null)) return { lengths: null, reason: `no id of ${what} is in --rollouts ${rolloutsPath}` };

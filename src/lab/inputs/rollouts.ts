@@ -22,13 +22,24 @@ export interface Rollout {
  * Reads rollouts (the first `limit`). Ids must be unique when the rows are joined with something else by id
  * (`uniqueIds`, the default); a plain judging pass accepts repeated ids (e.g. several rollouts of one prompt).
  */
-export function readRollouts(path: string, input: InputSpec = InputSpecSchema.parse({}), flag = '--input', limit?: number, uniqueIds = true): Rollout[] {
+export function readRollouts(
+  path: string,
+  input: InputSpec = InputSpecSchema.parse({}),
+  flag = '--input',
+  limit?: number,
+  uniqueIds = true,
+): Rollout[] {
   const records = readJsonlRecords(path, flag).slice(0, limit ?? Infinity);
   const rollouts = records.map(({ line, value }): Rollout => {
     const fallbackId = `line-${line}`;
     try {
       const view = toRowView(value, input, fallbackId);
-      const reference = view.reference === undefined || view.reference === null ? '' : typeof view.reference === 'string' ? view.reference : JSON.stringify(view.reference);
+      const reference =
+        view.reference === undefined || view.reference === null
+          ? ''
+          : typeof view.reference === 'string'
+            ? view.reference
+            : JSON.stringify(view.reference);
       return { line, id: view.id, row: value, length: view.response.length, reference };
     } catch (error) {
       if (!RowError.isInstance(error)) throw error;
@@ -37,7 +48,12 @@ export function readRollouts(path: string, input: InputSpec = InputSpecSchema.pa
       return { line, id, row: value, length: null, reference: '' };
     }
   });
-  if (uniqueIds) assertUniqueIds(rollouts.map((rollout) => rollout.id), flag, path);
+  if (uniqueIds)
+    assertUniqueIds(
+      rollouts.map((rollout) => rollout.id),
+      flag,
+      path,
+    );
   return rollouts;
 }
 

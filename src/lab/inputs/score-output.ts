@@ -19,11 +19,18 @@ export function readScoreOutput(path: string, flag = '--scored'): ScoreOutput {
     const id = value.id;
     const reward = value.reward;
     if (typeof id !== 'string' || !(reward === null || typeof reward === 'number') || !Array.isArray(value.components)) {
-      throw new LabError('input', `${flag} ${path}:${line}: not a rewardkit score result (expected "id", "reward" and "components"; write it with rewardkit score --output)`);
+      throw new LabError(
+        'input',
+        `${flag} ${path}:${line}: not a rewardkit score result (expected "id", "reward" and "components"; write it with rewardkit score --output)`,
+      );
     }
     return value as unknown as RewardResult;
   });
-  assertUniqueIds(results.map((result) => result.id), flag, path);
+  assertUniqueIds(
+    results.map((result) => result.id),
+    flag,
+    path,
+  );
   return { path, results, byId: new Map(results.map((result) => [result.id, result])) };
 }
 

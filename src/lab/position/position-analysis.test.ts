@@ -14,7 +14,17 @@ function pair(id: string, first: Winner, second: Winner): RewardResult {
     gated_by: null,
     flags: [],
     metrics: {},
-    components: [{ name: 'pair', kind: 'judge', type: 'preference', score, weight: 1, status: 'scored', details: { per_order: { 'response-first': first, 'response-second': second } } }],
+    components: [
+      {
+        name: 'pair',
+        kind: 'judge',
+        type: 'preference',
+        score,
+        weight: 1,
+        status: 'scored',
+        details: { per_order: { 'response-first': first, 'response-second': second } },
+      },
+    ],
   };
 }
 
@@ -27,13 +37,27 @@ describe('analysePosition', () => {
     ids: ['r1', 'r2', 'r3', 'r4', 'r5', 'r6'],
     lengths: null,
     lengthReason: 'no lengths',
-    results: [pair('r1', 'response', 'response'), pair('r2', 'response', 'other'), pair('r3', 'tie', 'tie'), pair('r4', 'other', 'response'), undefined, pair('r6', 'response', 'other')],
+    results: [
+      pair('r1', 'response', 'response'),
+      pair('r2', 'response', 'other'),
+      pair('r3', 'tie', 'tie'),
+      pair('r4', 'other', 'response'),
+      undefined,
+      pair('r6', 'response', 'other'),
+    ],
   });
 
   it('counts rows, slots and the swap matrix', () => {
     expect(result.rows).toEqual({ total: 6, judged_both_orders: 5, excluded: { missing: 1 } });
     expect(result.per_row.map((row) => row.slots)).toEqual([['A', 'B'], ['A', 'A'], ['tie', 'tie'], ['B', 'B'], null, ['A', 'A']]);
-    expect(result.swap_matrix).toEqual({ labels: ['response', 'tie', 'other'], counts: [[1, 0, 2], [0, 1, 0], [1, 0, 0]] });
+    expect(result.swap_matrix).toEqual({
+      labels: ['response', 'tie', 'other'],
+      counts: [
+        [1, 0, 2],
+        [0, 1, 0],
+        [1, 0, 0],
+      ],
+    });
     expect(result.slot_counts).toEqual({ response_first: { A: 3, B: 1, tie: 1 }, response_second: { A: 2, B: 2, tie: 1 } });
   });
 
@@ -51,6 +75,12 @@ describe('analysePosition', () => {
 
   it('runs the exact sign test on the rows that followed the slot', () => {
     // 2 rows favour the first slot, 1 the second: two-sided p = 2 × P(X ≥ 2 | n = 3) = 2 × 4/8 = 1.
-    expect(result.position_bias_test).toMatchObject({ first_favoured_rows: 2, second_favoured_rows: 1, p_value: 1, favoured: 'first', significant: false });
+    expect(result.position_bias_test).toMatchObject({
+      first_favoured_rows: 2,
+      second_favoured_rows: 1,
+      p_value: 1,
+      favoured: 'first',
+      significant: false,
+    });
   });
 });

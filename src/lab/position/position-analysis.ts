@@ -109,7 +109,9 @@ export function analysePosition(input: PositionInput): PositionResult {
   const firstFavoured = judged.filter((row) => row.slots![0] === 'A' && row.slots![1] === 'A').length;
   const secondFavoured = judged.filter((row) => row.slots![0] === 'B' && row.slots![1] === 'B').length;
   const test = binomialTest(firstFavoured, firstFavoured + secondFavoured);
-  const counts = WINNERS.map((first) => WINNERS.map((second) => judged.filter((row) => row.response_first === first && row.response_second === second).length));
+  const counts = WINNERS.map((first) =>
+    WINNERS.map((second) => judged.filter((row) => row.response_first === first && row.response_second === second).length),
+  );
   const slotCount = (index: 0 | 1): Record<Slot, number> => ({
     A: judged.filter((row) => row.slots![index] === 'A').length,
     B: judged.filter((row) => row.slots![index] === 'B').length,
@@ -125,14 +127,30 @@ export function analysePosition(input: PositionInput): PositionResult {
     judge: input.judge,
     rows: { total: rows.length, judged_both_orders: judged.length, excluded },
     statistics: {
-      swap_agreement: estimate(judged, (sample) => share(sample.map((row) => row.consistent), 'rows judged in both orders'), settings),
+      swap_agreement: estimate(
+        judged,
+        (sample) =>
+          share(
+            sample.map((row) => row.consistent),
+            'rows judged in both orders',
+          ),
+        settings,
+      ),
       cohen_kappa_unweighted: estimatePaired(
         judged.map((row) => row.response_first),
         judged.map((row) => row.response_second),
         (a, b) => cohenKappa(a, b, { categories }),
         settings,
       ),
-      tie_rate: estimate(judged, (sample) => share(sample.flatMap((row) => row.slots!.map((slot) => slot === 'tie')), 'verdicts'), settings),
+      tie_rate: estimate(
+        judged,
+        (sample) =>
+          share(
+            sample.flatMap((row) => row.slots!.map((slot) => slot === 'tie')),
+            'verdicts',
+          ),
+        settings,
+      ),
       first_position_rate: estimate(judged, (sample) => firstPositionRate(sample), settings),
     },
     position_bias_test: {

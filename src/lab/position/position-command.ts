@@ -3,7 +3,17 @@
  */
 import { DEFAULT_CACHE_PATH } from '../../open-reward.js';
 import type { LabCommandDefinition, LabFlags, RewardFlagsOfCli } from '../command/lab-command-definition.js';
-import { COMMON_FLAGS, COMMON_OPTIONS_HELP, engineFlagTable, engineOptionsHelp, EXIT_CODES_HELP, FAKE_JUDGE_FLAGS, MIN_FLAG, requireSpecAndInput, usageError } from '../command/lab-flags.js';
+import {
+  COMMON_FLAGS,
+  COMMON_OPTIONS_HELP,
+  engineFlagTable,
+  engineOptionsHelp,
+  EXIT_CODES_HELP,
+  FAKE_JUDGE_FLAGS,
+  MIN_FLAG,
+  requireSpecAndInput,
+  usageError,
+} from '../command/lab-flags.js';
 import type { PositionResult } from './position-analysis.js';
 import { positionReport, positionSummaryLines } from './position-report.js';
 import { runPosition, type PositionOptions } from './run-position.js';
@@ -47,7 +57,12 @@ export function positionOptions(flags: LabFlags): PositionOptions {
   const judgeName = flags.text('judge-name');
   if (flags.text('scored')) {
     if (flags.text('spec') || flags.text('input')) throw usageError('position', 'use either --scored or --spec with --input, not both');
-    return { mode: 'scored', file: flags.text('scored')!, ...(judgeName ? { judgeName } : {}), ...(flags.text('rollouts') ? { rollouts: flags.text('rollouts') } : {}) };
+    return {
+      mode: 'scored',
+      file: flags.text('scored')!,
+      ...(judgeName ? { judgeName } : {}),
+      ...(flags.text('rollouts') ? { rollouts: flags.text('rollouts') } : {}),
+    };
   }
   const { spec, input } = requireSpecAndInput('position', flags.text('spec'), flags.text('input'));
   return { mode: 'engine', spec, input, ...(judgeName ? { judgeName } : {}), engine: flags.engine(DEFAULT_CACHE_PATH) };
@@ -55,7 +70,14 @@ export function positionOptions(flags: LabFlags): PositionOptions {
 
 export const positionCommand: LabCommandDefinition<PositionResult> = {
   name: 'position',
-  flags: (reward) => ({ ...COMMON_FLAGS, ...engineFlagTable(reward), ...MIN_FLAG, 'judge-name': { type: 'string' }, scored: { type: 'string' }, rollouts: { type: 'string' } }),
+  flags: (reward) => ({
+    ...COMMON_FLAGS,
+    ...engineFlagTable(reward),
+    ...MIN_FLAG,
+    'judge-name': { type: 'string' },
+    scored: { type: 'string' },
+    rollouts: { type: 'string' },
+  }),
   help,
   gateable: POSITION_STATISTICS,
   run: (flags, context) => runPosition(positionOptions(flags), context),

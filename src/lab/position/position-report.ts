@@ -25,10 +25,16 @@ export function positionReport(result: PositionResult): string {
           ? `No row followed the slot (chose A both times or B both times): no sign of position bias.`
           : `${test.first_favoured_rows} row(s) favoured the first position, ${test.second_favoured_rows} the second; exact binomial test p = ${escapeHtml(formatNumber(test.p_value, 4))} — ${test.significant ? `<strong>the ${test.favoured} position is favoured (significant at 0.05)</strong>` : 'not significant at 0.05'}.`,
     },
-    { html: `Tie rate ${escapeHtml(statisticText(statistics.tie_rate))}; the first-shown answer wins ${escapeHtml(statisticText(statistics.first_position_rate))} of decisive verdicts.` },
+    {
+      html: `Tie rate ${escapeHtml(statisticText(statistics.tie_rate))}; the first-shown answer wins ${escapeHtml(statisticText(statistics.first_position_rate))} of decisive verdicts.`,
+    },
   ];
   const judged = result.per_row.filter((row) => row.slots !== null);
-  const verbosity = verbositySection(result.verbosity_bias, judged.filter((row) => row.length !== null && row.score !== null).map((row) => ({ x: row.length!, y: row.score!, label: row.id })), `${result.judge} score`);
+  const verbosity = verbositySection(
+    result.verbosity_bias,
+    judged.filter((row) => row.length !== null && row.score !== null).map((row) => ({ x: row.length!, y: row.score!, label: row.id })),
+    `${result.judge} score`,
+  );
   const labels = result.swap_matrix.labels;
   const notes = labels.map((first) =>
     labels.map((second) => {
@@ -58,7 +64,10 @@ export function positionReport(result: PositionResult): string {
         ['test', escapeHtml(test.test)],
         ['rows favouring the first position', String(test.first_favoured_rows)],
         ['rows favouring the second position', String(test.second_favoured_rows)],
-        ['p-value', test.p_value === null ? `<span class="reason">${escapeHtml(test.reason ?? 'n/a')}</span>` : formatNumber(test.p_value, 6)],
+        [
+          'p-value',
+          test.p_value === null ? `<span class="reason">${escapeHtml(test.reason ?? 'n/a')}</span>` : formatNumber(test.p_value, 6),
+        ],
         ['favoured', escapeHtml(test.favoured)],
         ['significant at 0.05', test.significant ? '<strong class="bad">yes</strong>' : 'no'],
       ],
@@ -66,7 +75,15 @@ export function positionReport(result: PositionResult): string {
     '<h2>Charts</h2>',
     chartGrid(
       figure(
-        matrixChart({ title: 'Swap-agreement matrix', rowLabels: labels, columnLabels: labels, counts: result.swap_matrix.counts, rowAxis: 'winner, response shown first', columnAxis: 'winner, response shown second', notes }),
+        matrixChart({
+          title: 'Swap-agreement matrix',
+          rowLabels: labels,
+          columnLabels: labels,
+          counts: result.swap_matrix.counts,
+          rowAxis: 'winner, response shown first',
+          columnAxis: 'winner, response shown second',
+          notes,
+        }),
         'Diagonal (green outline): the verdict survived the swap. response→other and other→response cells are verdicts that followed the slot (position bias).',
       ),
       figure(
@@ -85,7 +102,14 @@ export function positionReport(result: PositionResult): string {
         'Without position bias, A and B are chosen about equally often over both orders.',
       ),
       figure(
-        scoreHistogram(`${result.judge} score (both orders combined)`, judged.map((row) => row.score), 'score: 1 response better, 0.5 tie or flip, 0 other better', 0, false, [-0.25, 0.25, 0.75, 1.25]),
+        scoreHistogram(
+          `${result.judge} score (both orders combined)`,
+          judged.map((row) => row.score),
+          'score: 1 response better, 0.5 tie or flip, 0 other better',
+          0,
+          false,
+          [-0.25, 0.25, 0.75, 1.25],
+        ),
         'Score histogram of the preference judge.',
       ),
     ),
@@ -106,7 +130,12 @@ export function positionReport(result: PositionResult): string {
       { numeric: [5, 6], alertRows: result.per_row.flatMap((row, index) => (row.consistent === false ? [index] : [])) },
     ),
   ];
-  return renderPage({ title: `rewardkit lab position — does ${result.judge} favour a position?`, subtitle: subtitle(result.source, result.settings, [`judge ${result.judge}`]), body: body.join('\n'), data: result });
+  return renderPage({
+    title: `rewardkit lab position — does ${result.judge} favour a position?`,
+    subtitle: subtitle(result.source, result.settings, [`judge ${result.judge}`]),
+    body: body.join('\n'),
+    data: result,
+  });
 }
 
 /** The command's lines of the terminal summary. */
@@ -115,6 +144,8 @@ export function positionSummaryLines(result: PositionResult): string[] {
   const test = result.position_bias_test;
   lines.push(`position: ${result.judge}, ${result.rows.judged_both_orders} of ${result.rows.total} rows judged in both orders`);
   lines.push(...statisticLines(result.statistics));
-  lines.push(`  position bias: ${test.first_favoured_rows} rows favour the first slot, ${test.second_favoured_rows} the second; p = ${test.p_value === null ? 'n/a' : formatNumber(test.p_value, 4)} → ${test.significant ? `the ${test.favoured} position is favoured` : 'not significant'}`);
+  lines.push(
+    `  position bias: ${test.first_favoured_rows} rows favour the first slot, ${test.second_favoured_rows} the second; p = ${test.p_value === null ? 'n/a' : formatNumber(test.p_value, 4)} → ${test.significant ? `the ${test.favoured} position is favoured` : 'not significant'}`,
+  );
   return lines;
 }

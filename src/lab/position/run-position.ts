@@ -22,12 +22,20 @@ export function choosePreferenceJudge(spec: RewardSpec, requested: string | unde
   const names = spec.judges.filter((judge) => judge.type === 'preference').map(componentNameOf);
   if (requested !== undefined) {
     if (!names.includes(requested)) {
-      throw new LabError('usage', `--judge-name ${requested}: ${specPath} has no preference judge of that name (preference judges: ${names.join(', ') || 'none'})`);
+      throw new LabError(
+        'usage',
+        `--judge-name ${requested}: ${specPath} has no preference judge of that name (preference judges: ${names.join(', ') || 'none'})`,
+      );
     }
     return requested;
   }
-  if (names.length === 0) throw new LabError('usage', `position: ${specPath} has no preference judge; position bias is measured on pairwise (type: preference) judges`);
-  if (names.length > 1) throw new LabError('usage', `position: ${specPath} has several preference judges (${names.join(', ')}); choose one with --judge-name`);
+  if (names.length === 0)
+    throw new LabError(
+      'usage',
+      `position: ${specPath} has no preference judge; position bias is measured on pairwise (type: preference) judges`,
+    );
+  if (names.length > 1)
+    throw new LabError('usage', `position: ${specPath} has several preference judges (${names.join(', ')}); choose one with --judge-name`);
   return names[0]!;
 }
 
@@ -36,7 +44,9 @@ export function positionSpec(spec: RewardSpec, judgeName: string): RewardSpec {
   return {
     ...spec,
     checks: [],
-    judges: spec.judges.filter((judge) => componentNameOf(judge) === judgeName).map((judge) => (judge.type === 'preference' ? { ...judge, position: 'both' as const } : judge)),
+    judges: spec.judges
+      .filter((judge) => componentNameOf(judge) === judgeName)
+      .map((judge) => (judge.type === 'preference' ? { ...judge, position: 'both' as const } : judge)),
   };
 }
 
@@ -44,13 +54,32 @@ export async function runPosition(options: PositionOptions, context: RunContext)
   if (options.mode === 'scored') {
     const output = readScoreOutput(options.file);
     const ids = output.results.map((result) => result.id);
-    const judges = [...new Set(output.results.flatMap((result) => result.components.filter((component) => component.type === 'preference').map((component) => component.name)))];
+    const judges = [
+      ...new Set(
+        output.results.flatMap((result) =>
+          result.components.filter((component) => component.type === 'preference').map((component) => component.name),
+        ),
+      ),
+    ];
     const judge = options.judgeName ?? (judges.length === 1 ? judges[0]! : undefined);
     if (judge === undefined) {
-      throw new LabError('usage', judges.length === 0 ? `position: ${options.file} has no preference judge results` : `position: ${options.file} has several preference judges (${judges.join(', ')}); choose one with --judge-name`);
+      throw new LabError(
+        'usage',
+        judges.length === 0
+          ? `position: ${options.file} has no preference judge results`
+          : `position: ${options.file} has several preference judges (${judges.join(', ')}); choose one with --judge-name`,
+      );
     }
     const lengths = lengthsFromRollouts(ids, options.rollouts, 'score output files');
-    return analysePosition({ source: { kind: 'scored', files: [options.file] }, settings: context.settings, judge, ids, lengths: lengths.lengths, lengthReason: lengths.reason, results: output.results });
+    return analysePosition({
+      source: { kind: 'scored', files: [options.file] },
+      settings: context.settings,
+      judge,
+      ids,
+      lengths: lengths.lengths,
+      lengthReason: lengths.reason,
+      results: output.results,
+    });
   }
   return withEngineContext(options.engine, async (engineContext) => {
     let judgeName = '';

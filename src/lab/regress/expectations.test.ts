@@ -19,9 +19,22 @@ const result: RewardResult = {
       score: 0.5,
       weight: 1,
       status: 'scored',
-      details: { items: [{ score: 1, lines: { cites: { pass: true, rationale: '' }, depth: { score: 4, rationale: '' } } }, { score: 0, lines: { cites: { pass: false, rationale: '' }, depth: { score: 2, rationale: '' } } }] },
+      details: {
+        items: [
+          { score: 1, lines: { cites: { pass: true, rationale: '' }, depth: { score: 4, rationale: '' } } },
+          { score: 0, lines: { cites: { pass: false, rationale: '' }, depth: { score: 2, rationale: '' } } },
+        ],
+      },
     },
-    { name: 'pair', kind: 'judge', type: 'preference', score: 1, weight: 1, status: 'scored', details: { winner: 'response', per_order: {}, position_flip: false } },
+    {
+      name: 'pair',
+      kind: 'judge',
+      type: 'preference',
+      score: 1,
+      weight: 1,
+      status: 'scored',
+      details: { winner: 'response', per_order: {}, position_flip: false },
+    },
   ],
 };
 

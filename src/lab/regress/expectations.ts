@@ -18,16 +18,26 @@ export interface ExpectationOutcome {
 export function evaluateExpectations(result: RewardResult, expect: Expectations, tolerance: number): ExpectationOutcome[] {
   const outcomes: ExpectationOutcome[] = [];
   if (expect.reward !== undefined) outcomes.push(rangeOutcome('reward', expect.reward, result.reward, tolerance));
-  if (expect.neutral !== undefined) outcomes.push({ what: 'neutral', expected: String(expect.neutral), actual: result.neutral, ok: result.neutral === expect.neutral });
+  if (expect.neutral !== undefined)
+    outcomes.push({ what: 'neutral', expected: String(expect.neutral), actual: result.neutral, ok: result.neutral === expect.neutral });
   if (expect.gated_by !== undefined) {
-    outcomes.push({ what: 'gated_by', expected: expect.gated_by === null ? 'no gate failed' : expect.gated_by, actual: result.gated_by, ok: result.gated_by === expect.gated_by });
+    outcomes.push({
+      what: 'gated_by',
+      expected: expect.gated_by === null ? 'no gate failed' : expect.gated_by,
+      actual: result.gated_by,
+      ok: result.gated_by === expect.gated_by,
+    });
   }
-  for (const flag of expect.flags ?? []) outcomes.push({ what: `flags`, expected: `includes ${flag}`, actual: result.flags, ok: result.flags.includes(flag) });
-  for (const flag of expect.not_flags ?? []) outcomes.push({ what: `flags`, expected: `excludes ${flag}`, actual: result.flags, ok: !result.flags.includes(flag) });
-  for (const [name, expected] of Object.entries(expect.components ?? {})) outcomes.push(...componentOutcomes(result, name, expected, tolerance));
+  for (const flag of expect.flags ?? [])
+    outcomes.push({ what: `flags`, expected: `includes ${flag}`, actual: result.flags, ok: result.flags.includes(flag) });
+  for (const flag of expect.not_flags ?? [])
+    outcomes.push({ what: `flags`, expected: `excludes ${flag}`, actual: result.flags, ok: !result.flags.includes(flag) });
+  for (const [name, expected] of Object.entries(expect.components ?? {}))
+    outcomes.push(...componentOutcomes(result, name, expected, tolerance));
   const lines = judgeLines(result);
   for (const [judge, perLine] of Object.entries(expect.verdicts ?? {})) {
-    for (const [line, expected] of Object.entries(perLine)) outcomes.push(verdictOutcome(`verdicts.${judge}.${line}`, lines.get(`${judge}.${line}`), expected, tolerance));
+    for (const [line, expected] of Object.entries(perLine))
+      outcomes.push(verdictOutcome(`verdicts.${judge}.${line}`, lines.get(`${judge}.${line}`), expected, tolerance));
   }
   return outcomes;
 }
@@ -38,9 +48,19 @@ function componentOutcomes(result: RewardResult, name: string, expected: Compone
   if (!component) return [{ what, expected: 'a component of this name', actual: null, ok: false }];
   const outcomes: ExpectationOutcome[] = [];
   if (typeof expected === 'object' && 'status' in expected && expected.status !== undefined) {
-    outcomes.push({ what: `${what}.status`, expected: expected.status, actual: component.status, ok: component.status === expected.status });
+    outcomes.push({
+      what: `${what}.status`,
+      expected: expected.status,
+      actual: component.status,
+      ok: component.status === expected.status,
+    });
   }
-  const range = typeof expected === 'number' ? expected : expected.min !== undefined || expected.max !== undefined ? { min: expected.min, max: expected.max } : undefined;
+  const range =
+    typeof expected === 'number'
+      ? expected
+      : expected.min !== undefined || expected.max !== undefined
+        ? { min: expected.min, max: expected.max }
+        : undefined;
   if (range !== undefined) outcomes.push(rangeOutcome(what, range, component.score, tolerance));
   return outcomes;
 }
@@ -53,7 +73,12 @@ function verdictOutcome(what: string, line: JudgeLine | undefined, expected: Ver
     const passes = line.items.filter((item) => item === true).length;
     const judged = line.items.filter((item) => item !== null).length;
     const ok = line.kind === 'pass_fail' && judged > 0 && (wantPass ? passes === judged : passes === 0);
-    return { what, expected: wantPass ? 'pass (every item)' : 'fail (every item)', actual: line.kind === 'pass_fail' ? `${passes}/${judged} pass` : value, ok };
+    return {
+      what,
+      expected: wantPass ? 'pass (every item)' : 'fail (every item)',
+      actual: line.kind === 'pass_fail' ? `${passes}/${judged} pass` : value,
+      ok,
+    };
   }
   if (expected === 'response' || expected === 'other' || expected === 'tie') {
     return { what, expected: `winner ${expected}`, actual: value, ok: value === expected };
@@ -61,7 +86,12 @@ function verdictOutcome(what: string, line: JudgeLine | undefined, expected: Ver
   return rangeOutcome(what, expected, typeof value === 'number' ? value : null, tolerance);
 }
 
-function rangeOutcome(what: string, range: Range | { min?: number; max?: number }, actual: number | null, tolerance: number): ExpectationOutcome {
+function rangeOutcome(
+  what: string,
+  range: Range | { min?: number; max?: number },
+  actual: number | null,
+  tolerance: number,
+): ExpectationOutcome {
   return { what, expected: describeRange(range), actual, ok: actual !== null && inRange(actual, range, tolerance) };
 }
 

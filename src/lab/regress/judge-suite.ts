@@ -92,10 +92,14 @@ export function loadSuite(path: string): JudgeSuite {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new LabError('input', `--suite ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new LabError(
+      'input',
+      `--suite ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   const document = parseDocument(text, { uniqueKeys: true });
-  if (document.errors.length > 0) throw new LabError('spec', `invalid judge suite ${path}: not valid YAML: ${document.errors[0]!.message.split('\n')[0]}`);
+  if (document.errors.length > 0)
+    throw new LabError('spec', `invalid judge suite ${path}: not valid YAML: ${document.errors[0]!.message.split('\n')[0]}`);
   const parsed = SuiteSchema.safeParse(document.toJS());
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${path}: ${issue.path.map(String).join('.') || '(top)'}: ${issue.message}`);
@@ -103,7 +107,11 @@ export function loadSuite(path: string): JudgeSuite {
   }
   const names = new Set<string>();
   for (const entry of parsed.data.cases) {
-    if (names.has(entry.name)) throw new LabError('spec', `invalid judge suite ${path}: two cases are named ${JSON.stringify(entry.name)}; names must be unique (they key the baseline)`);
+    if (names.has(entry.name))
+      throw new LabError(
+        'spec',
+        `invalid judge suite ${path}: two cases are named ${JSON.stringify(entry.name)}; names must be unique (they key the baseline)`,
+      );
     names.add(entry.name);
   }
   const base = dirname(resolve(path));

@@ -56,7 +56,8 @@ Exit codes: 0 every case passed · 2 bad usage · 3 invalid spec or suite · 4 u
 
 function nonNegative(value: string, flag: string): number {
   const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0) throw usageError('regress', `${flag}: expected a number ≥ 0, got ${JSON.stringify(value)}`);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0)
+    throw usageError('regress', `${flag}: expected a number ≥ 0, got ${JSON.stringify(value)}`);
   return parsed;
 }
 

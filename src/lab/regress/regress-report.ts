@@ -17,10 +17,22 @@ export function regressionReport(result: RegressionResult): string {
       html: `${summary.passed} of ${summary.cases} cases pass; ${summary.failed} failed, ${summary.errored} could not be judged${result.baseline ? `; ${summary.moved} moved against the baseline, ${summary.newly_failing} newly failing` : ''}.`,
     },
   ];
-  const verbosity = verbositySection(result.verbosity_bias, result.cases.flatMap((entry) => (entry.length !== null && entry.reward !== null ? [{ x: entry.length, y: entry.reward, label: entry.name }] : [])), 'reward');
+  const verbosity = verbositySection(
+    result.verbosity_bias,
+    result.cases.flatMap((entry) =>
+      entry.length !== null && entry.reward !== null ? [{ x: entry.length, y: entry.reward, label: entry.name }] : [],
+    ),
+    'reward',
+  );
   const items: IntervalItem[] = result.cases.map((entry) => {
     const expected = rewardRange(entry.expectations.find((outcome) => outcome.what === 'reward')?.expected);
-    return { label: entry.name, value: entry.reward, ci95: expected, alert: entry.status !== 'pass', note: `${entry.status}${expected ? '; whiskers: the expected reward range' : ''}${entry.error ? `; ${entry.error}` : ''}` };
+    return {
+      label: entry.name,
+      value: entry.reward,
+      ci95: expected,
+      alert: entry.status !== 'pass',
+      note: `${entry.status}${expected ? '; whiskers: the expected reward range' : ''}${entry.error ? `; ${entry.error}` : ''}`,
+    };
   });
   const rewards = result.cases.map((entry) => entry.reward).filter((reward): reward is number => reward !== null);
   const attention = result.cases.filter((entry) => entry.status !== 'pass' || entry.moved);
@@ -33,7 +45,12 @@ export function regressionReport(result: RegressionResult): string {
     entry.moved ? '<strong>yes</strong>' : 'no',
     entry.error
       ? `<span class="bad">${escapeHtml(entry.error)}</span>`
-      : entry.expectations.map((outcome) => `<span class="${outcome.ok ? 'good' : 'bad'}">${outcome.ok ? '✓' : '✗'}</span> ${escapeHtml(outcome.what)} ${escapeHtml(outcome.expected)} (got ${escapeHtml(formatActual(outcome.actual))})`).join('<br>'),
+      : entry.expectations
+          .map(
+            (outcome) =>
+              `<span class="${outcome.ok ? 'good' : 'bad'}">${outcome.ok ? '✓' : '✗'}</span> ${escapeHtml(outcome.what)} ${escapeHtml(outcome.expected)} (got ${escapeHtml(formatActual(outcome.actual))})`,
+          )
+          .join('<br>'),
   ];
   const headers = ['case', 'status', 'reward', 'baseline', 'Δ reward', 'moved', 'expectations'];
   const body = [
@@ -42,14 +59,28 @@ export function regressionReport(result: RegressionResult): string {
     attention.length === 0 ? '<p class="good">None.</p>' : table(headers, attention.map(caseRow), { numeric: [2, 4] }),
     '<h2>Charts</h2>',
     chartGrid(
-      figure(intervalChart({ title: 'Reward per case', items, domain: [Math.min(0, ...rewards), Math.max(1, ...rewards)], xLabel: 'reward' }), 'Dot: the reward; whiskers: the expected reward range, when the case sets one; red: failed or errored.'),
+      figure(
+        intervalChart({ title: 'Reward per case', items, domain: [Math.min(0, ...rewards), Math.max(1, ...rewards)], xLabel: 'reward' }),
+        'Dot: the reward; whiskers: the expected reward range, when the case sets one; red: failed or errored.',
+      ),
       figure(scoreHistogram('Rewards of the suite', rewards, 'reward'), 'Score histogram over the cases.'),
     ),
     verbosity.html,
     '<h2>All cases</h2>',
-    table(headers, result.cases.map(caseRow), { numeric: [2, 4], alertRows: result.cases.flatMap((entry, index) => (entry.status !== 'pass' ? [index] : [])) }),
+    table(headers, result.cases.map(caseRow), {
+      numeric: [2, 4],
+      alertRows: result.cases.flatMap((entry, index) => (entry.status !== 'pass' ? [index] : [])),
+    }),
   ];
-  return renderPage({ title: 'rewardkit lab regress — judge test suite', subtitle: subtitle(result.source, result.settings, [`suite ${result.suite}`, ...(result.baseline ? [`baseline ${result.baseline}`] : [])]), body: body.join('\n'), data: result });
+  return renderPage({
+    title: 'rewardkit lab regress — judge test suite',
+    subtitle: subtitle(result.source, result.settings, [
+      `suite ${result.suite}`,
+      ...(result.baseline ? [`baseline ${result.baseline}`] : []),
+    ]),
+    body: body.join('\n'),
+    data: result,
+  });
 }
 
 /** The expected reward range from an expectation's description ("in [a, b]", "≥ a", "≤ b", "= a"); clamped by the chart. */
@@ -69,15 +100,26 @@ function rewardRange(expected: string | undefined): [number, number] | null {
 export function regressionSummaryLines(result: RegressionResult): string[] {
   const lines: string[] = [];
   const { summary } = result;
-  lines.push(`regress: ${summary.passed}/${summary.cases} cases pass, ${summary.failed} failed, ${summary.errored} errored${result.baseline ? `, ${summary.moved} moved` : ''}`);
+  lines.push(
+    `regress: ${summary.passed}/${summary.cases} cases pass, ${summary.failed} failed, ${summary.errored} errored${result.baseline ? `, ${summary.moved} moved` : ''}`,
+  );
   const shown = result.cases.filter((entry) => entry.status !== 'pass' || entry.moved);
   if (shown.length > 0) {
     const width = Math.max(4, ...shown.map((entry) => entry.name.length));
     lines.push(`  ${'case'.padEnd(width)}  status  reward    ${result.baseline ? 'baseline    ' : ''}what failed or moved`);
     for (const entry of shown) {
-      const failed = entry.error ?? entry.expectations.filter((outcome) => !outcome.ok).map((outcome) => `${outcome.what} ${outcome.expected}, got ${formatActual(outcome.actual)}`).join('; ');
-      const baseline = result.baseline ? `${(entry.baseline ? `${entry.baseline.status} ${formatNumber(entry.baseline.reward)}` : 'new').padEnd(12)}` : '';
-      lines.push(`  ${entry.name.padEnd(width)}  ${entry.status.padEnd(6)}  ${formatNumber(entry.reward).padEnd(8)}  ${baseline}${failed || (entry.moved ? `reward ${entry.reward_delta !== null && entry.reward_delta > 0 ? '+' : ''}${formatNumber(entry.reward_delta)}` : '')}`);
+      const failed =
+        entry.error ??
+        entry.expectations
+          .filter((outcome) => !outcome.ok)
+          .map((outcome) => `${outcome.what} ${outcome.expected}, got ${formatActual(outcome.actual)}`)
+          .join('; ');
+      const baseline = result.baseline
+        ? `${(entry.baseline ? `${entry.baseline.status} ${formatNumber(entry.baseline.reward)}` : 'new').padEnd(12)}`
+        : '';
+      lines.push(
+        `  ${entry.name.padEnd(width)}  ${entry.status.padEnd(6)}  ${formatNumber(entry.reward).padEnd(8)}  ${baseline}${failed || (entry.moved ? `reward ${entry.reward_delta !== null && entry.reward_delta > 0 ? '+' : ''}${formatNumber(entry.reward_delta)}` : '')}`,
+      );
     }
   }
   return lines;

@@ -7,7 +7,15 @@ import type { SuiteCase } from './judge-suite.js';
 const settings = { resamples: 200, seed: 7 };
 
 function scored(id: string, reward: number): RewardResult {
-  return { id, reward, neutral: false, gated_by: null, flags: [], metrics: {}, components: [{ name: 'quality', kind: 'judge', type: 'rubric', score: reward, weight: 1, status: 'scored' }] };
+  return {
+    id,
+    reward,
+    neutral: false,
+    gated_by: null,
+    flags: [],
+    metrics: {},
+    components: [{ name: 'quality', kind: 'judge', type: 'rubric', score: reward, weight: 1, status: 'scored' }],
+  };
 }
 const judgeFailed: RewardResult = {
   id: 'c3',
@@ -16,7 +24,17 @@ const judgeFailed: RewardResult = {
   gated_by: null,
   flags: ['judge_error'],
   metrics: {},
-  components: [{ name: 'quality', kind: 'judge', type: 'rubric', score: null, weight: 1, status: 'error', error: { kind: 'timeout', message: 'no answer in 30 s' } }],
+  components: [
+    {
+      name: 'quality',
+      kind: 'judge',
+      type: 'rubric',
+      score: null,
+      weight: 1,
+      status: 'error',
+      error: { kind: 'timeout', message: 'no answer in 30 s' },
+    },
+  ],
 };
 
 const cases: SuiteCase[] = [

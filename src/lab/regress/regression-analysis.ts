@@ -96,7 +96,11 @@ export function analyseRegression(input: RegressionInput): RegressionResult {
       ...(unjudgeable ? { error: errorOf(result) } : {}),
       expectations,
       baseline: previous,
-      moved: previous !== null && (previous.status !== caseStatus || (delta !== null && Math.abs(delta) > moveTolerance) || (delta === null && previous.reward !== result.reward)),
+      moved:
+        previous !== null &&
+        (previous.status !== caseStatus ||
+          (delta !== null && Math.abs(delta) > moveTolerance) ||
+          (delta === null && previous.reward !== result.reward)),
       reward_delta: delta,
     };
   });
@@ -117,7 +121,9 @@ export function analyseRegression(input: RegressionInput): RegressionResult {
       moved: cases.filter((entry) => entry.moved).length,
       newly_failing: cases.filter((entry) => entry.baseline?.status === 'pass' && entry.status !== 'pass').length,
     },
-    statistics: { pass_rate: { value: count('pass') / cases.length, ci95: null, ci95_reason: 'a fixed test suite, not a sample: no interval' } },
+    statistics: {
+      pass_rate: { value: count('pass') / cases.length, ci95: null, ci95_reason: 'a fixed test suite, not a sample: no interval' },
+    },
     cases,
     verbosity_bias: verbosityBias([{ name: 'reward', scores: cases.map((entry) => entry.reward) }], input.lengths, '', input.settings),
   };

@@ -27,22 +27,38 @@ export async function runRegress(options: RegressOptions, context: RunContext): 
   if (!specPath) throw new LabError('usage', `regress: ${options.suite} names no spec; add "spec: FILE" to the suite or pass --spec`);
   const baseline = options.baseline ? readBaseline(options.baseline) : undefined;
   return withEngineContext(options.engine, async (engineContext) => {
-    const engine = await openEngine({ spec: specPath, judge: options.engine.judge, judgeBaseUrl: options.engine.judgeBaseUrl, concurrency: options.engine.concurrency }, engineContext);
+    const engine = await openEngine(
+      { spec: specPath, judge: options.engine.judge, judgeBaseUrl: options.engine.judgeBaseUrl, concurrency: options.engine.concurrency },
+      engineContext,
+    );
     const needsRows = suite.cases.some((entry) => entry.row_id !== undefined);
-    if (needsRows && !suite.rows) throw new LabError('spec', `invalid judge suite ${options.suite}: cases refer to rows by row_id, but the suite has no "rows: FILE"`);
-    const byId = new Map<string, Rollout>(needsRows ? readRollouts(suite.rows!, engine.spec.input, 'rows').map((rollout) => [rollout.id, rollout]) : []);
+    if (needsRows && !suite.rows)
+      throw new LabError('spec', `invalid judge suite ${options.suite}: cases refer to rows by row_id, but the suite has no "rows: FILE"`);
+    const byId = new Map<string, Rollout>(
+      needsRows ? readRollouts(suite.rows!, engine.spec.input, 'rows').map((rollout) => [rollout.id, rollout]) : [],
+    );
     const rows = suite.cases.map((entry) => {
       let row: Record<string, unknown>;
       if (entry.row_id !== undefined) {
         const rollout = byId.get(entry.row_id);
-        if (!rollout) throw new LabError('spec', `invalid judge suite ${options.suite}: case ${JSON.stringify(entry.name)}: no row with id ${JSON.stringify(entry.row_id)} in ${suite.rows}`);
+        if (!rollout)
+          throw new LabError(
+            'spec',
+            `invalid judge suite ${options.suite}: case ${JSON.stringify(entry.name)}: no row with id ${JSON.stringify(entry.row_id)} in ${suite.rows}`,
+          );
         row = rollout.row;
       } else {
         row = entry.row!;
       }
       return entry.response === undefined ? row : replaceResponse(row, engine.spec.input, entry.response);
     });
-    const rollouts: Rollout[] = rows.map((row, index) => ({ line: index + 1, id: suite.cases[index]!.name, row, length: responseLength(row, engine.spec.input), reference: '' }));
+    const rollouts: Rollout[] = rows.map((row, index) => ({
+      line: index + 1,
+      id: suite.cases[index]!.name,
+      row,
+      length: responseLength(row, engine.spec.input),
+      reference: '',
+    }));
     const started = performance.now();
     const results = await engine.score(rollouts);
     context.log(`regress: judged ${rollouts.length} cases in ${elapsed(started)}`);

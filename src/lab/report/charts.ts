@@ -38,12 +38,20 @@ interface Frame {
 }
 
 function svgOpen(kind: string, title: string, width = WIDTH, height = HEIGHT): string {
-  return `<svg class="chart" data-chart="${kind}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(title)}">` +
-    `<text class="chart-title" x="${MARGIN.left}" y="20">${escapeHtml(title)}</text>`;
+  return (
+    `<svg class="chart" data-chart="${kind}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(title)}">` +
+    `<text class="chart-title" x="${MARGIN.left}" y="20">${escapeHtml(title)}</text>`
+  );
 }
 
 /** Axes with ticks and labels for numeric x and y domains. */
-function frame(xDomain: [number, number], yDomain: [number, number], xLabel: string, yLabel: string, options: { xTicks?: number[]; width?: number; height?: number } = {}): Frame {
+function frame(
+  xDomain: [number, number],
+  yDomain: [number, number],
+  xLabel: string,
+  yLabel: string,
+  options: { xTicks?: number[]; width?: number; height?: number } = {},
+): Frame {
   const width = options.width ?? WIDTH;
   const height = options.height ?? HEIGHT;
   const [x0, x1] = widen(xDomain);
@@ -53,7 +61,9 @@ function frame(xDomain: [number, number], yDomain: [number, number], xLabel: str
   const parts: string[] = [];
   const bottom = height - MARGIN.bottom;
   for (const tick of ticks(y0, y1)) {
-    parts.push(`<line class="grid" x1="${MARGIN.left}" x2="${width - MARGIN.right}" y1="${y(tick).toFixed(1)}" y2="${y(tick).toFixed(1)}"/>`);
+    parts.push(
+      `<line class="grid" x1="${MARGIN.left}" x2="${width - MARGIN.right}" y1="${y(tick).toFixed(1)}" y2="${y(tick).toFixed(1)}"/>`,
+    );
     parts.push(`<text class="tick" x="${MARGIN.left - 6}" y="${(y(tick) + 4).toFixed(1)}" text-anchor="end">${tickLabel(tick)}</text>`);
   }
   for (const tick of options.xTicks ?? ticks(x0, x1)) {
@@ -62,8 +72,12 @@ function frame(xDomain: [number, number], yDomain: [number, number], xLabel: str
   }
   parts.push(`<line class="axis" x1="${MARGIN.left}" x2="${width - MARGIN.right}" y1="${bottom}" y2="${bottom}"/>`);
   parts.push(`<line class="axis" x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${bottom}"/>`);
-  parts.push(`<text class="axis-label" x="${(MARGIN.left + width - MARGIN.right) / 2}" y="${height - 10}" text-anchor="middle">${escapeHtml(xLabel)}</text>`);
-  parts.push(`<text class="axis-label" transform="translate(14 ${(MARGIN.top + bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(yLabel)}</text>`);
+  parts.push(
+    `<text class="axis-label" x="${(MARGIN.left + width - MARGIN.right) / 2}" y="${height - 10}" text-anchor="middle">${escapeHtml(xLabel)}</text>`,
+  );
+  parts.push(
+    `<text class="axis-label" transform="translate(14 ${(MARGIN.top + bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(yLabel)}</text>`,
+  );
   return { x, y, parts };
 }
 
@@ -118,9 +132,15 @@ export function matrixChart(chart: MatrixChart): string {
   const height = top + rows * cell + 20;
   const max = Math.max(1, ...chart.counts.flat());
   const parts: string[] = [];
-  parts.push(`<text class="axis-label" x="${left + (columns * cell) / 2}" y="${top - 30}" text-anchor="middle">${escapeHtml(chart.columnAxis)}</text>`);
-  parts.push(`<text class="axis-label" transform="translate(16 ${top + (rows * cell) / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(chart.rowAxis)}</text>`);
-  chart.columnLabels.forEach((label, j) => parts.push(`<text class="tick" x="${left + j * cell + cell / 2}" y="${top - 8}" text-anchor="middle">${escapeHtml(label)}</text>`));
+  parts.push(
+    `<text class="axis-label" x="${left + (columns * cell) / 2}" y="${top - 30}" text-anchor="middle">${escapeHtml(chart.columnAxis)}</text>`,
+  );
+  parts.push(
+    `<text class="axis-label" transform="translate(16 ${top + (rows * cell) / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(chart.rowAxis)}</text>`,
+  );
+  chart.columnLabels.forEach((label, j) =>
+    parts.push(`<text class="tick" x="${left + j * cell + cell / 2}" y="${top - 8}" text-anchor="middle">${escapeHtml(label)}</text>`),
+  );
   chart.rowLabels.forEach((label, i) => {
     parts.push(`<text class="tick" x="${left - 8}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end">${escapeHtml(label)}</text>`);
     chart.columnLabels.forEach((columnLabel, j) => {
@@ -132,7 +152,9 @@ export function matrixChart(chart: MatrixChart): string {
       parts.push(
         `<rect class="cell${i === j && chart.diagonal !== false ? ' diagonal' : ''}" x="${left + j * cell}" y="${top + i * cell}" width="${cell - 2}" height="${cell - 2}" fill="${fill}"><title>${escapeHtml(tooltip)}</title></rect>`,
       );
-      parts.push(`<text class="cell-label${shade > 0.55 ? ' on-dark' : ''}" x="${left + j * cell + cell / 2 - 1}" y="${top + i * cell + cell / 2 + 4}" text-anchor="middle">${count}</text>`);
+      parts.push(
+        `<text class="cell-label${shade > 0.55 ? ' on-dark' : ''}" x="${left + j * cell + cell / 2 - 1}" y="${top + i * cell + cell / 2 + 4}" text-anchor="middle">${count}</text>`,
+      );
     });
   });
   return `${svgOpen('matrix', chart.title, width, height)}${parts.join('')}</svg>`;
@@ -168,15 +190,21 @@ export function scatterChart(chart: ScatterChart): string {
   if (chart.diagonal) {
     const low = Math.max(xDomain[0], yDomain[0]);
     const high = Math.min(xDomain[1], yDomain[1]);
-    parts.push(`<line class="reference" x1="${f.x(low).toFixed(1)}" y1="${f.y(low).toFixed(1)}" x2="${f.x(high).toFixed(1)}" y2="${f.y(high).toFixed(1)}"><title>y = x</title></line>`);
+    parts.push(
+      `<line class="reference" x1="${f.x(low).toFixed(1)}" y1="${f.y(low).toFixed(1)}" x2="${f.x(high).toFixed(1)}" y2="${f.y(high).toFixed(1)}"><title>y = x</title></line>`,
+    );
   }
   if (chart.verticalLine) {
     const at = f.x(chart.verticalLine.at).toFixed(1);
-    parts.push(`<line class="threshold" x1="${at}" x2="${at}" y1="${MARGIN.top}" y2="${HEIGHT - MARGIN.bottom}"><title>${escapeHtml(chart.verticalLine.label)}</title></line>`);
+    parts.push(
+      `<line class="threshold" x1="${at}" x2="${at}" y1="${MARGIN.top}" y2="${HEIGHT - MARGIN.bottom}"><title>${escapeHtml(chart.verticalLine.label)}</title></line>`,
+    );
   }
   if (chart.horizontalLine) {
     const at = f.y(chart.horizontalLine.at).toFixed(1);
-    parts.push(`<line class="threshold" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${at}" y2="${at}"><title>${escapeHtml(chart.horizontalLine.label)}</title></line>`);
+    parts.push(
+      `<line class="threshold" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${at}" y2="${at}"><title>${escapeHtml(chart.horizontalLine.label)}</title></line>`,
+    );
   }
   // Identical points are stacked with a small deterministic jitter so each stays visible.
   const seen = new Map<string, number>();
@@ -231,28 +259,40 @@ export function intervalChart(chart: IntervalChart): string {
   }
   for (const reference of chart.references ?? []) {
     if (reference.at < d0 || reference.at > d1) continue;
-    parts.push(`<line class="reference" x1="${x(reference.at).toFixed(1)}" x2="${x(reference.at).toFixed(1)}" y1="${MARGIN.top}" y2="${bottom}"><title>${escapeHtml(reference.label)}</title></line>`);
+    parts.push(
+      `<line class="reference" x1="${x(reference.at).toFixed(1)}" x2="${x(reference.at).toFixed(1)}" y1="${MARGIN.top}" y2="${bottom}"><title>${escapeHtml(reference.label)}</title></line>`,
+    );
   }
   const base = x(Math.max(d0, Math.min(d1, 0)));
   chart.items.forEach((item, i) => {
     const cy = MARGIN.top + 12 + i * rowHeight + rowHeight / 2;
-    parts.push(`<text class="tick${item.alert ? ' alert' : ''}" x="${left - 8}" y="${cy + 4}" text-anchor="end">${escapeHtml(truncate(item.label, LABEL_CHARS))}<title>${escapeHtml(item.label)}</title></text>`);
+    parts.push(
+      `<text class="tick${item.alert ? ' alert' : ''}" x="${left - 8}" y="${cy + 4}" text-anchor="end">${escapeHtml(truncate(item.label, LABEL_CHARS))}<title>${escapeHtml(item.label)}</title></text>`,
+    );
     if (item.value === null) {
-      parts.push(`<text class="missing" x="${left + 6}" y="${cy + 4}">n/a<title>${escapeHtml(item.note ?? 'undefined for this data')}</title></text>`);
+      parts.push(
+        `<text class="missing" x="${left + 6}" y="${cy + 4}">n/a<title>${escapeHtml(item.note ?? 'undefined for this data')}</title></text>`,
+      );
       return;
     }
     const cx = x(item.value);
     const tooltip = `${item.label}: ${tickLabel(item.value)}${item.ci95 ? ` [${tickLabel(item.ci95[0])}, ${tickLabel(item.ci95[1])}]` : ''}${item.note ? ` — ${item.note}` : ''}`;
-    parts.push(`<rect class="bar${item.alert ? ' alert' : ''}" x="${Math.min(base, cx).toFixed(1)}" y="${(cy - 6).toFixed(1)}" width="${Math.max(1, Math.abs(cx - base)).toFixed(1)}" height="12"><title>${escapeHtml(tooltip)}</title></rect>`);
+    parts.push(
+      `<rect class="bar${item.alert ? ' alert' : ''}" x="${Math.min(base, cx).toFixed(1)}" y="${(cy - 6).toFixed(1)}" width="${Math.max(1, Math.abs(cx - base)).toFixed(1)}" height="12"><title>${escapeHtml(tooltip)}</title></rect>`,
+    );
     if (item.ci95) {
       const lo = x(item.ci95[0]).toFixed(1);
       const hi = x(item.ci95[1]).toFixed(1);
-      parts.push(`<line class="whisker" x1="${lo}" x2="${hi}" y1="${cy}" y2="${cy}"/><line class="whisker" x1="${lo}" x2="${lo}" y1="${cy - 5}" y2="${cy + 5}"/><line class="whisker" x1="${hi}" x2="${hi}" y1="${cy - 5}" y2="${cy + 5}"/>`);
+      parts.push(
+        `<line class="whisker" x1="${lo}" x2="${hi}" y1="${cy}" y2="${cy}"/><line class="whisker" x1="${lo}" x2="${lo}" y1="${cy - 5}" y2="${cy + 5}"/><line class="whisker" x1="${hi}" x2="${hi}" y1="${cy - 5}" y2="${cy + 5}"/>`,
+      );
     }
     parts.push(`<circle class="estimate" cx="${cx.toFixed(1)}" cy="${cy}" r="4"><title>${escapeHtml(tooltip)}</title></circle>`);
   });
   parts.push(`<line class="axis" x1="${left}" x2="${width - MARGIN.right}" y1="${bottom}" y2="${bottom}"/>`);
-  parts.push(`<text class="axis-label" x="${(left + width - MARGIN.right) / 2}" y="${height - 10}" text-anchor="middle">${escapeHtml(chart.xLabel)}</text>`);
+  parts.push(
+    `<text class="axis-label" x="${(left + width - MARGIN.right) / 2}" y="${height - 10}" text-anchor="middle">${escapeHtml(chart.xLabel)}</text>`,
+  );
   return `${svgOpen('interval', chart.title, width, height)}${parts.join('')}</svg>`;
 }
 
@@ -268,20 +308,32 @@ export interface LineChart {
 export function lineChart(chart: LineChart): string {
   const xs = chart.series.flatMap((series) => series.points.map((point) => point.x));
   const ys = chart.series.flatMap((series) => series.points.map((point) => point.y));
-  const f = frame(xs.length > 0 ? [Math.min(...xs), Math.max(...xs)] : [0, 1], chart.yDomain ?? [Math.min(0, ...ys), Math.max(1, ...ys)], chart.xLabel, chart.yLabel);
+  const f = frame(
+    xs.length > 0 ? [Math.min(...xs), Math.max(...xs)] : [0, 1],
+    chart.yDomain ?? [Math.min(0, ...ys), Math.max(1, ...ys)],
+    chart.xLabel,
+    chart.yLabel,
+  );
   const parts = [...f.parts];
   if (chart.marker) {
     const at = f.x(chart.marker.at).toFixed(1);
-    parts.push(`<line class="threshold" x1="${at}" x2="${at}" y1="${MARGIN.top}" y2="${HEIGHT - MARGIN.bottom}"><title>${escapeHtml(chart.marker.label)}</title></line>`);
+    parts.push(
+      `<line class="threshold" x1="${at}" x2="${at}" y1="${MARGIN.top}" y2="${HEIGHT - MARGIN.bottom}"><title>${escapeHtml(chart.marker.label)}</title></line>`,
+    );
   }
   chart.series.forEach((series, index) => {
     const path = series.points.map((point, i) => `${i === 0 ? 'M' : 'L'}${f.x(point.x).toFixed(1)},${f.y(point.y).toFixed(1)}`).join(' ');
-    if (series.points.length > 0) parts.push(`<path class="line" d="${path}" stroke="${colour(index)}"><title>${escapeHtml(series.name)}</title></path>`);
+    if (series.points.length > 0)
+      parts.push(`<path class="line" d="${path}" stroke="${colour(index)}"><title>${escapeHtml(series.name)}</title></path>`);
     for (const point of series.points) {
-      parts.push(`<circle class="point small" cx="${f.x(point.x).toFixed(1)}" cy="${f.y(point.y).toFixed(1)}" r="3" fill="${colour(index)}"><title>${escapeHtml(`${series.name} at ${tickLabel(point.x)}: ${tickLabel(point.y)}`)}</title></circle>`);
+      parts.push(
+        `<circle class="point small" cx="${f.x(point.x).toFixed(1)}" cy="${f.y(point.y).toFixed(1)}" r="3" fill="${colour(index)}"><title>${escapeHtml(`${series.name} at ${tickLabel(point.x)}: ${tickLabel(point.y)}`)}</title></circle>`,
+      );
     }
     // the legend sits on its own line under the title, so a long title never runs into it
-    parts.push(`<rect x="${WIDTH - 190 + index * 90}" y="23" width="9" height="9" fill="${colour(index)}"/><text class="tick" x="${WIDTH - 177 + index * 90}" y="31">${escapeHtml(series.name)}</text>`);
+    parts.push(
+      `<rect x="${WIDTH - 190 + index * 90}" y="23" width="9" height="9" fill="${colour(index)}"/><text class="tick" x="${WIDTH - 177 + index * 90}" y="31">${escapeHtml(series.name)}</text>`,
+    );
   });
   return `${svgOpen('line', chart.title)}${parts.join('')}</svg>`;
 }

@@ -25,14 +25,27 @@ export function valueCell(value: Rating | boolean | undefined): string {
 /** One row of an interval chart: the estimate and its CI, or n/a with the reason. */
 export function intervalItem(label: string, statistic: ReportedStatistic, alert = false): IntervalItem {
   if (statistic.value === null) return { label, value: null, ci95: null, note: statistic.reason, alert };
-  return { label, value: statistic.value, ci95: statistic.ci95, alert, ...(statistic.ci95 === null && statistic.ci95_reason ? { note: `no CI: ${statistic.ci95_reason}` } : {}) };
+  return {
+    label,
+    value: statistic.value,
+    ci95: statistic.ci95,
+    alert,
+    ...(statistic.ci95 === null && statistic.ci95_reason ? { note: `no CI: ${statistic.ci95_reason}` } : {}),
+  };
 }
 
 /**
  * Histogram of scores: unit bins for a small whole-number scale, ten equal bins over [0, 1] for scores in
  * it (unless `dataRange`), else ten bins over the data.
  */
-export function scoreHistogram(title: string, values: readonly (number | null)[], xLabel: string, colourIndex = 0, dataRange = false, fixedEdges?: number[]): string {
+export function scoreHistogram(
+  title: string,
+  values: readonly (number | null)[],
+  xLabel: string,
+  colourIndex = 0,
+  dataRange = false,
+  fixedEdges?: number[],
+): string {
   const present = values.filter((value): value is number => value !== null);
   if (fixedEdges) {
     const bins = histogram(present, { edges: fixedEdges });

@@ -21,7 +21,8 @@ export function percent(value: number | null | undefined, digits = 1): string {
 export function statisticText(statistic: ReportedStatistic | undefined, digits = 3): string {
   if (!statistic) return 'n/a';
   if (statistic.value === null) return `n/a — ${statistic.reason}`;
-  if (statistic.ci95 === null) return `${formatNumber(statistic.value, digits)}${statistic.ci95_reason ? ` (no CI: ${statistic.ci95_reason})` : ''}`;
+  if (statistic.ci95 === null)
+    return `${formatNumber(statistic.value, digits)}${statistic.ci95_reason ? ` (no CI: ${statistic.ci95_reason})` : ''}`;
   return `${formatNumber(statistic.value, digits)} [${formatNumber(statistic.ci95[0], digits)}, ${formatNumber(statistic.ci95[1], digits)}]`;
 }
 
@@ -54,7 +55,11 @@ export function verbosityVerdict(value: number | null): { verdict: Verdict; word
   if (value === null) return null;
   const size = Math.abs(value);
   if (size < 0.1) return { verdict: 'good', words: 'no length effect' };
-  if (size < 0.3) return { verdict: value > 0 ? 'warn' : 'good', words: value > 0 ? 'a weak preference for longer responses' : 'a weak preference for shorter responses' };
+  if (size < 0.3)
+    return {
+      verdict: value > 0 ? 'warn' : 'good',
+      words: value > 0 ? 'a weak preference for longer responses' : 'a weak preference for shorter responses',
+    };
   return {
     verdict: 'warn',
     words:

@@ -10,7 +10,12 @@ export function escapeHtml(text: string): string {
 
 /** JSON that is safe inside a <script> element (no "</script>", no HTML comment openers). */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 const STYLE = `
@@ -133,12 +138,19 @@ ${page.body}
 }
 
 /** A sortable table; cells are already-escaped HTML; `numeric` columns are right-aligned. */
-export function table(headers: readonly string[], rows: readonly (readonly string[])[], options: { numeric?: readonly number[]; alertRows?: readonly number[]; caption?: string } = {}): string {
+export function table(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  options: { numeric?: readonly number[]; alertRows?: readonly number[]; caption?: string } = {},
+): string {
   const numeric = new Set(options.numeric ?? []);
   const alerts = new Set(options.alertRows ?? []);
   const head = headers.map((header) => `<th>${escapeHtml(header)}</th>`).join('');
   const body = rows
-    .map((row, r) => `<tr${alerts.has(r) ? ' class="alert"' : ''}>${row.map((cell, c) => `<td${numeric.has(c) ? ' class="num"' : ''}>${cell}</td>`).join('')}</tr>`)
+    .map(
+      (row, r) =>
+        `<tr${alerts.has(r) ? ' class="alert"' : ''}>${row.map((cell, c) => `<td${numeric.has(c) ? ' class="num"' : ''}>${cell}</td>`).join('')}</tr>`,
+    )
     .join('\n');
   return `<table class="sortable">${options.caption ? `<caption>${escapeHtml(options.caption)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }

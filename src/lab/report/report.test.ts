@@ -9,7 +9,9 @@ import { statisticText } from './format.js';
 describe('report escaping', () => {
   it('escapes text and keeps embedded JSON inert', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
-    expect(scriptJson({ id: '</script><script>alert(1)</script>' })).toBe('{"id":"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"}');
+    expect(scriptJson({ id: '</script><script>alert(1)</script>' })).toBe(
+      '{"id":"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"}',
+    );
   });
 
   it('never lets an item id or rater name become markup', () => {
@@ -20,7 +22,11 @@ describe('report escaping', () => {
       raters: [hostile, 'b'],
       rating: 'fields',
       ids: [hostile, 'two', 'three'],
-      ratings: [[1, 2], [2, 2], [3, 1]],
+      ratings: [
+        [1, 2],
+        [2, 2],
+        [3, 1],
+      ],
       lengths: null,
       lengthReason: 'no lengths',
     });

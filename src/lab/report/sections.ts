@@ -12,8 +12,10 @@ export function subtitle(source: LabSource, settings: LabSettings, extra: string
   const parts: string[] = [];
   if (source.spec) parts.push(`spec <code>${escapeHtml(source.spec)}</code>`);
   if (source.input) parts.push(`${source.kind === 'external' ? 'verdicts' : 'rows'} <code>${escapeHtml(source.input)}</code>`);
-  if (source.files && source.files.length > 0) parts.push(`files ${source.files.map((file) => `<code>${escapeHtml(file)}</code>`).join(', ')}`);
-  if (source.judge_models && source.judge_models.length > 0) parts.push(`judge ${source.judge_models.map((model) => `<code>${escapeHtml(model)}</code>`).join(', ')}`);
+  if (source.files && source.files.length > 0)
+    parts.push(`files ${source.files.map((file) => `<code>${escapeHtml(file)}</code>`).join(', ')}`);
+  if (source.judge_models && source.judge_models.length > 0)
+    parts.push(`judge ${source.judge_models.map((model) => `<code>${escapeHtml(model)}</code>`).join(', ')}`);
   parts.push(...extra.map(escapeHtml));
   parts.push(`95% CIs: percentile bootstrap over items, ${settings.resamples} resamples, seed ${settings.seed}`);
   return parts.join(' · ');
@@ -27,35 +29,63 @@ export interface Finding {
 
 export function findings(items: readonly Finding[]): string {
   if (items.length === 0) return '';
-  const list = items.map((item) => `<li>${item.verdict ? `<span class="badge ${item.verdict}">${item.verdict === 'good' ? 'ok' : item.verdict === 'warn' ? 'check' : 'problem'}</span> ` : ''}${item.html}</li>`).join('\n');
+  const list = items
+    .map(
+      (item) =>
+        `<li>${item.verdict ? `<span class="badge ${item.verdict}">${item.verdict === 'good' ? 'ok' : item.verdict === 'warn' ? 'check' : 'problem'}</span> ` : ''}${item.html}</li>`,
+    )
+    .join('\n');
   return `<section class="findings"><strong>Findings</strong><ul>\n${list}\n</ul></section>`;
 }
 
 /** name | value | 95% CI | note, with undefined statistics showing their reason. */
-export function statisticsTable(statistics: Record<string, ReportedStatistic>, options: { headline?: string; notes?: Record<string, string> } = {}): string {
+export function statisticsTable(
+  statistics: Record<string, ReportedStatistic>,
+  options: { headline?: string; notes?: Record<string, string> } = {},
+): string {
   const rows = Object.entries(statistics).map(([name, statistic]) => {
     const label = name === options.headline ? `<strong>${escapeHtml(name)}</strong> (headline)` : escapeHtml(name);
     if (statistic.value === null) return [label, 'n/a', '', `<span class="reason">${escapeHtml(statistic.reason)}</span>`];
-    const ci = statistic.ci95 ? `[${formatNumber(statistic.ci95[0])}, ${formatNumber(statistic.ci95[1])}]` : `<span class="reason">${escapeHtml(statistic.ci95_reason ?? 'none')}</span>`;
-    return [label, `<span data-sort="${statistic.value}">${formatNumber(statistic.value)}</span>`, ci, escapeHtml(options.notes?.[name] ?? '')];
+    const ci = statistic.ci95
+      ? `[${formatNumber(statistic.ci95[0])}, ${formatNumber(statistic.ci95[1])}]`
+      : `<span class="reason">${escapeHtml(statistic.ci95_reason ?? 'none')}</span>`;
+    return [
+      label,
+      `<span data-sort="${statistic.value}">${formatNumber(statistic.value)}</span>`,
+      ci,
+      escapeHtml(options.notes?.[name] ?? ''),
+    ];
   });
   return table(['statistic', 'value', '95% CI', 'note'], rows, { numeric: [1, 2] });
 }
 
 /** The verbosity line(s) and, when lengths are known, a scatter of score against length. */
-export function verbositySection(bias: VerbosityBias, points: readonly ScatterPoint[], scoreLabel: string): { html: string; findings: Finding[] } {
+export function verbositySection(
+  bias: VerbosityBias,
+  points: readonly ScatterPoint[],
+  scoreLabel: string,
+): { html: string; findings: Finding[] } {
   const found: Finding[] = [];
   const lines = bias.series.map((series) => {
     const reading = verbosityVerdict(series.spearman.value);
     if (reading && series.spearman.value !== null) {
-      found.push({ verdict: reading.verdict, html: `Verbosity bias (${escapeHtml(series.name)}): Spearman ρ with response length ${escapeHtml(statisticText(series.spearman))} — ${escapeHtml(reading.words)}.` });
+      found.push({
+        verdict: reading.verdict,
+        html: `Verbosity bias (${escapeHtml(series.name)}): Spearman ρ with response length ${escapeHtml(statisticText(series.spearman))} — ${escapeHtml(reading.words)}.`,
+      });
     }
     return `<li><strong>${escapeHtml(series.name)}</strong>: Spearman ρ(score, length) = ${escapeHtml(statisticText(series.spearman))}; Pearson r = ${escapeHtml(statisticText(series.pearson))}; n = ${series.n}${reading ? ` — <span class="${reading.verdict}">${escapeHtml(reading.words)}</span>` : ''}</li>`;
   });
   const chart =
     points.length > 0
       ? figure(
-          scatterChart({ title: 'Score against response length', points, xLabel: `response length (${bias.length_unit})`, yLabel: scoreLabel, xDomain: [0, Math.max(1, ...points.map((point) => point.x))] }),
+          scatterChart({
+            title: 'Score against response length',
+            points,
+            xLabel: `response length (${bias.length_unit})`,
+            yLabel: scoreLabel,
+            xDomain: [0, Math.max(1, ...points.map((point) => point.x))],
+          }),
           'Each dot is one item. A rising cloud means higher scores go with longer responses: check whether quality or length is being paid for.',
         )
       : '';

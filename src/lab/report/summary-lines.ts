@@ -10,7 +10,8 @@ export function statisticLines(statistics: Record<string, ReportedStatistic>, he
   const width = Math.max(...Object.keys(statistics).map((name) => name.length));
   return Object.entries(statistics).map(([name, statistic]) => {
     let reading = '';
-    if (name === headline && statistic.value !== null) reading = name.startsWith('krippendorff') || name === 'icc1' ? `  ← ${reliabilityVerdict(statistic.value)!.words}` : '  ←';
+    if (name === headline && statistic.value !== null)
+      reading = name.startsWith('krippendorff') || name === 'icc1' ? `  ← ${reliabilityVerdict(statistic.value)!.words}` : '  ←';
     else if (name.startsWith('cohen_kappa') && statistic.value !== null) reading = `  ${kappaWords(statistic.value)}`;
     return `  ${name.padEnd(width)}  ${statisticText(statistic)}${reading}`;
   });
@@ -18,5 +19,7 @@ export function statisticLines(statistics: Record<string, ReportedStatistic>, he
 
 export function verbosityLines(bias: VerbosityBias): string[] {
   if (bias.reason) return [`  verbosity bias: n/a (${bias.reason})`];
-  return bias.series.map((series) => `  verbosity bias (${series.name}): spearman(score, length) ${statisticText(series.spearman)}, n = ${series.n}`);
+  return bias.series.map(
+    (series) => `  verbosity bias (${series.name}): spearman(score, length) ${statisticText(series.spearman)}, n = ${series.n}`,
+  );
 }

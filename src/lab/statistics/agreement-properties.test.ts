@@ -37,7 +37,10 @@ const varyingScores = fc.array(score, { minLength: 2, maxLength: 30 }).filter((x
 function wellFormed(statistic: Statistic): boolean {
   if (statistic.value === null) return typeof statistic.reason === 'string' && statistic.reason.length > 0;
   if (!Number.isFinite(statistic.value)) return false;
-  return statistic.ci95 === null || (Number.isFinite(statistic.ci95[0]) && Number.isFinite(statistic.ci95[1]) && statistic.ci95[0] <= statistic.ci95[1]);
+  return (
+    statistic.ci95 === null ||
+    (Number.isFinite(statistic.ci95[0]) && Number.isFinite(statistic.ci95[1]) && statistic.ci95[0] <= statistic.ci95[1])
+  );
 }
 
 function inUnitRange(statistic: Statistic, low = -1): boolean {
@@ -156,7 +159,9 @@ describe('never NaN, never Infinity', () => {
     fc.assert(
       fc.property(anyMatrix, fc.integer(), (rows, seed) => {
         const result = bootstrapCi(rows, (sample) => krippendorffAlpha(sample, 'interval'), { resamples: 30, seed });
-        return result.ci95 === null ? typeof result.reason === 'string' : result.ci95.every(Number.isFinite) && result.ci95[0] <= result.ci95[1];
+        return result.ci95 === null
+          ? typeof result.reason === 'string'
+          : result.ci95.every(Number.isFinite) && result.ci95[0] <= result.ci95[1];
       }),
       { numRuns: 100 },
     );
@@ -165,7 +170,11 @@ describe('never NaN, never Infinity', () => {
 
 describe('regression guard', () => {
   it('a constant column never produces NaN from any coefficient', () => {
-    const rows: Rating[][] = [[3, 1], [3, 2], [3, 5]];
+    const rows: Rating[][] = [
+      [3, 1],
+      [3, 2],
+      [3, 5],
+    ];
     const a = column(rows, 0);
     const b = column(rows, 1);
     expect(pearson(a, b).value).toBeNull();

@@ -32,7 +32,7 @@ describe('bestThreshold', () => {
     });
   });
 
-  it('can maximise Cohen\'s kappa instead, skipping thresholds where it is undefined', () => {
+  it("can maximise Cohen's kappa instead, skipping thresholds where it is undefined", () => {
     // Humans pass everything: kappa is 0 where the judge fails something and undefined where it passes all.
     const skewed = bestThreshold([1, 2, 3], [1, 1, 1], { metric: 'cohen_kappa' });
     expect(skewed.threshold).toBe(2);

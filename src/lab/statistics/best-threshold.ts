@@ -41,15 +41,21 @@ export interface BestThresholdOptions {
  * score and a label, and returns the t with the highest metric; among equal values (within 1e-12) the
  * lowest t wins. Undefined when no item is complete, or (kappa) when kappa is undefined at every t.
  */
-export function bestThreshold(scores: readonly (number | null)[], labels: readonly BinaryLabel[], options: BestThresholdOptions = {}): BestThreshold {
-  if (scores.length !== labels.length) throw new RangeError(`scores and labels must have the same length (got ${scores.length} and ${labels.length})`);
+export function bestThreshold(
+  scores: readonly (number | null)[],
+  labels: readonly BinaryLabel[],
+  options: BestThresholdOptions = {},
+): BestThreshold {
+  if (scores.length !== labels.length)
+    throw new RangeError(`scores and labels must have the same length (got ${scores.length} and ${labels.length})`);
   const metric = options.metric ?? 'accuracy';
   const items: { score: number; positive: boolean }[] = [];
   for (let i = 0; i < scores.length; i += 1) {
     const score = scores[i];
     const label = labels[i];
     if (isMissing(score) || label === null || label === undefined) continue;
-    if (label !== true && label !== false && label !== 0 && label !== 1) throw new RangeError(`labels must be booleans or 0/1 (got ${String(label)})`);
+    if (label !== true && label !== false && label !== 0 && label !== 1)
+      throw new RangeError(`labels must be booleans or 0/1 (got ${String(label)})`);
     items.push({ score, positive: label === true || label === 1 });
   }
   const n = items.length;
@@ -93,7 +99,13 @@ export function bestThreshold(scores: readonly (number | null)[], labels: readon
     }
   }
   if (best === null) {
-    return { threshold: null, metric, reason: 'Cohen\'s kappa is undefined at every threshold (labels and predictions never both vary)', curve, n };
+    return {
+      threshold: null,
+      metric,
+      reason: "Cohen's kappa is undefined at every threshold (labels and predictions never both vary)",
+      curve,
+      n,
+    };
   }
   return { threshold: best.threshold, metric, value: bestValue, best, curve, n };
 }

@@ -51,7 +51,9 @@ describe('binomialTest', () => {
   });
 
   it('always returns a p-value in [0, 1], never NaN (property)', () => {
-    const args = fc.integer({ min: 1, max: 300 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n), fc.double({ min: 0, max: 1, noNaN: true })));
+    const args = fc
+      .integer({ min: 1, max: 300 })
+      .chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n), fc.double({ min: 0, max: 1, noNaN: true })));
     fc.assert(
       fc.property(args, ([k, n, p]) => {
         const { pValue } = binomialTest(k, n, p);

@@ -59,23 +59,54 @@ describe('bootstrapCi', () => {
     const a: Rating[] = [...Array<Rating>(19).fill('a'), 'b'];
     const result = withBootstrapCiPaired(a, a, (x, y) => cohenKappa(x, y));
     expect(result).toEqual({ value: 1, ci95: null });
-    const detail = bootstrapCi(toMatrix(a, a), (rows) => cohenKappa(rows.map((r) => r[0]!), rows.map((r) => r[1]!)));
+    const detail = bootstrapCi(toMatrix(a, a), (rows) =>
+      cohenKappa(
+        rows.map((r) => r[0]!),
+        rows.map((r) => r[1]!),
+      ),
+    );
     expect(detail.ci95).toBeNull();
     expect(detail.undefinedResamples).toBeGreaterThan(250);
     expect(detail.reason).toMatch(/undefined in \d+ of 1000 resamples \(more than 5%\)/);
     // A tolerant caller can accept them.
-    expect(bootstrapCi(toMatrix(a, a), (rows) => cohenKappa(rows.map((r) => r[0]!), rows.map((r) => r[1]!)), { maxUndefinedShare: 0.5 }).ci95).toEqual([1, 1]);
+    expect(
+      bootstrapCi(
+        toMatrix(a, a),
+        (rows) =>
+          cohenKappa(
+            rows.map((r) => r[0]!),
+            rows.map((r) => r[1]!),
+          ),
+        { maxUndefinedShare: 0.5 },
+      ).ci95,
+    ).toEqual([1, 1]);
   });
 
   it('passes an undefined point estimate through untouched', () => {
-    expect(withBootstrapCi([[1, 1], [1, 1]] as Rating[][], (rows) => krippendorffAlpha(rows))).toMatchObject({ value: null });
+    expect(
+      withBootstrapCi(
+        [
+          [1, 1],
+          [1, 1],
+        ] as Rating[][],
+        (rows) => krippendorffAlpha(rows),
+      ),
+    ).toMatchObject({ value: null });
   });
 
   it('paired helper equals resampling zipped rows with the same seed', () => {
     const x = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
     const y = [2, 1, 4, 3, 6, 5, 8, 7, 10, 9];
     const paired = withBootstrapCiPaired(x, y, (p, q) => spearman(p, q), { seed: 5, resamples: 300 });
-    const rows = withBootstrapCi(toMatrix(x, y), (s) => spearman(s.map((r) => r[0]!), s.map((r) => r[1]!)), { seed: 5, resamples: 300 });
+    const rows = withBootstrapCi(
+      toMatrix(x, y),
+      (s) =>
+        spearman(
+          s.map((r) => r[0]!),
+          s.map((r) => r[1]!),
+        ),
+      { seed: 5, resamples: 300 },
+    );
     expect(paired).toEqual(rows);
     expect(paired.value).toBeCloseTo(1 - (6 * 10) / (10 * 99), 14); // Σd² = 10 → ρ = 1 − 6·10/(10·99)
   });

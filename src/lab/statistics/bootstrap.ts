@@ -42,11 +42,16 @@ export interface BootstrapInterval {
  * is systematically narrower and shifted (typically toward agreement) — so no interval is better than
  * a misleading one. Undefined resamples below that share are dropped.
  */
-export function bootstrapCi<T>(items: readonly T[], statistic: (sample: readonly T[]) => Statistic, options: BootstrapOptions = {}): BootstrapInterval {
+export function bootstrapCi<T>(
+  items: readonly T[],
+  statistic: (sample: readonly T[]) => Statistic,
+  options: BootstrapOptions = {},
+): BootstrapInterval {
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
   const maxUndefinedShare = options.maxUndefinedShare ?? DEFAULT_MAX_UNDEFINED_SHARE;
   if (!Number.isInteger(resamples) || resamples < 1) throw new RangeError(`resamples must be a positive integer (got ${resamples})`);
-  if (!(maxUndefinedShare >= 0 && maxUndefinedShare <= 1)) throw new RangeError(`maxUndefinedShare must be in [0, 1] (got ${maxUndefinedShare})`);
+  if (!(maxUndefinedShare >= 0 && maxUndefinedShare <= 1))
+    throw new RangeError(`maxUndefinedShare must be in [0, 1] (got ${maxUndefinedShare})`);
   const n = items.length;
   if (n < 2) return { ci95: null, resamples: 0, undefinedResamples: 0, reason: 'fewer than 2 items: nothing to resample' };
 
@@ -73,7 +78,11 @@ export function bootstrapCi<T>(items: readonly T[], statistic: (sample: readonly
 }
 
 /** The statistic on all items, with its bootstrap interval attached when both are defined. */
-export function withBootstrapCi<T>(items: readonly T[], statistic: (sample: readonly T[]) => Statistic, options: BootstrapOptions = {}): Statistic {
+export function withBootstrapCi<T>(
+  items: readonly T[],
+  statistic: (sample: readonly T[]) => Statistic,
+  options: BootstrapOptions = {},
+): Statistic {
   const point = statistic(items);
   if (point.value === null) return point;
   return defined(point.value, bootstrapCi(items, statistic, options).ci95);
@@ -91,7 +100,15 @@ export function withBootstrapCiPaired(
 ): Statistic {
   if (a.length !== b.length) throw new RangeError(`paired ratings must have the same length (got ${a.length} and ${b.length})`);
   const pairs = a.map((rating, i): [Rating, Rating] => [rating, b[i] ?? null]);
-  return withBootstrapCi(pairs, (sample) => statistic(sample.map((pair) => pair[0]), sample.map((pair) => pair[1])), options);
+  return withBootstrapCi(
+    pairs,
+    (sample) =>
+      statistic(
+        sample.map((pair) => pair[0]),
+        sample.map((pair) => pair[1]),
+      ),
+    options,
+  );
 }
 
 /** Quantile of an ascending, non-empty array by linear interpolation (numpy's default, R's type 7). */

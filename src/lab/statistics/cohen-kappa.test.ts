@@ -27,22 +27,57 @@ const ANXIETY_RATER3 = [2, 1, 4, 4, 3, 2, 1, 6, 1, 1, 1, 2, 3, 3, 1, 1, 3, 3, 2,
 
 describe('cohenKappa — published values', () => {
   it('Wikipedia "Cohen\'s kappa" 50-item yes/no example: p_o = 0.7, p_e = 0.5, κ = 0.4', () => {
-    const [a, b] = pairsFromTable([[20, 5], [10, 15]], ['yes', 'no']);
+    const [a, b] = pairsFromTable(
+      [
+        [20, 5],
+        [10, 15],
+      ],
+      ['yes', 'no'],
+    );
     expect(cohenKappa(a, b).value).toBeCloseTo(0.4, 15);
-    expect(cohenKappaFromTable([[20, 5], [10, 15]]).value).toBeCloseTo(0.4, 15);
+    expect(
+      cohenKappaFromTable([
+        [20, 5],
+        [10, 15],
+      ]).value,
+    ).toBeCloseTo(0.4, 15);
   });
 
   it('Wikipedia "Same percentages but different numbers": κ = 0.1304 and κ = 0.2593', () => {
     // Exactly 3/23 and 7/27 (verified by hand: p_o = 0.60 / 0.60, p_e = 0.54 / 0.46).
-    expect(cohenKappaFromTable([[45, 15], [25, 15]]).value).toBeCloseTo(3 / 23, 15);
-    expect(cohenKappaFromTable([[45, 15], [25, 15]]).value).toBeCloseTo(0.1304, 4);
-    expect(cohenKappaFromTable([[25, 35], [5, 35]]).value).toBeCloseTo(7 / 27, 15);
-    expect(cohenKappaFromTable([[25, 35], [5, 35]]).value).toBeCloseTo(0.2593, 4);
+    expect(
+      cohenKappaFromTable([
+        [45, 15],
+        [25, 15],
+      ]).value,
+    ).toBeCloseTo(3 / 23, 15);
+    expect(
+      cohenKappaFromTable([
+        [45, 15],
+        [25, 15],
+      ]).value,
+    ).toBeCloseTo(0.1304, 4);
+    expect(
+      cohenKappaFromTable([
+        [25, 35],
+        [5, 35],
+      ]).value,
+    ).toBeCloseTo(7 / 27, 15);
+    expect(
+      cohenKappaFromTable([
+        [25, 35],
+        [5, 35],
+      ]).value,
+    ).toBeCloseTo(0.2593, 4);
   });
 
   it('SAS PROC FREQ agreement printout (statsmodels test_inter_rater.py table10): simple κ 0.4842, weighted κ 0.4701', () => {
     // SAS's default weighted kappa uses Cicchetti–Allison weights 1 − |i − j|/(k − 1), i.e. linear weights.
-    const table = [[0, 4, 1], [0, 8, 0], [0, 1, 5]];
+    const table = [
+      [0, 4, 1],
+      [0, 8, 0],
+      [0, 1, 5],
+    ];
     expect(cohenKappaFromTable(table).value).toBeCloseTo(0.4842, 4);
     expect(cohenKappaFromTable(table, 'linear').value).toBeCloseTo(0.4701, 4);
     // Exact fractions, by hand: 107/221 and 118/251; quadratic (not in the printout) 140/311.
@@ -60,10 +95,16 @@ describe('cohenKappa — published values', () => {
     const observedLevels = [1, 2, 3, 4, 6];
     expect(cohenKappa(ANXIETY_RATER2, ANXIETY_RATER3).value).toBeCloseTo(-0.006289308, 9);
     expect(cohenKappa(ANXIETY_RATER2, ANXIETY_RATER3, { weights: 'linear', categories: observedLevels }).value).toBeCloseTo(0.1459075, 7);
-    expect(cohenKappa(ANXIETY_RATER2, ANXIETY_RATER3, { weights: 'quadratic', categories: observedLevels }).value).toBeCloseTo(0.2520325, 7);
+    expect(cohenKappa(ANXIETY_RATER2, ANXIETY_RATER3, { weights: 'quadratic', categories: observedLevels }).value).toBeCloseTo(
+      0.2520325,
+      7,
+    );
     // Exact: −1/159, 41/281, 31/123.
     expect(cohenKappa(ANXIETY_RATER2, ANXIETY_RATER3).value).toBeCloseTo(-1 / 159, 15);
-    expect(cohenKappa(ANXIETY_RATER2, ANXIETY_RATER3, { weights: 'quadratic', categories: observedLevels }).value).toBeCloseTo(31 / 123, 15);
+    expect(cohenKappa(ANXIETY_RATER2, ANXIETY_RATER3, { weights: 'quadratic', categories: observedLevels }).value).toBeCloseTo(
+      31 / 123,
+      15,
+    );
   });
 
   it('default weighted kappa uses the numeric values as coordinates (= the full 1–6 scale), unlike irr', () => {
@@ -71,7 +112,10 @@ describe('cohenKappa — published values', () => {
     // quadratic κ = 91/396 — the same as passing the full scale.
     expect(cohenKappa(ANXIETY_RATER2, ANXIETY_RATER3, { weights: 'linear' }).value).toBeCloseTo(13 / 103, 15);
     expect(cohenKappa(ANXIETY_RATER2, ANXIETY_RATER3, { weights: 'quadratic' }).value).toBeCloseTo(91 / 396, 15);
-    expect(cohenKappa(ANXIETY_RATER2, ANXIETY_RATER3, { weights: 'quadratic', categories: [1, 2, 3, 4, 5, 6] }).value).toBeCloseTo(91 / 396, 15);
+    expect(cohenKappa(ANXIETY_RATER2, ANXIETY_RATER3, { weights: 'quadratic', categories: [1, 2, 3, 4, 5, 6] }).value).toBeCloseTo(
+      91 / 396,
+      15,
+    );
   });
 });
 
@@ -114,7 +158,10 @@ describe('cohenKappa — edge cases', () => {
   });
 
   it('reports a rating outside the given categories', () => {
-    expect(cohenKappa([1, 7], [1, 2], { categories: [1, 2, 3] })).toEqual({ value: null, reason: 'rating 7 is not one of the given categories' });
+    expect(cohenKappa([1, 7], [1, 2], { categories: [1, 2, 3] })).toEqual({
+      value: null,
+      reason: 'rating 7 is not one of the given categories',
+    });
   });
 
   it('treats the number 4 and the string "4" as different categories', () => {

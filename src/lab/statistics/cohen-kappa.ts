@@ -69,7 +69,8 @@ export function cohenKappaFromTable(
   const k = table.length;
   for (const row of table) {
     if (row.length !== k) throw new RangeError('a kappa contingency table must be square');
-    for (const count of row) if (!(Number.isFinite(count) && count >= 0)) throw new RangeError('contingency counts must be finite and non-negative');
+    for (const count of row)
+      if (!(Number.isFinite(count) && count >= 0)) throw new RangeError('contingency counts must be finite and non-negative');
   }
   if (coordinates !== undefined && coordinates.length !== k) throw new RangeError('one coordinate per category is needed');
   return kappaOfTable(table, weights, coordinates ?? table.map((_, i) => i));

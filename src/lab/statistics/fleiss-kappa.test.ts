@@ -12,24 +12,66 @@ import type { Rating } from './types.js';
  * distributed in R's irr package (`diagnoses`) and transcribed in statsmodels' test_inter_rater.py.
  */
 const FLEISS_1971: Rating[][] = [
-  [4, 4, 4, 4, 4, 4], [2, 2, 2, 5, 5, 5], [2, 3, 3, 3, 3, 5], [5, 5, 5, 5, 5, 5], [2, 2, 2, 4, 4, 4],
-  [1, 1, 3, 3, 3, 3], [3, 3, 3, 3, 5, 5], [1, 1, 3, 3, 3, 4], [1, 1, 4, 4, 4, 4], [5, 5, 5, 5, 5, 5],
-  [1, 4, 4, 4, 4, 4], [1, 2, 4, 4, 4, 4], [2, 2, 2, 3, 3, 3], [1, 4, 4, 4, 4, 4], [2, 2, 4, 4, 4, 5],
-  [3, 3, 3, 3, 3, 5], [1, 1, 1, 4, 5, 5], [1, 1, 1, 1, 1, 2], [2, 2, 4, 4, 4, 4], [1, 3, 3, 5, 5, 5],
-  [5, 5, 5, 5, 5, 5], [2, 4, 4, 4, 4, 4], [2, 2, 4, 5, 5, 5], [1, 1, 4, 4, 4, 4], [1, 4, 4, 4, 4, 5],
-  [2, 2, 2, 2, 2, 4], [1, 1, 1, 1, 5, 5], [2, 2, 4, 4, 4, 4], [1, 3, 3, 3, 3, 3], [5, 5, 5, 5, 5, 5],
+  [4, 4, 4, 4, 4, 4],
+  [2, 2, 2, 5, 5, 5],
+  [2, 3, 3, 3, 3, 5],
+  [5, 5, 5, 5, 5, 5],
+  [2, 2, 2, 4, 4, 4],
+  [1, 1, 3, 3, 3, 3],
+  [3, 3, 3, 3, 5, 5],
+  [1, 1, 3, 3, 3, 4],
+  [1, 1, 4, 4, 4, 4],
+  [5, 5, 5, 5, 5, 5],
+  [1, 4, 4, 4, 4, 4],
+  [1, 2, 4, 4, 4, 4],
+  [2, 2, 2, 3, 3, 3],
+  [1, 4, 4, 4, 4, 4],
+  [2, 2, 4, 4, 4, 5],
+  [3, 3, 3, 3, 3, 5],
+  [1, 1, 1, 4, 5, 5],
+  [1, 1, 1, 1, 1, 2],
+  [2, 2, 4, 4, 4, 4],
+  [1, 3, 3, 5, 5, 5],
+  [5, 5, 5, 5, 5, 5],
+  [2, 4, 4, 4, 4, 4],
+  [2, 2, 4, 5, 5, 5],
+  [1, 1, 4, 4, 4, 4],
+  [1, 4, 4, 4, 4, 5],
+  [2, 2, 2, 2, 2, 4],
+  [1, 1, 1, 1, 5, 5],
+  [2, 2, 4, 4, 4, 4],
+  [1, 3, 3, 3, 3, 3],
+  [5, 5, 5, 5, 5, 5],
 ];
 
 /** Wikipedia, "Fleiss' kappa", worked example: 10 subjects × 14 raters as counts over 5 categories. */
 const WIKIPEDIA_COUNTS = [
-  [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
-  [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
+  [0, 0, 0, 0, 14],
+  [0, 2, 6, 4, 2],
+  [0, 0, 3, 5, 6],
+  [0, 3, 9, 2, 0],
+  [2, 2, 8, 1, 1],
+  [7, 7, 0, 0, 0],
+  [3, 2, 6, 3, 0],
+  [2, 5, 3, 2, 2],
+  [6, 5, 2, 1, 0],
+  [0, 2, 2, 3, 7],
 ];
 
 /** Krippendorff (2011) example C = irrCAC `cac.raw4raters`: 12 units × 4 raters, 1–4 ratings per unit. */
 const KRIPPENDORFF_2011_C: Rating[][] = [
-  [1, 1, null, 1], [2, 2, 3, 2], [3, 3, 3, 3], [3, 3, 3, 3], [2, 2, 2, 2], [1, 2, 3, 4],
-  [4, 4, 4, 4], [1, 1, 2, 1], [2, 2, 2, 2], [null, 5, 5, 5], [null, null, 1, 1], [null, 3, null, null],
+  [1, 1, null, 1],
+  [2, 2, 3, 2],
+  [3, 3, 3, 3],
+  [3, 3, 3, 3],
+  [2, 2, 2, 2],
+  [1, 2, 3, 4],
+  [4, 4, 4, 4],
+  [1, 1, 2, 1],
+  [2, 2, 2, 2],
+  [null, 5, 5, 5],
+  [null, null, 1, 1],
+  [null, 3, null, null],
 ];
 
 describe('fleissKappa — published values', () => {
@@ -43,7 +85,7 @@ describe('fleissKappa — published values', () => {
   });
 
   it('Wikipedia worked example: P̄ = 0.378, P̄e = 0.213, κ ≈ 0.210 (exactly 4211/20059 = 0.20993…)', () => {
-    expect(fleissKappaFromCounts(WIKIPEDIA_COUNTS).value).toBeCloseTo(0.210, 3);
+    expect(fleissKappaFromCounts(WIKIPEDIA_COUNTS).value).toBeCloseTo(0.21, 3);
     expect(fleissKappaFromCounts(WIKIPEDIA_COUNTS).value).toBeCloseTo(4211 / 20059, 15);
     // Same data as an items × raters matrix.
     const labels = ['c1', 'c2', 'c3', 'c4', 'c5'];
@@ -63,18 +105,34 @@ describe('fleissKappa — published values', () => {
 
 describe('fleissKappa — edge cases', () => {
   it('is 1 when every item gets one category from all raters and categories vary', () => {
-    expect(fleissKappa([['a', 'a', 'a'], ['b', 'b', 'b'], ['c', 'c', null]]).value).toBe(1);
+    expect(
+      fleissKappa([
+        ['a', 'a', 'a'],
+        ['b', 'b', 'b'],
+        ['c', 'c', null],
+      ]).value,
+    ).toBe(1);
   });
 
   it('is undefined with a reason when every rating is the same category', () => {
-    expect(fleissKappa([[2, 2, 2], [2, 2, 2]])).toEqual({
+    expect(
+      fleissKappa([
+        [2, 2, 2],
+        [2, 2, 2],
+      ]),
+    ).toEqual({
       value: null,
       reason: 'every rating is in the same category: chance agreement is 1, kappa is undefined',
     });
   });
 
   it('is undefined with a reason when no item has two ratings', () => {
-    expect(fleissKappa([[1, null, null], [null, 2, null]])).toEqual({ value: null, reason: 'no item has ratings from at least 2 raters' });
+    expect(
+      fleissKappa([
+        [1, null, null],
+        [null, 2, null],
+      ]),
+    ).toEqual({ value: null, reason: 'no item has ratings from at least 2 raters' });
     expect(fleissKappa([]).value).toBeNull();
   });
 

@@ -43,7 +43,8 @@ export function fleissKappaFromCounts(counts: readonly (readonly number[])[]): S
   const k = counts[0]?.length ?? 0;
   for (const row of counts) {
     if (row.length !== k) throw new RangeError('every row of a Fleiss count table needs one count per category');
-    for (const count of row) if (!(Number.isInteger(count) && count >= 0)) throw new RangeError('Fleiss counts must be non-negative integers');
+    for (const count of row)
+      if (!(Number.isInteger(count) && count >= 0)) throw new RangeError('Fleiss counts must be non-negative integers');
   }
   let agreementSum = 0;
   let pairedItems = 0;

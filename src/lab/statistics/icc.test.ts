@@ -36,15 +36,41 @@ describe('icc', () => {
   });
 
   it('is undefined, with a reason, for constant scores, one rater or one complete item', () => {
-    expect(icc([[3, 3], [3, 3]], 'ICC2')).toEqual({ value: null, reason: 'no variance between items (all scores equal): ICC is undefined' });
+    expect(
+      icc(
+        [
+          [3, 3],
+          [3, 3],
+        ],
+        'ICC2',
+      ),
+    ).toEqual({ value: null, reason: 'no variance between items (all scores equal): ICC is undefined' });
     expect(icc([[1], [2]]).value).toBeNull();
-    expect(icc([[1, 2], [3, null]])).toEqual({ value: null, reason: 'fewer than 2 items rated by all 2 raters (1)' });
-    expect((icc([['a', 'b'], ['c', 'd']]) as { reason: string }).reason).toMatch(/ICC needs numeric scores/);
+    expect(
+      icc([
+        [1, 2],
+        [3, null],
+      ]),
+    ).toEqual({ value: null, reason: 'fewer than 2 items rated by all 2 raters (1)' });
+    expect(
+      (
+        icc([
+          ['a', 'b'],
+          ['c', 'd'],
+        ]) as { reason: string }
+      ).reason,
+    ).toMatch(/ICC needs numeric scores/);
   });
 
   it('is undefined, not a huge number, when the denominator of a form is zero only up to rounding', () => {
     // found by the permutation property test: ICC2k's denominator is 0 in exact arithmetic here
-    const rows = [[4, 2, 1], [2, 4, 2], [1, 1, 5], [3, 1, 2], [3, 3, 3]];
+    const rows = [
+      [4, 2, 1],
+      [2, 4, 2],
+      [1, 1, 5],
+      [3, 1, 2],
+      [3, 3, 3],
+    ];
     const permuted = rows.map((row) => [row[2]!, row[0]!, row[1]!]);
     const reason = 'the denominator of this ICC form is zero for these scores: ICC is undefined';
     expect(icc(rows, 'ICC2k')).toEqual({ value: null, reason });
@@ -52,7 +78,25 @@ describe('icc', () => {
   });
 
   it('is 1 for identical raters with variance', () => {
-    expect(icc([[1, 1, 1], [2, 2, 2], [5, 5, 5]], 'ICC1').value).toBeCloseTo(1, 15);
-    expect(icc([[1, 1, 1], [2, 2, 2], [5, 5, 5]], 'ICC2').value).toBeCloseTo(1, 15);
+    expect(
+      icc(
+        [
+          [1, 1, 1],
+          [2, 2, 2],
+          [5, 5, 5],
+        ],
+        'ICC1',
+      ).value,
+    ).toBeCloseTo(1, 15);
+    expect(
+      icc(
+        [
+          [1, 1, 1],
+          [2, 2, 2],
+          [5, 5, 5],
+        ],
+        'ICC2',
+      ).value,
+    ).toBeCloseTo(1, 15);
   });
 });

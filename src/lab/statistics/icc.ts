@@ -63,7 +63,9 @@ export function icc(ratings: RatingMatrix, form: IccForm = 'ICC2', options: IccO
   const ratio = (numerator: number, denominator: number): Statistic => {
     if (scale > 0 && denominator > scale * 1e-9) return defined(numerator / denominator);
     return undefinedStatistic(
-      scale > 0 ? 'the denominator of this ICC form is zero for these scores: ICC is undefined' : 'no variance between items (all scores equal): ICC is undefined',
+      scale > 0
+        ? 'the denominator of this ICC form is zero for these scores: ICC is undefined'
+        : 'no variance between items (all scores equal): ICC is undefined',
     );
   };
   switch (form) {

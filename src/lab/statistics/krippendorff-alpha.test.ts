@@ -14,8 +14,18 @@ const _ = null;
  * observers × units; here it is units × observers. Also irrCAC's `cac.raw4raters`.
  */
 const EXAMPLE_C: Rating[][] = [
-  [1, 1, _, 1], [2, 2, 3, 2], [3, 3, 3, 3], [3, 3, 3, 3], [2, 2, 2, 2], [1, 2, 3, 4],
-  [4, 4, 4, 4], [1, 1, 2, 1], [2, 2, 2, 2], [_, 5, 5, 5], [_, _, 1, 1], [_, 3, _, _],
+  [1, 1, _, 1],
+  [2, 2, 3, 2],
+  [3, 3, 3, 3],
+  [3, 3, 3, 3],
+  [2, 2, 2, 2],
+  [1, 2, 3, 4],
+  [4, 4, 4, 4],
+  [1, 1, 2, 1],
+  [2, 2, 2, 2],
+  [_, 5, 5, 5],
+  [_, _, 1, 1],
+  [_, 3, _, _],
 ];
 
 /** Wikipedia, "Krippendorff's alpha", computational example: 3 coders × 15 units (transposed to units × coders). */
@@ -88,18 +98,35 @@ describe('krippendorffAlpha — edge cases', () => {
   });
 
   it('is undefined with a reason for constant ratings', () => {
-    expect(krippendorffAlpha([[3, 3], [3, 3, 3]], 'interval')).toEqual({
+    expect(
+      krippendorffAlpha(
+        [
+          [3, 3],
+          [3, 3, 3],
+        ],
+        'interval',
+      ),
+    ).toEqual({
       value: null,
       reason: 'every pairable rating is 3: no variation, alpha is undefined',
     });
   });
 
   it('is undefined with a reason when no item has 2 ratings', () => {
-    expect(krippendorffAlpha([[1, _], [_, 2]])).toEqual({ value: null, reason: 'no item has ratings from at least 2 raters' });
+    expect(
+      krippendorffAlpha([
+        [1, _],
+        [_, 2],
+      ]),
+    ).toEqual({ value: null, reason: 'no item has ratings from at least 2 raters' });
   });
 
   it('ordinal and interval alpha on unordered labels ask for a scale', () => {
-    const data = [['a', 'b'], ['b', 'b'], ['a', 'a']];
+    const data = [
+      ['a', 'b'],
+      ['b', 'b'],
+      ['a', 'a'],
+    ];
     expect(krippendorffAlpha(data, 'nominal').value).not.toBeNull();
     expect((krippendorffAlpha(data, 'ordinal') as { reason: string }).reason).toMatch(/ordinal alpha needs ordered values/);
     expect((krippendorffAlpha(data, 'interval') as { reason: string }).reason).toMatch(/interval alpha needs numeric values/);
@@ -112,6 +139,7 @@ describe('krippendorffAlpha — edge cases', () => {
 
   it('perfect agreement is 1 at every level', () => {
     const data = toMatrix([1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4]);
-    for (const level of ['nominal', 'ordinal', 'interval', 'ratio'] as const) expect(krippendorffAlpha(data, level).value).toBeCloseTo(1, 15);
+    for (const level of ['nominal', 'ordinal', 'interval', 'ratio'] as const)
+      expect(krippendorffAlpha(data, level).value).toBeCloseTo(1, 15);
   });
 });

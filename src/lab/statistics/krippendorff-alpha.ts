@@ -46,7 +46,8 @@ export function krippendorffAlpha(ratings: RatingMatrix, level: AlphaLevel = 'no
   if (options.categories !== undefined) {
     const position = categoryPositions(options.categories);
     for (const rating of allRatings(ratings)) {
-      if (!isMissing(rating) && !position.has(rating)) return undefinedStatistic(`rating ${describeRating(rating)} is not one of the given categories`);
+      if (!isMissing(rating) && !position.has(rating))
+        return undefinedStatistic(`rating ${describeRating(rating)} is not one of the given categories`);
     }
     const pairable = new Set(units.flat());
     values = [...position.keys()].filter((category) => pairable.has(category));
@@ -55,7 +56,9 @@ export function krippendorffAlpha(ratings: RatingMatrix, level: AlphaLevel = 'no
   }
   if (values.length < 2) {
     return undefinedStatistic(
-      values.length === 1 ? `every pairable rating is ${describeRating(values[0]!)}: no variation, alpha is undefined` : 'no pairable ratings',
+      values.length === 1
+        ? `every pairable rating is ${describeRating(values[0]!)}: no variation, alpha is undefined`
+        : 'no pairable ratings',
     );
   }
 

@@ -29,7 +29,12 @@ describe('pearson', () => {
   it('needs numbers, or a category order for labels', () => {
     expect((pearson(['a', 'b'], [1, 2]) as { reason: string }).reason).toMatch(/not a number/);
     // The scale applies to both raters: labels become positions 0, 1, 2.
-    expect(pearson(['low', 'high', 'mid'], ['low', 'high', 'high'], { categories: ['low', 'mid', 'high'] }).value).toBeCloseTo(0.8660254037844387, 15);
-    expect((pearson(['low'], [1], { categories: ['low'] }) as { reason: string }).reason).toBe('rating 1 is not one of the given categories');
+    expect(pearson(['low', 'high', 'mid'], ['low', 'high', 'high'], { categories: ['low', 'mid', 'high'] }).value).toBeCloseTo(
+      0.8660254037844387,
+      15,
+    );
+    expect((pearson(['low'], [1], { categories: ['low'] }) as { reason: string }).reason).toBe(
+      'rating 1 is not one of the given categories',
+    );
   });
 });

@@ -19,7 +19,11 @@ describe('ratings', () => {
 
   it('converts between parallel rater arrays and an items × raters matrix', () => {
     const matrix = toMatrix([1, 2, 3], ['a', null, 'c']);
-    expect(matrix).toEqual([[1, 'a'], [2, null], [3, 'c']]);
+    expect(matrix).toEqual([
+      [1, 'a'],
+      [2, null],
+      [3, 'c'],
+    ]);
     expect(column([[1, 2], [3]], 1)).toEqual([2, null]);
     expect(raterCount([[1], [1, 2, 3], []])).toBe(3);
     expect(toMatrix()).toEqual([]);

@@ -18,7 +18,14 @@ export function downloadProgress(model: string, directory: string, stream: NodeJ
       if (!bar) {
         stream.write(`rewardkit: downloading ${model} into ${directory} (first use only)\n`);
         bar = new cliProgress.SingleBar(
-          { stream, format: ' {bar} {value}/{total} MB | {speed} MB/s | ETA {eta_formatted}', fps: 5, hideCursor: false, noTTYOutput: true, notTTYSchedule: 5000 },
+          {
+            stream,
+            format: ' {bar} {value}/{total} MB | {speed} MB/s | ETA {eta_formatted}',
+            fps: 5,
+            hideCursor: false,
+            noTTYOutput: true,
+            notTTYSchedule: 5000,
+          },
           cliProgress.Presets.shades_classic,
         );
         bar.start(megabytes(totalSize), 0, { speed: '0.0' });

@@ -31,7 +31,8 @@ const dimensionVerdict = {
 describe('grammarSafeSchema', () => {
   it('turns an integer scale into an enum of its values (the grammar ignores minimum/maximum)', () => {
     const { schema } = grammarSafeSchema(dimensionVerdict, 1024);
-    const dimensions = (schema.properties as Record<string, { properties: Record<string, { properties: Record<string, unknown> }> }>).dimensions!.properties;
+    const dimensions = (schema.properties as Record<string, { properties: Record<string, { properties: Record<string, unknown> }> }>)
+      .dimensions!.properties;
     expect(dimensions.clarity!.properties.score).toEqual({ enum: [1, 2, 3, 4, 5] });
     expect(dimensions.accuracy!.properties.score).toEqual({ enum: [0, 1, 2, 3] });
   });
@@ -39,7 +40,8 @@ describe('grammarSafeSchema', () => {
   it('gives every string a maxLength that fits the budget at six tokens per character, keeping a smaller declared one', () => {
     const { schema, stringMaxLength, skeletonTokens } = grammarSafeSchema(dimensionVerdict, 1024);
     expect(stringMaxLength).toBe(Math.floor((1024 - skeletonTokens) / (2 * MAX_TOKENS_PER_CHARACTER)));
-    const dimensions = (schema.properties as Record<string, { properties: Record<string, { properties: Record<string, unknown> }> }>).dimensions!.properties;
+    const dimensions = (schema.properties as Record<string, { properties: Record<string, { properties: Record<string, unknown> }> }>)
+      .dimensions!.properties;
     expect(dimensions.clarity!.properties.rationale).toEqual({ type: 'string', maxLength: stringMaxLength });
     expect(dimensions.accuracy!.properties.rationale).toEqual({ type: 'string', maxLength: 10 });
     // the worst case — skeleton plus every string at its limit — stays inside the budget
@@ -57,7 +59,11 @@ describe('grammarSafeSchema', () => {
     expect(stringMaxLength).toBe(MAX_STRING_CHARACTERS);
     expect(schema).toEqual({
       ...preference,
-      properties: { rationale: { type: 'string', maxLength: MAX_STRING_CHARACTERS }, verdict: { type: 'string', enum: ['A', 'B', 'tie'] }, pass: { type: 'boolean' } },
+      properties: {
+        rationale: { type: 'string', maxLength: MAX_STRING_CHARACTERS },
+        verdict: { type: 'string', enum: ['A', 'B', 'tie'] },
+        pass: { type: 'boolean' },
+      },
     });
   });
 

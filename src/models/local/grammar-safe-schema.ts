@@ -50,7 +50,9 @@ function rewrite(schema: Schema, stringMaxLength: number): Schema {
     next.maxLength = Math.min(declared, stringMaxLength);
   }
   if (isRecord(schema.properties)) {
-    next.properties = Object.fromEntries(Object.entries(schema.properties).map(([key, value]) => [key, isRecord(value) ? rewrite(value, stringMaxLength) : value]));
+    next.properties = Object.fromEntries(
+      Object.entries(schema.properties).map(([key, value]) => [key, isRecord(value) ? rewrite(value, stringMaxLength) : value]),
+    );
   }
   if (isRecord(schema.additionalProperties)) next.additionalProperties = rewrite(schema.additionalProperties, stringMaxLength);
   if (isRecord(schema.items)) next.items = rewrite(schema.items, stringMaxLength);
@@ -75,7 +77,10 @@ function measure(schema: Schema, depth: number): { strings: number; skeleton: nu
   const alternatives = [schema.oneOf, schema.anyOf].find(Array.isArray) as unknown[] | undefined;
   if (alternatives) {
     const shapes = alternatives.filter(isRecord).map((item) => measure(item, depth));
-    return { strings: Math.max(0, ...shapes.map((shape) => shape.strings)), skeleton: Math.max(0, ...shapes.map((shape) => shape.skeleton)) };
+    return {
+      strings: Math.max(0, ...shapes.map((shape) => shape.strings)),
+      skeleton: Math.max(0, ...shapes.map((shape) => shape.skeleton)),
+    };
   }
   let strings = 0;
   let skeleton = 2 + 2 * whitespace; // the braces and the whitespace after { and before }

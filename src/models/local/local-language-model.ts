@@ -30,7 +30,11 @@ export function createLocalLanguageModel(model: string, options: LocalModelOptio
   const grammars = new Map<string, Promise<LlamaGrammar>>();
   const load = () => loadLocalModel(model, options);
 
-  const grammarFor = (loaded: LoadedLocalModel, format: LanguageModelV3CallOptions['responseFormat'], maxTokens: number): Promise<LlamaGrammar> | undefined => {
+  const grammarFor = (
+    loaded: LoadedLocalModel,
+    format: LanguageModelV3CallOptions['responseFormat'],
+    maxTokens: number,
+  ): Promise<LlamaGrammar> | undefined => {
     if (format?.type !== 'json') return undefined;
     if (!format.schema) return loaded.llama.getGrammarFor('json');
     const safe = grammarSafeSchema(format.schema as Record<string, unknown>, maxTokens).schema;
@@ -48,7 +52,9 @@ export function createLocalLanguageModel(model: string, options: LocalModelOptio
     const maxTokens = options.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
     const grammar = await grammarFor(loaded, options.responseFormat, maxTokens);
     const history = chatHistory(options.prompt);
-    const promptTokens = loaded.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(loaded.model.tokenizer).length;
+    const promptTokens = loaded.chatWrapper
+      .generateContextState({ chatHistory: history })
+      .contextText.tokenize(loaded.model.tokenizer).length;
     const sequence = await loaded.acquire(options.abortSignal);
     try {
       if (promptTokens + maxTokens > sequence.contextSize) {
@@ -125,8 +131,10 @@ export function chatHistory(prompt: LanguageModelV3Prompt): ChatHistoryItem[] {
   const history: ChatHistoryItem[] = [];
   for (const message of prompt) {
     if (message.role === 'system') history.push({ type: 'system', text: message.content });
-    else if (message.role === 'user') history.push({ type: 'user', text: message.content.map((part) => (part.type === 'text' ? part.text : '')).join('') });
-    else if (message.role === 'assistant') history.push({ type: 'model', response: [message.content.map((part) => (part.type === 'text' ? part.text : '')).join('')] });
+    else if (message.role === 'user')
+      history.push({ type: 'user', text: message.content.map((part) => (part.type === 'text' ? part.text : '')).join('') });
+    else if (message.role === 'assistant')
+      history.push({ type: 'model', response: [message.content.map((part) => (part.type === 'text' ? part.text : '')).join('')] });
   }
   history.push({ type: 'model', response: [] });
   return history;

@@ -5,7 +5,8 @@
  */
 import { RewardkitError } from '../../rewardkit-error.js';
 
-export type LocalModelErrorKind = 'engine_missing' | 'no_binary' | 'file_missing' | 'not_gguf' | 'download_failed' | 'out_of_memory' | 'load_failed';
+export type LocalModelErrorKind =
+  'engine_missing' | 'no_binary' | 'file_missing' | 'not_gguf' | 'download_failed' | 'out_of_memory' | 'load_failed';
 
 export class LocalModelError extends RewardkitError {
   readonly localModelErrorMarker = true;

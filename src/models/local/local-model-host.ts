@@ -50,7 +50,8 @@ export function localThreads(threads: number | undefined, env: NodeJS.ProcessEnv
   const fromEnv = env.REWARDKIT_LOCAL_THREADS;
   if (fromEnv !== undefined && fromEnv !== '') {
     const value = Number(fromEnv);
-    if (!Number.isInteger(value) || value < 1) throw new LocalModelError('load_failed', `REWARDKIT_LOCAL_THREADS: expected a whole number >= 1, got ${JSON.stringify(fromEnv)}`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new LocalModelError('load_failed', `REWARDKIT_LOCAL_THREADS: expected a whole number >= 1, got ${JSON.stringify(fromEnv)}`);
     return value;
   }
   return availableParallelism();
@@ -100,7 +101,12 @@ async function loadModel(model: string, threads: number, sequences: number, env:
 function sequencePool(context: LlamaContext, size: number): Pick<LoadedLocalModel, 'acquire' | 'release'> {
   const free: LlamaContextSequence[] = [];
   let created = 0;
-  const waiting: { resolve: (sequence: LlamaContextSequence) => void; reject: (error: unknown) => void; signal?: AbortSignal; onAbort: () => void }[] = [];
+  const waiting: {
+    resolve: (sequence: LlamaContextSequence) => void;
+    reject: (error: unknown) => void;
+    signal?: AbortSignal;
+    onAbort: () => void;
+  }[] = [];
   return {
     acquire(signal) {
       signal?.throwIfAborted();
@@ -154,17 +160,19 @@ async function importEngine(model: string, env: NodeJS.ProcessEnv): Promise<Node
 function startLlama(llamaCpp: NodeLlamaCpp, threads: number, model: string, env: NodeJS.ProcessEnv): Promise<Llama> {
   let llama = engines.get(threads);
   if (!llama) {
-    llama = llamaCpp.getLlama({ build: 'never', maxThreads: threads, logLevel: llamaCpp.LlamaLogLevel.error, progressLogs: false }).catch((error: unknown) => {
-      engines.delete(threads);
-      const platform = `${process.platform}-${process.arch}`;
-      throw new LocalModelError(
-        'no_binary',
-        `the local judge (${describeLocalModel(model)}) cannot start llama.cpp: no prebuilt binary of node-llama-cpp works on ${platform} ` +
-          `(${(error as Error).message.split('\n')[0]}); rewardkit never builds llama.cpp from source — see ` +
-          `https://node-llama-cpp.withcat.ai/guide/building-from-source to build it yourself\n${localModelRemedies(localModelsDir(env))}`,
-        { cause: error },
-      );
-    });
+    llama = llamaCpp
+      .getLlama({ build: 'never', maxThreads: threads, logLevel: llamaCpp.LlamaLogLevel.error, progressLogs: false })
+      .catch((error: unknown) => {
+        engines.delete(threads);
+        const platform = `${process.platform}-${process.arch}`;
+        throw new LocalModelError(
+          'no_binary',
+          `the local judge (${describeLocalModel(model)}) cannot start llama.cpp: no prebuilt binary of node-llama-cpp works on ${platform} ` +
+            `(${(error as Error).message.split('\n')[0]}); rewardkit never builds llama.cpp from source — see ` +
+            `https://node-llama-cpp.withcat.ai/guide/building-from-source to build it yourself\n${localModelRemedies(localModelsDir(env))}`,
+          { cause: error },
+        );
+      });
     engines.set(threads, llama);
   }
   return llama;
@@ -178,7 +186,10 @@ async function resolveModelPath(llamaCpp: NodeLlamaCpp, model: string, env: Node
     for (const candidate of candidates) {
       if (await isFile(candidate)) return candidate;
     }
-    throw new LocalModelError('file_missing', `local judge model file not found: ${candidates.join(' or ')}\n${localModelRemedies(modelsDir)}`);
+    throw new LocalModelError(
+      'file_missing',
+      `local judge model file not found: ${candidates.join(' or ')}\n${localModelRemedies(modelsDir)}`,
+    );
   }
   try {
     // already downloaded: no network at all
@@ -224,7 +235,8 @@ async function resolveModelPath(llamaCpp: NodeLlamaCpp, model: string, env: Node
     throw new LocalModelError(
       'download_failed',
       `cannot download ${describeLocalModel(model)} into ${modelsDir}: ${causeMessage(error)} — offline? ` +
-        'download the .gguf file on a connected machine and pass it as below\n' + localModelRemedies(modelsDir),
+        'download the .gguf file on a connected machine and pass it as below\n' +
+        localModelRemedies(modelsDir),
       { cause: error },
     );
   } finally {
@@ -262,8 +274,12 @@ async function assertGguf(filePath: string, model: string, env: NodeJS.ProcessEn
     const head = Buffer.alloc(4);
     const { bytesRead } = await handle.read(head, 0, 4, 0);
     if (bytesRead === 4 && head.toString('latin1') === 'GGUF') return;
-    const seen = bytesRead === 0 ? 'an empty file' : `a file starting with ${JSON.stringify(head.subarray(0, bytesRead).toString('latin1'))}`;
-    throw new LocalModelError('not_gguf', `local judge model ${filePath} (${describeLocalModel(model)}) is not a GGUF model file: expected it to start with "GGUF", found ${seen}\n${localModelRemedies(localModelsDir(env))}`);
+    const seen =
+      bytesRead === 0 ? 'an empty file' : `a file starting with ${JSON.stringify(head.subarray(0, bytesRead).toString('latin1'))}`;
+    throw new LocalModelError(
+      'not_gguf',
+      `local judge model ${filePath} (${describeLocalModel(model)}) is not a GGUF model file: expected it to start with "GGUF", found ${seen}\n${localModelRemedies(localModelsDir(env))}`,
+    );
   } finally {
     await handle.close();
   }

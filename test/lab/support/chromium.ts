@@ -129,7 +129,9 @@ export class Chromium {
       if (message.sessionId !== sessionId) return;
       const params = message.params ?? {};
       if (message.method === 'Runtime.consoleAPICalled' && (params.type === 'error' || params.type === 'assert')) {
-        errors.push(`console.${String(params.type)}: ${JSON.stringify((params.args as Array<{ value?: unknown; description?: string }>).map((arg) => arg.value ?? arg.description))}`);
+        errors.push(
+          `console.${String(params.type)}: ${JSON.stringify((params.args as Array<{ value?: unknown; description?: string }>).map((arg) => arg.value ?? arg.description))}`,
+        );
       } else if (message.method === 'Runtime.exceptionThrown') {
         const details = params.exceptionDetails as { text?: string; exception?: { description?: string } };
         errors.push(`exception: ${details.exception?.description ?? details.text ?? 'unknown'}`);
@@ -147,12 +149,20 @@ export class Chromium {
     await this.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 900, deviceScaleFactor: 1, mobile: false }, sessionId);
     await this.send('Page.navigate', { url }, sessionId);
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([load, new Promise((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`${url} did not load within ${timeoutMs} ms`)), timeoutMs)))]);
+    await Promise.race([
+      load,
+      new Promise(
+        (_resolve, reject) => (timer = setTimeout(() => reject(new Error(`${url} did not load within ${timeoutMs} ms`)), timeoutMs)),
+      ),
+    ]);
     clearTimeout(timer);
     return {
       errors,
       evaluate: async <T>(expression: string): Promise<T> => {
-        const reply = (await this.send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true }, sessionId)) as { result: { value: T }; exceptionDetails?: { text: string } };
+        const reply = (await this.send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true }, sessionId)) as {
+          result: { value: T };
+          exceptionDetails?: { text: string };
+        };
         if (reply.exceptionDetails) throw new Error(`evaluation failed: ${reply.exceptionDetails.text}`);
         return reply.result.value;
       },

@@ -68,5 +68,11 @@ export function isStatisticShape(statistic: unknown): boolean {
   if (typeof entry.value !== 'number' || !Number.isFinite(entry.value)) return false;
   if (entry.ci95 === null) return typeof entry.ci95_reason === 'string';
   const ci = entry.ci95 as unknown[];
-  return Array.isArray(ci) && ci.length === 2 && ci.every((bound) => typeof bound === 'number' && Number.isFinite(bound)) && (ci[0] as number) <= (ci[1] as number) && Object.keys(entry).sort().join(',') === 'ci95,value';
+  return (
+    Array.isArray(ci) &&
+    ci.length === 2 &&
+    ci.every((bound) => typeof bound === 'number' && Number.isFinite(bound)) &&
+    (ci[0] as number) <= (ci[1] as number) &&
+    Object.keys(entry).sort().join(',') === 'ci95,value'
+  );
 }

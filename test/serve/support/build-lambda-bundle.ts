@@ -22,7 +22,19 @@ export interface BuiltLambda {
 export async function buildLambdaBundle(spec: string): Promise<BuiltLambda> {
   const dir = mkdtempSync(join(tmpdir(), 'rewardkit-lambda-'));
   const zip = join(dir, 'package.zip');
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/build-lambda.ts', '--out-dir', join(dir, 'build'), '--zip', zip, '--zip-with', 'builtin', '--spec', spec]);
+  const { stdout } = await run(process.execPath, [
+    '--import',
+    'tsx',
+    'scripts/build-lambda.ts',
+    '--out-dir',
+    join(dir, 'build'),
+    '--zip',
+    zip,
+    '--zip-with',
+    'builtin',
+    '--spec',
+    spec,
+  ]);
   await run('python3', ['-m', 'zipfile', '-e', zip, join(dir, 'unpacked')]);
   return { dir, zip, handlerPath: join(dir, 'unpacked', 'index.mjs'), buildOutput: stdout };
 }

@@ -20,7 +20,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(judgeUrl: string, options: Partial<RewardServerOptions> = {}, specPath = QA_SPEC): Promise<TestServer> {
+export async function startTestServer(
+  judgeUrl: string,
+  options: Partial<RewardServerOptions> = {},
+  specPath = QA_SPEC,
+): Promise<TestServer> {
   const logs: string[] = [];
   const logger = createServerLogger('debug', { write: (line: string) => void logs.push(line) });
   const spec = applyJudgeOverride(loadSpec(specPath).spec, parseJudgeFlag('openai-compatible:fake', judgeUrl));
@@ -31,7 +35,11 @@ export async function startTestServer(judgeUrl: string, options: Partial<RewardS
     server,
     logs,
     async post(path, body, headers = {}) {
-      const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      const response = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
       const text = await response.text();
       return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown), headers: response.headers };
     },

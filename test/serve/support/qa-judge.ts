@@ -44,7 +44,10 @@ export function qaJudge(): QaJudge {
         // a text reference
       }
       const correct = reference.trim() !== '' && response.toLowerCase().includes(reference.trim().toLowerCase());
-      return { content: criteriaVerdict({ correct, polite: !response.includes('[rude]') }), usage: { prompt_tokens: 100, completion_tokens: 20 } };
+      return {
+        content: criteriaVerdict({ correct, polite: !response.includes('[rude]') }),
+        usage: { prompt_tokens: 100, completion_tokens: 20 },
+      };
     },
   };
 }

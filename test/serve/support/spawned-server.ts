@@ -47,7 +47,9 @@ export async function spawnServer(args: string[], env: Record<string, string> = 
       ? Promise.resolve()
       : new Promise<void>((resolve, reject) => {
           waiters.push({ text, resolve });
-          void exited.then((code) => reject(new Error(`server exited (${code}) before logging ${JSON.stringify(text)}:\n${stdout}\n${stderr}`)));
+          void exited.then((code) =>
+            reject(new Error(`server exited (${code}) before logging ${JSON.stringify(text)}:\n${stdout}\n${stderr}`)),
+          );
         });
   const early = exited.then((code) => {
     throw new Error(`server exited (${code}) before listening:\n${stdout}\n${stderr}`);
