@@ -1,7 +1,7 @@
 /**
  * Turns one input row — a Nova RFT sample or a plain {prompt, response, reference} row — into the
- * RowView every check and judge reads. Owns the input contracts (contracts.md §1); nothing downstream
- * looks at raw rows.
+ * RowView every check and judge reads. Owns the input contracts (Nova RFT rows as AWS's reward-function
+ * guide and aws/nova-forge-sdk's validator define them); nothing downstream looks at raw rows.
  *
  * Chat roles are read as AWS's reward-function validator reads them: system, user, assistant, tool, bot,
  * developer in any case (developer → system, bot → assistant), plus Nova's nova_assistant. A rollout that

@@ -1,6 +1,6 @@
 /**
- * The Amazon Nova RFT reward Lambda (contracts.md §1): a bare array of samples in, a bare array of
- * results out, matched by id. Bundled by scripts/build-lambda.ts into dist/lambda/index.mjs (`handler`).
+ * The Amazon Nova RFT reward Lambda (AWS's "Implementing reward functions" guide and the validator in
+ * aws/nova-forge-sdk): a bare array of samples in, a bare array of results out, matched by id. Bundled by scripts/build-lambda.ts into dist/lambda/index.mjs (`handler`).
  *
  * No error ever escapes as a Lambda error (the platform would count the whole batch as failed): a bad
  * sample gets the neutral reward flagged `row_error`, an unusable configuration `config_error`, anything

@@ -1,6 +1,6 @@
 /**
- * The Amazon Nova RFT reward-Lambda wire contract (contracts.md §1) as zod schemas: what a sample looks
- * like going in, and the exact shape of each result coming out. Types come from these schemas.
+ * The Amazon Nova RFT reward-Lambda wire contract (AWS's "Implementing reward functions" guide;
+ * aws/nova-forge-sdk's validator) as zod schemas: what a sample looks like going in, and the exact shape of each result coming out. Types come from these schemas.
  */
 import { z } from 'zod';
 

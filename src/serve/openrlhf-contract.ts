@@ -1,5 +1,5 @@
 /**
- * OpenRLHF's remote reward-model contract (contracts.md §4), `POST /get_reward`:
+ * OpenRLHF's remote reward-model contract (openrlhf/utils/agent.py, openrlhf/cli/serve_rm.py), `POST /get_reward`:
  * `{"query": [prompt+response text, …], "prompts": [prompt, …], "labels": [label, …]}` in,
  * `{"rewards": [...], "scores": [...], "extra_logs": {"name": [...]}}` out, one number per query in every list.
  */

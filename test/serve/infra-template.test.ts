@@ -1,5 +1,5 @@
 /**
- * The SAM template carries the deployment facts of contracts.md §1: a function name containing
+ * The SAM template carries the deployment facts of AWS's Nova RFT reward-function guide: a function name containing
  * "SageMaker", the 900 s timeout, memory and reserved-concurrency parameters, bedrock:InvokeModel, and the
  * handler the build produces. CloudFormation's short tags (!Ref, !Sub, …) are read as plain values.
  */
