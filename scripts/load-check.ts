@@ -23,7 +23,7 @@
  * the batch in flight answered whole, exit 0).
  * Exit code: 0 all checks passed · 1 a check failed · 2 bad usage.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { get as httpGet, request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
@@ -111,30 +111,21 @@ const ANSWERS = [
   { text: 'It is Lyon.', reward: 0.625 },
 ];
 
+/** `rewardkit serve` on the QA spec in a process of its own (port 0: it logs the URL it listens on), token set. */
+function spawnServe(judgeUrl: string, extraArgs: string[] = []): ChildProcess {
+  const args = ['src/cli/bin.ts', 'serve', '--spec', 'test/serve/fixtures/qa-spec.yaml', '--port', '0'];
+  args.push('--judge', 'openai-compatible:fake', '--judge-base-url', judgeUrl, '--concurrency', '64', ...extraArgs);
+  return spawn(process.execPath, ['--import', 'tsx', ...args], {
+    env: { ...process.env, REWARDKIT_TOKEN: TOKEN },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
 /** The original check: steady load, every reply verified. Returns the problems found. */
 async function steadyLoad(): Promise<void> {
   // ---- the zero-latency fake judge (in this process) and the server (its own process)
   const judge = await startFakeJudge(qaJudge().script);
-  const server = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/bin.ts',
-      'serve',
-      '--spec',
-      'test/serve/fixtures/qa-spec.yaml',
-      '--port',
-      '0',
-      '--judge',
-      'openai-compatible:fake',
-      '--judge-base-url',
-      judge.url,
-      '--concurrency',
-      '64',
-    ],
-    { env: { ...process.env, REWARDKIT_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const server = spawnServe(judge.url);
   // the server logs at its default level (info: one JSON line per request) as in production; dropped here
   server.stdout!.resume();
   let serverOutput = '';
@@ -340,28 +331,7 @@ async function robustnessChecks(
   const judgeUrl = await new Promise<string>((resolve) =>
     judgeProcess.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())),
   );
-  const server = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/bin.ts',
-      'serve',
-      '--spec',
-      'test/serve/fixtures/qa-spec.yaml',
-      '--port',
-      '0',
-      '--judge',
-      'openai-compatible:fake',
-      '--judge-base-url',
-      judgeUrl,
-      '--concurrency',
-      '64',
-      '--body-timeout-ms',
-      '5000',
-    ],
-    { env: { ...process.env, REWARDKIT_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const server = spawnServe(judgeUrl, ['--body-timeout-ms', '5000']);
   started(server);
   let serverLog = '';
   server.stdout!.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
