@@ -8,11 +8,10 @@
  *   - missing references: when no row of a request has a reference (every judged row carries the flag
  *     `no_reference`), one warning for the request saying which components were left out and why.
  */
-import type { RewardResult } from '../result.js';
+import { NO_REFERENCE, type RewardResult } from '../result.js';
 
 export const DEFAULT_NEUTRAL_WARN_SHARE = 0.5;
 export const DEFAULT_NEUTRAL_WARN_INTERVAL_MS = 60_000;
-const NO_REFERENCE = 'no_reference';
 /** Rows with one of these flags never reached the judges: they say nothing about references. */
 const NOT_JUDGED = ['row_error', 'gated', 'empty_response', 'config_error', 'internal_error'];
 
