@@ -30,7 +30,7 @@ const judge = await startFakeJudge(
   () => {
     const draw = random();
     if (draw < hangRate) return { hang: true };
-    if (draw < hangRate + rate429) return { status: 429, headers: { 'retry-after': values['retry-after-s']! } };
+    if (draw < hangRate + rate429) return { status: 429, headers: { 'retry-after': values['retry-after-s'] } };
     const delayMs = Math.max(0, latency + (random() * 2 - 1) * jitter);
     return { content: verdict, delayMs, usage: { prompt_tokens: 200, completion_tokens: 20 } };
   },

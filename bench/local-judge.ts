@@ -21,7 +21,7 @@ const { values } = parseArgs({
 });
 const verdicts = Number(values.verdicts);
 const threads = localThreads(values.threads === undefined ? undefined : Number(values.threads));
-const modelPath = values.model === 'tiny' ? join(mkdtempSync(join(tmpdir(), 'rewardkit-bench-local-')), 'tiny.gguf') : values.model!;
+const modelPath = values.model === 'tiny' ? join(mkdtempSync(join(tmpdir(), 'rewardkit-bench-local-')), 'tiny.gguf') : values.model;
 const tinyBytes = values.model === 'tiny' ? writeTinyGguf(modelPath, TINY_MODEL_SHAPE) : undefined;
 
 const loadStarted = performance.now();

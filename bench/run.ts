@@ -233,7 +233,7 @@ async function benchLocalJudge(): Promise<void> {
       '--model',
       model,
       '--verdicts',
-      values.verdicts!,
+      values.verdicts,
       '--threads',
       threads,
     ]);

@@ -250,7 +250,7 @@ async function main(argv: string[]): Promise<number> {
       ...(values.spec ? { spec: values.spec } : {}),
       zip: values['no-zip'] ? false : (values.zip ?? undefined),
       zipWith,
-    } as BuildLambdaOptions);
+    });
     const size = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
     console.log(
       `built ${relative(process.cwd(), result.bundle) || result.bundle} (${size(result.bundleBytes)}) with ${result.files.length} files: ${result.files.join(', ')}`,

@@ -98,7 +98,7 @@ const duration = number('duration');
 const rate = number('rate');
 const connections = number('connections');
 const rowsPerRequest = number('rows');
-const route = values.route!;
+const route = values.route;
 if (!['score', 'get_reward', 'nova'].includes(route)) {
   console.error(`load-check: --route: expected score | get_reward | nova, got ${JSON.stringify(route)}`);
   process.exit(2);

@@ -27,13 +27,13 @@ const { values } = parseArgs({
     'prompt-tokens': { type: 'string', default: '512' },
   },
 });
-const shapeName = values.shape!;
+const shapeName = values.shape;
 if (!(SHAPES as readonly string[]).includes(shapeName))
   fail(`--shape: expected one of ${SHAPES.join(', ')}, got ${JSON.stringify(shapeName)}`);
-const threadCounts = values.threads!.split(',').map((value) => wholeNumber('--threads', value));
-const verdicts = wholeNumber('--verdicts', values.verdicts!);
-const maxTokens = wholeNumber('--max-tokens', values['max-tokens']!);
-const promptTokens = wholeNumber('--prompt-tokens', values['prompt-tokens']!);
+const threadCounts = values.threads.split(',').map((value) => wholeNumber('--threads', value));
+const verdicts = wholeNumber('--verdicts', values.verdicts);
+const maxTokens = wholeNumber('--max-tokens', values['max-tokens']);
+const promptTokens = wholeNumber('--prompt-tokens', values['prompt-tokens']);
 
 const folder = mkdtempSync(join(tmpdir(), 'rewardkit-measure-'));
 try {

@@ -40,11 +40,11 @@ describe('createReward', () => {
     const reward = createReward(spec);
     const row = { id: 'p1', prompt: 'q', response: 'a' };
     const [first, second] = await Promise.all([reward.score(row), reward.score(row)]); // the second shares the first's call
-    expect(first!.spec_hash).toBe(specHash(spec));
-    expect(first!.components[0]!.calls!.map((call) => [call.model, call.template_version, call.cached])).toEqual([
+    expect(first.spec_hash).toBe(specHash(spec));
+    expect(first.components[0]!.calls!.map((call) => [call.model, call.template_version, call.cached])).toEqual([
       [`openai-compatible:fake-judge@${judge.url}`, loadTemplate(builtinTemplatePath('rubric-criteria')).version, false],
     ]);
-    expect(second!.components[0]!.calls!.map((call) => call.cached)).toEqual([true]);
+    expect(second.components[0]!.calls!.map((call) => call.cached)).toEqual([true]);
     expect(judge.requests).toHaveLength(1);
     expect(createReward(spec, { specHash: 'from-the-source-spec' }).specHash).toBe('from-the-source-spec');
   });

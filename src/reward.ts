@@ -79,7 +79,7 @@ export interface Reward {
   plan(row: unknown, fallbackId?: string): Promise<RowPlan>;
   /** How many rows to keep in flight to keep every judge model busy. */
   readonly suggestedRowConcurrency: number;
-  /** The per-model schedulers (counters for summaries and metrics). */
+  /** The per-model schedulers (each keeps its model's call counters). */
   readonly schedulers: ReadonlyMap<string, ModelScheduler>;
 }
 

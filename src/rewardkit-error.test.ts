@@ -1,7 +1,10 @@
 /**
- * Every error class rewardkit throws on purpose is a RewardkitError, recognised by its marker (not instanceof), and
- * each marked class recognises only its own instances.
+ * Every error class rewardkit throws on purpose is a RewardkitError, recognised by its marker (not instanceof, not its
+ * name): each class recognises only its own instances, a plain Error that only looks like one is not one, and an
+ * instance made by a second copy of rewardkit (same Symbol.for markers, other classes) is one.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliError } from './cli/exit-codes.js';
 import { RowError } from './input/row-error.js';
@@ -15,37 +18,90 @@ import { LambdaConfigError } from './serve/lambda-config.js';
 import { HttpError } from './serve/request-error.js';
 import { SpecError } from './spec/spec-error.js';
 
-const ERRORS: Array<[string, Error]> = [
-  ['SpecError', new SpecError([{ file: 'spec.yaml', path: 'judges', message: 'expected an array' }])],
-  ['RowError', new RowError('messages', 'expected an array')],
-  ['CliError', new CliError('score: --spec is required', 2)],
-  ['LabError', new LabError('usage', '--input is required')],
-  ['HttpError', new HttpError(400, 'invalid_request', 'rows: expected an array')],
-  ['LambdaConfigError', new LambdaConfigError('REWARDKIT_SPEC: not found')],
-  ['CasesFileError', new CasesFileError('cases file x: expected a list')],
-  ['LocalModelError', new LocalModelError('file_missing', 'no such model file')],
-  ['CircuitOpenError', new CircuitOpenError('circuit open')],
-  ['OpenRewardError', new OpenRewardError('prices', '--prices x: cannot read: ENOENT')],
+interface ErrorClass {
+  readonly name: string;
+  isInstance(error: unknown): boolean;
+}
+
+/** Every subclass, with one instance of it. */
+const ERRORS: Array<[ErrorClass, Error]> = [
+  [SpecError, new SpecError([{ file: 'spec.yaml', path: 'judges', message: 'expected an array' }])],
+  [RowError, new RowError('messages', 'expected an array')],
+  [CliError, new CliError('score: --spec is required', 2)],
+  [LabError, new LabError('usage', '--input is required')],
+  [HttpError, new HttpError(400, 'invalid_request', 'rows: expected an array')],
+  [LambdaConfigError, new LambdaConfigError('REWARDKIT_SPEC: not found')],
+  [CasesFileError, new CasesFileError('cases file x: expected a list')],
+  [LocalModelError, new LocalModelError('file_missing', 'no such model file')],
+  [CircuitOpenError, new CircuitOpenError('circuit open', { kind: 'server_error', message: '500: down', status: 500, body: 'down' })],
+  [OpenRewardError, new OpenRewardError('prices', '--prices x: cannot read: ENOENT')],
 ];
+const NAMES = ERRORS.map(([type]) => type.name);
+const CASES = ERRORS.map(([type, error]) => [type.name, type, error] as const);
+
+/** A plain Error with the instance's name and every field of it (the old recognition by name and field accepted it). */
+function lookalike(error: Error): Error {
+  return Object.assign(new Error(error.message), Object.fromEntries(Object.entries(error)));
+}
+
+/** An error of a second copy of rewardkit: classes of its own, the same global markers. */
+function fromSecondCopy(name: string): Error {
+  const base: unique symbol = Symbol.for('rewardkit.error');
+  const own: unique symbol = Symbol.for(`rewardkit.error.${name}`);
+  class SecondCopyError extends Error {
+    readonly [base] = true;
+    readonly [own] = true;
+  }
+  const error = new SecondCopyError('from another copy of rewardkit');
+  error.name = name;
+  return error;
+}
 
 describe('RewardkitError', () => {
-  it.each(ERRORS)('%s is a RewardkitError with its own name', (name, error) => {
-    expect([RewardkitError.isInstance(error), error.name]).toEqual([true, name]);
+  it.each(CASES)('%s: its own isInstance and RewardkitError.isInstance accept it; its name is the class name', (_, type, error) => {
+    expect([type.isInstance(error), RewardkitError.isInstance(error), error.name]).toEqual([true, true, type.name]);
   });
 
-  it('a plain Error is not one; the marker, not the prototype, decides (a second copy of rewardkit)', () => {
-    expect(RewardkitError.isInstance(new Error('x'))).toBe(false);
-    expect(RewardkitError.isInstance(null)).toBe(false);
-    const foreign = Object.assign(new Error('from another copy'), {
-      [Symbol.for('rewardkit.error')]: true,
-      [Symbol.for('rewardkit.error.CliError')]: true,
-    });
-    expect([RewardkitError.isInstance(foreign), CliError.isInstance(foreign), LabError.isInstance(foreign)]).toEqual([true, true, false]);
+  it('each class recognises only its own instances (not another subclass, not a bare RewardkitError)', () => {
+    const table = ERRORS.map(([type]) => ERRORS.filter(([, error]) => type.isInstance(error)).map(([other]) => other.name));
+    expect(table).toEqual(NAMES.map((name) => [name]));
+    expect(ERRORS.map(([type]) => type.isInstance(new RewardkitError('x')))).toEqual(NAMES.map(() => false));
   });
 
-  it('each marked class recognises only its own', () => {
-    const marked = [CliError, LabError, HttpError, LambdaConfigError, CasesFileError, OpenRewardError] as const;
-    const table = marked.map((type) => ERRORS.filter(([, error]) => type.isInstance(error)).map(([name]) => name));
-    expect(table).toEqual([['CliError'], ['LabError'], ['HttpError'], ['LambdaConfigError'], ['CasesFileError'], ['OpenRewardError']]);
+  it.each(CASES)('%s: a plain Error with the same name and fields is not one', (_, type, error) => {
+    const plain = lookalike(error);
+    expect([plain.name, type.isInstance(plain), RewardkitError.isInstance(plain)]).toEqual([type.name, false, false]);
+  });
+
+  it.each(CASES)('%s: an error of a second copy of rewardkit is one (the marker, not the class, decides)', (_, type) => {
+    const foreign = fromSecondCopy(type.name);
+    expect([foreign instanceof RewardkitError, type.isInstance(foreign), RewardkitError.isInstance(foreign)]).toEqual([false, true, true]);
+    expect(ERRORS.filter(([other]) => other.isInstance(foreign)).map(([other]) => other.name)).toEqual([type.name]);
+  });
+
+  it('a plain Error, null, a string or a marker set to something other than true is not one', () => {
+    const falsy = Object.assign(new Error('x'), { [Symbol.for('rewardkit.error')]: 1, [Symbol.for('rewardkit.error.SpecError')]: 'yes' });
+    const candidates = [new Error('x'), null, undefined, 'SpecError', falsy];
+    expect(candidates.map((candidate) => [RewardkitError.isInstance(candidate), SpecError.isInstance(candidate)])).toEqual(
+      candidates.map(() => [false, false]),
+    );
+  });
+
+  it('every class extending RewardkitError in src is listed above, and none is recognised by instanceof or by name', () => {
+    const sources = sourceFiles(import.meta.dirname).map((file) => readFileSync(file, 'utf8'));
+    const declared = sources.flatMap((text) => [...text.matchAll(/class (\w+) extends RewardkitError\b/g)].map((match) => match[1]!));
+    expect(declared.sort()).toEqual([...NAMES].sort());
+    const names = ['RewardkitError', ...NAMES].join('|');
+    const byClass = new RegExp(`instanceof (${names})\\b|\\.name === '(${names})'|ErrorMarker\\b`);
+    expect(sources.filter((text) => byClass.test(text)).map((text) => text.match(byClass)![0])).toEqual([]);
   });
 });
+
+/** The .ts files under `dir` that are not tests. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}

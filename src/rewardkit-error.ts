@@ -2,7 +2,9 @@
  * RewardkitError: the base of every error rewardkit throws on purpose (bad spec, bad row, bad flag, unreachable
  * judge, …). Recognised by a marker rather than `instanceof`, as the Vercel AI SDK's AISDKError is, so it still works
  * when two copies of rewardkit are loaded (a bundle and node_modules): `RewardkitError.isInstance(error)`.
- * Each subclass may add its own marker the same way (`RewardkitError.hasMarker(error, 'rewardkit.error.Name')`).
+ * Every subclass carries its own marker the same way — a class field `[Symbol.for('rewardkit.error.Name')] = true` —
+ * and recognises only its own instances with it: `static isInstance(e) { return RewardkitError.hasMarker(e, MARKER) }`.
+ * Never `instanceof` or `error.name` (a plain Error named 'SpecError' is not a SpecError).
  * This module imports nothing: every layer may use it.
  */
 const MARKER = 'rewardkit.error';

@@ -195,7 +195,7 @@ describe('fault injection', () => {
       const attempts = results.map((result) => result.components[0]!.calls![0]!.attempts);
       expect(Math.max(...attempts)).toBeLessThanOrEqual(5);
       const scheduler = [...reward.schedulers.values()][0]!;
-      expect(scheduler.gate.breaker!.opened).toBeGreaterThanOrEqual(1);
+      expect(scheduler.admission.breaker!.opened).toBeGreaterThanOrEqual(1);
       // 6 rows over 30 s: without the breaker, each would have burnt 5 attempts and gone neutral
       expect(scheduler.counters.attempts - 1).toBeLessThan(6 * 5);
       expect(back.requests.length).toBe(6);

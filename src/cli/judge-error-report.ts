@@ -2,7 +2,7 @@
  * What `score` says at the end of a run whose judge failed: how many judge calls failed and why, whether that is
  * more than --max-judge-error-rate (exit code 9), and the exact command that judges only the failed rows again.
  */
-import { percent, type SummaryStats } from '../run-summary.js';
+import { percent, type ScoreTotals } from './score-tally.js';
 
 export const DEFAULT_MAX_JUDGE_ERROR_RATE = 0.5;
 
@@ -17,24 +17,24 @@ export interface JudgeErrorReport {
  * `retryCommand`: the command line that re-judges the failed rows, or null when the run cannot be retried as it
  * was started (stdout output or stdin input), in which case the report says what is needed.
  */
-export function judgeErrorReport(stats: SummaryStats, maxRate: number, retryCommand: string | null): JudgeErrorReport {
-  const { calls, errors } = stats.judge;
+export function judgeErrorReport(totals: ScoreTotals, maxRate: number, retryCommand: string | null): JudgeErrorReport {
+  const { calls, errors } = totals.judge;
   const exceeded = calls > 0 && errors / calls > maxRate;
-  if (stats.rejudge_rows === 0 && !exceeded) return { exceeded, text: '' };
+  if (totals.rejudge_rows === 0 && !exceeded) return { exceeded, text: '' };
   const lines: string[] = [];
   if (exceeded) {
-    const kinds = Object.entries(stats.judge_error_kinds)
+    const kinds = Object.entries(totals.judge_error_kinds)
       .map(([kind, count]) => `${kind} ×${count}`)
       .join(', ');
     lines.push(
       `score: ${errors} of ${calls} judge calls failed (${percent(errors / calls)}, more than --max-judge-error-rate ${maxRate}): ${kinds}.`,
     );
     lines.push(
-      `The rewards of ${stats.rejudge_rows} rows are fallbacks, not judgements. Check the judge (endpoint, model name, API key), then`,
+      `The rewards of ${totals.rejudge_rows} rows are fallbacks, not judgements. Check the judge (endpoint, model name, API key), then`,
     );
   } else {
     lines.push(
-      `${stats.rejudge_rows} rows have a failed judge (flagged judge_error, deadline_exceeded or circuit_open). To judge them again,`,
+      `${totals.rejudge_rows} rows have a failed judge (flagged judge_error, deadline_exceeded or circuit_open). To judge them again,`,
     );
   }
   lines.push(

@@ -34,7 +34,7 @@ answer, each answered clearly well, clearly badly and in between) — one call a
 spec's checks left out, and reports per judge: the latency of each call (p50, max), how many
 verdicts parsed, the scores by label, and whether every good case scored above every bad one.
 A judge passes when all its verdicts parsed and it ranked good above bad; borderline cases are
-reported, not gated. Works with every provider (local, ollama, openai-compatible, openai,
+reported but never decide the pass. Works with every provider (local, ollama, openai-compatible, openai,
 anthropic, bedrock); the judge is checked first as for score (exit 5 when unreachable).
 
 Options:

@@ -1,8 +1,8 @@
 /**
  * `rewardkit lab <consistency|position|agree|calibrate|regress|hack>`: the thin dispatcher. Each command's flags,
  * help, run, analysis and report live in its folder (src/lab/<command>/); this file parses the command line, hands
- * the command its flags, prints the summary, writes --json and --html, and turns gates (--min, and each command's
- * own: regress, hack --fail-on-raise) and the lab's typed errors into documented exit codes.
+ * the command its flags, prints the summary, writes --json and --html, and turns unmet requirements (--min, and each
+ * command's own: regress, hack --fail-on-raise) and the lab's typed errors into documented exit codes.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -67,7 +67,8 @@ export async function labCommand(argv: string[], io: CommandIo): Promise<number>
     return EXIT.ok;
   }
   const context: RunContext = { settings: settingsOf(parsed, name), log: (message) => io.stderr.write(`${message}\n`) };
-  const minimums = command.gateable === null ? [] : parseMinimums(parsed.min as string[] | undefined, name, command.gateable);
+  const minimums =
+    command.minFlagStatistics === null ? [] : parseMinimums(parsed.min as string[] | undefined, name, command.minFlagStatistics);
   let result: LabResult;
   try {
     result = await command.run(flags, context);
@@ -120,7 +121,7 @@ interface Minimum {
   value: number;
 }
 
-function parseMinimums(values: string[] | undefined, name: LabCommandName, gateable: readonly string[]): Minimum[] {
+function parseMinimums(values: string[] | undefined, name: LabCommandName, statistics: readonly string[]): Minimum[] {
   return (values ?? []).map((entry) => {
     const match = /^([a-z0-9_]+)=(-?\d+(\.\d+)?)$/.exec(entry.trim());
     if (!match)
@@ -128,8 +129,8 @@ function parseMinimums(values: string[] | undefined, name: LabCommandName, gatea
         `lab ${name}: --min: expected NAME=VALUE such as krippendorff_alpha_interval=0.8, got ${JSON.stringify(entry)}`,
         EXIT.usage,
       );
-    if (!gateable.includes(match[1]!))
-      throw new CliError(`lab ${name}: --min ${match[1]}: no such statistic; choose one of ${gateable.join(', ')}`, EXIT.usage);
+    if (!statistics.includes(match[1]!))
+      throw new CliError(`lab ${name}: --min ${match[1]}: no such statistic; choose one of ${statistics.join(', ')}`, EXIT.usage);
     return { name: match[1]!, value: Number(match[2]) };
   });
 }
@@ -164,5 +165,5 @@ function minimumsExitCode(result: LabResult, minimums: readonly Minimum[], io: C
       );
     }
   }
-  return failed ? LAB_EXIT.gateFailed : EXIT.ok;
+  return failed ? LAB_EXIT.requirementNotMet : EXIT.ok;
 }

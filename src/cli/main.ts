@@ -28,13 +28,13 @@ Run "rewardkit <command> --help" for a command's options and examples.
 
 Exit codes: 0 ok · 1 internal error · 2 bad usage · 3 invalid spec · 4 unreadable input ·
             5 judge unreachable · 6 finished, but some input lines were not readable rows ·
-            7 lab: a gate failed (regression, --min, a probe raised the reward) ·
+            7 lab: a requirement not met (regression, --min, a probe raised the reward) ·
             8 lab regress: no case failed, but the judge could not judge some ·
             9 score: more than --max-judge-error-rate of the judge calls failed (re-judge with --retry-errors) ·
             10 judge test: a verdict did not parse, or a judge did not score good above bad ·
             130 interrupted`;
 
-const COMMANDS: Record<string, (argv: string[], io: CommandIo) => Promise<number>> = {
+const COMMANDS: Record<string, (argv: string[], io: CommandIo) => number | Promise<number>> = {
   score: scoreCommand,
   validate: validateCommand,
   schema: schemaCommand,

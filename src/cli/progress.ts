@@ -1,10 +1,10 @@
 /** The progress bar on stderr (cli-progress): rows done/total, rate, ETA, judge calls and errors. */
 import cliProgress from 'cli-progress';
-import type { RunSummary } from '../run-summary.js';
+import type { ScoreTally } from './score-tally.js';
 
 export interface Progress {
   active: boolean;
-  update(summary: RunSummary): void;
+  update(tally: ScoreTally): void;
   stop(): void;
 }
 
@@ -12,7 +12,7 @@ export function createProgress(enabled: boolean, stream: NodeJS.WritableStream, 
   if (!enabled) return { active: false, update: () => {}, stop: () => {} };
   const bar = new cliProgress.SingleBar(
     {
-      stream: stream as NodeJS.WriteStream,
+      stream: stream,
       format:
         total === undefined
           ? ' {value} rows | {rate} rows/s | judge calls {calls} | errors {errors}'
@@ -30,10 +30,10 @@ export function createProgress(enabled: boolean, stream: NodeJS.WritableStream, 
   bar.start(total ?? 0, 0, { rate: '0.0', calls: 0, errors: 0 });
   return {
     active: true,
-    update(summary) {
+    update(tally) {
       done++;
       const seconds = (performance.now() - started) / 1000;
-      bar.update(done, { rate: (done / Math.max(seconds, 1e-9)).toFixed(1), calls: summary.judgeCalls, errors: summary.errorCount });
+      bar.update(done, { rate: (done / Math.max(seconds, 1e-9)).toFixed(1), calls: tally.judgeCalls, errors: tally.errorCount });
     },
     stop() {
       bar.stop();

@@ -9,7 +9,7 @@ import { RowError } from '../input/row-error.js';
 import { toRowView } from '../input/row-view.js';
 import type { RewardResult } from '../result.js';
 import { orderedMap } from '../runtime/ordered-map.js';
-import { needsRejudging } from '../run-summary.js';
+import { needsRejudging } from './score-tally.js';
 import type { InputSpec } from '../spec/schema.js';
 import { AtomicFile } from './atomic-file.js';
 import { CliError, EXIT } from './exit-codes.js';

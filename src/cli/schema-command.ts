@@ -14,7 +14,7 @@ Prints the JSON Schema of the reward spec, for editor autocompletion and validat
 Example (VS Code YAML extension): add to the top of your spec
   # yaml-language-server: $schema=./node_modules/rewardkit/schema/reward-spec.schema.json`;
 
-export async function schemaCommand(argv: string[], io: CommandIo): Promise<number> {
+export function schemaCommand(argv: string[], io: CommandIo): number {
   const { values } = parseFlags('schema', () =>
     parseArgs({ args: argv, options: { output: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }),
   );

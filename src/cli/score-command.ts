@@ -9,7 +9,7 @@ import type { RewardResult } from '../result.js';
 import { rowErrorResult } from '../input/row-error.js';
 import { DEFAULT_CACHE_PATH, loadRewardSpec, openLoadedReward, type LoadedRewardSpec, type OpenedReward } from '../open-reward.js';
 import { orderedMap } from '../runtime/ordered-map.js';
-import { RunSummary, formatSummary } from '../run-summary.js';
+import { ScoreTally, formatSummaryTable } from './score-tally.js';
 import type { InputSpec } from '../spec/schema.js';
 import { parseArgs } from 'node:util';
 import { parseFlags, positiveInteger } from './args.js';
@@ -213,7 +213,7 @@ async function scoreRows(opened: OpenedReward, retryPlan: RetryPlan | undefined,
   // Counting the rows reads the input an extra time: only worth it when a progress bar shows the total.
   const total = !showProgress || run.input === '-' ? undefined : Math.min(await countJsonlRows(run.input, resumeFrom), limit ?? Infinity);
   const writer = new LineWriter(output);
-  const summary = new RunSummary();
+  const tally = new ScoreTally();
   const progress = createProgress(showProgress, io.stderr, total);
   const started = performance.now();
   let unreadable = 0;
@@ -231,7 +231,7 @@ async function scoreRows(opened: OpenedReward, retryPlan: RetryPlan | undefined,
   process.on('SIGINT', onInterrupt);
   for await (const { line, result, error } of results) {
     if (result) {
-      summary.add(result);
+      tally.add(result);
       if (result.error && result.reward === null) {
         unreadable++;
         io.stderr.write(`${progress.active ? '\n' : ''}line ${line}: row ${JSON.stringify(result.id)} skipped — ${result.error.message}\n`);
@@ -239,11 +239,11 @@ async function scoreRows(opened: OpenedReward, retryPlan: RetryPlan | undefined,
       await writer.write(`${JSON.stringify({ line, ...result })}\n`);
     } else {
       unreadable++;
-      summary.addUnreadable();
+      tally.addUnreadable();
       io.stderr.write(`${progress.active ? '\n' : ''}${error}\n`);
-      await writer.write(`${JSON.stringify(unreadableLine(line, error!))}\n`);
+      await writer.write(`${JSON.stringify(unreadableLine(line, error))}\n`);
     }
-    progress.update(summary);
+    progress.update(tally);
   }
   process.off('SIGINT', onInterrupt);
   await writer.flush();
@@ -252,12 +252,12 @@ async function scoreRows(opened: OpenedReward, retryPlan: RetryPlan | undefined,
     (output as WriteStream).end();
     await once(output, 'finish');
   }
-  const stats = summary.stats();
+  const totals = tally.totals();
   if (!values.quiet) {
     const resumed = resumeFrom > 0 ? `resumed after input line ${resumeFrom}\n` : '';
-    io.stderr.write(`\n${resumed}${formatSummary(stats, (performance.now() - started) / 1000)}\n`);
+    io.stderr.write(`\n${resumed}${formatSummaryTable(totals, (performance.now() - started) / 1000)}\n`);
   }
-  const failures = judgeErrorReport(stats, maxJudgeErrorRate, retryCommandOf(values));
+  const failures = judgeErrorReport(totals, maxJudgeErrorRate, retryCommandOf(values));
   if (failures.text && (failures.exceeded || !values.quiet)) io.stderr.write(`\n${failures.text}\n`);
   if (interrupted.value) return EXIT.interrupted;
   if (failures.exceeded) return EXIT.judgeErrors;
@@ -273,7 +273,7 @@ async function retryErrors(
   values: { quiet?: boolean; progress?: boolean; 'no-progress'?: boolean },
   io: CommandIo,
 ): Promise<number> {
-  const summary = new RunSummary();
+  const tally = new ScoreTally();
   const showProgress = values['no-progress'] ? false : (values.progress ?? io.stderr.isTTY === true);
   const progress = createProgress(showProgress, io.stderr, plan.rejudge.size);
   const interrupted = { value: false };
@@ -289,23 +289,23 @@ async function retryErrors(
   let outcome;
   try {
     const onResult = (result: RewardResult) => {
-      summary.add(result);
-      progress.update(summary);
+      tally.add(result);
+      progress.update(tally);
     };
     outcome = await rewriteWithRetries({ ...run, interrupted, onResult }, plan, input);
   } finally {
     process.off('SIGINT', onInterrupt);
     progress.stop();
   }
-  const stats = summary.stats();
-  if (!values.quiet) io.stderr.write(`\n${formatSummary(stats, (performance.now() - started) / 1000)}\n`);
+  const totals = tally.totals();
+  if (!values.quiet) io.stderr.write(`\n${formatSummaryTable(totals, (performance.now() - started) / 1000)}\n`);
   const left = outcome.left > 0 ? `; ${outcome.left} flagged rows not reached (interrupted) are unchanged` : '';
   const judged = outcome.rejudged - outcome.stillFailing;
   io.stderr.write(
     `\nscore --retry-errors: judged ${outcome.rejudged} of ${plan.rows} rows again in ${run.outputPath} ` +
       `(${judged} now judged, ${outcome.stillFailing} failed again and stay flagged${left}); the other lines are unchanged\n`,
   );
-  const failures = judgeErrorReport(stats, maxJudgeErrorRate, null);
+  const failures = judgeErrorReport(totals, maxJudgeErrorRate, null);
   if (failures.exceeded) io.stderr.write(`${failures.text.split('\n')[0]}\nCheck the judge, then run the same command again.\n`);
   if (interrupted.value) return EXIT.interrupted;
   return failures.exceeded ? EXIT.judgeErrors : EXIT.ok;

@@ -19,7 +19,7 @@ Example:
 
 Exit codes: 0 valid · 2 bad usage · 3 invalid spec`;
 
-export async function validateCommand(argv: string[], io: CommandIo): Promise<number> {
+export function validateCommand(argv: string[], io: CommandIo): number {
   const { values } = parseFlags('validate', () =>
     parseArgs({ args: argv, options: { spec: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }),
   );

@@ -6,8 +6,13 @@
 import type { RewardResult } from '../result.js';
 import { RewardkitError } from '../rewardkit-error.js';
 
+const ROW_ERROR = 'rewardkit.error.RowError';
+const ROW_ERROR_SYMBOL = Symbol.for(ROW_ERROR);
+
 export class RowError extends RewardkitError {
+  private readonly [ROW_ERROR_SYMBOL] = true;
   readonly field: string;
+
   constructor(field: string, message: string) {
     super(`${field}: ${message}`);
     this.name = 'RowError';
@@ -15,7 +20,7 @@ export class RowError extends RewardkitError {
   }
 
   static override isInstance(error: unknown): error is RowError {
-    return error instanceof Error && error.name === 'RowError' && 'field' in error;
+    return RewardkitError.hasMarker(error, ROW_ERROR);
   }
 }
 

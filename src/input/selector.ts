@@ -45,7 +45,7 @@ export function selectAll(root: unknown, selector: string): unknown[] {
       } else if ('index' in step) {
         if (Array.isArray(value) && step.index < value.length) next.push(value[step.index]);
       } else if (Array.isArray(value)) {
-        next.push(...value);
+        next.push(...(value as unknown[]));
       }
     }
     current = next;

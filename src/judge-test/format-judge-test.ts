@@ -36,7 +36,7 @@ function formatJudge(judge: JudgeReport): string {
   );
   if (judge.borderline_between !== null)
     lines.push(
-      `  borderline        ${judge.borderline_between ? 'between bad and good' : 'outside [highest bad, lowest good]'} (reported, not gated)`,
+      `  borderline        ${judge.borderline_between ? 'between bad and good' : 'outside [highest bad, lowest good]'} (reported; never decides the pass)`,
     );
   for (const problem of judge.problems) lines.push(`  problem: ${problem}`);
   return lines.join('\n');

@@ -2,7 +2,7 @@
  * What `rewardkit judge test` concludes, as a pure function of the judged cases: per judge, how many verdicts
  * parsed, the latency of its calls (p50 and max), its scores by expected label, and whether it scored every good
  * case above every bad one. A judge passes when all its verdicts parsed and it ranked good above bad; where the
- * borderline cases land is reported, never gated. The JSON output of the command is this report.
+ * borderline cases land is reported and never decides the pass. The JSON output of the command is this report.
  */
 import type { ComponentError, ComponentResult } from '../result.js';
 import type { Expectation } from './judge-test-cases.js';
@@ -49,7 +49,7 @@ export interface JudgeReport {
   bad_max: number | null;
   /** Every good case scored strictly above every bad case (false when any of them has no score). */
   ranks_good_above_bad: boolean;
-  /** Every borderline score within [bad_max, good_min]; null without scored borderline cases. Reported, not gated. */
+  /** Every borderline score within [bad_max, good_min]; null without scored borderline cases. Reported; never decides the pass. */
   borderline_between: boolean | null;
   passed: boolean;
   /** Why the judge failed, one sentence each (empty when it passed). */

@@ -80,7 +80,7 @@ describe('judge replies', () => {
       'answer: the judge hit max_tokens: missing verdict for clarity; unreadable verdict for accuracy (also when asked again with twice the max_tokens budget)',
     ],
   ] as const)('turns %s into a flagged neutral reward', async (_name, reply, kind, message) => {
-    const result = await scoreWith(reply as FakeReply);
+    const result = await scoreWith(reply);
     expect(result).toMatchObject({ reward: 0.5, neutral: true, flags: ['judge_error'] });
     expect(result.components[0]!.error).toEqual({ kind, message });
     expect(result.components[0]!.calls![0]!.raw).toBe((reply as { content: string }).content);

@@ -63,7 +63,7 @@ export function createRubricJudge(spec: RubricJudgeSpec, options: RubricJudgeOpt
   const items = (context: RowContext): unknown[] | null => {
     if (!spec.foreach) return null;
     const selected = context.select(spec.foreach);
-    return selected.length === 1 && Array.isArray(selected[0]) ? selected[0] : selected;
+    return selected.length === 1 && Array.isArray(selected[0]) ? (selected[0] as unknown[]) : selected;
   };
 
   const prompts = (context: RowContext): JudgePrompt[] => {

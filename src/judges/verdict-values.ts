@@ -37,12 +37,11 @@ export function readText(value: unknown): string {
 export function findEntry(section: unknown, id: string): unknown {
   const wanted = squash(id);
   if (Array.isArray(section)) {
-    return section.find(
-      (entry) =>
-        entry &&
-        typeof entry === 'object' &&
-        squash(String((entry as Record<string, unknown>).id ?? (entry as Record<string, unknown>).name ?? '')) === wanted,
-    );
+    return section.find((entry) => {
+      if (!entry || typeof entry !== 'object') return false;
+      const label = (entry as Record<string, unknown>).id ?? (entry as Record<string, unknown>).name;
+      return (typeof label === 'string' || typeof label === 'number') && squash(String(label)) === wanted;
+    });
   }
   if (section && typeof section === 'object') {
     for (const [key, value] of Object.entries(section)) if (squash(key) === wanted) return value;

@@ -16,7 +16,7 @@ import { positionCommand } from './position/position-command.js';
 import type { PositionResult } from './position/position-analysis.js';
 import { regressCommand } from './regress/regress-command.js';
 import type { RegressionResult } from './regress/regression-analysis.js';
-import { verbosityLines } from './report/summary-lines.js';
+import { verbosityLines } from './report/terminal-summary-lines.js';
 
 export type LabResult = ConsistencyResult | PositionResult | AgreementResult | CalibrationResult | RegressionResult | HackResult;
 
@@ -32,7 +32,7 @@ export const LAB_COMMANDS = {
 
 /** The command of that name, typed for any lab result (each command only ever receives its own). */
 export function labCommandNamed(name: LabCommandName): LabCommandDefinition<LabResult> {
-  return LAB_COMMANDS[name] as LabCommandDefinition<LabResult>;
+  return LAB_COMMANDS[name];
 }
 
 /** A lab result's self-contained HTML report. */

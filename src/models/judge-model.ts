@@ -91,7 +91,7 @@ export function createJudgeModel(spec: ModelSpec, languageModel?: LanguageModelV
         text,
         finishReason: result.finishReason.unified,
         usage: { input_tokens: result.usage.inputTokens.total ?? 0, output_tokens: result.usage.outputTokens.total ?? 0 },
-        ...(result.response?.headers ? { headers: result.response.headers as Record<string, string> } : {}),
+        ...(result.response?.headers ? { headers: result.response.headers } : {}),
       };
     },
   };

@@ -8,7 +8,7 @@ import { createJudgeModel, type JudgeModel } from '../models/judge-model.js';
 import { ModelSpecSchema } from '../spec/schema.js';
 import { callJudge, type CallJudgeOptions } from './call-judge.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
-import { limiterGate, ModelGate, type CallGate, type GateExit } from './model-gate.js';
+import { limiterAdmission, ModelAdmission, type CallAdmission, type SettleAttempt } from './model-admission.js';
 
 let judge: FakeJudge;
 let model: JudgeModel;
@@ -28,7 +28,7 @@ function options(
 ): CallJudgeOptions & { retries: Array<{ attempt: number; delayMs: number; kind: string }> } {
   const retries: Array<{ attempt: number; delayMs: number; kind: string }> = [];
   return {
-    gate: limiterGate(new ConcurrencyLimiter(4)),
+    admission: limiterAdmission(new ConcurrencyLimiter(4)),
     backoff: { maxRetries: 3, initialDelayMs: 10, maxDelayMs: 2000 },
     timeoutMs: 1000,
     random: () => 0,
@@ -44,19 +44,19 @@ function sequence(...replies: Parameters<FakeJudge['setScript']>[0] extends (r: 
 }
 
 describe('callJudge', () => {
-  it('frees the concurrency slot as soon as the response has arrived, before the attempt exits', async () => {
+  it('frees the concurrency slot as soon as the response has arrived, before the attempt is settled', async () => {
     judge.setScript(() => ({ content: '{"ok": true}' }));
     const events: string[] = [];
-    const gate: CallGate = {
-      enter() {
-        const exit: GateExit = () => events.push('exit');
-        exit.releaseSlot = () => events.push('slot released');
-        return Promise.resolve(exit);
+    const admission: CallAdmission = {
+      admit() {
+        const settle: SettleAttempt = () => events.push('settled');
+        settle.releaseSlot = () => events.push('slot released');
+        return Promise.resolve(settle);
       },
     };
-    const outcome = await callJudge(model, request, options({ gate }));
+    const outcome = await callJudge(model, request, options({ admission }));
     expect(outcome.ok).toBe(true);
-    expect(events).toEqual(['slot released', 'exit']);
+    expect(events).toEqual(['slot released', 'settled']);
   });
 
   it('returns the reply, usage and finish reason on success', async () => {
@@ -184,7 +184,7 @@ describe('callJudge', () => {
     });
     const limiter = new ConcurrencyLimiter(3);
     const outcomes = await Promise.all(
-      Array.from({ length: 10 }, () => callJudge(model, request, options({ gate: limiterGate(limiter) }))),
+      Array.from({ length: 10 }, () => callJudge(model, request, options({ admission: limiterAdmission(limiter) }))),
     );
     expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
     expect(peak).toBe(3);
@@ -272,8 +272,8 @@ describe('callJudge', () => {
 });
 
 describe('callJudge behind a circuit breaker', () => {
-  const deadGate = () =>
-    new ModelGate(
+  const deadAdmission = () =>
+    new ModelAdmission(
       ModelSpecSchema.parse({
         provider: 'openai-compatible',
         model: 'fake',
@@ -285,14 +285,14 @@ describe('callJudge behind a circuit breaker', () => {
 
   it('once the circuit has been open max_wait_ms, calls fail at once as circuit_open naming the last real failure', async () => {
     judge.setScript(() => ({ status: 500, body: { error: { message: 'internal error' } } }));
-    const gate = deadGate();
+    const admission = deadAdmission();
     for (let i = 0; i < 2; i++) {
-      expect(await callJudge(model, request, options({ gate, backoff: once }))).toMatchObject({
+      expect(await callJudge(model, request, options({ admission, backoff: once }))).toMatchObject({
         ok: false,
         error: { kind: 'server_error', status: 500 },
       });
     }
-    const waited = await callJudge(model, request, options({ gate, backoff: once })); // waits for the circuit, then fails
+    const waited = await callJudge(model, request, options({ admission, backoff: once })); // waits for the circuit, then fails
     expect(waited.latencyMs).toBeGreaterThanOrEqual(250);
     const message =
       /^circuit open after 2 consecutive server_error \(HTTP 500: internal error\); open for 3\d\d ms, failing fast until a probe succeeds$/;
@@ -302,7 +302,7 @@ describe('callJudge behind a circuit breaker', () => {
       error: { kind: 'circuit_open', message: expect.stringMatching(message), status: 500, body: '{"error":{"message":"internal error"}}' },
     });
     const started = performance.now();
-    const fast = await Promise.all(Array.from({ length: 20 }, () => callJudge(model, request, options({ gate, backoff: once }))));
+    const fast = await Promise.all(Array.from({ length: 20 }, () => callJudge(model, request, options({ admission, backoff: once }))));
     expect(performance.now() - started).toBeLessThan(100); // no per-call wait
     expect(fast.map((outcome) => !outcome.ok && outcome.error.kind)).toEqual(Array.from({ length: 20 }, () => 'circuit_open'));
     expect(judge.requests).toHaveLength(2); // nothing more was sent to the dead endpoint
@@ -310,9 +310,9 @@ describe('callJudge behind a circuit breaker', () => {
 
   it('a call that failed with 500 itself and then meets the dead circuit keeps server_error', async () => {
     judge.setScript(() => ({ status: 500, body: { error: { message: 'internal error' } } }));
-    const gate = deadGate();
-    await callJudge(model, request, options({ gate, backoff: once }));
-    const outcome = await callJudge(model, request, options({ gate, backoff: { maxRetries: 3, initialDelayMs: 1, maxDelayMs: 1 } }));
+    const admission = deadAdmission();
+    await callJudge(model, request, options({ admission, backoff: once }));
+    const outcome = await callJudge(model, request, options({ admission, backoff: { maxRetries: 3, initialDelayMs: 1, maxDelayMs: 1 } }));
     expect(outcome).toMatchObject({ ok: false, attempts: 1, error: { kind: 'server_error', status: 500 } });
     expect(!outcome.ok && outcome.error.message).toMatch(
       /^500: internal error; circuit open after 2 consecutive server_error \(HTTP 500: internal error\); open for 3\d\d ms, failing fast until a probe succeeds$/,

@@ -10,11 +10,11 @@ import { classifyError } from '../models/classify-error.js';
 import type { ComponentError } from '../result.js';
 import { backoffDelay, sleep, type BackoffPolicy } from './backoff.js';
 import { CircuitOpenError } from './circuit-breaker.js';
-import type { CallGate, GateExit } from './model-gate.js';
+import type { CallAdmission, SettleAttempt } from './model-admission.js';
 
 export interface CallJudgeOptions {
-  /** Admission: breaker, budgets, concurrency (model-gate.ts), or just a limiter (limiterGate). */
-  gate: CallGate;
+  /** Admission: breaker, budgets, concurrency (model-admission.ts), or just a limiter (limiterAdmission). */
+  admission: CallAdmission;
   backoff: BackoffPolicy;
   timeoutMs: number;
   /** Aborts waiting and retrying (e.g. the caller's deadline). */
@@ -44,11 +44,11 @@ export async function callJudge(model: JudgeModel, request: JudgeRequest, option
         message: 'deadline reached before the judge answered',
       });
     }
-    let exit: GateExit;
+    let settle: SettleAttempt;
     try {
-      exit = await options.gate.enter(request, options.signal);
+      settle = await options.admission.admit(request, options.signal);
     } catch (error) {
-      if (error instanceof CircuitOpenError) return stopAfter(attempt - 1, error.message, circuitOpenError(error));
+      if (CircuitOpenError.isInstance(error)) return stopAfter(attempt - 1, error.message, circuitOpenError(error));
       return stopAfter(attempt - 1, 'deadline reached while waiting to retry', {
         kind: 'timeout',
         message: 'deadline reached while waiting to call the judge',
@@ -66,15 +66,15 @@ export async function callJudge(model: JudgeModel, request: JudgeRequest, option
     let failure: ReturnType<typeof classifyError>;
     try {
       // the slot is freed as soon as the response is in, while the reply is still parsed
-      const reply = await model.generate(request, controller.signal, exit.releaseSlot ? { onResponseArrived: exit.releaseSlot } : {});
-      exit({ ok: true, usage: reply.usage, ...(reply.headers ? { headers: reply.headers } : {}) });
+      const reply = await model.generate(request, controller.signal, settle.releaseSlot ? { onResponseArrived: settle.releaseSlot } : {});
+      settle({ ok: true, usage: reply.usage, ...(reply.headers ? { headers: reply.headers } : {}) });
       return { ok: true, reply, attempts: attempt, latencyMs: elapsed() };
     } catch (error) {
       failure = classifyError(error, timedOut);
       if (timedOut) failure.message = `judge call timed out after ${options.timeoutMs} ms`;
       // The caller's deadline cut this attempt short: no verdict on the endpoint (the breaker does not count it).
       const abandoned = !timedOut && options.signal?.aborted === true;
-      exit({ ok: false, error: failure, ...(abandoned ? { abandoned } : {}) });
+      settle({ ok: false, error: failure, ...(abandoned ? { abandoned } : {}) });
       if (abandoned)
         return stopAfter(attempt, 'deadline reached during a retry', {
           kind: 'timeout',

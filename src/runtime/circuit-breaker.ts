@@ -32,7 +32,13 @@ export interface EndpointFailure {
   body?: string;
 }
 
+const CIRCUIT_OPEN_ERROR = 'rewardkit.error.CircuitOpenError';
+const CIRCUIT_OPEN_ERROR_SYMBOL = Symbol.for(CIRCUIT_OPEN_ERROR);
+
+/** Thrown by `admit` when a call may not go to a dead or still-open endpoint; names its last real failure. */
 export class CircuitOpenError extends RewardkitError {
+  private readonly [CIRCUIT_OPEN_ERROR_SYMBOL] = true;
+
   constructor(
     message: string,
     /** The last real failure of the endpoint, when one was recorded. */
@@ -40,6 +46,10 @@ export class CircuitOpenError extends RewardkitError {
   ) {
     super(message);
     this.name = 'CircuitOpenError';
+  }
+
+  static override isInstance(error: unknown): error is CircuitOpenError {
+    return RewardkitError.hasMarker(error, CIRCUIT_OPEN_ERROR);
   }
 }
 

@@ -127,17 +127,17 @@ describe('ConcurrencyLimiter', () => {
 
   it('never runs more than limit tasks at once', async () => {
     const limiter = new ConcurrencyLimiter(3);
-    const gates = Array.from({ length: 10 }, () => deferred<void>());
+    const tasks = Array.from({ length: 10 }, () => deferred<void>());
     let running = 0;
     let peak = 0;
     const started: number[] = [];
     const all = Promise.all(
-      gates.map((gate, index) =>
+      tasks.map((task, index) =>
         limiter.run(async () => {
           started.push(index);
           running++;
           peak = Math.max(peak, running);
-          await gate.promise;
+          await task.promise;
           running--;
           return index;
         }),
@@ -146,10 +146,10 @@ describe('ConcurrencyLimiter', () => {
     await settle();
     expect(started).toEqual([0, 1, 2]);
     expect(limiter.queued).toBe(7);
-    gates[1]!.resolve();
+    tasks[1]!.resolve();
     await settle();
     expect(started).toEqual([0, 1, 2, 3]);
-    for (const gate of gates) gate.resolve();
+    for (const task of tasks) task.resolve();
     await expect(all).resolves.toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(peak).toBe(3);
     expect(limiter.inFlight).toBe(0);

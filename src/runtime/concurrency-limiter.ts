@@ -1,7 +1,7 @@
 /**
  * A fixed concurrency limit: at most `limit` holders at once, waiters served first in, first out — the
  * adaptive limiter with adaptation off (one semaphore in the codebase), plus `run` for a task under a slot.
- * For embedding and tests; judge models use the adaptive one through their gate.
+ * For embedding and tests; judge models use the adaptive one through their admission (model-admission.ts).
  */
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
 

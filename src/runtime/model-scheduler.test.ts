@@ -71,11 +71,11 @@ describe('ModelScheduler', () => {
     expect(s.counters).toEqual(counters({ calls: 1, attempts: 1, input_tokens: 11, output_tokens: 4 }));
   });
 
-  it('has the key it was given and a gate built from the spec', () => {
+  it('has the key it was given and an admission built from the spec', () => {
     const spec = specFor({ concurrency: 3 });
     const { scheduler: s } = scheduler({}, spec);
     expect(s.key).toBe(`openai-compatible:fake@${judge.url}`);
-    expect(s.gate.concurrency.limit).toBe(3);
+    expect(s.admission.concurrency.limit).toBe(3);
   });
 
   it('creates the model lazily, once', async () => {

@@ -1,9 +1,9 @@
 /**
  * The scheduler of one judge model (one per provider + model + endpoint): answers from the persistent
  * cache when it can, shares one call among identical requests in flight, and otherwise sends the call
- * through the model's gate (breaker, budgets, adaptive concurrency) with the one retry layer. Every call
+ * through the model's admission (breaker, budgets, adaptive concurrency) with the one retry layer. Every call
  * comes back as one `JudgeCall` (judge-call.ts), priced here at the model's price. It also keeps the model's
- * counters for the run summary and metrics.
+ * counters (calls, attempts, retries, errors, tokens), which a reward exposes through its `schedulers`.
  */
 import { costOf } from '../models/cost.js';
 import type { JudgeModel, JudgeRequest } from '../models/judge-model.js';
@@ -14,7 +14,7 @@ import { judgeCacheKey, judgeRequestMaterial } from './cache-key.js';
 import { callJudge, type CallOutcome } from './call-judge.js';
 import type { JudgeCache } from './judge-cache.js';
 import type { JudgeCall, JudgeCallSource } from './judge-call.js';
-import { ModelGate } from './model-gate.js';
+import { ModelAdmission } from './model-admission.js';
 
 export interface ModelCounters {
   calls: number;
@@ -35,7 +35,7 @@ export interface SchedulerOptions {
 
 export class ModelScheduler {
   readonly key: string;
-  readonly gate: ModelGate;
+  readonly admission: ModelAdmission;
   readonly counters: ModelCounters = {
     calls: 0,
     attempts: 0,
@@ -56,7 +56,7 @@ export class ModelScheduler {
     private readonly options: SchedulerOptions = {},
   ) {
     this.key = key;
-    this.gate = new ModelGate(spec);
+    this.admission = new ModelAdmission(spec);
   }
 
   async call(
@@ -114,7 +114,7 @@ export class ModelScheduler {
    */
   private deadlineError(lastFailure: ComponentError | undefined): ComponentError {
     if (lastFailure) return { ...lastFailure, message: `${lastFailure.message}; deadline reached before a retry succeeded` };
-    const breaker = this.gate.breaker;
+    const breaker = this.admission.breaker;
     if (breaker && breaker.state !== 'closed') {
       const { status, body } = breaker.lastEndpointFailure ?? {};
       const message = `deadline reached while the circuit was open: ${breaker.describe()}`;
@@ -130,7 +130,7 @@ export class ModelScheduler {
   ): Promise<CallOutcome> {
     this.model ??= this.createModel(this.spec);
     const outcome = await callJudge(this.model, request, {
-      gate: this.gate,
+      admission: this.admission,
       backoff: { maxRetries: this.spec.max_retries, initialDelayMs: this.spec.initial_backoff_ms, maxDelayMs: this.spec.max_backoff_ms },
       timeoutMs: this.spec.timeout_ms,
       ...(signal ? { signal } : {}),
@@ -196,7 +196,7 @@ class SharedCall {
         resolve(this.gaveUp());
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      this.done.then((outcome) => {
+      void this.done.then((outcome) => {
         signal.removeEventListener('abort', onAbort);
         resolve(outcome);
       });

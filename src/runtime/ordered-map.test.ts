@@ -26,37 +26,37 @@ async function* countTo(n: number): AsyncGenerator<number> {
 
 describe('orderedMap', () => {
   it('yields results in input order even when later items finish first', async () => {
-    const gates = [deferred<string>(), deferred<string>(), deferred<string>()];
+    const tasks = [deferred<string>(), deferred<string>(), deferred<string>()];
     const results: string[] = [];
     const consumed = (async () => {
-      for await (const result of orderedMap([0, 1, 2], 3, (item) => gates[item]!.promise)) results.push(result);
+      for await (const result of orderedMap([0, 1, 2], 3, (item) => tasks[item]!.promise)) results.push(result);
     })();
-    gates[2]!.resolve('two');
-    gates[1]!.resolve('one');
+    tasks[2]!.resolve('two');
+    tasks[1]!.resolve('one');
     await settle();
     expect(results).toEqual([]);
-    gates[0]!.resolve('zero');
+    tasks[0]!.resolve('zero');
     await consumed;
     expect(results).toEqual(['zero', 'one', 'two']);
   });
 
   it('starts at most limit items until one finishes, then the next, even before results are taken', async () => {
-    const gates = Array.from({ length: 5 }, () => deferred<number>());
+    const tasks = Array.from({ length: 5 }, () => deferred<number>());
     const started: number[] = [];
     const results = orderedMap([0, 1, 2, 3, 4], 2, (item) => {
       started.push(item);
-      return gates[item]!.promise;
+      return tasks[item]!.promise;
     });
     const first = results.next();
     await settle();
     expect(started).toEqual([0, 1]);
-    gates[1]!.resolve(1); // the second finishes first: its slot goes to the next item although 0 is not done
+    tasks[1]!.resolve(1); // the second finishes first: its slot goes to the next item although 0 is not done
     await settle();
     expect(started).toEqual([0, 1, 2]);
-    gates[0]!.resolve(0);
+    tasks[0]!.resolve(0);
     await expect(first).resolves.toEqual({ value: 0, done: false });
     await expect(results.next()).resolves.toEqual({ value: 1, done: false });
-    for (const gate of gates) gate.resolve(-1);
+    for (const task of tasks) task.resolve(-1);
     const rest: number[] = [];
     for await (const value of results) rest.push(value);
     expect(rest).toEqual([-1, -1, -1]);
@@ -64,27 +64,27 @@ describe('orderedMap', () => {
   });
 
   it('keeps at most maxBuffered items started but not yet taken', async () => {
-    const gates = Array.from({ length: 6 }, () => deferred<number>());
+    const tasks = Array.from({ length: 6 }, () => deferred<number>());
     const started: number[] = [];
     const results = orderedMap(
       [0, 1, 2, 3, 4, 5],
       2,
       (item) => {
         started.push(item);
-        return gates[item]!.promise;
+        return tasks[item]!.promise;
       },
       3,
     );
     const first = results.next();
     await settle();
-    gates[1]!.resolve(1);
-    gates[2]!.resolve(2);
+    tasks[1]!.resolve(1);
+    tasks[2]!.resolve(2);
     await settle();
     await settle();
     expect(started).toEqual([0, 1, 2]); // 0 is slow: the buffer (0, 1, 2) is full, so 3 waits
-    gates[0]!.resolve(0);
+    tasks[0]!.resolve(0);
     await expect(first).resolves.toEqual({ value: 0, done: false });
-    for (const gate of gates) gate.resolve(9);
+    for (const task of tasks) task.resolve(9);
     const rest: number[] = [];
     for await (const value of results) rest.push(value);
     expect(rest).toEqual([1, 2, 9, 9, 9]);

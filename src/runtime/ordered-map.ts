@@ -10,7 +10,7 @@ export async function* orderedMap<T, R>(
   work: (item: T, index: number) => Promise<R>,
   maxBuffered: number = limit * 32,
 ): AsyncGenerator<R> {
-  const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : (source as Iterable<T>)[Symbol.iterator]();
+  const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
   const queue: Array<{ promise: Promise<R>; settled: boolean }> = [];
   let inFlight = 0;
   let index = 0;

@@ -31,10 +31,8 @@ function fakeReward(format: 'auto' | 'plain' = 'auto') {
         components: [],
       } satisfies RewardResult;
     },
-    scoreBatch: async () => [],
-    plan: async () => {
-      throw new Error('unused');
-    },
+    scoreBatch: () => Promise.resolve([]),
+    plan: () => Promise.reject(new Error('unused')),
   } as unknown as Reward;
   return { reward, started, maxActive: () => maxActive };
 }
@@ -89,7 +87,7 @@ describe('a batch does not hold the event loop, nor warn about its listeners', (
     const counting = {
       ...reward,
       score: async (row: unknown, options?: { signal?: AbortSignal; fallbackId?: string }) => (scored++, reward.score(row, options)),
-    } as Reward;
+    };
     const timer = setInterval(() => timerSaw.push(scored), 1);
     const results = await scoreRows(counting, rows, deadline, (index) => `row-${index}`);
     clearInterval(timer);

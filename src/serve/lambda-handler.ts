@@ -25,7 +25,7 @@ import { neutralOf, startDeadline } from './deadline.js';
 import { configKey, DEFAULT_MARGIN_MS, readLambdaConfig, type LambdaConfig } from './lambda-config.js';
 import { novaSpecOf, scoreNovaEvent, unscoredBatch, type NovaBatch } from './nova-batch.js';
 import type { NovaResult } from './nova-contract.js';
-import { summariseResults } from './result-summary.js';
+import { countResults } from './result-counts.js';
 
 /** Used when the handler is called without a Lambda context (the Lambda maximum). */
 const NO_CONTEXT_REMAINING_MS = 900_000;
@@ -151,7 +151,7 @@ function log(logger: Logger, alarm: NeutralShareAlarm, batch: NovaBatch, timing:
     logger.warn(noReference, missingReferenceMessage(noReference, 'send reference_answer in each sample (at the root or under metadata)'));
   // neutral_share on every line: a CloudWatch metric filter on it is the Lambda's gauge of constant rewards
   logger.info(
-    { ...summariseResults(batch.rewardResults), neutral_share: round(neutralShareOf(batch.rewardResults).share), ...timing },
+    { ...countResults(batch.rewardResults), neutral_share: round(neutralShareOf(batch.rewardResults).share), ...timing },
     'scored',
   );
 }

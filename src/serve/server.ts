@@ -41,7 +41,7 @@ import { OpenRlhfRequestSchema } from './openrlhf-contract.js';
 import { DEFAULT_END_TOKENS, openRlhfResponse, openRlhfRows } from './openrlhf-rows.js';
 import { RequestBudget, type BudgetTicket } from './request-budget.js';
 import { HttpError, parseBody } from './request-error.js';
-import { summariseResults } from './result-summary.js';
+import { countResults } from './result-counts.js';
 import { ScoreRequestSchema, type ScoreResponse, type SpecInfo } from './score-contract.js';
 import { createServerMetrics, type ServerMetrics } from './server-metrics.js';
 
@@ -121,7 +121,7 @@ const REFERENCE_HINTS: Record<string, string> = {
 const QUIET_ROUTES = new Set(['/healthz', '/metrics']);
 
 interface RequestNotes {
-  summary?: ReturnType<typeof summariseResults>;
+  counts?: ReturnType<typeof countResults>;
 }
 
 /** The reward of a server given no `opened`: built from its spec, cache and createModel, with the metrics' hooks. */
@@ -177,6 +177,8 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
   let closing: Promise<void> | undefined;
 
   const app = Fastify({
+    // pino's Logger and fastify's logger type differ in generics only; without the cast the app's type does not fit FastifyInstance
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
@@ -192,7 +194,9 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
     const ticket = budget.open();
     tickets.set(request, ticket);
     const { text } = await receiveJsonBody(payload, ticket, bodyLimits);
-    return new Promise<unknown>((resolve, reject) => parseJson(request, text, (error, body) => (error ? reject(error) : resolve(body))));
+    return new Promise<unknown>((resolve, reject) => {
+      void parseJson(request, text, (error, body) => (error ? reject(error) : resolve(body)));
+    });
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -243,7 +247,7 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
       method: request.method,
       status: reply.statusCode,
       duration_ms: Math.round(reply.elapsedTime),
-      ...notes.get(request)?.summary,
+      ...notes.get(request)?.counts,
     };
     if (QUIET_ROUTES.has(route) && reply.statusCode < 400) request.log.debug(line, 'request');
     else request.log.info(line, 'request');
@@ -289,7 +293,7 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
   function record(request: FastifyRequest, route: string, rows: unknown, results: RewardResult[]): void {
     metrics.observeResults(route, results);
     metrics.neutralShare.observe({ route }, neutralShareOf(results).share);
-    notes.set(request, { summary: summariseResults(results) });
+    notes.set(request, { counts: countResults(results) });
     let warned = 0;
     for (const result of results) {
       if (result.reward !== null || !result.error || warned++ >= 10) continue;

@@ -14,7 +14,11 @@ export interface SpecProblem {
   message: string;
 }
 
+const SPEC_ERROR = 'rewardkit.error.SpecError';
+const SPEC_ERROR_SYMBOL = Symbol.for(SPEC_ERROR);
+
 export class SpecError extends RewardkitError {
+  private readonly [SPEC_ERROR_SYMBOL] = true;
   readonly problems: SpecProblem[];
 
   constructor(problems: SpecProblem[]) {
@@ -24,13 +28,13 @@ export class SpecError extends RewardkitError {
   }
 
   static override isInstance(error: unknown): error is SpecError {
-    return error instanceof Error && error.name === 'SpecError' && Array.isArray((error as SpecError).problems);
+    return RewardkitError.hasMarker(error, SPEC_ERROR);
   }
 }
 
 export function formatProblem(problem: SpecProblem): string {
   const where = [problem.file, problem.line, problem.column].filter((part) => part !== undefined).join(':');
-  const value = problem.value === undefined ? '' : ` (got ${truncate(JSON.stringify(problem.value) ?? String(problem.value))})`;
+  const value = problem.value === undefined ? '' : ` (got ${truncate(JSON.stringify(problem.value) ?? typeof problem.value)})`;
   return `  ${where}  ${problem.path || '(spec)'}: ${problem.message}${value}`;
 }
 

@@ -3,7 +3,7 @@
  * JSONL and come out of the JSON result with their published values — Krippendorff (2011) example C
  * (also irrCAC's cac.raw4raters), the SAS PROC FREQ table reproduced in statsmodels' tests, Wikipedia's
  * 50-item Cohen's kappa example — plus hand-worked calibration cases. Also the exact JSON shapes, the
- * flags' errors and the --min gate.
+ * flags' errors and the --min requirement.
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -462,11 +462,11 @@ describe('lab calibrate on an external verdict file', () => {
   });
 });
 
-describe('lab flags and gates', () => {
-  it('--min gates on a statistic (exit 7) and rejects an unknown name (exit 2)', async () => {
+describe('lab flags and exit requirements', () => {
+  it('--min requires a minimum of a statistic (exit 7) and rejects an unknown name (exit 2)', async () => {
     const input = writeJsonl(
       dir,
-      'gate.jsonl',
+      'min.jsonl',
       EXAMPLE_C.map((row, i) => ({ id: i, a: row[0], b: row[1], c: row[2], d: row[3] })),
     );
     const pass = await runLab('agree', '--input', input, '--raters', 'a,b,c,d', '--min', 'krippendorff_alpha_ordinal=0.8', '--quiet');

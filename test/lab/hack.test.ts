@@ -1,7 +1,7 @@
 /**
  * `lab hack` end to end against a gullible fake judge: a probe that fools it is flagged with the exact
  * shift per row, probes that do not are not, a probe that breaks the judge is counted with the neutral
- * reward it causes, a row without a reference skips copy-reference, and --fail-on-raise gates (exit 7).
+ * reward it causes, a row without a reference skips copy-reference, and --fail-on-raise exits 7.
  * The judge also falls for anything in the response that looks like the end of the response section: the
  * fence must leave none of the fake_delimiter probes' look-alike markers readable as one.
  */
@@ -220,7 +220,7 @@ describe('lab hack', () => {
   });
 
   it('--fail-on-raise exits 7 when a probe raised a reward; --list-probes lists the catalogue; unknown probes are usage errors', async () => {
-    const gate = await runLab(
+    const raised = await runLab(
       'hack',
       '--spec',
       spec,
@@ -236,8 +236,8 @@ describe('lab hack', () => {
       '--fail-on-raise',
       '--quiet',
     );
-    expect(gate.code).toBe(7);
-    expect(gate.stderr).toContain('--fail-on-raise: 1 probe(s) raised the reward: injection-ignore-previous');
+    expect(raised.code).toBe(7);
+    expect(raised.stderr).toContain('--fail-on-raise: 1 probe(s) raised the reward: injection-ignore-previous');
     const safe = await runLab(
       'hack',
       '--spec',

@@ -9,12 +9,12 @@ import { parse, type ScalarTag, type CollectionTag } from 'yaml';
 
 const SHORT_TAGS = ['Ref', 'Sub', 'GetAtt', 'If', 'Not', 'Equals'];
 const customTags: Array<ScalarTag | CollectionTag> = SHORT_TAGS.flatMap((name) => [
-  { tag: `!${name}`, resolve: (value: string) => ({ [name]: value }) } as ScalarTag,
+  { tag: `!${name}`, resolve: (value: string) => ({ [name]: value }) },
   {
     tag: `!${name}`,
     collection: 'seq',
     resolve: (value: unknown) => ({ [name]: (value as { toJSON(): unknown }).toJSON() }),
-  } as CollectionTag,
+  },
 ]);
 
 const template = parse(readFileSync('infra/template.yaml', 'utf8'), { customTags }) as {

@@ -51,54 +51,60 @@ export interface FakeBedrock {
 export async function startFakeBedrock(options: FakeBedrockOptions): Promise<FakeBedrock> {
   const requests: BedrockRequest[] = [];
   let base = '';
-  const server = createServer(async (req, res) => {
-    const raw = await readBody(req);
-    const body = JSON.parse(raw || '{}') as Record<string, unknown>;
-    const match = /^\/model\/([^/]+)\/converse$/.exec(req.url ?? '');
-    if (req.method !== 'POST' || !match) return awsError(res, 404, 'UnknownOperationException', `no route ${req.method} ${req.url}`);
-    const authorization = req.headers.authorization ?? '';
-    const scope = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request,/.exec(authorization);
-    const bearer = /^Bearer (.+)$/.exec(authorization);
-    const request: BedrockRequest = {
-      modelId: decodeURIComponent(match[1]!),
-      accessKeyId: scope?.[1],
-      region: scope?.[2],
-      service: scope?.[3],
-      apiKey: bearer?.[1],
-      sessionToken: header(req, 'x-amz-security-token'),
-      signatureVerified: false,
-      body,
-    };
-    requests.push(request);
-    const secret = request.accessKeyId ? options.secrets?.[request.accessKeyId] : undefined;
-    if (secret !== undefined && scope) {
-      request.signatureVerified = (await expectedAuthorization(req, `${base}${req.url}`, raw, request, secret)) === authorization;
-      if (!request.signatureVerified) {
-        return awsError(
-          res,
-          403,
-          'SignatureDoesNotMatch',
-          'The request signature we calculated does not match the signature you provided.',
-        );
+  const server = createServer((req, res) => {
+    // a failure inside the fake server answers 500 (and shows in the test) instead of an unhandled rejection
+    void (async () => {
+      const raw = await readBody(req);
+      const body = JSON.parse(raw || '{}') as Record<string, unknown>;
+      const match = /^\/model\/([^/]+)\/converse$/.exec(req.url ?? '');
+      if (req.method !== 'POST' || !match) return awsError(res, 404, 'UnknownOperationException', `no route ${req.method} ${req.url}`);
+      const authorization = req.headers.authorization ?? '';
+      const scope = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request,/.exec(authorization);
+      const bearer = /^Bearer (.+)$/.exec(authorization);
+      const request: BedrockRequest = {
+        modelId: decodeURIComponent(match[1]!),
+        accessKeyId: scope?.[1],
+        region: scope?.[2],
+        service: scope?.[3],
+        apiKey: bearer?.[1],
+        sessionToken: header(req, 'x-amz-security-token'),
+        signatureVerified: false,
+        body,
+      };
+      requests.push(request);
+      const secret = request.accessKeyId ? options.secrets?.[request.accessKeyId] : undefined;
+      if (secret !== undefined && scope) {
+        request.signatureVerified = (await expectedAuthorization(req, `${base}${req.url}`, raw, request, secret)) === authorization;
+        if (!request.signatureVerified) {
+          return awsError(
+            res,
+            403,
+            'SignatureDoesNotMatch',
+            'The request signature we calculated does not match the signature you provided.',
+          );
+        }
       }
-    }
-    const knownKey = request.accessKeyId
-      ? (options.accessKeys ?? []).includes(request.accessKeyId)
-      : request.apiKey
-        ? (options.apiKeys ?? []).includes(request.apiKey)
-        : false;
-    if (!knownKey) return awsError(res, 403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
-    if (!options.models.includes(request.modelId))
-      return awsError(res, 400, 'ValidationException', 'The provided model identifier is invalid.');
-    const text = options.text ?? '{"ok": true}';
-    res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': `fake-${requests.length}` }).end(
-      JSON.stringify({
-        output: { message: { role: 'assistant', content: [{ text }] } },
-        stopReason: 'end_turn',
-        usage: { inputTokens: 12, outputTokens: 5, totalTokens: 17 },
-        metrics: { latencyMs: 3 },
-      }),
-    );
+      const knownKey = request.accessKeyId
+        ? (options.accessKeys ?? []).includes(request.accessKeyId)
+        : request.apiKey
+          ? (options.apiKeys ?? []).includes(request.apiKey)
+          : false;
+      if (!knownKey) return awsError(res, 403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+      if (!options.models.includes(request.modelId))
+        return awsError(res, 400, 'ValidationException', 'The provided model identifier is invalid.');
+      const text = options.text ?? '{"ok": true}';
+      res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': `fake-${requests.length}` }).end(
+        JSON.stringify({
+          output: { message: { role: 'assistant', content: [{ text }] } },
+          stopReason: 'end_turn',
+          usage: { inputTokens: 12, outputTokens: 5, totalTokens: 17 },
+          metrics: { latencyMs: 3 },
+        }),
+      );
+    })().catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end(String(error));
+    });
   });
   base = await listen(server);
   return { url: base, requests, close: () => close(server) };

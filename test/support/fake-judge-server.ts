@@ -65,45 +65,51 @@ export async function startFakeJudge(
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
 
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    let body: Record<string, unknown> = {};
-    try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-    } catch {
-      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'invalid JSON body' } }));
-      return;
-    }
-    const messages = Array.isArray(body.messages) ? (body.messages as Array<{ role: string; content: unknown }>) : [];
-    const text = (role: string) =>
-      messages
-        .filter((message) => message.role === role)
-        .map((message) => (typeof message.content === 'string' ? message.content : JSON.stringify(message.content)))
-        .join('\n');
-    const request: FakeRequest = {
-      index: requests.length,
-      path: req.url ?? '',
-      headers: req.headers,
-      body,
-      model: String(body.model ?? ''),
-      system: text('system'),
-      user: text('user'),
-      receivedAt: performance.now(),
-    };
-    if (request.system === PREFLIGHT_SYSTEM_PROMPT) {
-      request.preflight = true;
-      request.index = preflights.length;
-      preflights.push(request);
-    } else if (options.record !== false) requests.push(request);
-    else request.index = served++;
-    let reply: FakeReply;
-    try {
-      reply = await current(request);
-    } catch (error) {
-      reply = { status: 500, body: { error: { message: `fake judge script threw: ${(error as Error).message}` } } };
-    }
-    await answer(reply, request, res, hanging);
+  const server = createServer((req, res) => {
+    // a failure inside the fake server answers 500 (and shows in the test) instead of an unhandled rejection
+    void (async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      let body: Record<string, unknown> = {};
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      } catch {
+        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'invalid JSON body' } }));
+        return;
+      }
+      const messages = Array.isArray(body.messages) ? (body.messages as Array<{ role: string; content: unknown }>) : [];
+      const text = (role: string) =>
+        messages
+          .filter((message) => message.role === role)
+          .map((message) => (typeof message.content === 'string' ? message.content : JSON.stringify(message.content)))
+          .join('\n');
+      const request: FakeRequest = {
+        index: requests.length,
+        path: req.url ?? '',
+        headers: req.headers,
+        body,
+        model: typeof body.model === 'string' ? body.model : '',
+        system: text('system'),
+        user: text('user'),
+        receivedAt: performance.now(),
+      };
+      if (request.system === PREFLIGHT_SYSTEM_PROMPT) {
+        request.preflight = true;
+        request.index = preflights.length;
+        preflights.push(request);
+      } else if (options.record !== false) requests.push(request);
+      else request.index = served++;
+      let reply: FakeReply;
+      try {
+        reply = await current(request);
+      } catch (error) {
+        reply = { status: 500, body: { error: { message: `fake judge script threw: ${(error as Error).message}` } } };
+      }
+      await answer(reply, request, res, hanging);
+    })().catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end(String(error));
+    });
   });
   server.on('connection', (socket) => {
     sockets.add(socket);

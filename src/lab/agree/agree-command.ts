@@ -51,7 +51,7 @@ Options:
   --rollouts FILE         with --scored: the rollouts, for response lengths
   --length-field NAME     with a verdict file: the field holding the response (text) or its length
                           (default: "response" or "response_length")
-  --min NAME=VALUE        gate: exit 7 unless statistics.NAME ≥ VALUE (repeatable)
+  --min NAME=VALUE        requirement: exit 7 unless statistics.NAME ≥ VALUE (repeatable)
   --concurrency N, --limit N, --cache FILE, --no-cache, --no-preflight   as for "score"
 ${reward.cachePolicyHelp}
 ${reward.pricesHelp}
@@ -148,7 +148,7 @@ export const agreeCommand: LabCommandDefinition<AgreementResult> = {
     'length-field': { type: 'string' },
   }),
   help,
-  gateable: AGREEMENT_STATISTICS,
+  minFlagStatistics: AGREEMENT_STATISTICS,
   run: (flags, context) => runAgree(agreeOptions(flags), context),
   report: agreementReport,
   summaryLines: agreementSummaryLines,

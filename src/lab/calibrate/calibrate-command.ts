@@ -49,7 +49,7 @@ Options:
   --threshold-metric M    accuracy | cohen_kappa: what the best threshold maximises   (default accuracy)
   --rollouts FILE         with --scored: the rollouts, for response lengths
   --length-field NAME     with a verdict file: the response (text) or length field
-  --min NAME=VALUE        gate: exit 7 unless statistics.NAME ≥ VALUE (repeatable)
+  --min NAME=VALUE        requirement: exit 7 unless statistics.NAME ≥ VALUE (repeatable)
 ${engineOptionsHelp(reward).replace('  --judge PROVIDER:MODEL  use this judge', '  --judge PROVIDER:MODEL  (with --spec) use this judge')}
 ${COMMON_OPTIONS_HELP}
 
@@ -157,7 +157,7 @@ export const calibrateCommand: LabCommandDefinition<CalibrationResult> = {
     'length-field': { type: 'string' },
   }),
   help,
-  gateable: CALIBRATION_STATISTICS,
+  minFlagStatistics: CALIBRATION_STATISTICS,
   run: (flags, context) => runCalibrate(calibrateOptions(flags), context),
   report: calibrationReport,
   summaryLines: calibrationSummaryLines,

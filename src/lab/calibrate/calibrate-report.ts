@@ -8,7 +8,7 @@ import { chartGrid, intervalItem, RELIABILITY_REFERENCES, scoreHistogram, valueC
 import { formatNumber, kappaWords, statisticText } from '../report/format.js';
 import { escapeHtml, figure, renderPage, table } from '../report/html.js';
 import { type Finding, findings, statisticsTable, subtitle, verbositySection } from '../report/sections.js';
-import { statisticLines } from '../report/summary-lines.js';
+import { statisticLines } from '../report/terminal-summary-lines.js';
 
 export function calibrationReport(result: CalibrationResult): string {
   const { statistics } = result;

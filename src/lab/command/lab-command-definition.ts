@@ -1,8 +1,8 @@
 /**
  * The shape of one lab command, as its folder (src/lab/<command>/) defines it and the CLI's thin dispatcher
  * (src/cli/lab-command.ts) runs it: its flags and help, how it reads its flags and runs, its HTML report, its
- * terminal summary, and the gates it adds. The CLI owns parsing, writing files and exit codes; it hands the lab
- * what it needs from the command line through `LabFlags` and `RewardFlagsOfCli`.
+ * terminal summary, and the exit requirements it adds. The CLI owns parsing, writing files and exit codes; it hands
+ * the lab what it needs from the command line through `LabFlags` and `RewardFlagsOfCli`.
  */
 import type { ParseArgsConfig } from 'node:util';
 import type { EngineFlags } from '../engine/engine-flags.js';
@@ -48,8 +48,8 @@ export interface LabCommandDefinition<Result extends LabResultShape> {
   flags(reward: RewardFlagsOfCli): FlagTable;
   /** `rewardkit lab <command> --help`. */
   help(reward: RewardFlagsOfCli): string;
-  /** The `statistics` names --min may gate on; null when the command has no --min. */
-  gateable: readonly string[] | null;
+  /** The `statistics` names --min NAME=VALUE accepts; null when the command has no --min. */
+  minFlagStatistics: readonly string[] | null;
   /** Text to print instead of running (e.g. hack --list-probes), or undefined to run. */
   listing?(flags: LabFlags): string | undefined;
   /** Reads the command's flags (usage errors are LabErrors) and runs it. */

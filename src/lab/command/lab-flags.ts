@@ -1,8 +1,9 @@
 /**
  * What every lab command's command line shares: the output and bootstrap flags, the engine flags of a run that
- * opens a reward, the --min gate flag, their help text, the exit codes the lab adds, and the parsers of list-valued
- * flags. The reward-opening flags `score` and `serve` share (--prices, --cache-ttl-days, --cache-max-entries) belong
- * to the CLI (src/cli/reward-flags.ts): it hands them in as `RewardFlagsOfCli`, since the lab never imports the CLI.
+ * opens a reward, the --min flag (a required minimum of a statistic), their help text, the exit codes the lab adds,
+ * and the parsers of list-valued flags. The reward-opening flags `score` and `serve` share (--prices,
+ * --cache-ttl-days, --cache-max-entries) belong to the CLI (src/cli/reward-flags.ts): it hands them in as
+ * `RewardFlagsOfCli`, since the lab never imports the CLI.
  */
 import { DEFAULT_CACHE_PATH } from '../../open-reward.js';
 import { LabError } from '../lab-error.js';
@@ -12,16 +13,19 @@ import type { FlagTable, RewardFlagsOfCli } from './lab-command-definition.js';
 
 /** Exit codes the lab adds to the CLI's (src/cli/exit-codes.ts). */
 export const LAB_EXIT = {
-  /** Done, every gate passed (the CLI's EXIT.ok). */
+  /** Done, every requirement met (the CLI's EXIT.ok). */
   ok: 0,
-  /** A gate failed: a regression case failed its expectations, a --min requirement was not met, or (--fail-on-raise) a probe raised the reward. */
-  gateFailed: 7,
+  /**
+   * A requirement was not met: a regression case failed its expectations, a statistic was below its --min, or
+   * (--fail-on-raise) a probe raised the reward.
+   */
+  requirementNotMet: 7,
   /** regress: no case failed, but some could not be judged (the judge failed or a row was unreadable). */
   inconclusive: 8,
 } as const;
 
-export const EXIT_CODES_HELP = `Exit codes: 0 done (every gate passed) · 2 bad usage · 3 invalid spec or judge suite ·
-            4 unreadable input · 5 judge unreachable · 7 a gate failed (regress: a case failed;
+export const EXIT_CODES_HELP = `Exit codes: 0 done (every requirement met) · 2 bad usage · 3 invalid spec or judge suite ·
+            4 unreadable input · 5 judge unreachable · 7 a requirement not met (regress: a case failed;
             --min: a statistic below its minimum; hack --fail-on-raise: a probe raised the reward) ·
             8 regress: no case failed but some could not be judged`;
 
@@ -105,7 +109,7 @@ export function engineFlagTable(reward: RewardFlagsOfCli): FlagTable {
   };
 }
 
-/** --min NAME=VALUE (repeatable): the gate on `statistics`. */
+/** --min NAME=VALUE (repeatable): a required minimum of a `statistics` value. */
 export const MIN_FLAG = { min: { type: 'string', multiple: true } } as const satisfies FlagTable;
 
 /** A usage error of `lab <command>` (exit 2), pointing at its --help. */

@@ -197,13 +197,13 @@ function criterionConsistency(
       const result = repeat[i];
       if (!result) continue;
       for (const [key, line] of judgeLines(result)) {
-        const entry = lines.get(key) ?? { judge: line.judge, line: line.line, kind: line.kind, perRow: new Map() };
+        const entry = lines.get(key) ?? { judge: line.judge, line: line.line, kind: line.kind, perRow: new Map<number, LineValue[][]>() };
         lines.set(key, entry);
         const units = entry.perRow.get(i) ?? [];
         entry.perRow.set(i, units);
         line.items.forEach((value, item) => {
           units[item] ??= new Array<LineValue>(repeats.length).fill(null);
-          units[item]![r] = value;
+          units[item][r] = value;
         });
       }
     }

@@ -18,7 +18,7 @@ import type { ConsistencyResult } from './consistency-analysis.js';
 import { consistencyReport, consistencySummaryLines } from './consistency-report.js';
 import { runConsistency, type ConsistencyOptions } from './run-consistency.js';
 
-/** The statistics --min may gate on. */
+/** The statistics --min NAME=VALUE may require a minimum of. */
 export const CONSISTENCY_STATISTICS: readonly string[] = ['krippendorff_alpha_interval', 'icc1', 'mean_row_std', 'share_rows_changed'];
 
 function help(reward: RewardFlagsOfCli): string {
@@ -39,7 +39,7 @@ Options:
   --repeats K             judgements per row, at least 2                              (default 3)
   --scored FILE           a rewardkit score output; repeat the flag, one per repeat
   --rollouts FILE         with --scored: the rollouts, for response lengths (verbosity line)
-  --min NAME=VALUE        gate: exit 7 unless statistics.NAME ≥ VALUE (repeatable), e.g.
+  --min NAME=VALUE        requirement: exit 7 unless statistics.NAME ≥ VALUE (repeatable), e.g.
                           --min krippendorff_alpha_interval=0.8
 ${engineOptionsHelp(reward)}
 ${COMMON_OPTIONS_HELP}
@@ -80,7 +80,7 @@ export const consistencyCommand: LabCommandDefinition<ConsistencyResult> = {
     rollouts: { type: 'string' },
   }),
   help,
-  gateable: CONSISTENCY_STATISTICS,
+  minFlagStatistics: CONSISTENCY_STATISTICS,
   run: (flags, context) => runConsistency(consistencyOptions(flags), context),
   report: consistencyReport,
   summaryLines: consistencySummaryLines,

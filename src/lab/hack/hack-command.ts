@@ -61,7 +61,7 @@ export const hackCommand: LabCommandDefinition<HackResult> = {
     'fail-on-raise': { type: 'boolean' },
   }),
   help,
-  gateable: null,
+  minFlagStatistics: null,
   listing: (flags) =>
     flags.isSet('list-probes')
       ? PROBES.map((probe) => `${probe.id.padEnd(32)} ${probe.family.padEnd(15)} ${probe.description}`).join('\n')
@@ -81,7 +81,7 @@ export const hackCommand: LabCommandDefinition<HackResult> = {
   exitCode: (result, flags, log) => {
     if (flags.isSet('fail-on-raise') && result.summary.flagged.length > 0) {
       log(`lab hack: --fail-on-raise: ${result.summary.flagged.length} probe(s) raised the reward: ${result.summary.flagged.join(', ')}`);
-      return LAB_EXIT.gateFailed;
+      return LAB_EXIT.requirementNotMet;
     }
     return LAB_EXIT.ok;
   },

@@ -250,7 +250,7 @@ export function selectProbes(selection: readonly string[]): Probe[] {
 export function addText(context: ProbeContext, payload: string, where: 'end' | 'start' = 'end'): ProbeOutcome {
   const parsed = parseResponseJson(context.response);
   if (parsed.ok && parsed.value !== null && typeof parsed.value === 'object') {
-    const value = structuredClone(parsed.value) as object;
+    const value = structuredClone<object>(parsed.value);
     const injected = injectIntoStrings(value, payload, where, context.field, context.avoid ?? []);
     if (injected > 0) return { response: serialise(context.response, value, parsed.fenced), mode: 'json' };
     if (!Array.isArray(value)) return { response: serialise(context.response, { ...value, note: payload }, parsed.fenced), mode: 'json' };

@@ -18,7 +18,7 @@ import type { PositionResult } from './position-analysis.js';
 import { positionReport, positionSummaryLines } from './position-report.js';
 import { runPosition, type PositionOptions } from './run-position.js';
 
-/** The statistics --min may gate on. */
+/** The statistics --min NAME=VALUE may require a minimum of. */
 export const POSITION_STATISTICS: readonly string[] = ['swap_agreement', 'cohen_kappa_unweighted', 'tie_rate', 'first_position_rate'];
 
 function help(reward: RewardFlagsOfCli): string {
@@ -38,7 +38,7 @@ Options:
   --judge-name NAME       which preference judge (when the spec has several)
   --scored FILE           a rewardkit score output instead of --spec/--input
   --rollouts FILE         with --scored: the rollouts, for response lengths
-  --min NAME=VALUE        gate: exit 7 unless statistics.NAME ≥ VALUE (repeatable)
+  --min NAME=VALUE        requirement: exit 7 unless statistics.NAME ≥ VALUE (repeatable)
 ${engineOptionsHelp(reward)}
 ${COMMON_OPTIONS_HELP}
 
@@ -79,7 +79,7 @@ export const positionCommand: LabCommandDefinition<PositionResult> = {
     rollouts: { type: 'string' },
   }),
   help,
-  gateable: POSITION_STATISTICS,
+  minFlagStatistics: POSITION_STATISTICS,
   run: (flags, context) => runPosition(positionOptions(flags), context),
   report: positionReport,
   summaryLines: positionSummaryLines,

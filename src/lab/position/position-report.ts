@@ -8,7 +8,7 @@ import { chartGrid, scoreHistogram, valueCell } from '../report/figures.js';
 import { formatNumber, percent, statisticText } from '../report/format.js';
 import { escapeHtml, figure, renderPage, table } from '../report/html.js';
 import { type Finding, findings, statisticsTable, subtitle, verbositySection } from '../report/sections.js';
-import { statisticLines } from '../report/summary-lines.js';
+import { statisticLines } from '../report/terminal-summary-lines.js';
 
 export function positionReport(result: PositionResult): string {
   const { statistics, position_bias_test: test } = result;

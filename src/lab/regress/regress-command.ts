@@ -78,7 +78,7 @@ export const regressCommand: LabCommandDefinition<RegressionResult> = {
     'move-tolerance': { type: 'string' },
   }),
   help,
-  gateable: null,
+  minFlagStatistics: null,
   run: (flags, context) => {
     const text = (flag: string) => flags.text(flag);
     if (!text('suite')) throw usageError('regress', '--suite FILE is required (the judge test suite, YAML)');
@@ -98,7 +98,7 @@ export const regressCommand: LabCommandDefinition<RegressionResult> = {
   summaryLines: regressionSummaryLines,
   /** 7 when a case failed, 8 when none failed but some could not be judged. */
   exitCode: (result) => {
-    if (result.summary.failed > 0) return LAB_EXIT.gateFailed;
+    if (result.summary.failed > 0) return LAB_EXIT.requirementNotMet;
     return result.summary.errored > 0 ? LAB_EXIT.inconclusive : LAB_EXIT.ok;
   },
 };

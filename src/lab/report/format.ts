@@ -74,5 +74,5 @@ export function formatActual(actual: unknown): string {
   if (actual === null || actual === undefined) return 'nothing';
   if (typeof actual === 'number') return String(round6(actual));
   if (Array.isArray(actual)) return actual.length === 0 ? 'no flags' : actual.join(', ');
-  return String(actual);
+  return typeof actual === 'string' ? actual : (JSON.stringify(actual) ?? typeof actual);
 }

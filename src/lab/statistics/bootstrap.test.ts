@@ -4,7 +4,7 @@ import { bootstrapCi, quantile, withBootstrapCi, withBootstrapCiPaired } from '.
 import { cohenKappa } from './cohen-kappa.js';
 import { krippendorffAlpha } from './krippendorff-alpha.js';
 import { spearman } from './spearman.js';
-import { mean } from './summary.js';
+import { mean } from './descriptive.js';
 import { toMatrix } from './ratings.js';
 import type { Rating, Statistic } from './types.js';
 

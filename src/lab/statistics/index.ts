@@ -16,7 +16,7 @@ export {
   type Pairs,
   type PresentRating,
 } from './ratings.js';
-export { finiteValues, histogram, mean, median, std, type Histogram, type HistogramOptions } from './summary.js';
+export { finiteValues, histogram, mean, median, std, type Histogram, type HistogramOptions } from './descriptive.js';
 export { averageRanks } from './ranks.js';
 export { percentAgreement } from './percent-agreement.js';
 export { cohenKappa, cohenKappaFromTable, type CohenKappaOptions, type KappaWeighting } from './cohen-kappa.js';

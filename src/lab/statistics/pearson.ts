@@ -3,7 +3,7 @@
  * rated; undefined (with a reason) for fewer than two pairs or a constant rater.
  */
 import { completePairs, toNumbers } from './ratings.js';
-import { meanOf } from './summary.js';
+import { meanOf } from './descriptive.js';
 import { defined, undefinedStatistic, type Rating, type Statistic } from './types.js';
 
 export interface CorrelationOptions {

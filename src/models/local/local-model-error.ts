@@ -8,8 +8,11 @@ import { RewardkitError } from '../../rewardkit-error.js';
 export type LocalModelErrorKind =
   'engine_missing' | 'no_binary' | 'file_missing' | 'not_gguf' | 'download_failed' | 'out_of_memory' | 'load_failed';
 
+const LOCAL_MODEL_ERROR = 'rewardkit.error.LocalModelError';
+const LOCAL_MODEL_ERROR_SYMBOL = Symbol.for(LOCAL_MODEL_ERROR);
+
 export class LocalModelError extends RewardkitError {
-  readonly localModelErrorMarker = true;
+  private readonly [LOCAL_MODEL_ERROR_SYMBOL] = true;
 
   constructor(
     readonly kind: LocalModelErrorKind,
@@ -21,7 +24,7 @@ export class LocalModelError extends RewardkitError {
   }
 
   static override isInstance(error: unknown): error is LocalModelError {
-    return error instanceof Error && (error as { localModelErrorMarker?: unknown }).localModelErrorMarker === true;
+    return RewardkitError.hasMarker(error, LOCAL_MODEL_ERROR);
   }
 }
 

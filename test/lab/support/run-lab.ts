@@ -31,7 +31,7 @@ export async function runLab(...argv: string[]): Promise<LabRun> {
   try {
     code = await labCommand(argv, { stdout, stderr });
   } catch (error) {
-    if (error instanceof CliError) {
+    if (CliError.isInstance(error)) {
       stderr.write(`${error.message}\n`);
       code = error.exitCode;
     } else if (SpecError.isInstance(error)) {

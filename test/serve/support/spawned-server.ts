@@ -29,14 +29,14 @@ export async function spawnServer(args: string[], env: Record<string, string> = 
   const announced = new Promise<string>((resolve) => {
     announce = resolve;
   });
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
     for (const waiter of waiters.filter((candidate) => stdout.includes(candidate.text))) {
       waiters.splice(waiters.indexOf(waiter), 1);
       waiter.resolve();
     }
   });
-  child.stderr!.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
     const match = /rewardkit serve: listening on (\S+)/.exec(stderr);
     if (match) announce?.(match[1]!);

@@ -1,6 +1,6 @@
 /** mean / std / median / histogram against the Python and numpy documentation examples. */
 import { describe, expect, it } from 'vitest';
-import { histogram, mean, median, std } from './summary.js';
+import { histogram, mean, median, std } from './descriptive.js';
 
 describe('mean, std, median', () => {
   it('matches the Python statistics module documentation examples', () => {

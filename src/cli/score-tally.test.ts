@@ -1,7 +1,7 @@
-/** The run summary's judge-failure counts (they decide `score`'s exit code 9) and which rows --retry-errors re-judges. */
+/** The score tally's judge-failure counts (they decide `score`'s exit code 9) and which rows --retry-errors re-judges. */
 import { describe, expect, it } from 'vitest';
-import type { ComponentResult, JudgeCallRecord, RewardResult } from './result.js';
-import { formatSummary, needsRejudging, RunSummary } from './run-summary.js';
+import type { ComponentResult, JudgeCallRecord, RewardResult } from '../result.js';
+import { formatSummaryTable, needsRejudging, ScoreTally } from './score-tally.js';
 
 const call = (error?: JudgeCallRecord['error']): JudgeCallRecord => ({
   label: 'item 1',
@@ -34,19 +34,19 @@ const row = (id: string, reward: number | null, flags: string[], components: Com
   components,
 });
 
-describe('RunSummary', () => {
+describe('ScoreTally', () => {
   it('counts failed judge calls by kind, also on rows with no reward (on_judge_error: null)', () => {
-    const summary = new RunSummary();
-    summary.add(row('ok', 1, [], [judged(1, [call(), call()])]));
-    summary.add(row('neutral', 0.5, ['judge_error'], [judged(null, [call({ kind: 'server_error', message: 'HTTP 500' })])]));
-    summary.add(row('no-reward', null, ['judge_error'], [judged(null, [call({ kind: 'circuit_open', message: 'open' }), call()])]));
-    summary.add({ ...row('unreadable', null, ['row_error'], []), error: { field: 'messages', message: 'expected …' } });
-    const stats = summary.stats();
-    expect([stats.rows, stats.scored, stats.row_errors, stats.no_reward, stats.rejudge_rows]).toEqual([4, 2, 1, 1, 2]);
-    expect(stats.judge).toMatchObject({ calls: 5, errors: 2 });
-    expect(stats.judge_error_kinds).toEqual({ server_error: 1, circuit_open: 1 });
-    expect(summary.judgeErrorRate).toBe(0.4);
-    const text = formatSummary(stats, 1);
+    const tally = new ScoreTally();
+    tally.add(row('ok', 1, [], [judged(1, [call(), call()])]));
+    tally.add(row('neutral', 0.5, ['judge_error'], [judged(null, [call({ kind: 'server_error', message: 'HTTP 500' })])]));
+    tally.add(row('no-reward', null, ['judge_error'], [judged(null, [call({ kind: 'circuit_open', message: 'open' }), call()])]));
+    tally.add({ ...row('unreadable', null, ['row_error'], []), error: { field: 'messages', message: 'expected …' } });
+    const totals = tally.totals();
+    expect([totals.rows, totals.scored, totals.row_errors, totals.no_reward, totals.rejudge_rows]).toEqual([4, 2, 1, 1, 2]);
+    expect(totals.judge).toMatchObject({ calls: 5, errors: 2 });
+    expect(totals.judge_error_kinds).toEqual({ server_error: 1, circuit_open: 1 });
+    expect(tally.judgeErrorRate).toBe(0.4);
+    const text = formatSummaryTable(totals, 1);
     expect(text).toMatch(/rows\s+4 \(2 scored, 1 unreadable, 1 no reward\)/);
     expect(text).toMatch(/judge calls failed\s+2 of 5 \(40\.0%\): server_error ×1, circuit_open ×1/);
   });

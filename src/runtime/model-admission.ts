@@ -24,11 +24,11 @@ export type AttemptResult =
  * Called once with the attempt's result. `releaseSlot`, when present, frees the concurrency slot early
  * (once the response has arrived); calling it is optional and idempotent.
  */
-export type GateExit = ((result: AttemptResult) => void) & { releaseSlot?: () => void };
+export type SettleAttempt = ((result: AttemptResult) => void) & { releaseSlot?: () => void };
 
 /** Waits until a call may be sent; the returned function must be called once with the attempt's result. */
-export interface CallGate {
-  enter(request: JudgeRequest, signal?: AbortSignal): Promise<GateExit>;
+export interface CallAdmission {
+  admit(request: JudgeRequest, signal?: AbortSignal): Promise<SettleAttempt>;
 }
 
 const ENDPOINT_FAILURES = new Set(['network_error', 'server_error', 'timeout']);
@@ -38,7 +38,7 @@ export function estimateTokens(request: JudgeRequest, maxTokens: number): number
   return Math.ceil((request.system.length + request.user.length) / 4) + maxTokens;
 }
 
-export class ModelGate implements CallGate {
+export class ModelAdmission implements CallAdmission {
   readonly concurrency: AdaptiveConcurrency;
   readonly breaker: CircuitBreaker | null;
   private readonly requests: RateBudget | null;
@@ -57,7 +57,7 @@ export class ModelGate implements CallGate {
     this.tokens = spec.tokens_per_minute ? new RateBudget(spec.tokens_per_minute) : null;
   }
 
-  async enter(request: JudgeRequest, signal?: AbortSignal): Promise<GateExit> {
+  async admit(request: JudgeRequest, signal?: AbortSignal): Promise<SettleAttempt> {
     const estimate = estimateTokens(request, maxTokensFor(this.spec, request));
     for (;;) {
       const probe = this.breaker ? await this.breaker.admit(signal) : false;
@@ -82,7 +82,7 @@ export class ModelGate implements CallGate {
         this.refund(estimate);
         continue;
       }
-      return this.exitFor(probe, estimate, release);
+      return this.settlerFor(probe, estimate, release);
     }
   }
 
@@ -92,8 +92,8 @@ export class ModelGate implements CallGate {
     this.tokens?.settle(estimate);
   }
 
-  private exitFor(probe: boolean, estimate: number, release: () => void): GateExit {
-    const exit: GateExit = (result) => {
+  private settlerFor(probe: boolean, estimate: number, release: () => void): SettleAttempt {
+    const settle: SettleAttempt = (result) => {
       release(); // idempotent: a no-op when releaseSlot already ran
       if (result.ok) {
         this.concurrency.onSuccess();
@@ -116,8 +116,8 @@ export class ModelGate implements CallGate {
       }
       this.observeHeaders(result.ok ? result.headers : result.error.headers);
     };
-    exit.releaseSlot = release;
-    return exit;
+    settle.releaseSlot = release;
+    return settle;
   }
 
   private observeHeaders(headers: Record<string, string> | undefined): void {
@@ -128,10 +128,10 @@ export class ModelGate implements CallGate {
   }
 }
 
-/** A gate that is only a fixed concurrency limit (tests, simple embedding). */
-export function limiterGate(limiter: { acquire(): Promise<() => void> }): CallGate {
+/** Admission by a fixed concurrency limit only (tests, simple embedding). */
+export function limiterAdmission(limiter: { acquire(): Promise<() => void> }): CallAdmission {
   return {
-    async enter() {
+    async admit() {
       const release = await limiter.acquire();
       return () => release();
     },

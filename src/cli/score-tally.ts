@@ -1,9 +1,10 @@
 /**
- * Running totals over scored rows, in constant memory: reward mean/std/min/max (Welford), per-component
- * means, flag counts, judge usage and judge failures (the share of failed calls decides `score`'s exit code 9).
- * Used by the `score` summary table (and later by the server's stats).
+ * The tally of a `score` run: running totals over its rows, in constant memory — reward mean/std/min/max (Welford),
+ * per-component means, flag counts, judge usage and judge failures (the share of failed calls decides `score`'s
+ * exit code 9), and the summary table `score` prints on stderr at the end. `score --retry-errors` re-judges the rows
+ * `needsRejudging` picks.
  */
-import type { RewardResult } from './result.js';
+import type { RewardResult } from '../result.js';
 
 /** Flags of a row whose judging failed: `score --retry-errors` judges such rows again. */
 export const REJUDGE_FLAGS = ['judge_error', 'deadline_exceeded', 'circuit_open'] as const;
@@ -30,7 +31,7 @@ export interface ModelUsage {
   cost_usd: number | null;
 }
 
-export interface SummaryStats {
+export interface ScoreTotals {
   rows: number;
   scored: number;
   row_errors: number;
@@ -48,7 +49,7 @@ export interface SummaryStats {
   models: Record<string, ModelUsage>;
 }
 
-export class RunSummary {
+export class ScoreTally {
   private rows = 0;
   private rowErrors = 0;
   private noReward = 0;
@@ -143,7 +144,7 @@ export class RunSummary {
     return this.judge.calls === 0 ? 0 : this.judge.errors / this.judge.calls;
   }
 
-  stats(): SummaryStats {
+  totals(): ScoreTotals {
     return {
       rows: this.rows,
       scored: this.count,
@@ -165,39 +166,39 @@ export class RunSummary {
   }
 }
 
-/** The summary as an aligned text table. */
-export function formatSummary(stats: SummaryStats, seconds: number): string {
+/** The summary table of a run: its totals as aligned text. */
+export function formatSummaryTable(totals: ScoreTotals, seconds: number): string {
   const fixed = (value: number) => value.toFixed(3);
   const rows: Array<[string, string]> = [];
-  const noReward = stats.no_reward > 0 ? `, ${stats.no_reward} no reward` : '';
-  rows.push(['rows', `${stats.rows} (${stats.scored} scored, ${stats.row_errors} unreadable${noReward})`]);
-  if (stats.reward) {
-    rows.push(['reward mean ± std', `${fixed(stats.reward.mean)} ± ${fixed(stats.reward.std)}`]);
-    rows.push(['reward min / max', `${fixed(stats.reward.min)} / ${fixed(stats.reward.max)}`]);
+  const noReward = totals.no_reward > 0 ? `, ${totals.no_reward} no reward` : '';
+  rows.push(['rows', `${totals.rows} (${totals.scored} scored, ${totals.row_errors} unreadable${noReward})`]);
+  if (totals.reward) {
+    rows.push(['reward mean ± std', `${fixed(totals.reward.mean)} ± ${fixed(totals.reward.std)}`]);
+    rows.push(['reward min / max', `${fixed(totals.reward.min)} / ${fixed(totals.reward.max)}`]);
   }
-  for (const [name, entry] of Object.entries(stats.components)) rows.push([`  ${name}`, `${fixed(entry.mean)} (n=${entry.count})`]);
+  for (const [name, entry] of Object.entries(totals.components)) rows.push([`  ${name}`, `${fixed(entry.mean)} (n=${entry.count})`]);
   const shownFlags = ['gated', 'empty_response', 'judge_error', 'deadline_exceeded', 'circuit_open', 'nothing_scored'];
   shownFlags.push('response_cut_for_judge', 'row_error', 'internal_error');
   for (const flag of shownFlags) {
-    if (stats.flags[flag]) rows.push([flag, String(stats.flags[flag])]);
+    if (totals.flags[flag]) rows.push([flag, String(totals.flags[flag])]);
   }
-  rows.push(['judge calls (attempts)', `${stats.judge.calls} (${stats.judge.attempts})`]);
-  if (stats.judge.errors > 0) {
-    const kinds = Object.entries(stats.judge_error_kinds)
+  rows.push(['judge calls (attempts)', `${totals.judge.calls} (${totals.judge.attempts})`]);
+  if (totals.judge.errors > 0) {
+    const kinds = Object.entries(totals.judge_error_kinds)
       .map(([kind, count]) => `${kind} ×${count}`)
       .join(', ');
-    const share = percent(stats.judge.errors / Math.max(stats.judge.calls, 1));
-    rows.push(['judge calls failed', `${stats.judge.errors} of ${stats.judge.calls} (${share}): ${kinds}`]);
+    const share = percent(totals.judge.errors / Math.max(totals.judge.calls, 1));
+    rows.push(['judge calls failed', `${totals.judge.errors} of ${totals.judge.calls} (${share}): ${kinds}`]);
   }
-  rows.push(['judge tokens in / out', `${stats.judge.input_tokens} / ${stats.judge.output_tokens}`]);
-  for (const [model, usage] of Object.entries(stats.models)) {
+  rows.push(['judge tokens in / out', `${totals.judge.input_tokens} / ${totals.judge.output_tokens}`]);
+  for (const [model, usage] of Object.entries(totals.models)) {
     const cost = usage.cost_usd === null ? 'cost unknown (no price)' : `$${usage.cost_usd.toFixed(4)}`;
     rows.push([
       `  ${model}`,
       `${usage.calls} calls + ${usage.cached} cached, ${usage.retries} retries, ${usage.errors} errors, ${usage.input_tokens} / ${usage.output_tokens} tokens, ${cost}`,
     ]);
   }
-  rows.push(['wall time', `${seconds.toFixed(1)} s (${(stats.rows / Math.max(seconds, 1e-9)).toFixed(1)} rows/s)`]);
+  rows.push(['wall time', `${seconds.toFixed(1)} s (${(totals.rows / Math.max(seconds, 1e-9)).toFixed(1)} rows/s)`]);
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
 }
