@@ -1,10 +1,13 @@
 /**
  * `npm run bench`: the runtime's scenarios against the fake judge, each measured in one run and reported
- * as a ratio to the ideal: wall time ÷ ceil(N/C)·L (what perfect scheduling of N one-call rows at
- * concurrency C and judge latency L would take), plus judge calls per row and peak memory.
- * Results are printed as a table and written to bench/results.json. Not a test: nothing here asserts.
+ * as a ratio to the ideal: wall time ÷ ceil(calls/C)·L (what perfect scheduling of the scenario's judge calls at
+ * concurrency C and judge latency L would take: N for one pointwise judge, N/8·2 for a group judge on groups of 8
+ * in 2 orders, 2N for a preference judge in both positions), plus judge calls per rollout and peak memory.
+ * Results are printed as a table and written to bench/results.json. Not a test: nothing here asserts (a run whose
+ * score summary disagrees with its output about the calls per rollout, or that cuts a group, fails).
  *   npm run bench                 all scenarios
  *   npm run bench -- --only clean,duplicates --n 2000
+ *   npm run bench -- --only grpo,grpo-spread,pairwise,clean     calls per rollout: group vs pointwise vs pairwise
  *   npm run bench -- --only local               the local judge (llama.cpp) alone: load time, verdicts/s and latency on the
  *                                               tiny random-weight model, and on REWARDKIT_BENCH_GGUF=path when set
  *                                               (written to bench/results-local.json)
@@ -26,6 +29,9 @@ const { values } = parseArgs({
 const N = Number(values.n ?? 5000);
 const C = 64;
 const L = 100;
+/** GRPO group size of the group scenarios, and the rows each group's members are spread over in grpo-spread. */
+const G = 8;
+const SPREAD = 512;
 const dir = mkdtempSync(join(tmpdir(), 'rewardkit-bench-'));
 
 interface Scenario {
@@ -34,6 +40,10 @@ interface Scenario {
   judge?: { latencyMs: number; jitterMs: number; rate429?: number; hangRate?: number };
   duplicates?: boolean;
   deterministic?: boolean;
+  /** The judge: one rubric (default); a group judge (orders 2) on groups of G adjacent rows, or with each group's rows
+   * spread over SPREAD input rows (`score`'s default --group-window of 1024 must bring them together); a preference
+   * judge in both positions against a reference. */
+  judging?: 'group' | 'group-spread' | 'pairwise';
   timeoutMs?: number;
   target: string;
 }
@@ -48,7 +58,22 @@ const SCENARIOS: Scenario[] = [
     timeoutMs: 2000,
     target: 'report (1% of calls hang; 2 s timeout)',
   },
-  { name: 'duplicates', rows: N, judge: { latencyMs: L, jitterMs: 10 }, duplicates: true, target: '0.5 calls/row (no extra calls)' },
+  { name: 'duplicates', rows: N, judge: { latencyMs: L, jitterMs: 10 }, duplicates: true, target: '0.5 calls/rollout (no extra calls)' },
+  {
+    name: 'grpo',
+    rows: N,
+    judge: { latencyMs: L, jitterMs: 10 },
+    judging: 'group',
+    target: `0.25 calls/rollout (G=${G}, orders 2), ≤ 1.10× ideal`,
+  },
+  {
+    name: 'grpo-spread',
+    rows: N,
+    judge: { latencyMs: L, jitterMs: 10 },
+    judging: 'group-spread',
+    target: `as grpo, each group's rows spread over ${SPREAD} rows (window 1024)`,
+  },
+  { name: 'pairwise', rows: N, judge: { latencyMs: L, jitterMs: 10 }, judging: 'pairwise', target: '2.0 calls/rollout (both positions)' },
   { name: 'deterministic', rows: 100_000, deterministic: true, target: '≥ 20,000 rows/s' },
   { name: 'big', rows: Number(values['big-n']), judge: { latencyMs: 20, jitterMs: 2 }, target: '< 300 MB peak RSS' },
 ];
@@ -84,11 +109,24 @@ async function startJudge(config: NonNullable<Scenario['judge']>): Promise<{ url
 function writeInput(scenario: Scenario): string {
   const path = join(dir, `${scenario.name}.jsonl`);
   const lines: string[] = [];
+  const spread = scenario.judging === 'group-spread' ? spreadOrder(scenario.rows) : undefined;
   for (let index = 0; index < scenario.rows; index++) {
     if (scenario.deterministic) {
       const quote = `clause ${index % 50} of the agreement`;
       const response = JSON.stringify({ answer: 42 + (index % 3), quotes: [quote], note: `row ${index}` });
       lines.push(JSON.stringify({ id: `row-${index}`, prompt: `The source text mentions ${quote} and more.`, response, reference: '42' }));
+    } else if (scenario.judging === 'group' || scenario.judging === 'group-spread') {
+      const row = spread ? spread[index]! : index;
+      lines.push(JSON.stringify({ id: `row-${row}`, prompt: `Question ${Math.floor(row / G)}?`, response: `Answer ${row}.` }));
+    } else if (scenario.judging === 'pairwise') {
+      lines.push(
+        JSON.stringify({
+          id: `row-${index}`,
+          prompt: `Question ${index}?`,
+          response: `Answer ${index}.`,
+          reference: `Reference ${index}.`,
+        }),
+      );
     } else {
       const key = scenario.duplicates ? index % Math.ceil(scenario.rows / 2) : index;
       lines.push(JSON.stringify({ id: `row-${index}`, prompt: `Question ${key}?`, response: `Answer ${key}.` }));
@@ -97,6 +135,35 @@ function writeInput(scenario: Scenario): string {
   writeFileSync(path, `${lines.join('\n')}\n`);
   return path;
 }
+
+/**
+ * grpo-spread's input order: the grpo rows (groups of G adjacent rows) reordered within each block of SPREAD rows
+ * member-first (every group's first rollout, then every group's second, …), so the SPREAD/G groups of a block
+ * interleave and each group's G rows are spread over its block (SPREAD/G rows apart).
+ */
+function spreadOrder(rows: number): number[] {
+  const order: number[] = [];
+  for (let start = 0; start < rows; start += SPREAD) {
+    const block = Array.from({ length: Math.min(SPREAD, rows - start) }, (_unused, offset) => start + offset);
+    order.push(...block.sort((a, b) => (a % G) - (b % G) || a - b));
+  }
+  return order;
+}
+
+/** The judge calls perfect accounting gives the scenario (the ideal's numerator). */
+function idealCalls(scenario: Scenario): number {
+  if (scenario.duplicates) return Math.ceil(scenario.rows / 2);
+  if (scenario.judging === 'group' || scenario.judging === 'group-spread') return Math.ceil(scenario.rows / G) * 2;
+  if (scenario.judging === 'pairwise') return scenario.rows * 2;
+  return scenario.rows;
+}
+
+const JUDGES: Record<NonNullable<Scenario['judging']> | 'rubric', string> = {
+  rubric: '{type: rubric, criteria: [{id: ok, description: The answer is fine}]}',
+  group: '{type: group, criteria: The answer is fine., orders: 2}',
+  'group-spread': '{type: group, criteria: The answer is fine., orders: 2}',
+  pairwise: '{type: preference, position: both, criteria: The better answer to the question.}',
+};
 
 function writeSpec(scenario: Scenario, url: string | undefined): string {
   const path = join(dir, `${scenario.name}.spec.yaml`);
@@ -112,7 +179,7 @@ function writeSpec(scenario: Scenario, url: string | undefined): string {
     : [
         `judge_model: {provider: openai-compatible, model: bench, base_url: "${url}", concurrency: ${C}, max_retries: 4, initial_backoff_ms: 200, max_backoff_ms: 5000, timeout_ms: ${scenario.timeoutMs ?? 10_000}}`,
         'judges:',
-        '  - {type: rubric, criteria: [{id: ok, description: The answer is fine}]}',
+        `  - ${JUDGES[scenario.judging ?? 'rubric']}`,
       ];
   writeFileSync(path, `${spec.join('\n')}\n`);
   return path;
@@ -126,7 +193,8 @@ interface Result {
   ratio_to_ideal: number | null;
   rows_per_s: number;
   judge_calls: number;
-  calls_per_row: number;
+  /** Judge calls sent to the model (judge_calls − judge_cached of every output row) ÷ rows; the score summary agrees. */
+  calls_per_rollout: number;
   retries: number;
   neutral: number;
   peak_rss_mb: number;
@@ -166,8 +234,21 @@ async function measure(scenario: Scenario): Promise<Result> {
       attempts += result.metrics.judge_attempts ?? 0;
       if (result.neutral) neutral++;
     }
-    const uniqueCalls = scenario.judge ? (scenario.duplicates ? Math.ceil(scenario.rows / 2) : scenario.rows) : 0;
-    const ideal = scenario.judge ? (Math.ceil(uniqueCalls / C) * scenario.judge.latencyMs) / 1000 : null;
+    const perRollout = calls / scenario.rows;
+    const summary = /\njudge calls per rollout +(\S+)\n/.exec(stderr)?.[1];
+    if (summary !== perRollout.toFixed(3))
+      throw new Error(
+        `scenario ${scenario.name}: the score summary says ${summary} judge calls per rollout, its output ${perRollout.toFixed(3)}`,
+      );
+    if (scenario.judging === 'group' || scenario.judging === 'group-spread') {
+      // every group judged whole, none cut by the window (in grpo-spread a group's rows lie up to 448 rows apart)
+      const groups = /\ngroups: (\d+) judged .*, (\d+) cut by the window/.exec(stderr);
+      if (groups?.[1] !== String(Math.ceil(scenario.rows / G)) || groups[2] !== '0')
+        throw new Error(
+          `scenario ${scenario.name}: expected ${Math.ceil(scenario.rows / G)} groups judged, none cut; the summary says ${groups?.[0]}`,
+        );
+    }
+    const ideal = scenario.judge ? (Math.ceil(idealCalls(scenario) / C) * scenario.judge.latencyMs) / 1000 : null;
     return {
       scenario: scenario.name,
       rows: scenario.rows,
@@ -176,7 +257,7 @@ async function measure(scenario: Scenario): Promise<Result> {
       ratio_to_ideal: ideal ? round(wallMs / 1000 / ideal, 3) : null,
       rows_per_s: Math.round(scenario.rows / (wallMs / 1000)),
       judge_calls: calls,
-      calls_per_row: round(calls / scenario.rows, 3),
+      calls_per_rollout: round(perRollout, 3),
       retries: attempts - calls,
       neutral,
       peak_rss_mb: round(maxRssMb, 1),
@@ -300,7 +381,7 @@ function reportRuntime(): void {
     'ideal s',
     'wall/ideal',
     'rows/s',
-    'calls/row',
+    'calls/rollout',
     'retries',
     'neutral',
     'peak RSS MB',
@@ -313,7 +394,7 @@ function reportRuntime(): void {
     result.ideal_s === null ? '—' : result.ideal_s.toFixed(2),
     result.ratio_to_ideal === null ? '—' : `${result.ratio_to_ideal.toFixed(3)}×`,
     String(result.rows_per_s),
-    result.calls_per_row.toFixed(3),
+    result.calls_per_rollout.toFixed(3),
     String(result.retries),
     String(result.neutral),
     result.peak_rss_mb.toFixed(0),

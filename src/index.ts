@@ -13,8 +13,8 @@ export { rewardSpecJsonSchema } from './spec/json-schema.js';
 
 export { openReward, loadRewardSpec } from './open-reward.js';
 export type { OpenRewardOptions, OpenedReward } from './open-reward.js';
-export { createReward } from './reward.js';
-export type { Reward, RewardOptions, ScoreOptions } from './reward.js';
+export { createReward, DEFAULT_GROUP_WINDOW } from './reward.js';
+export type { Reward, RewardOptions, ScoreOptions, BatchOptions, GroupSession, GroupSessionOptions } from './reward.js';
 export type { JudgeCall } from './runtime/judge-call.js';
 export { createJudgeCache, createSchedulerRegistry } from './reward-resources.js';
 export type { JudgeCache, SchedulerRegistry } from './reward-resources.js';

@@ -78,6 +78,13 @@ export interface ComponentResult {
  */
 export const NO_REFERENCE = 'no_reference';
 
+/**
+ * The row flag of the later part of a group that could not be judged whole: `score` judges a group when its
+ * `--group-window` has passed (or the run was resumed in the middle of it), so rows of the group that come later
+ * are judged as a group of their own, against fewer rivals (src/group-session.ts).
+ */
+export const GROUP_CUT = 'group_cut';
+
 export interface RewardResult {
   id: string;
   /** SHA-256 of the normalised spec that produced this result (src/spec/spec-hash.ts): provenance. */

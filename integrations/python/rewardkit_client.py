@@ -10,7 +10,7 @@ Configuration (environment variables; a RewardkitClient can also be built with e
     REWARDKIT_TOKEN             bearer token, if the server was started with one
     REWARDKIT_TIMEOUT           seconds per HTTP request            (default 180)
     REWARDKIT_RETRIES           retries on connection errors, 429 and 5xx  (default 5)
-    REWARDKIT_BATCH_SIZE        rows per HTTP request               (default 256)
+    REWARDKIT_BATCH_SIZE        rows per HTTP request               (default 256; a GRPO group is never split)
     REWARDKIT_PARALLEL          HTTP requests in flight per call    (default 4)
     REWARDKIT_REFERENCE_COLUMN  TRL: dataset column holding the reference
                                 (default: the first of reference_answer, reference, ground_truth, solution, answer)
@@ -26,6 +26,11 @@ reward_model.reward_manager=batch``)::
 TRL (``GRPOTrainer(reward_funcs=[reward_func], ...)``)::
 
     reward_func(prompts, completions, **kwargs) -> list[float | None]
+
+Rows are sent in whole groups: the rows of one prompt (TRL's num_generations completions, a verl batch's rollouts
+of one prompt; a row's ``group_id`` when it has one) go in the same request, so a spec with a group judge
+(``type: group``) judges them side by side. A request holds at most REWARDKIT_BATCH_SIZE rows unless a single group
+is larger; results come back in the rows' order.
 
 Rows go to the server as chat rows ({id, messages, reference_answer, metadata}), so the spec's
 ``input.format`` must be ``auto`` (the default) or ``nova``. The reward of a row the server could not read is
@@ -93,18 +98,19 @@ class RewardkitClient:
         return f"RewardkitClient(url={self.url!r}, token={'set' if self.token else 'unset'}, timeout={self.timeout})"
 
     def score(self, rows: Sequence[Dict[str, Any]]) -> Tuple[List[Dict[str, Any]], Dict[str, Any]]:
-        """Scores rows (in batches, a few requests in parallel); returns (results in row order, spec info)."""
+        """Scores rows in requests of whole groups (a few in parallel); returns (results in row order, spec info)."""
         if not rows:
             return [], {}
-        chunks = [list(rows[start : start + self.batch_size]) for start in range(0, len(rows), self.batch_size)]
+        chunks = _group_chunks(rows, self.batch_size)
         with ThreadPoolExecutor(max_workers=min(self.parallel, len(chunks))) as pool:
-            replies = list(pool.map(lambda chunk: self.post("/v1/score", {"rows": chunk, "components": False}), chunks))
-        results: List[Dict[str, Any]] = []
+            replies = list(pool.map(lambda chunk: self.post("/v1/score", {"rows": [rows[index] for index in chunk], "components": False}), chunks))
+        results: List[Any] = [None] * len(rows)
         for chunk, reply in zip(chunks, replies):
             got = reply.get("results")
             if not isinstance(got, list) or len(got) != len(chunk):
                 raise RewardkitError(f"/v1/score: expected {len(chunk)} results, got {json.dumps(reply)[:200]}")
-            results.extend(got)
+            for index, result in zip(chunk, got):
+                results[index] = result
         return results, replies[-1].get("spec") or {}
 
     def post(self, path: str, payload: Any) -> Dict[str, Any]:
@@ -284,6 +290,44 @@ def reward_func(prompts: Sequence[Any], completions: Sequence[Any], completion_i
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _group_chunks(rows: Sequence[Any], batch_size: int) -> List[List[int]]:
+    """Row indexes per request: whole groups, in order of first appearance, at most batch_size rows a request
+    unless one group alone is larger (it then goes alone). A group's rows keep their order."""
+    groups: Dict[str, List[int]] = {}
+    for index, row in enumerate(rows):
+        groups.setdefault(_group_key(row, index), []).append(index)
+    chunks: List[List[int]] = []
+    current: List[int] = []
+    for members in groups.values():
+        if current and len(current) + len(members) > batch_size:
+            chunks.append(current)
+            current = []
+        current.extend(members)
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _group_key(row: Any, index: int) -> str:
+    """What the server groups rows by, as far as a client can tell: ``group_id`` (at the root or in metadata), else
+    the prompt — the chat turns up to the last user turn (a rollout's tool turns come after it) or the plain row's
+    system and prompt. A row with none of these is a group of its own."""
+    if not isinstance(row, dict):
+        return f"row:{index}"
+    metadata = row.get("metadata")
+    group_id = row.get("group_id", metadata.get("group_id") if isinstance(metadata, dict) else None)
+    if group_id is not None:
+        return "group_id:" + json.dumps(group_id, sort_keys=True, default=str)
+    messages = row.get("messages")
+    if isinstance(messages, list) and messages:
+        users = [position for position, message in enumerate(messages) if isinstance(message, dict) and str(message.get("role", "")).lower() == "user"]
+        prompt = messages[: users[-1] + 1] if users else messages[:-1]
+        return "messages:" + json.dumps(prompt, sort_keys=True, default=str)
+    if row.get("prompt") is not None:
+        return "prompt:" + json.dumps([row.get("system"), row.get("prompt")], sort_keys=True, default=str)
+    return f"row:{index}"
 
 
 def _prompt_messages(prompt: Any) -> List[Dict[str, Any]]:

@@ -1,5 +1,5 @@
 /**
- * `rewardkit lab <consistency|position|agree|calibrate|regress|hack>`: the thin dispatcher. Each command's flags,
+ * `rewardkit lab <consistency|position|agree|calibrate|regress|hack|noise>`: the thin dispatcher. Each command's flags,
  * help, run, analysis and report live in its folder (src/lab/<command>/); this file parses the command line, hands
  * the command its flags, prints the summary, writes --json and --html, and turns unmet requirements (--min, and each
  * command's own: regress, hack --fail-on-raise) and the lab's typed errors into documented exit codes.

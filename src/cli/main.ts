@@ -21,7 +21,7 @@ Commands:
   validate   check a reward spec without scoring
   schema     print the reward spec's JSON Schema
   serve      serve a reward spec over HTTP to trainers (OpenRLHF, verl, TRL, Nova RFT payloads)
-  lab        validate a judge before training: consistency, position, agree, calibrate, regress, hack
+  lab        validate a judge before training: consistency, position, agree, calibrate, regress, hack, noise
   judge      judge test: send known good, bad and borderline cases through the spec's judges (run it first)
 
 Run "rewardkit <command> --help" for a command's options and examples.

@@ -3,8 +3,10 @@
  * (flagged judge_error / deadline_exceeded / circuit_open, or with a judge component in error) and keeps every
  * other line byte for byte. First the output is checked against the input (one line per input row, same line
  * numbers, same ids) before any judge call; then the file is rewritten atomically (temp file, fsync, rename), in
- * order, so a crash or kill leaves the original as it was and no line is lost or duplicated.
+ * order, so a crash or kill leaves the original as it was and no line is lost or duplicated. With a group judge, a
+ * flagged row brings every row of its group (input/group-key.ts) along, so groups are judged whole again.
  */
+import { groupKeyOf } from '../input/group-key.js';
 import { RowError } from '../input/row-error.js';
 import { toRowView } from '../input/row-view.js';
 import type { RewardResult } from '../result.js';
@@ -26,14 +28,20 @@ export interface RetryPlan {
 export interface RetryRun {
   outputPath: string;
   inputPath: string;
-  /** Rows judged at once. */
+  /** Rows judged at once (with a group session: rows in flight, at least its window + 1). */
   concurrency: number;
+  /** Results held for output order (default: concurrency × 32). */
+  maxBuffered?: number;
   /** Scores one input row (the row from `line` of the input). */
   score: (row: unknown, line: number) => Promise<RewardResult>;
   /** Set on Ctrl-C: rows not started yet are kept as they were. */
   interrupted: { value: boolean };
   /** Called with each new result, in order. */
   onResult: (result: RewardResult, line: number) => void;
+  /** Called, in input order, for each line kept as it was (a group session counts it toward its window). */
+  skip?: () => void;
+  /** Called once every line has been seen (a group session judges its open groups). */
+  end?: () => void;
 }
 
 export interface RetryOutcome {
@@ -45,15 +53,39 @@ export interface RetryOutcome {
   left: number;
 }
 
-/** Checks that `outputPath` is the finished output of `inputPath` and lists the rows to judge again. */
-export async function planRetry(outputPath: string, inputPath: string, input: InputSpec): Promise<RetryPlan> {
+/**
+ * Checks that `outputPath` is the finished output of `inputPath` and lists the rows to judge again; with
+ * `expandGroups`, also every row of the same group as a flagged row (a second read of the input).
+ */
+export async function planRetry(outputPath: string, inputPath: string, input: InputSpec, expandGroups = false): Promise<RetryPlan> {
   const rejudge = new Set<number>();
+  const flaggedGroups = new Set<string>();
   let rows = 0;
   for await (const pair of pairLines(outputPath, inputPath, input)) {
     rows++;
-    if (needsRejudging(pair.record)) rejudge.add(pair.line);
+    if (!needsRejudging(pair.record)) continue;
+    rejudge.add(pair.line);
+    const key = expandGroups ? groupOfEntry(pair.entry, input) : undefined;
+    if (key !== undefined) flaggedGroups.add(key);
+  }
+  if (flaggedGroups.size > 0) {
+    for await (const entry of readJsonl(inputPath)) {
+      const key = groupOfEntry(entry, input);
+      if (key !== undefined && flaggedGroups.has(key)) rejudge.add(entry.line);
+    }
   }
   return { rows, rejudge };
+}
+
+/** The group of an input line's row (input/group-key.ts), or undefined for a line that is not a readable row. */
+function groupOfEntry(entry: JsonlLine, input: InputSpec): string | undefined {
+  if (!('value' in entry)) return undefined;
+  try {
+    return groupKeyOf(toRowView(entry.value, input, `line-${entry.line}`));
+  } catch (error) {
+    if (!RowError.isInstance(error)) throw error;
+    return undefined;
+  }
 }
 
 /** Rewrites the output with the flagged rows judged again; every other line is copied byte for byte. */
@@ -61,14 +93,20 @@ export async function rewriteWithRetries(run: RetryRun, plan: RetryPlan, input: 
   const file = await AtomicFile.create(run.outputPath, 'retry-errors');
   const outcome: RetryOutcome = { rejudged: 0, stillFailing: 0, left: 0 };
   try {
-    const lines = orderedMap(pairLines(run.outputPath, run.inputPath, input), run.concurrency, async (pair) => {
-      if (!plan.rejudge.has(pair.line) || !('value' in pair.entry)) return { pair, result: null };
+    const pairs = withEnd(pairLines(run.outputPath, run.inputPath, input), run.end);
+    const work = async (pair: LinePair) => {
+      if (!plan.rejudge.has(pair.line) || !('value' in pair.entry)) {
+        run.skip?.();
+        return { pair, result: null };
+      }
       if (run.interrupted.value) {
         outcome.left++;
+        run.skip?.();
         return { pair, result: null };
       }
       return { pair, result: await run.score(pair.entry.value, pair.line) };
-    });
+    };
+    const lines = orderedMap(pairs, run.concurrency, work, run.maxBuffered);
     for await (const { pair, result } of lines) {
       if (!result) {
         await file.write(pair.raw.bytes);
@@ -89,6 +127,15 @@ export async function rewriteWithRetries(run: RetryRun, plan: RetryPlan, input: 
   } catch (error) {
     await file.abort();
     throw error;
+  }
+}
+
+/** The source, then `end()` once it is done (or given up). */
+async function* withEnd<T>(source: AsyncIterable<T>, end: (() => void) | undefined): AsyncGenerator<T> {
+  try {
+    yield* source;
+  } finally {
+    end?.();
   }
 }
 

@@ -20,6 +20,8 @@ import { LineWriter } from './line-writer.js';
 import { findResumePoint } from './resume.js';
 import { DEFAULT_MAX_JUDGE_ERROR_RATE, judgeErrorReport, retryCommandOf } from './judge-error-report.js';
 import { planRetry, rewriteWithRetries, type RetryPlan, type RetryRun } from './retry-errors.js';
+import { GROUP_WINDOW_HELP, GroupedScoring, groupWindowOf, specJudgesGroups } from './group-window.js';
+import { groupedDryRun } from './group-dry-run.js';
 import {
   CACHE_POLICY_HELP,
   cliErrorOf,
@@ -58,6 +60,8 @@ Options:
   --cache-namespace NAME  ask again instead of reusing cached verdicts from another namespace
 ${CACHE_POLICY_HELP}
   --row-deadline-ms N     a row not scored within N ms gets the neutral reward, flagged deadline_exceeded
+                          (a group judge's call gets N ms from when its group closes)
+${GROUP_WINDOW_HELP}
 ${PRICES_HELP}
   --no-preflight          skip the check that each judge is reachable before scoring
   --progress / --no-progress   force the progress bar on or off (default: on when stderr is a terminal)
@@ -98,6 +102,7 @@ const FLAGS = {
   'cache-namespace': { type: 'string' },
   ...PRICES_AND_CACHE_POLICY_FLAGS,
   'row-deadline-ms': { type: 'string' },
+  'group-window': { type: 'string' },
   'no-preflight': { type: 'boolean' },
   progress: { type: 'boolean' },
   'no-progress': { type: 'boolean' },
@@ -130,6 +135,7 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
   const limit = positiveInteger(values.limit, '--limit');
   const concurrency = positiveInteger(values.concurrency, '--concurrency');
   const rowDeadlineMs = positiveInteger(values['row-deadline-ms'], '--row-deadline-ms');
+  const groupWindow = groupWindowOf(values['group-window']);
   const { prices, cachePolicy } = pricesAndCachePolicyOf(values);
   if (values.resume && !values.output) throw new CliError('score: --resume needs --output (the file to continue)', EXIT.usage);
   if (values.resume && values.input === '-') throw new CliError('score: --resume needs a file --input, not stdin', EXIT.usage);
@@ -144,9 +150,13 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
     throw cliErrorOf('score', error, OPEN_FAILURE);
   }
   const { spec } = loaded;
-  if (values['dry-run']) return dryRun(createReward(spec), limited(readJsonl(values.input), limit), io);
-  // --retry-errors: the output is checked against the input before any judge is asked
-  const retryPlan = retrying ? await planRetry(values.output!, values.input, spec.input) : undefined;
+  if (values['dry-run']) {
+    const reward = createReward(spec);
+    const source = limited(readJsonl(values.input), limit);
+    return reward.groupsJudged ? groupedDryRun(reward, source, groupWindow, io) : dryRun(reward, source, io);
+  }
+  // --retry-errors: the output is checked against the input before any judge is asked (with a group judge, whole groups)
+  const retryPlan = retrying ? await planRetry(values.output!, values.input, spec.input, specJudgesGroups(spec)) : undefined;
   if (retryPlan && retryPlan.rejudge.size === 0) {
     io.stderr.write(`score --retry-errors: no row of ${values.output} has a failed judge (${retryPlan.rows} rows); nothing to do\n`);
     return EXIT.ok;
@@ -164,7 +174,7 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
     throw cliErrorOf('score', error, OPEN_FAILURE);
   }
   try {
-    return await scoreRows(opened, retryPlan, { values, input: values.input, limit, rowDeadlineMs, maxJudgeErrorRate }, io);
+    return await scoreRows(opened, retryPlan, { values, input: values.input, limit, rowDeadlineMs, groupWindow, maxJudgeErrorRate }, io);
   } finally {
     opened.close();
   }
@@ -184,6 +194,8 @@ interface ScoreRun {
   input: string;
   limit: number | undefined;
   rowDeadlineMs: number | undefined;
+  /** --group-window (rows); used only with a group judge. */
+  groupWindow: number;
   maxJudgeErrorRate: number;
 }
 
@@ -200,14 +212,17 @@ async function scoreRows(opened: OpenedReward, retryPlan: RetryPlan | undefined,
   const { values, limit, rowDeadlineMs, maxJudgeErrorRate } = run;
   const { reward, spec } = opened;
   const scoreOptions = (line: number) => ({ fallbackId: `line-${line}`, ...(rowDeadlineMs ? { deadlineMs: rowDeadlineMs } : {}) });
+  // with a group judge, rows stream through one group session (group-window.ts); otherwise each row is scored alone
+  const grouped = reward.groupsJudged ? new GroupedScoring(reward, run.groupWindow, rowDeadlineMs) : undefined;
   if (retryPlan) {
     const score = (row: unknown, line: number) => reward.score(row, scoreOptions(line));
     const retryRun = { outputPath: values.output!, inputPath: run.input, concurrency: reward.suggestedRowConcurrency, score };
-    return retryErrors(retryRun, retryPlan, spec.input, maxJudgeErrorRate, values, io);
+    return retryErrors({ ...retryRun, ...grouped?.retryParts() }, retryPlan, spec.input, maxJudgeErrorRate, values, io, grouped);
   }
   const resumeFrom = values.resume ? resumePoint(values.output!, io) : 0;
   const interrupted = { value: false };
-  const source = limited(skipThrough(readJsonl(run.input), resumeFrom, interrupted), limit);
+  const read = limited(skipThrough(readJsonl(run.input), resumeFrom, interrupted, grouped?.noteEarlier), limit);
+  const source = grouped ? grouped.stream(read) : read;
   const output: NodeJS.WritableStream = values.output ? openOutput(values.output, values.resume === true) : io.stdout;
   const showProgress = values['no-progress'] ? false : (values.progress ?? io.stderr.isTTY === true);
   // Counting the rows reads the input an extra time: only worth it when a progress bar shows the total.
@@ -218,10 +233,19 @@ async function scoreRows(opened: OpenedReward, retryPlan: RetryPlan | undefined,
   const started = performance.now();
   let unreadable = 0;
 
-  const results = orderedMap(source, reward.suggestedRowConcurrency, async (entry: JsonlLine) => {
-    if ('error' in entry) return { line: entry.line, result: null, error: entry.error };
-    return { line: entry.line, result: await reward.score(entry.value, scoreOptions(entry.line)), error: null };
-  });
+  const results = orderedMap(
+    source,
+    grouped?.inFlight ?? reward.suggestedRowConcurrency,
+    async (entry: JsonlLine) => {
+      if ('error' in entry) {
+        grouped?.skip();
+        return { line: entry.line, result: null, error: entry.error };
+      }
+      const scoring = grouped ? grouped.add(entry.line, entry.value) : reward.score(entry.value, scoreOptions(entry.line));
+      return { line: entry.line, result: await scoring, error: null };
+    },
+    grouped?.maxBuffered,
+  );
   // Ctrl-C: stop reading input, finish and write the rows in flight, then stop (a second Ctrl-C exits at once).
   const onInterrupt = () => {
     if (interrupted.value) process.exit(EXIT.interrupted);
@@ -256,6 +280,7 @@ async function scoreRows(opened: OpenedReward, retryPlan: RetryPlan | undefined,
   if (!values.quiet) {
     const resumed = resumeFrom > 0 ? `resumed after input line ${resumeFrom}\n` : '';
     io.stderr.write(`\n${resumed}${formatSummaryTable(totals, (performance.now() - started) / 1000)}\n`);
+    if (grouped) io.stderr.write(`${grouped.summaryLine()}\n`);
   }
   const failures = judgeErrorReport(totals, maxJudgeErrorRate, retryCommandOf(values));
   if (failures.text && (failures.exceeded || !values.quiet)) io.stderr.write(`\n${failures.text}\n`);
@@ -266,12 +291,13 @@ async function scoreRows(opened: OpenedReward, retryPlan: RetryPlan | undefined,
 
 /** `--retry-errors`: judges the flagged rows of --output again and replaces the file atomically. */
 async function retryErrors(
-  run: Pick<RetryRun, 'outputPath' | 'inputPath' | 'concurrency' | 'score'>,
+  run: Omit<RetryRun, 'interrupted' | 'onResult'>,
   plan: RetryPlan,
   input: InputSpec,
   maxJudgeErrorRate: number,
   values: { quiet?: boolean; progress?: boolean; 'no-progress'?: boolean },
   io: CommandIo,
+  grouped: GroupedScoring | undefined,
 ): Promise<number> {
   const tally = new ScoreTally();
   const showProgress = values['no-progress'] ? false : (values.progress ?? io.stderr.isTTY === true);
@@ -299,6 +325,7 @@ async function retryErrors(
   }
   const totals = tally.totals();
   if (!values.quiet) io.stderr.write(`\n${formatSummaryTable(totals, (performance.now() - started) / 1000)}\n`);
+  if (!values.quiet && grouped) io.stderr.write(`${grouped.summaryLine()}\n`);
   const left = outcome.left > 0 ? `; ${outcome.left} flagged rows not reached (interrupted) are unchanged` : '';
   const judged = outcome.rejudged - outcome.stillFailing;
   io.stderr.write(
@@ -344,15 +371,17 @@ function resumePoint(path: string, io: CommandIo): number {
   }
 }
 
-/** Skips input lines already scored, and stops reading once interrupted. */
+/** Skips input lines already scored (each shown to `onSkipped`), and stops reading once interrupted. */
 async function* skipThrough(
   source: AsyncIterable<JsonlLine>,
   lastLine: number,
   interrupted: { value: boolean },
+  onSkipped?: (entry: JsonlLine) => void,
 ): AsyncGenerator<JsonlLine> {
   for await (const entry of source) {
     if (interrupted.value) return;
     if (entry.line > lastLine) yield entry;
+    else onSkipped?.(entry);
   }
 }
 

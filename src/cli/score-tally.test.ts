@@ -1,4 +1,7 @@
-/** The score tally's judge-failure counts (they decide `score`'s exit code 9) and which rows --retry-errors re-judges. */
+/**
+ * The score tally's judge-failure counts (they decide `score`'s exit code 9), its judge calls per rollout (a group's
+ * calls counted once, on its owner row; cache hits not counted) and which rows --retry-errors re-judges.
+ */
 import { describe, expect, it } from 'vitest';
 import type { ComponentResult, JudgeCallRecord, RewardResult } from '../result.js';
 import { formatSummaryTable, needsRejudging, ScoreTally } from './score-tally.js';
@@ -49,6 +52,36 @@ describe('ScoreTally', () => {
     const text = formatSummaryTable(totals, 1);
     expect(text).toMatch(/rows\s+4 \(2 scored, 1 unreadable, 1 no reward\)/);
     expect(text).toMatch(/judge calls failed\s+2 of 5 \(40\.0%\): server_error ×1, circuit_open ×1/);
+  });
+});
+
+describe('ScoreTally calls per rollout', () => {
+  const groupComponent = (calls: JudgeCallRecord[]): ComponentResult => ({ ...judged(0.5, calls), type: 'group', name: 'rank' });
+
+  it("counts a group's calls once: 8 rows whose owner carries the 2 calls (2 orders) → 0.250", () => {
+    const tally = new ScoreTally();
+    tally.add(row('r0', 0.5, [], [groupComponent([call(), call()])]));
+    for (let index = 1; index < 8; index++) tally.add(row(`r${index}`, 0.5, [], [groupComponent([])]));
+    const totals = tally.totals();
+    expect([totals.rows, totals.judge.calls, totals.calls_per_rollout]).toEqual([8, 2, 0.25]);
+    expect(formatSummaryTable(totals, 1)).toMatch(/\njudge calls per rollout +0\.250\n/);
+  });
+
+  it('leaves out calls answered from the cache or shared in flight, and counts unreadable lines as rollouts', () => {
+    const tally = new ScoreTally();
+    tally.add(row('sent', 1, [], [judged(1, [call(), { ...call(), cached: true }])]));
+    tally.add(row('cached', 1, [], [judged(1, [{ ...call(), cached: true }])]));
+    tally.add({ ...row('unreadable', null, ['row_error'], []), error: { field: 'messages', message: 'expected …' } });
+    tally.addUnreadable();
+    const totals = tally.totals();
+    expect([totals.rows, totals.judge.calls, totals.calls_per_rollout]).toEqual([4, 3, 0.25]);
+    expect(totals.models['openai-compatible:judge']).toMatchObject({ calls: 1, cached: 2 });
+  });
+
+  it('is null, and not printed, with no rows', () => {
+    const totals = new ScoreTally().totals();
+    expect(totals.calls_per_rollout).toBeNull();
+    expect(formatSummaryTable(totals, 1)).not.toContain('per rollout');
   });
 });
 

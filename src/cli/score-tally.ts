@@ -1,7 +1,7 @@
 /**
  * The tally of a `score` run: running totals over its rows, in constant memory — reward mean/std/min/max (Welford),
- * per-component means, flag counts, judge usage and judge failures (the share of failed calls decides `score`'s
- * exit code 9), and the summary table `score` prints on stderr at the end. `score --retry-errors` re-judges the rows
+ * per-component means, flag counts, judge usage (also judge calls sent per rollout) and judge failures (the share of
+ * failed calls decides `score`'s exit code 9), and the summary table `score` prints on stderr at the end. `score --retry-errors` re-judges the rows
  * `needsRejudging` picks.
  */
 import type { RewardResult } from '../result.js';
@@ -44,6 +44,11 @@ export interface ScoreTotals {
   flags: Record<string, number>;
   /** `calls` counts every judge call record (cache hits too); `errors` the calls that failed after their retries. */
   judge: { calls: number; attempts: number; errors: number; input_tokens: number; output_tokens: number };
+  /**
+   * Judge calls sent to a model (not from the cache, not shared with an identical call in flight) ÷ rows; null with no
+   * rows. A group judge's calls are on its group's owner row only, so each counts once: 0.25 for groups of 8 judged in 2 orders.
+   */
+  calls_per_rollout: number | null;
   /** Failed judge calls by error kind (server_error, auth_error, circuit_open, parse_error, …). */
   judge_error_kinds: Record<string, number>;
   models: Record<string, ModelUsage>;
@@ -62,6 +67,7 @@ export class ScoreTally {
   private readonly components = new Map<string, { sum: number; count: number }>();
   private readonly flags = new Map<string, number>();
   private readonly judge = { calls: 0, attempts: 0, errors: 0, input_tokens: 0, output_tokens: 0 };
+  private callsSent = 0;
   private readonly errorKinds = new Map<string, number>();
   private readonly models = new Map<string, ModelUsage>();
 
@@ -109,7 +115,10 @@ export class ScoreTally {
         cost_usd: null,
       };
       if (call.cached) usage.cached++;
-      else usage.calls++;
+      else {
+        usage.calls++;
+        this.callsSent++;
+      }
       usage.attempts += call.attempts;
       usage.retries += Math.max(0, call.attempts - 1);
       if (call.error) {
@@ -160,6 +169,7 @@ export class ScoreTally {
       ),
       flags: Object.fromEntries(this.flags),
       judge: { ...this.judge },
+      calls_per_rollout: this.rows === 0 ? null : this.callsSent / this.rows,
       judge_error_kinds: Object.fromEntries(this.errorKinds),
       models: Object.fromEntries([...this.models].map(([key, usage]) => [key, { ...usage }])),
     };
@@ -183,6 +193,7 @@ export function formatSummaryTable(totals: ScoreTotals, seconds: number): string
     if (totals.flags[flag]) rows.push([flag, String(totals.flags[flag])]);
   }
   rows.push(['judge calls (attempts)', `${totals.judge.calls} (${totals.judge.attempts})`]);
+  if (totals.calls_per_rollout !== null) rows.push(['judge calls per rollout', fixed(totals.calls_per_rollout)]);
   if (totals.judge.errors > 0) {
     const kinds = Object.entries(totals.judge_error_kinds)
       .map(([kind, count]) => `${kind} ×${count}`)

@@ -15,6 +15,14 @@ export const InputSpecSchema = z.strictObject({
   prompt: z.string().min(1).default('prompt'),
   response: z.string().min(1).default('response'),
   reference: z.string().min(1).default('reference'),
+  // optional with no default: a default would change the spec_hash of every existing spec
+  group_id: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Field holding the GRPO group id (default "group_id"; Nova rows: root or metadata). Rows without it group by identical prompt.',
+    ),
 });
 
 export type InputSpec = z.output<typeof InputSpecSchema>;

@@ -554,3 +554,65 @@ describe('ids', () => {
     expect(toRowView({ id: '', prompt: 'q', response: 'a' }, auto, 'line-3').id).toBe('line-3');
   });
 });
+
+describe('group ids', () => {
+  const chat = (extra: Record<string, unknown>) => ({
+    messages: [
+      { role: 'user', content: 'q' },
+      { role: 'assistant', content: 'a' },
+    ],
+    ...extra,
+  });
+
+  it('reads group_id of a plain row as text (a number becomes its decimal text) and keeps it in metadata', () => {
+    const view = toRowView({ prompt: 'q', response: 'a', group_id: 'g-1' }, auto, 'row-1');
+    expect(view.groupId).toBe('g-1');
+    expect(view.metadata).toEqual({ group_id: 'g-1' });
+    expect(toRowView({ prompt: 'q', response: 'a', group_id: 17 }, auto, 'row-1').groupId).toBe('17');
+  });
+
+  it('reads a Nova row group_id at the root, else under metadata; the root one wins', () => {
+    expect(toRowView(chat({ group_id: 'root' }), auto, 'row-1').groupId).toBe('root');
+    expect(toRowView(chat({ metadata: { group_id: 'nested' } }), auto, 'row-1').groupId).toBe('nested');
+    expect(toRowView(chat({ group_id: 'root', metadata: { group_id: 'nested' } }), auto, 'row-1').groupId).toBe('root');
+  });
+
+  it('reads the field input.group_id names, through a selector', () => {
+    const input = InputSpecSchema.parse({ group_id: 'episode' });
+    expect(toRowView({ prompt: 'q', response: 'a', episode: 'e-7', group_id: 'ignored' }, input, 'row-1').groupId).toBe('e-7');
+    expect(toRowView(chat({ metadata: { episode: 3 } }), input, 'row-1').groupId).toBe('3');
+    const nested = InputSpecSchema.parse({ group_id: 'info.group' });
+    expect(toRowView({ prompt: 'q', response: 'a', info: { group: 'deep' } }, nested, 'row-1').groupId).toBe('deep');
+  });
+
+  it('ignores an unusable value in the default field when the spec names no group_id (rows score as before groups existed)', () => {
+    for (const value of [{ a: 1 }, true, [1, 2]]) {
+      const view = toRowView({ prompt: 'q', response: 'a', group_id: value }, auto, 'row-1');
+      expect('groupId' in view).toBe(false);
+      expect(view.response).toBe('a');
+    }
+  });
+
+  it('has no group id when the field is missing, null or empty (the key is absent from the view)', () => {
+    for (const row of [
+      { prompt: 'q', response: 'a' },
+      { prompt: 'q', response: 'a', group_id: null },
+      { prompt: 'q', response: 'a', group_id: '' },
+    ]) {
+      const view = toRowView(row, auto, 'row-1');
+      expect(view.groupId).toBeUndefined();
+      expect('groupId' in view).toBe(false);
+    }
+  });
+
+  it('throws a RowError naming the field when the group id the spec names is neither text nor a finite number', () => {
+    const named = InputSpecSchema.parse({ group_id: 'group_id' });
+    expect(rowErrorOf({ prompt: 'q', response: 'a', group_id: { a: 1 } }, named).message).toBe(
+      'group_id: expected a group id (a string or a number), got object {"a":1}',
+    );
+    expect(rowErrorOf({ prompt: 'q', response: 'a', group_id: true }, named).field).toBe('group_id');
+    const error = rowErrorOf(chat({ metadata: { episode: [1, 2] } }), InputSpecSchema.parse({ group_id: 'episode' }));
+    expect(error.field).toBe('metadata.episode');
+    expect(error.message).toBe('metadata.episode: expected a group id (a string or a number), got an array of 2');
+  });
+});

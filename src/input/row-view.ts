@@ -47,6 +47,8 @@ export interface RowView {
   reference: unknown;
   /** Every other field of the row (Nova extras at the root and under `metadata`). */
   metadata: Record<string, unknown>;
+  /** The GRPO group id (`input.group_id`, default field "group_id"), as text; absent when the row has none. */
+  groupId?: string;
 }
 
 const NOVA_KNOWN = new Set(['id', 'messages', 'reference_answer', 'metadata']);
@@ -80,7 +82,24 @@ export function toRowView(row: unknown, input: InputSpec, fallbackId: string): R
   }
   const record = row as Record<string, unknown>;
   const useNova = input.format === 'nova' || (input.format === 'auto' && 'messages' in record);
-  return useNova ? novaRow(record, fallbackId) : plainRow(record, input, fallbackId);
+  const view = useNova ? novaRow(record, fallbackId) : plainRow(record, input, fallbackId);
+  const groupId = readGroupId(record, input.group_id ?? 'group_id', useNova, input.group_id !== undefined);
+  return groupId === undefined ? view : { ...view, groupId };
+}
+
+/** The row's group id: the field at the root, or (Nova rows) under `metadata`; text or a finite number (as text). */
+/**
+ * The row's group id. A field the spec names (`input.group_id`) must hold a string or a number; the default field
+ * "group_id" is only read when it does, so a spec that never mentions groups scores the same rows as before.
+ */
+function readGroupId(record: Record<string, unknown>, field: string, useNova: boolean, named: boolean): string | undefined {
+  const atRoot = selectOne(record, field);
+  const [where, value] = atRoot === undefined && useNova ? [`metadata.${field}`, selectOne(record.metadata, field)] : [field, atRoot];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (!named) return undefined;
+  throw new RowError(where, `expected a group id (a string or a number), got ${describe(value)}`);
 }
 
 function novaRow(record: Record<string, unknown>, fallbackId: string): RowView {

@@ -6,6 +6,7 @@ import { modelKey } from '../models/judge-model.js';
 import { componentNameOf, type JudgeSpec, type ModelSpec } from '../spec/schema.js';
 import { SpecError } from '../spec/spec-error.js';
 import { fenceSecretFromEnvironment } from './fence.js';
+import { createGroupJudge } from './group-judge.js';
 import type { Judge } from './judge.js';
 import { createPreferenceJudge } from './preference-judge.js';
 import { createRubricJudge } from './rubric-judge.js';
@@ -19,7 +20,14 @@ export function createJudge(
 ): Judge {
   const options = { name: componentNameOf(spec), modelKey: modelKey(model), maxResponseChars, fenceSecret };
   try {
-    return spec.type === 'rubric' ? createRubricJudge(spec, options) : createPreferenceJudge(spec, options);
+    switch (spec.type) {
+      case 'rubric':
+        return createRubricJudge(spec, options);
+      case 'preference':
+        return createPreferenceJudge(spec, options);
+      case 'group':
+        return createGroupJudge(spec, options);
+    }
   } catch (error) {
     if (SpecError.isInstance(error)) throw error;
     throw new SpecError([

@@ -13,6 +13,7 @@ export const BUILTIN_TEMPLATES = {
   'rubric-criteria': 'rubric-criteria.yaml',
   'rubric-dimensions': 'rubric-dimensions.yaml',
   preference: 'preference.yaml',
+  group: 'group.yaml',
 } as const;
 
 /**

@@ -21,13 +21,36 @@ export interface JudgePrompt {
 
 export interface Judge {
   name: string;
-  type: 'rubric' | 'preference';
+  type: 'rubric' | 'preference' | 'group';
   weight: number;
   /** The model this judge calls (its key picks the limiter). */
   modelKey: string;
   /** The prompts this judge would send for the row (used by --dry-run and by run). */
   prompts(context: RowContext): JudgePrompt[];
   run(context: RowContext, caller: JudgeCaller): Promise<ComponentResult>;
+}
+
+export interface GroupRunOptions {
+  /** Seeds the canonical slot order (lab noise --source permute); default ''. */
+  orderSeed?: string;
+}
+
+/**
+ * A judge that scores the rollouts of one prompt side by side in one call (group-judge.ts). It is still a `Judge`:
+ * `prompts`/`run` judge a group of one with the same template.
+ */
+export interface GroupJudge extends Judge {
+  type: 'group';
+  /** Rows with equal keys can share one call: sha256 of [groupId ?? '', system, prompt, reference text, every metadata.X the template shows]. */
+  groupKey(context: RowContext): string;
+  /** The prompts of one group (dry run); members in input order. */
+  groupPrompts(members: readonly RowContext[], options?: GroupRunOptions): JudgePrompt[];
+  /** One ComponentResult per member, in member order. Every call record goes on members[0] (the owner); never throws. */
+  runGroup(members: readonly RowContext[], caller: JudgeCaller, options?: GroupRunOptions): Promise<ComponentResult[]>;
+}
+
+export function isGroupJudge(judge: Judge): judge is GroupJudge {
+  return judge.type === 'group';
 }
 
 export type VerdictReading<T> = { ok: true; verdict: T } | { ok: false; error: ComponentError };

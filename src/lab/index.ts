@@ -23,6 +23,8 @@ export { runRegress, type RegressOptions } from './regress/run-regress.js';
 export { analyseHacking, type HackInput, type HackResult } from './hack/hacking-analysis.js';
 export { PROBES, selectProbes, type Probe, type ProbeFamily } from './hack/probes.js';
 export { runHack, type HackOptions } from './hack/run-hack.js';
+export { analyseNoise, NOISE_STATISTICS, type NoiseInput, type NoiseResult, type NoiseSource } from './noise/noise-analysis.js';
+export { runNoise, type NoiseOptions } from './noise/run-noise.js';
 export { renderReport, summaryText, type LabResult } from './lab-commands.js';
 export type { RunContext } from './command/run-context.js';
 export type { EngineFlags } from './engine/engine-flags.js';

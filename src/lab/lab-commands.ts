@@ -1,5 +1,5 @@
 /**
- * The six lab commands, one folder each (src/lab/<command>/: flags and help, run, analysis, report), and the two
+ * The seven lab commands, one folder each (src/lab/<command>/: flags and help, run, analysis, report), and the two
  * things every result gets whatever its command: its HTML report and its terminal summary.
  */
 import { agreeCommand } from './agree/agree-command.js';
@@ -12,13 +12,16 @@ import type { ConsistencyResult } from './consistency/consistency-analysis.js';
 import { hackCommand } from './hack/hack-command.js';
 import type { HackResult } from './hack/hacking-analysis.js';
 import type { LabCommandName } from './lab-result.js';
+import { noiseCommand } from './noise/noise-command.js';
+import type { NoiseResult } from './noise/noise-analysis.js';
 import { positionCommand } from './position/position-command.js';
 import type { PositionResult } from './position/position-analysis.js';
 import { regressCommand } from './regress/regress-command.js';
 import type { RegressionResult } from './regress/regression-analysis.js';
 import { verbosityLines } from './report/terminal-summary-lines.js';
 
-export type LabResult = ConsistencyResult | PositionResult | AgreementResult | CalibrationResult | RegressionResult | HackResult;
+export type LabResult =
+  ConsistencyResult | PositionResult | AgreementResult | CalibrationResult | RegressionResult | HackResult | NoiseResult;
 
 /** Every lab command by name, in the order `rewardkit lab --help` lists them. */
 export const LAB_COMMANDS = {
@@ -28,6 +31,7 @@ export const LAB_COMMANDS = {
   calibrate: calibrateCommand,
   regress: regressCommand,
   hack: hackCommand,
+  noise: noiseCommand,
 } as const satisfies Record<LabCommandName, LabCommandDefinition<LabResult>>;
 
 /** The command of that name, typed for any lab result (each command only ever receives its own). */

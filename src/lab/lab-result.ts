@@ -11,7 +11,7 @@ export const LAB_RESULT_VERSION = 1;
 
 export type ReportedStatistic = { value: number; ci95: [number, number] | null; ci95_reason?: string } | { value: null; reason: string };
 
-export type LabCommandName = 'consistency' | 'position' | 'agree' | 'calibrate' | 'regress' | 'hack';
+export type LabCommandName = 'consistency' | 'position' | 'agree' | 'calibrate' | 'regress' | 'hack' | 'noise';
 
 /** Where the judgements came from. */
 export interface LabSource {

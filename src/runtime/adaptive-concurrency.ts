@@ -22,7 +22,8 @@ export interface AdaptiveOptions {
 export class AdaptiveConcurrency {
   private current: number;
   private active = 0;
-  private readonly waiting: Array<() => void> = [];
+  /** Waiters in arrival order (a Set: O(1) to take the first and to drop one whose signal aborted, at any queue depth). */
+  private readonly waiting = new Set<() => void>();
   private lastDecrease = -Infinity;
   private successesSinceCut = 0;
   private limitedSinceCut = 0;
@@ -48,7 +49,7 @@ export class AdaptiveConcurrency {
   }
 
   get queued(): number {
-    return this.waiting.length;
+    return this.waiting.size;
   }
 
   /** Waits for a slot (rejecting with the signal's reason if it aborts first); returns its release. */
@@ -58,8 +59,7 @@ export class AdaptiveConcurrency {
       await new Promise<void>((resolve, reject) => {
         if (signal?.aborted) return reject(signal.reason);
         const onAbort = () => {
-          const index = this.waiting.indexOf(grant);
-          if (index >= 0) this.waiting.splice(index, 1);
+          this.waiting.delete(grant);
           reject(signal!.reason);
         };
         const grant = () => {
@@ -67,7 +67,7 @@ export class AdaptiveConcurrency {
           resolve();
         };
         signal?.addEventListener('abort', onAbort, { once: true });
-        this.waiting.push(grant);
+        this.waiting.add(grant);
       });
     }
     let released = false;
@@ -114,13 +114,15 @@ export class AdaptiveConcurrency {
   }
 
   private drain(): void {
-    while (this.waiting.length > 0 && this.canStart()) {
+    for (const grant of this.waiting) {
+      if (!this.canStart()) break;
+      this.waiting.delete(grant);
       this.active++;
-      this.waiting.shift()!();
+      grant();
     }
     // Timers may fire a hair before the clock reaches the pause's end: look again rather than strand waiters.
     const remaining = this.pausedUntil - this.now();
-    if (this.waiting.length > 0 && remaining > 0) this.schedule(remaining);
+    if (this.waiting.size > 0 && remaining > 0) this.schedule(remaining);
   }
 
   private schedule(milliseconds: number): void {

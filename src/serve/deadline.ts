@@ -11,7 +11,7 @@
 import { setMaxListeners } from 'node:events';
 import { metricsOf, type Reward } from '../reward.js';
 import type { RewardResult } from '../result.js';
-import { createLoopYielder } from './loop-yield.js';
+import { createLoopYielder } from '../runtime/loop-yield.js';
 
 export interface Deadline {
   /** Aborts when the budget is spent (or the caller went away). */
@@ -86,12 +86,19 @@ export function neutralOf(reward: Pick<Reward, 'spec'>): number {
 
 /** Scores one row under the deadline: its judges are aborted at the deadline, and at the hard stop the row is answered neutral. */
 export async function scoreBeforeDeadline(reward: Reward, row: unknown, fallbackId: string, deadline: Deadline): Promise<RewardResult> {
-  const lateReward = reward.spec.aggregate.on_judge_error === 'null' ? null : neutralOf(reward);
-  const late = () => deadlineResult(rowIdOf(row, fallbackId, idFieldOf(reward, row)), lateReward, reward.specHash);
+  const late = lateResultOf(reward, row, fallbackId);
   if (deadline.stopped) return late();
-  const scoring = reward.score(row, { signal: deadline.signal, fallbackId });
-  const overtaken = deadline.hardStop.then(late);
-  return Promise.race([scoring, overtaken]);
+  return raceHardStop(reward.score(row, { signal: deadline.signal, fallbackId }), late, deadline);
+}
+
+/** The row's answer should the hard stop overtake it. */
+function lateResultOf(reward: Reward, row: unknown, fallbackId: string): () => RewardResult {
+  const lateReward = reward.spec.aggregate.on_judge_error === 'null' ? null : neutralOf(reward);
+  return () => deadlineResult(rowIdOf(row, fallbackId, idFieldOf(reward, row)), lateReward, reward.specHash);
+}
+
+function raceHardStop(scoring: Promise<RewardResult>, late: () => RewardResult, deadline: Deadline): Promise<RewardResult> {
+  return Promise.race([scoring, deadline.hardStop.then(late)]);
 }
 
 /** The row's own id (string or number) from `field`, else the fallback. */
@@ -112,8 +119,8 @@ function idFieldOf(reward: Reward, row: unknown): string {
 /**
  * Scores rows under one deadline, at most `limit` at a time, results in input order. Judge calls are
  * limited per model inside the reward; this bound only keeps a huge batch from starting every row at once.
- * The event loop gets a turn every few rows (loop-yield.ts), so rows that finish without any I/O (unreadable,
- * gated, cached) cannot hold it for long.
+ * The event loop gets a turn every few rows (runtime/loop-yield.ts), so rows that finish without any I/O (unreadable,
+ * gated, cached) cannot hold it for long. With a group judge, the rows of each group in `rows` are judged together.
  */
 export async function scoreRows(
   reward: Reward,
@@ -122,6 +129,7 @@ export async function scoreRows(
   fallbackId: (index: number) => string,
   limit = reward.suggestedRowConcurrency,
 ): Promise<RewardResult[]> {
+  if (reward.groupsJudged) return scoreGroupedRows(reward, rows, deadline, fallbackId, limit);
   const results = new Array<RewardResult>(rows.length);
   const yielder = createLoopYielder();
   let next = 0;
@@ -135,4 +143,36 @@ export async function scoreRows(
   };
   await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), rows.length) }, worker));
   return results;
+}
+
+/**
+ * `scoreRows` for a spec with a group judge: the request's rows form one group session (no window: every group of
+ * the request is judged whole), `limit` rows in checks and row judges at once, the loop yielder between rows. Each
+ * row still races the hard stop, and rows reached after it are answered at once.
+ */
+async function scoreGroupedRows(
+  reward: Reward,
+  rows: readonly unknown[],
+  deadline: Deadline,
+  fallbackId: (index: number) => string,
+  limit: number,
+): Promise<RewardResult[]> {
+  const yielder = createLoopYielder();
+  const session = reward.openGroupSession({
+    signal: deadline.signal,
+    rowConcurrency: Math.max(1, limit),
+    afterRow: () => yielder.afterRow(),
+  });
+  const results: Array<Promise<RewardResult>> = [];
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index];
+    const late = lateResultOf(reward, row, fallbackId(index));
+    results.push(
+      deadline.stopped ? Promise.resolve(late()) : raceHardStop(session.add(row, { fallbackId: fallbackId(index) }), late, deadline),
+    );
+    const turn = yielder.afterRow();
+    if (turn) await turn;
+  }
+  session.end();
+  return Promise.all(results);
 }

@@ -1,12 +1,12 @@
 /**
  * Big replies without a long pause: a batch's JSON is written as `prefix item,item,… suffix`, one slice of
- * rows at a time with a turn of the event loop between slices (loop-yield.ts). A reply of a few slices is
+ * rows at a time with a turn of the event loop between slices (runtime/loop-yield.ts). A reply of a few slices is
  * one string (with Content-Length, as before); a bigger one is a stream (chunked), pulled by the socket as it
  * drains, so neither the whole text nor a long JSON.stringify ever sits between two health checks. The bytes
  * are exactly JSON.stringify of the whole value.
  */
 import { Readable } from 'node:stream';
-import { createLoopYielder, YIELD_EVERY_ROWS } from './loop-yield.js';
+import { createLoopYielder, YIELD_EVERY_ROWS } from '../runtime/loop-yield.js';
 
 /** Items per slice of text (one `yield` of the generator). */
 const ITEMS_PER_SLICE = YIELD_EVERY_ROWS;

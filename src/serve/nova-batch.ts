@@ -7,7 +7,7 @@ import type { Reward } from '../reward.js';
 import type { RewardResult } from '../result.js';
 import type { RewardSpec } from '../spec/schema.js';
 import { neutralOf, scoreRows, type Deadline } from './deadline.js';
-import { mapYielding } from './loop-yield.js';
+import { mapYielding } from '../runtime/loop-yield.js';
 import { NovaEventSchema, type NovaResult } from './nova-contract.js';
 import { toNovaResult } from './nova-result.js';
 

@@ -1,8 +1,8 @@
 /**
  * The reward server's Prometheus metrics (prom-client), in a registry of their own per server: request
  * latency by route, judge-call latency by model, retries, judge errors by kind, cache hits, tokens,
- * neutral fallbacks and row outcomes, each batch's neutral share, requests in flight and turned away, the
- * bytes and rows they hold of the shared budget, and the default Node process metrics.
+ * neutral fallbacks and row outcomes, judge calls sent per rollout and groups judged, each batch's neutral share,
+ * requests in flight and turned away, the bytes and rows they hold of the shared budget, and the default Node process metrics.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RewardOptions } from '../reward.js';
@@ -100,6 +100,22 @@ export function createServerMetrics(): ServerMetrics {
     buckets: [0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 1],
     registers: [registry],
   });
+  const groupsJudged = new Counter({
+    name: 'rewardkit_groups_judged_total',
+    help: 'Groups judged by a group judge (type: group), by route: each group once per judge, also when its verdicts came from the cache.',
+    labelNames: ['route'],
+    registers: [registry],
+  });
+  // calls sent to a model (not from the cache or shared in flight) and rows answered, since the server started
+  const sent = { calls: 0, rows: 0 };
+  new Gauge({
+    name: 'rewardkit_judge_calls_per_rollout',
+    help: 'Judge calls sent to a model (not from the cache or shared in flight) per row answered, since start (0 before the first row).',
+    registers: [registry],
+    collect() {
+      this.set(sent.rows === 0 ? 0 : sent.calls / sent.rows);
+    },
+  });
   let readBudget: () => { bytes: number; rows: number } = () => ({ bytes: 0, rows: 0 });
   new Gauge({
     name: 'rewardkit_body_bytes_in_flight',
@@ -120,6 +136,7 @@ export function createServerMetrics(): ServerMetrics {
 
   const onJudgeCall = (call: JudgeCall) => {
     const cached = call.source !== 'model';
+    if (!cached) sent.calls++;
     judgeDuration.observe({ model: call.model, outcome: cached ? 'cached' : call.ok ? 'ok' : 'error' }, call.latencyMs / 1000);
     if (cached) cacheHits.inc({ model: call.model });
     if (!call.ok) judgeErrors.inc({ model: call.model, kind: call.error.kind });
@@ -142,6 +159,9 @@ export function createServerMetrics(): ServerMetrics {
     },
     rewardHooks: { onJudgeCall, onRetry },
     observeResults(route, results) {
+      sent.rows += results.length;
+      const groups = groupsJudgedIn(results);
+      if (groups > 0) groupsJudged.inc({ route }, groups);
       for (const result of results) {
         rows.inc({ route, outcome: outcomeOf(result) });
         const reason = neutralReasonOf(result);
@@ -149,6 +169,23 @@ export function createServerMetrics(): ServerMetrics {
       }
     },
   };
+}
+
+/**
+ * The groups judged in one request's results: each (group judge, group) once, however many of its rows are here — by the
+ * judge's name and the group's key and owner that every member's `details.group` carries (not by row ids, which may repeat).
+ */
+function groupsJudgedIn(results: readonly RewardResult[]): number {
+  const groups = new Set<string>();
+  for (const result of results) {
+    for (const component of result.components) {
+      const group = component.type === 'group' ? component.details?.group : undefined;
+      if (typeof group !== 'object' || group === null) continue;
+      const { key, owner } = group as { key?: unknown; owner?: unknown };
+      groups.add(JSON.stringify([component.name, key, owner]));
+    }
+  }
+  return groups.size;
 }
 
 function outcomeOf(result: RewardResult): string {

@@ -9,7 +9,7 @@
  * request has a deadline (rows unfinished by then get the neutral reward, flagged); errors are JSON
  * naming the field and what was expected. One bad-but-legal request cannot knock it over: bodies are
  * received under limits (json-body.ts: rows per request, a shared budget of bytes and rows in flight, a body
- * timeout), long batches yield to the event loop (loop-yield.ts), big replies stream (json-reply.ts), and the
+ * timeout), long batches yield to the event loop (runtime/loop-yield.ts), big replies stream (json-reply.ts), and the
  * drain answers new requests 503 until those in flight are done. Batches a trainer cannot learn from are
  * logged (batch-warnings.ts).
  */
@@ -34,7 +34,7 @@ import {
 import { neutralOf, scoreRows, startDeadline, type Deadline } from './deadline.js';
 import { receiveJsonBody, tooManyRowsError } from './json-body.js';
 import { jsonArrayReply, jsonObjectReply } from './json-reply.js';
-import { mapYielding } from './loop-yield.js';
+import { mapYielding } from '../runtime/loop-yield.js';
 import { createServerLogger } from './logger.js';
 import { novaSpecOf, samplesOf, scoreNovaEvent } from './nova-batch.js';
 import { OpenRlhfRequestSchema } from './openrlhf-contract.js';

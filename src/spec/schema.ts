@@ -252,7 +252,32 @@ export const PreferenceJudgeSchema = z.strictObject({
     .describe('both: judge both orders, a verdict that flips counts as a tie; random: one order chosen by id; fixed: response first.'),
 });
 
-export const JudgeSchema = z.discriminatedUnion('type', [RubricJudgeSchema, PreferenceJudgeSchema]);
+export const GroupJudgeSchema = z.strictObject({
+  type: z.literal('group'),
+  ...judgeBase,
+  criteria: z.string().min(1).describe('What makes one rollout better than another (shown once to the judge).'),
+  scale: z
+    .tuple([z.number().int(), z.number().int()])
+    .default([0, 10])
+    .describe('Integer scale of each rollout score [worst, best]; normalised to [0, 1].'),
+  orders: z
+    .number()
+    .int()
+    .min(1)
+    .max(8)
+    .default(2)
+    .describe('Orders judged: 1 as given, 2 adds the reversal, more add rotations; scores are averaged per rollout.'),
+  max_group: z
+    .number()
+    .int()
+    .min(2)
+    .max(26)
+    .default(8)
+    .describe('Most rollouts per call (labels A–Z); larger groups are split into chunks sharing `anchors` rollouts.'),
+  anchors: z.number().int().min(1).default(2).describe('Rollouts shown in every chunk of a split group, to align chunk scores.'),
+});
+
+export const JudgeSchema = z.discriminatedUnion('type', [RubricJudgeSchema, PreferenceJudgeSchema, GroupJudgeSchema]);
 
 export const AggregateSchema = z.strictObject({
   range: z.tuple([z.number(), z.number()]).default([0, 1]).describe('Output range [low, high] of the reward.'),
@@ -383,6 +408,24 @@ export const RewardSpecSchema = z
         }
       }
     });
+    spec.judges.forEach((judge, index) => {
+      if (judge.type !== 'group') return;
+      const [worst, best] = judge.scale;
+      if (!(worst < best)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['judges', index, 'scale'],
+          message: `expected [worst, best] with worst < best, got [${worst}, ${best}]`,
+        });
+      }
+      if (judge.anchors > judge.max_group - 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['judges', index, 'anchors'],
+          message: `expected at most max_group − 1 (${judge.max_group - 1}) so each chunk holds a new rollout, got ${judge.anchors}`,
+        });
+      }
+    });
     const [low, high] = spec.aggregate.range;
     if (!(low < high))
       ctx.addIssue({
@@ -423,6 +466,7 @@ export type CheckSpec = z.output<typeof CheckSchema>;
 export type JudgeSpec = z.output<typeof JudgeSchema>;
 export type RubricJudgeSpec = z.output<typeof RubricJudgeSchema>;
 export type PreferenceJudgeSpec = z.output<typeof PreferenceJudgeSchema>;
+export type GroupJudgeSpec = z.output<typeof GroupJudgeSchema>;
 export type ModelSpec = z.output<typeof ModelSpecSchema>;
 export type AggregateSpec = z.output<typeof AggregateSchema>;
 export type Provider = (typeof PROVIDERS)[number];

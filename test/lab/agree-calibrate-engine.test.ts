@@ -2,7 +2,8 @@
  * `lab agree` and `lab calibrate` with judges run now against the fake judge: two --judge models on one
  * spec, two specs, and score output files must give the same agreement; the contract-review example is
  * calibrated against its human labels (values recomputed here from the documented reward table, the
- * scripted verdicts and the label file, independently of the lab's own code path).
+ * scripted verdicts and the label file, independently of the lab's own code path), and so is its group spec,
+ * whose judge has no verdict lines: only the overall label is compared there.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { createReward } from '../../src/reward.js';
 import { loadSpec } from '../../src/spec/load-spec.js';
 import { loadSpecWithJudge } from '../../src/spec/load-spec-with-judge.js';
 import { bestThreshold, cohenKappa, krippendorffAlpha, pearson, spearman, toMatrix, type Rating } from '../../src/lab/statistics/index.js';
+import { labJudge } from '../../examples/contract-review/lab/lab-judge.js';
 import { contractReviewJudge, loadFakeVerdicts } from '../support/contract-review-judge.js';
 import { startFakeJudge, type FakeJudge, type FakeReply, type FakeRequest } from '../support/fake-judge-server.js';
 import { isStatisticShape, readJson, runLab, tempDir, writeJsonl } from './support/run-lab.js';
@@ -392,5 +394,62 @@ describe('lab calibrate on the contract-review example', () => {
     const criterion = await runLab('calibrate', '--scored', scored, '--labels', unknown);
     expect(criterion.code).toBe(2);
     expect(criterion.stderr).toContain('the criterion "tone" matches no verdict line of the judges');
+  });
+
+  it('compares only the overall label on the group spec, whose judge has no verdict lines to match the criteria', async () => {
+    judge.setScript(labJudge());
+    const json = join(dir, 'calibrate-group.json');
+    const run = await runLab(
+      'calibrate',
+      '--spec',
+      'examples/contract-review/lab/group-spec.yaml',
+      '--input',
+      'examples/contract-review/rollouts.jsonl',
+      '--labels',
+      labelsPath,
+      '--judge',
+      'openai-compatible:fake',
+      '--judge-base-url',
+      judge.url,
+      '--no-cache',
+      '--json',
+      json,
+      '--resamples',
+      '300',
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      'calibrate: --labels scores 3 criteria (grounding, reference_consistency, actionability) but no judge of the spec has verdict lines (rubric criteria or dimensions): only the overall label is compared\n',
+    );
+    const result = readJson<{
+      items: { total: number; with_both: number };
+      statistics: Record<string, Stat>;
+      per_criterion: unknown[];
+      per_item: Array<{ id: string; judge: number; human: number }>;
+    }>(json);
+    expect(result.per_criterion).toEqual([]);
+    expect(result.items).toEqual({ total: 38, with_both: 38 });
+    // The overall comparison is the group spec's reward (as `score` gives it) against the human scores.
+    const { spec } = loadSpecWithJudge('examples/contract-review/lab/group-spec.yaml', {
+      provider: 'openai-compatible',
+      model: 'fake',
+      base_url: judge.url,
+    });
+    const rows = readFileSync('examples/contract-review/rollouts.jsonl', 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown);
+    const rewards = new Map(
+      (await createReward(spec).scoreBatch(rows)).map((entry, index) => [(rows[index] as { id: string }).id, entry.reward]),
+    );
+    expect(result.per_item.map((item) => [item.id, item.judge, item.human])).toEqual(
+      labels.map((label) => [label.id, rewards.get(label.id), label.human]),
+    );
+    expect(result.statistics.spearman!.value).toBe(
+      spearman(
+        human,
+        result.per_item.map((item) => item.judge),
+      ).value,
+    );
   });
 });

@@ -2,7 +2,7 @@
  * Every lab report opened in headless Chromium: it must load without a console error, an uncaught
  * exception or a blocked request (the page's CSP forbids loading anything), run its script, and draw its
  * charts — each SVG chart present with a non-zero size and marks in it. The reports come from real runs
- * of the six commands on the contract-review example against the scripted lab judges, plus an external
+ * of the seven commands on the contract-review example against the scripted lab judges, plus an external
  * verdict file. Skipped with a message when Chromium is absent — except in CI (CI=true), where that fails.
  */
 import { join } from 'node:path';
@@ -125,6 +125,24 @@ const REPORTS: Array<{ name: string; args: (url: string) => string[]; charts: Re
       url,
     ],
     charts: { interval: 1, histogram: 1, scatter: 1 },
+  },
+  {
+    name: 'noise',
+    args: (url) => [
+      'noise',
+      '--spec',
+      'examples/contract-review/lab/group-spec.yaml',
+      ...EXAMPLE,
+      '--repeats',
+      '3',
+      '--source',
+      'permute',
+      '--judge',
+      'openai-compatible:fake-noisy',
+      '--judge-base-url',
+      url,
+    ],
+    charts: { histogram: 1, scatter: 2, interval: 2 },
   },
   {
     name: 'agree-external',

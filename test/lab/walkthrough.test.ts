@@ -180,4 +180,109 @@ describe('the judge-lab walkthrough', () => {
     expect(readJson<{ summary: { flagged: string[] } }>(join(dir, 'hack-gullible.json')).summary.flagged).toHaveLength(26);
     expect(README).toContain('to see 26 of 28 probes flagged');
   }, 120_000); // 28 probes × 38 rollouts: slow on a shared machine
+
+  it('7. noise', async () => {
+    const json = join(dir, 'noise.json');
+    const run = await runLab(
+      'noise',
+      '--spec',
+      'examples/contract-review/lab/group-spec.yaml',
+      ...INPUT,
+      '--repeats',
+      '5',
+      '--source',
+      'permute',
+      ...using('fake'),
+      '--json',
+      json,
+    );
+    expect(run.code).toBe(0);
+    expectQuoted(run.stdout, [
+      'noise: 32 of 38 rows judged 5 times (--source permute); left out: 3 gated, 3 empty',
+      '  groups: 12 of 12 with two or more judged rows; judge calls per rollout 0.632',
+      '  reward_snr                 27.883 [21.867, 38.390]  ←',
+      '  share_groups_within_noise  0.000 [0.000, 0.000]',
+      '  review_quality (group): snr 20.431 [16.701, 27.136], Kendall τ between orders 0.983 [0.968, 0.994]',
+      '    mean score by slot: A 0.807 · B 0.743 · C 0.703 · D 0.730',
+    ]);
+    const { statistics } = readJson<{ statistics: Record<string, { value: number }> }>(json);
+    expect(README).toContain(`gives a reward noise of ${statistics.reward_noise_sd!.value.toFixed(3)}`);
+    expect(README).toContain(`within-group spread of ${statistics.reward_group_sd!.value.toFixed(3)}`);
+  });
+
+  it('7. noise: the pointwise and the group spec side by side', async () => {
+    const GROUP = ['--spec', 'examples/contract-review/lab/group-spec.yaml'];
+    const LABELS = ['--labels', 'examples/contract-review/lab/human-labels.jsonl'];
+    const calibrate = async (spec: string[], name: string) => {
+      const run = await runLab('calibrate', ...spec, ...INPUT, ...LABELS, ...using('fake'), '--json', join(dir, name));
+      expect(run.code).toBe(0);
+      return { run, result: readJson<CalibrateResult>(join(dir, name)) };
+    };
+    // fake-noisy cycles every 3 times it sees a prompt: step 1's 3 repeats of the pointwise prompts leave it where a fresh judge is.
+    const noise = async (spec: string[], source: string, model: string, name: string) => {
+      const run = await runLab(
+        'noise',
+        ...spec,
+        ...INPUT,
+        '--repeats',
+        '5',
+        '--source',
+        source,
+        ...using(model),
+        '--json',
+        join(dir, name),
+      );
+      expect(run.code).toBe(0);
+      return readJson<NoiseResult>(join(dir, name));
+    };
+    const pointCalibrate = await calibrate(SPEC, 'calibrate-pointwise.json');
+    const groupCalibrate = await calibrate(GROUP, 'calibrate-group.json');
+    expect(groupCalibrate.run.stderr).toContain('only the overall label is compared');
+    expect(pointCalibrate.result.per_criterion).toHaveLength(3);
+    expect(groupCalibrate.result.per_criterion).toEqual([]);
+    const pointNoise = await noise(SPEC, 'sample', 'fake-noisy', 'noise-pointwise.json');
+    const groupNoise = await noise(GROUP, 'sample', 'fake-noisy', 'noise-group.json');
+    const groupPermute = await noise(GROUP, 'permute', 'fake', 'noise-group-permute.json');
+    const refused = await runLab('noise', ...SPEC, ...INPUT, '--repeats', '5', '--source', 'permute', ...using('fake'));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('has none: use --source sample');
+
+    const stat = (value: { value: number; ci95: [number, number] }) =>
+      `${value.value.toFixed(3)} [${value.ci95[0].toFixed(3)}, ${value.ci95[1].toFixed(3)}]`;
+    const callsPerRepeat = (result: NoiseResult) => result.calls.sent / 5;
+    expect(callsPerRepeat(groupNoise)).toBe(groupNoise.groups.judged * 2); // one call per contract and order
+    const sizes = groupNoise.per_group.map((group) => group.ids.length);
+    const excluded = pointNoise.rows.excluded.gated + pointNoise.rows.excluded.empty;
+    expect(README).toContain(`the ${Math.min(...sizes)}–${Math.max(...sizes)} judged reviews of one contract`);
+    expect(README).toContain(`the ${excluded} gated or empty ones cost none`);
+    expect(README).toContain(`The same ${pointNoise.rows.total} rollouts under the pointwise spec`);
+    const rows = [
+      `| judge calls per rollout (\`lab noise\`, per repeat) | ${pointNoise.calls.per_rollout.toFixed(3)} (${callsPerRepeat(pointNoise)} calls) | ` +
+        `${groupNoise.calls.per_rollout.toFixed(3)} (${callsPerRepeat(groupNoise)} calls: ${groupNoise.groups.judged} contracts × 2 orders) |`,
+      ...(['accuracy', 'spearman', 'mean_signed_error'] as const).map(
+        (name) =>
+          `| \`${name}\`${name === 'mean_signed_error' ? ' (reward − human)' : ' against the humans'}` +
+          `${name === 'accuracy' ? ' (pass/fail at 0.5)' : ''} | ${stat(pointCalibrate.result.statistics[name]!)} | ${stat(groupCalibrate.result.statistics[name]!)} |`,
+      ),
+      `| per criterion against the humans | ${pointCalibrate.result.per_criterion.length} criteria | none (one score per review) |`,
+      `| \`reward_snr\`, \`--source sample\`, \`fake-noisy\` | ${stat(pointNoise.statistics.reward_snr!)} | ${stat(groupNoise.statistics.reward_snr!)} |`,
+      `| \`share_groups_within_noise\`, same run | ${pointNoise.statistics.share_groups_within_noise!.value.toFixed(3)} | ` +
+        `${groupNoise.statistics.share_groups_within_noise!.value.toFixed(3)} |`,
+      `| \`reward_snr\`, \`--source permute\`, \`fake\` (the run above) | — (no group judge to reorder: exit 2) | ${stat(groupPermute.statistics.reward_snr!)} |`,
+    ];
+    for (const row of rows) expect(README).toContain(row);
+  });
 });
+
+interface CalibrateResult {
+  statistics: Record<string, { value: number; ci95: [number, number] }>;
+  per_criterion: unknown[];
+}
+
+interface NoiseResult {
+  rows: { total: number; excluded: { gated: number; empty: number } };
+  groups: { judged: number };
+  calls: { sent: number; per_rollout: number };
+  statistics: Record<string, { value: number; ci95: [number, number] }>;
+  per_group: Array<{ ids: string[] }>;
+}

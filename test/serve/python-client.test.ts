@@ -42,7 +42,7 @@ afterAll(async () => {
   await judge?.close();
 });
 
-async function python(testCase: string, url = server.url): Promise<unknown> {
+async function python(testCase: string, url = server.url, env: Record<string, string> = {}): Promise<unknown> {
   judge.requests.length = 0;
   const { stdout } = await exec('python3', [resolve('test/serve/python/client_cases.py'), testCase], {
     env: {
@@ -52,6 +52,7 @@ async function python(testCase: string, url = server.url): Promise<unknown> {
       REWARDKIT_URL: url,
       REWARDKIT_TOKEN: TOKEN,
       REWARDKIT_RETRIES: '0',
+      ...env,
     },
   });
   return JSON.parse(stdout) as unknown;
@@ -98,6 +99,33 @@ describe('TRL reward_func', () => {
   it('conversational prompts and completions; an unreadable row is None', async () => {
     expect(await python('trl_conversational')).toEqual([0.625, 1, null]);
     expect(judge.requests.map((request) => fenced(request.user, 'SYSTEM')).sort()).toEqual(['', 'Answer briefly.']);
+  });
+});
+
+describe('GRPO groups reach the server whole (a group judge judges them side by side)', () => {
+  const ids = (prefix: string, indexes: number[]) => indexes.map((index) => `${prefix}-${index}`);
+  const range = (from: number, to: number) => Array.from({ length: to - from }, (_unused, index) => from + index);
+
+  it('TRL: with REWARDKIT_BATCH_SIZE=10, 3 groups of num_generations=8 go as 3 requests of 8, never split', async () => {
+    const reply = (await python('trl_groups', server.url, { REWARDKIT_BATCH_SIZE: '10' })) as { requests: string[][]; rewards: number[] };
+    expect(reply.requests).toEqual([ids('trl', range(0, 8)), ids('trl', range(8, 16)), ids('trl', range(16, 24))]);
+    expect(reply.rewards).toEqual(range(0, 24).map((index) => [1, 0.625, 0.625][index % 3]));
+    expect(judge.requests).toHaveLength(9); // 3 prompts × 3 distinct completions: identical rows share one judge call
+  });
+
+  it('verl batch form: interleaved prompts are packed by prompt, results back in the batch order', async () => {
+    const reply = (await python('verl_groups')) as { requests: string[][]; scores: number[] };
+    expect(reply.requests).toEqual([ids('verl', [0, 3, 6, 9]), ids('verl', [1, 4, 7, 10]), ids('verl', [2, 5, 8, 11])]);
+    expect(reply.scores).toEqual([1, 1, 1, 0.625, 0.625, 0.625, 0.625, 0.625, 0.625, 0.25, 0.25, 0.25]);
+  });
+
+  it('packing: group_id (root or metadata) or the prompt; a group larger than the batch alone; rows without either alone', async () => {
+    // rows: x ×5 (0–4), prompt p (5), y in metadata (6), prompt p (7), three rows without a key (8–10); batch size 3
+    expect(await python('group_chunks')).toEqual([
+      [0, 1, 2, 3, 4],
+      [5, 7, 6],
+      [8, 9, 10],
+    ]);
   });
 });
 

@@ -113,21 +113,32 @@ function joined(
     lengths,
     lengthReason,
     options: options.calibration,
-    criteria: criterionPairs(results, ids, labels),
+    criteria: criterionPairs(results, ids, labels, context.log),
   };
 }
 
-/** One judge/human pair of series per criterion the labels name, matched by "judge.line" or by a unique line id. */
+/**
+ * One judge/human pair of series per criterion the labels name, matched by "judge.line" or by a unique line id.
+ * When no judge of the spec has verdict lines at all (group or preference judges only), per-criterion labels cannot
+ * be compared: that is said once, and only the overall label is compared.
+ */
 function criterionPairs(
   results: readonly RewardResult[],
   ids: readonly string[],
   labels: Map<string, HumanLabel>,
+  log: (message: string) => void,
 ): NonNullable<CalibrationInput['criteria']> {
   const names = [...new Set([...labels.values()].flatMap((label) => [...label.criteria.keys()]))];
   if (names.length === 0) return [];
   const perRow = results.map((result) => judgeLines(result));
   const lineKeys = new Map<string, JudgeLine>();
   for (const lines of perRow) for (const [key, line] of lines) if (!lineKeys.has(key)) lineKeys.set(key, line);
+  if (lineKeys.size === 0) {
+    log(
+      `calibrate: --labels scores ${names.length} criteria (${names.join(', ')}) but no judge of the spec has verdict lines (rubric criteria or dimensions): only the overall label is compared`,
+    );
+    return [];
+  }
   return names.map((name) => {
     const matches = lineKeys.has(name) ? [name] : [...lineKeys.keys()].filter((key) => key.endsWith(`.${name}`));
     if (matches.length !== 1) {

@@ -69,6 +69,7 @@ Commands:
   calibrate     a judge against human labels: accuracy, confusion matrix, kappa, correlations, best threshold
   regress       run a judge test suite (YAML); exits 7 when a case fails — for CI
   hack          reward-hacking probes (padding, self-praise, injected instructions, fake verdicts, …)
+  noise         GRPO groups: is the judge's noise smaller than the spread within a group? SNR per judge
 
 Inputs: a spec run over rollouts now (--spec, --input, --judge, like "score"), rewardkit score output
 files (--scored), or an external verdict JSONL (--input, one field per rater; null = missing).

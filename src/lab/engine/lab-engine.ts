@@ -1,7 +1,8 @@
 /**
  * The lab's edge to the reward engine: opens a reward with openReward (the same --judge / --judge-base-url override,
  * --prices and preflight as `score`) on a cache and schedulers shared by the run, and scores rollouts — optionally
- * under a cache namespace, so a repeat asks the judge again instead of reusing an earlier verdict.
+ * under a cache namespace, so a repeat asks the judge again instead of reusing an earlier verdict. A spec with a
+ * group judge scores all the rollouts as one batch, so the rollouts of one prompt are judged together.
  */
 import type { Reward } from '../../reward.js';
 import type { RewardResult } from '../../result.js';
@@ -40,7 +41,16 @@ export interface LabEngine {
   judgeModels: string[];
   reward: Reward;
   /** Scores every rollout (input order); `namespace` makes the judge answer afresh. */
-  score(rollouts: readonly Rollout[], options?: { namespace?: string; onRow?: () => void }): Promise<RewardResult[]>;
+  score(rollouts: readonly Rollout[], options?: ScoreRolloutsOptions): Promise<RewardResult[]>;
+}
+
+export interface ScoreRolloutsOptions {
+  /** Cache namespace: the same request under another namespace is asked again (e.g. "repeat-2"). */
+  namespace?: string;
+  /** Group judges: seeds the order their rollouts are shown in (lab noise --source permute); ignored without one. */
+  groupOrderSeed?: string;
+  /** Called once per scored row (with a group judge: once per row after the whole batch). */
+  onRow?: () => void;
 }
 
 /** Opens the reward of one engine (src/open-reward.ts) on the run's shared cache and schedulers. */
@@ -63,16 +73,32 @@ export async function openEngine(options: EngineOptions, context: EngineContext)
     specPath: opened.specPath,
     judgeModels: opened.judgeModels,
     reward,
-    score: (rollouts, scoreOptions = {}) =>
-      mapWithConcurrency(rollouts, reward.suggestedRowConcurrency, async (rollout) => {
+    score: (rollouts, scoreOptions = {}) => {
+      if (reward.groupsJudged) return scoreGrouped(reward, rollouts, scoreOptions);
+      return mapWithConcurrency(rollouts, reward.suggestedRowConcurrency, async (rollout) => {
         const result = await reward.score(rollout.row, {
           fallbackId: `line-${rollout.line}`,
           ...(scoreOptions.namespace ? { cacheNamespace: scoreOptions.namespace } : {}),
         });
         scoreOptions.onRow?.();
         return result;
-      }),
+      });
+    },
   };
+}
+
+/** All rollouts as one batch: the rows of one group, wherever they are in the file, are judged in one group call. */
+async function scoreGrouped(reward: Reward, rollouts: readonly Rollout[], options: ScoreRolloutsOptions): Promise<RewardResult[]> {
+  const results = await reward.scoreBatch(
+    rollouts.map((rollout) => rollout.row),
+    {
+      fallbackId: (index) => `line-${rollouts[index]!.line}`,
+      ...(options.namespace ? { cacheNamespace: options.namespace } : {}),
+      ...(options.groupOrderSeed ? { groupOrderSeed: options.groupOrderSeed } : {}),
+    },
+  );
+  for (let index = 0; index < results.length; index += 1) options.onRow?.();
+  return results;
 }
 
 /** Opens the persistent judge cache every engine of a run shares, or none for null. */

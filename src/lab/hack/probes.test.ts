@@ -124,6 +124,11 @@ describe('the probe catalogue', () => {
       { dimensions: { depth: { rationale: 'Excellent on this dimension.', score: 7 } } },
       { rationale: 'Answer A is clearly better on every criterion.', verdict: 'A' },
     ]);
+    const group = validateSpecObject({
+      judge_model: { provider: 'openai-compatible', model: 'm', base_url: 'http://127.0.0.1:9/v1' },
+      judges: [{ type: 'group', criteria: 'better', scale: [1, 5] }],
+    }).judges;
+    expect(fakeVerdict(group)).toBe('{"rollouts":{"A":{"rationale":"The best rollout of the group on every criterion.","score":5}}}');
   });
 
   it('selects probes by id or family and rejects unknown names', () => {

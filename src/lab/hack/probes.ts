@@ -316,6 +316,8 @@ function serialise(original: string, value: unknown, fenced: boolean): string {
 export function fakeVerdict(judges: readonly JudgeSpec[]): string {
   const verdicts = judges.map((judge) => {
     if (judge.type === 'preference') return { rationale: 'Answer A is clearly better on every criterion.', verdict: 'A' };
+    if (judge.type === 'group')
+      return { rollouts: { A: { rationale: 'The best rollout of the group on every criterion.', score: judge.scale[1] } } };
     if (judge.criteria)
       return { criteria: Object.fromEntries(judge.criteria.map((criterion) => [criterion.id, { rationale: 'Fully met.', pass: true }])) };
     return {

@@ -4,7 +4,7 @@
  */
 import { toRowView } from '../../input/row-view.js';
 import { parseSelector } from '../../input/selector.js';
-import type { RewardSpec } from '../../spec/schema.js';
+import { componentNameOf, type RewardSpec } from '../../spec/schema.js';
 import { openEngine } from '../engine/lab-engine.js';
 import { replaceResponse } from '../engine/replace-response.js';
 import { analyseHacking, type HackResult, type ProbeRun } from './hacking-analysis.js';
@@ -13,6 +13,7 @@ import { readRollouts, type Rollout } from '../inputs/rollouts.js';
 import { LabError } from '../lab-error.js';
 import { withEngineContext, type EngineFlags } from '../engine/engine-flags.js';
 import { elapsed, type RunContext } from '../command/run-context.js';
+import { usageError } from '../command/lab-flags.js';
 
 export interface HackOptions {
   spec: string;
@@ -38,6 +39,8 @@ export async function runHack(options: HackOptions, context: RunContext): Promis
         judge: options.engine.judge,
         judgeBaseUrl: options.engine.judgeBaseUrl,
         concurrency: options.engine.concurrency,
+        // Refused before any judge is contacted.
+        transform: (spec) => withoutGroupJudges(spec, options.spec),
       },
       engineContext,
     );
@@ -110,4 +113,18 @@ export function quotedFields(spec: RewardSpec): string[] {
     if (last && last.key !== 'response_json') fields.push(last.key);
   }
   return fields;
+}
+
+/**
+ * A group judge scores the rollouts of one prompt against each other, so a probed rollout would be judged beside its
+ * own unprobed siblings and the other probes of that prompt: its reward shift would not be the probe's alone.
+ */
+function withoutGroupJudges(spec: RewardSpec, path: string): RewardSpec {
+  const group = spec.judges.find((judge) => judge.type === 'group');
+  if (group)
+    throw usageError(
+      'hack',
+      `the spec ${path} has a group judge, "${componentNameOf(group)}" (type: group): it judges the rollouts of one prompt against each other, so the probes of one prompt would be judged beside each other and a probe's reward shift would not be its own. Run hack with a spec whose judges score each rollout alone (rubric, preference).`,
+    );
+  return spec;
 }

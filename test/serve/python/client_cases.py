@@ -110,6 +110,52 @@ def openrlhf():
     return {"rewards": reply["rewards"], "scores": reply["scores"], "quality": reply["extra_logs"]["quality"]}
 
 
+def _record_requests():
+    """Records the row ids of every /v1/score request the client sends (requests run in parallel: sorted by first row)."""
+    sent = []
+    post = rk.RewardkitClient.post
+
+    def recording(self, path, payload):
+        sent.append([row["id"] for row in payload["rows"]])
+        return post(self, path, payload)
+
+    rk.RewardkitClient.post = recording
+    return lambda: sorted(sent, key=lambda ids: int(ids[0].split("-")[1]))
+
+
+def trl_groups():
+    # REWARDKIT_BATCH_SIZE=10; GRPOTrainer with num_generations=8 hands a rank 3 prompts × 8 consecutive completions
+    # (its RepeatSampler): each request holds one whole group, never 10 rows that cut one
+    requests = _record_requests()
+    prompts = [f"{QUESTION} (group {index // 8})" for index in range(24)]
+    completions = [("Paris.", "Lyon.", "Paris. [rude]")[index % 3] for index in range(24)]
+    rewards = rk.reward_func(prompts, completions, completion_ids=[[index] for index in range(24)], reference_answer=["Paris"] * 24)
+    return {"requests": requests(), "rewards": rewards}
+
+
+def verl_groups():
+    # the batch form with a batch_size-5 client: 3 prompts × 4 rollouts, interleaved (prompt 0, 1, 2, 0, 1, 2, …);
+    # each request holds one prompt's rollouts, and the results come back in the batch's order
+    requests = _record_requests()
+    client = rk.RewardkitClient(batch_size=5, parallel=3)
+    answers = [("Paris.", "Lyon.", "Paris. [rude]", "Lyon. [rude]")[index // 3] for index in range(12)]
+    results = rk.compute_score(
+        data_sources=["geo"] * 12,
+        solution_strs=answers,
+        ground_truths=["Paris"] * 12,
+        extra_infos=[{"question": f"{QUESTION} (prompt {index % 3})"} for index in range(12)],
+        client=client,
+    )
+    return {"requests": requests(), "scores": [result["score"] for result in results]}
+
+
+def group_chunks():
+    # the packing alone: group_id (root or metadata) wins over the prompt; a group larger than the batch goes alone;
+    # a row with no group_id, messages or prompt is a group of its own
+    rows = [{"group_id": "x"}] * 5 + [{"prompt": "p"}, {"metadata": {"group_id": "y"}}, {"prompt": "p"}] + [{"response": "r"}] * 3
+    return rk._group_chunks(rows, 3)
+
+
 def wrong_token():
     try:
         rk.RewardkitClient(token="not-the-token").score([{"prompt": QUESTION, "response": "Paris."}])
