@@ -35,9 +35,11 @@ export interface JudgeReply {
 export interface GenerateOptions {
   /**
    * Called once the call's whole response has arrived, before it is parsed: the provider's work is done (the runtime
-   * frees the call's concurrency slot here). Only HTTP providers over our fetch report it.
+   * frees the call's concurrency slot here). When it returns a promise, the response is handed to the SDK (and parsed)
+   * only after it settles — the runtime's way to spread the parsing of many replies over turns of the event loop.
+   * Only HTTP providers over our fetch report it.
    */
-  onResponseArrived?: () => void;
+  onResponseArrived?: () => Promise<void> | void;
 }
 
 export interface JudgeModel {
@@ -62,7 +64,7 @@ export function modelKey(spec: ModelSpec): string {
  * SDK hands its fetch); a `languageModel` given from outside has its own fetch and does not report arrivals.
  */
 export function createJudgeModel(spec: ModelSpec, languageModel?: LanguageModelV3): JudgeModel {
-  const arrivalCallbacks = new WeakMap<AbortSignal, () => void>();
+  const arrivalCallbacks = new WeakMap<AbortSignal, () => Promise<void> | void>();
   const httpFetch = createNodeHttpFetch({ onResponseArrived: (signal) => signal && arrivalCallbacks.get(signal)?.() });
   const model = languageModel ?? createLanguageModel(spec, process.env, httpFetch);
   return {

@@ -62,7 +62,11 @@ describe('nodeHttpFetch', () => {
   it("tells onResponseArrived, with the call's own signal, once the whole response is in and not before", async () => {
     judge.setScript(() => ({ content: 'x'.repeat(5000), drip: { chunks: 5, dripMs: 5 } }));
     const arrived: Array<AbortSignal | undefined> = [];
-    const observed = createNodeHttpFetch({ onResponseArrived: (signal) => arrived.push(signal) });
+    const observed = createNodeHttpFetch({
+      onResponseArrived: (signal) => {
+        arrived.push(signal);
+      },
+    });
     const controller = new AbortController();
     const pending = observed(`${judge.url}/chat/completions`, { method: 'POST', body: '{}', signal: controller.signal });
     await new Promise((resolve) => setTimeout(resolve, 5));

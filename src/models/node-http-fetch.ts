@@ -4,7 +4,8 @@
  * a second; the SDK accepts a custom fetch, so we hand it this one. Behaviour the SDK relies on is kept:
  * a Response with status, headers and a body stream; network failures as TypeError('fetch failed') with the
  * socket error (and its code) as cause; an aborted signal rejects with the signal's reason.
- * A fetch made with `onResponseArrived` says when a call's whole response is in, before the SDK parses it.
+ * A fetch made with `onResponseArrived` says when a call's whole response is in, before the SDK parses it; if that
+ * returns a promise, the Response is handed over once it settles.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -17,9 +18,10 @@ export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promi
 export interface NodeHttpFetchOptions {
   /**
    * Called with the call's signal (the SDK passes the `abortSignal` it was given) as soon as the call's whole response
-   * has arrived, before the SDK parses it: the provider's work is done.
+   * has arrived, before the SDK parses it: the provider's work is done. A returned promise delays handing the
+   * Response to the SDK until it settles.
    */
-  onResponseArrived?: (signal: AbortSignal | undefined) => void;
+  onResponseArrived?: (signal: AbortSignal | undefined) => Promise<void> | void;
 }
 
 /** A fetch over node:http(s) sharing the keep-alive agents; `onResponseArrived` observes each arriving response. */
@@ -74,7 +76,11 @@ async function fetchOverNodeHttp(
       });
       response.on('end', () => {
         done();
-        onResponseArrived?.(signal);
+        const handOver = onResponseArrived?.(signal);
+        if (handOver) void handOver.then(deliver, deliver);
+        else deliver();
+      });
+      const deliver = () => {
         const responseHeaders = new Headers();
         for (const [key, value] of Object.entries(response.headers)) {
           if (Array.isArray(value)) for (const item of value) responseHeaders.append(key, item);
@@ -83,7 +89,7 @@ async function fetchOverNodeHttp(
         const status = response.statusCode ?? 0;
         const payload = status === 204 || status === 304 ? null : Buffer.concat(chunks);
         resolve(new Response(payload, { status, statusText: response.statusMessage ?? '', headers: responseHeaders }));
-      });
+      };
     });
     request.end(body);
   });

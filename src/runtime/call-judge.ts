@@ -10,7 +10,7 @@ import { classifyError } from '../models/classify-error.js';
 import type { ComponentError } from '../result.js';
 import { backoffDelay, sleep, type BackoffPolicy } from './backoff.js';
 import { CircuitOpenError } from './circuit-breaker.js';
-import { JUDGE_CALL_TURNS, type LoopYielder } from './loop-yield.js';
+import type { LoopYielder } from './loop-yield.js';
 import type { CallAdmission, SettleAttempt } from './model-admission.js';
 
 export interface CallJudgeOptions {
@@ -23,7 +23,7 @@ export interface CallJudgeOptions {
   random?: () => number;
   /** Observes each failed attempt that will be retried (for metrics and logs). */
   onRetry?: (event: { attempt: number; delayMs: number; error: ComponentError }) => void;
-  /** Hands the event loop back between slices of work (default: the loop's shared JUDGE_CALL_TURNS). */
+  /** Hands the event loop back between slices of work: before each attempt and before a reply is parsed (none if absent). */
   turns?: LoopYielder;
 }
 
@@ -40,9 +40,9 @@ export async function callJudge(model: JudgeModel, request: JudgeRequest, option
   /** Stops after `attempts` attempts for `why`: the last real failure (with why) if there was one, else `otherwise`. */
   const stopAfter = (attempts: number, why: string, otherwise: ComponentError): CallOutcome =>
     stop(attempts, last ? { ...last, message: `${last.message}${triesText(attempts)}; ${why}` } : otherwise);
-  const turns = options.turns ?? JUDGE_CALL_TURNS;
+  const turns = options.turns;
   for (let attempt = 1; ; attempt++) {
-    await turns.afterRow();
+    await turns?.afterRow();
     if (options.signal?.aborted) {
       return stopAfter(attempt - 1, 'deadline reached before a retry', {
         kind: 'timeout',
@@ -70,12 +70,14 @@ export async function callJudge(model: JudgeModel, request: JudgeRequest, option
     options.signal?.addEventListener('abort', onCallerAbort, { once: true });
     let failure: ReturnType<typeof classifyError>;
     try {
-      // the slot is freed as soon as the response is in, while the reply is still parsed
-      const reply = await model.generate(request, controller.signal, settle.releaseSlot ? { onResponseArrived: settle.releaseSlot } : {});
+      // the slot is freed as soon as the response is in; the reply is parsed in a later slice of the loop when this one is spent
+      const onResponseArrived = () => {
+        settle.releaseSlot?.();
+        return turns?.afterRow();
+      };
+      const reply = await model.generate(request, controller.signal, { onResponseArrived });
       settle({ ok: true, usage: reply.usage, ...(reply.headers ? { headers: reply.headers } : {}) });
-      const latencyMs = elapsed();
-      await turns.afterRow(); // the verdict is read and the row finished in a later slice when this one is spent
-      return { ok: true, reply, attempts: attempt, latencyMs };
+      return { ok: true, reply, attempts: attempt, latencyMs: elapsed() };
     } catch (error) {
       failure = classifyError(error, timedOut);
       if (timedOut) failure.message = `judge call timed out after ${options.timeoutMs} ms`;

@@ -7,10 +7,10 @@
  * One yielder is shared by every worker of a batch: they wait for the same turn of the loop, then resume one
  * after another, each checking the slice again, so a crowd of waiting workers is let through a slice at a time.
  *
- * Judge calls share `JUDGE_CALL_TURNS`, one per event loop (a worker thread loads its own copy of this module):
- * with a fast judge, dozens of replies land in one turn of the loop, and each would at once parse its verdict,
- * finish its row and send the next call. Passing through the shared yielder before each attempt and after each
- * reply spreads that work over turns of at most `YIELD_SLICE_MS`, so a probe waits for one slice, not for all of it.
+ * Judge calls of one model share their scheduler's yielder (model-scheduler.ts → call-judge.ts): with a fast judge,
+ * dozens of replies land in one turn of the loop, and each would at once parse its verdict, finish its row and send
+ * the next call. Passing through the yielder before each attempt and before each reply is parsed spreads that work
+ * over turns of at most `YIELD_SLICE_MS`, so a probe waits for one slice, not for all of it.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
@@ -43,9 +43,6 @@ export function createLoopYielder(everyRows = YIELD_EVERY_ROWS, sliceMs = YIELD_
   };
   return yielder;
 }
-
-/** The yielder every judge call of this event loop passes through (call-judge.ts). */
-export const JUDGE_CALL_TURNS: LoopYielder = createLoopYielder();
 
 /** `items.map(transform)`, letting the event loop run between slices of rows. */
 export async function mapYielding<T, U>(

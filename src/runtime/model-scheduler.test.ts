@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FakeReply, FakeRequest } from '../../test/support/fake-judge-server.js';
 import { useFakeJudge } from '../../test/support/use-fake-judge.js';
-import { createJudgeModel, modelKey, type JudgeRequest } from '../models/judge-model.js';
+import { createJudgeModel, modelKey, type JudgeModel, type JudgeRequest } from '../models/judge-model.js';
 import { ModelSpecSchema, type ModelSpec } from '../spec/schema.js';
 import { JudgeCache } from './judge-cache.js';
 import { ModelScheduler, type ModelCounters, type SchedulerOptions } from './model-scheduler.js';
@@ -379,5 +379,31 @@ describe('ModelScheduler output budget', () => {
     const doubled = await s.call({ ...request, maxTokensScale: 2 });
     expect(doubled.source).toBe('model');
     expect(judge.requests.map((sent) => sent.body.max_tokens)).toEqual([8192, 16384]);
+  });
+});
+
+describe('ModelScheduler and the event loop', () => {
+  it('hands the loop back while a burst of instant replies is worked through (a probe gets a turn before the burst ends)', async () => {
+    const spec = specFor({ concurrency: 1000 });
+    const instant = (modelSpec: ModelSpec): JudgeModel => ({
+      key: modelKey(modelSpec),
+      spec: modelSpec,
+      generate: (call) =>
+        Promise.resolve({ text: `{"score": ${call.user.length % 5}}`, finishReason: 'stop', usage: { input_tokens: 1, output_tokens: 1 } }),
+    });
+    const instantScheduler = new ModelScheduler(spec, modelKey(spec), instant, { random: () => 0 });
+    let finished = 0;
+    let finishedWhenProbed: number | undefined;
+    setImmediate(() => (finishedWhenProbed = finished));
+    const calls = Array.from({ length: 250 }, (_, index) =>
+      instantScheduler.call({ ...request, user: `question ${index}` }).then((call) => {
+        finished++;
+        return call.ok;
+      }),
+    );
+    expect(await Promise.all(calls)).toEqual(Array.from({ length: 250 }, () => true));
+    // 100 calls per slice at most: without the yields all 250 would finish in microtasks before the probe's turn
+    expect(finishedWhenProbed).toBeLessThan(250);
+    expect(finishedWhenProbed).toBeGreaterThan(0);
   });
 });

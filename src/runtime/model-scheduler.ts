@@ -14,6 +14,7 @@ import { judgeCacheKey, judgeRequestMaterial } from './cache-key.js';
 import { callJudge, type CallOutcome } from './call-judge.js';
 import type { JudgeCache } from './judge-cache.js';
 import type { JudgeCall, JudgeCallSource } from './judge-call.js';
+import { createLoopYielder, type LoopYielder } from './loop-yield.js';
 import { ModelAdmission } from './model-admission.js';
 
 export interface ModelCounters {
@@ -47,6 +48,8 @@ export class ModelScheduler {
     output_tokens: 0,
   };
   private readonly inFlight = new Map<string, SharedCall>();
+  /** This model's calls hand the event loop back every few milliseconds of work (loop-yield.ts). */
+  private readonly turns: LoopYielder = createLoopYielder();
   private model: JudgeModel | undefined;
 
   constructor(
@@ -133,6 +136,7 @@ export class ModelScheduler {
       admission: this.admission,
       backoff: { maxRetries: this.spec.max_retries, initialDelayMs: this.spec.initial_backoff_ms, maxDelayMs: this.spec.max_backoff_ms },
       timeoutMs: this.spec.timeout_ms,
+      turns: this.turns,
       ...(signal ? { signal } : {}),
       ...(this.options.random ? { random: this.options.random } : {}),
       onRetry: (event) => {
