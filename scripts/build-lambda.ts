@@ -18,6 +18,7 @@ import { crc32, deflateRawSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { DEFAULT_JUDGE } from '../src/spec/load-spec-with-judge.js';
 import { loadSpec } from '../src/spec/load-spec.js';
+import { judgingOf } from '../src/spec/schema.js';
 import { SpecError } from '../src/spec/spec-error.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -117,7 +118,7 @@ function packageSpec(specPath: string, outDir: string): boolean {
   const specDir = dirname(path);
   const referenced = [
     ...spec.checks.flatMap((check) => (check.type === 'json' && check.schema_file ? [check.schema_file] : [])),
-    ...spec.judges.flatMap((judge) => (judge.template ? [judge.template] : [])),
+    ...spec.judges.map(judgingOf).flatMap((judge) => (judge.template ? [judge.template] : [])),
   ];
   const target = join(outDir, 'spec');
   for (const file of [path, ...referenced]) {

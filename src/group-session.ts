@@ -10,7 +10,7 @@
  * floor / empty reward / row error and a `skipped` group component (as `score` gives them).
  */
 import type { RowContext } from './input/row-view.js';
-import { isGroupJudge, type GroupJudge, type Judge, type JudgeCaller } from './judges/judge.js';
+import { isGroupJudge, type CallerFor, type GroupJudge, type Judge, type JudgeCaller } from './judges/judge.js';
 import { GROUP_CUT, type ComponentResult, type RewardResult } from './result.js';
 import { ConcurrencyLimiter } from './runtime/concurrency-limiter.js';
 import { failedJudge, type PreparedRow, type RowPhases } from './row-phases.js';
@@ -65,6 +65,8 @@ export interface GroupEngine {
   readonly phases: RowPhases;
   readonly suggestedRowConcurrency: number;
   callerFor(modelKey: string, cacheNamespace: string | undefined, signal: AbortSignal | undefined): JudgeCaller;
+  /** The callers of a panel judge's members (reward.ts). */
+  callersFor?(cacheNamespace: string | undefined, signal: AbortSignal | undefined): CallerFor;
 }
 
 interface GroupOutcome {
@@ -205,7 +207,12 @@ export function createGroupSession(engine: GroupEngine, options: GroupSessionOpt
       settle(ready);
       if ('done' in ready) return pace(undefined);
       const signal = deadline();
-      const components = await phases.judgeRow(ready.pending, rowJudges, (judge) => engine.callerFor(judge.modelKey, namespace, signal));
+      const components = await phases.judgeRow(
+        ready.pending,
+        rowJudges,
+        (judge) => engine.callerFor(judge.modelKey, namespace, signal),
+        engine.callersFor?.(namespace, signal),
+      );
       return pace({ components, aborted: signal?.aborted ?? false });
     });
     const ready = await prepared;

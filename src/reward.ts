@@ -7,8 +7,8 @@
  * No exception escapes `score` or `scoreBatch`: a bad row is a per-row error, a failed judge the neutral reward
  * (or, with `on_judge_error: null`, no reward: `reward: null`, flagged `judge_error`).
  */
-import { createJudge } from './judges/create-judge.js';
-import { isGroupJudge, type Judge, type JudgeCaller } from './judges/judge.js';
+import { createJudge, modelsCalledBy } from './judges/create-judge.js';
+import { isGroupJudge, type CallerFor, type Judge, type JudgeCaller } from './judges/judge.js';
 import { createJudgeModel, modelKey, type JudgeModel } from './models/judge-model.js';
 import type { ComponentError, RewardResult } from './result.js';
 import type { JudgeCache } from './runtime/judge-cache.js';
@@ -97,8 +97,8 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
 
   const modelSpecs = new Map<string, ModelSpec>();
   const judges = spec.judges.map((judgeSpec, index) => {
-    const model = (judgeSpec.model ?? spec.judge_model)!;
-    modelSpecs.set(modelKey(model), model);
+    const model = judgeSpec.model ?? spec.judge_model;
+    for (const used of modelsCalledBy(judgeSpec, model)) modelSpecs.set(modelKey(used), used); // a panel: each member's model
     return createJudge(judgeSpec, index, model, maxResponseChars);
   });
   const phases = createRowPhases(spec, judges, hash);
@@ -123,6 +123,11 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
       return call;
     };
   };
+  /** The callers of a panel judge's members: sample i of a model asks under its own cache namespace. */
+  const callersFor =
+    (cacheNamespace: string | undefined, signal: AbortSignal | undefined): CallerFor =>
+    (key, sample) =>
+      callerFor(key, sample === undefined ? cacheNamespace : `${cacheNamespace ?? options.cacheNamespace ?? ''}#sample-${sample}`, signal);
   const suggestedRowConcurrency = Math.max(8, [...modelSpecs.values()].reduce((sum, model) => sum + model.concurrency, 0) * 2);
   const groupsJudged = judges.some(isGroupJudge);
 
@@ -134,8 +139,11 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
       const prepared = await phases.prepareContext(read.context);
       if ('done' in prepared) return prepared.done;
       const signal = deadlineSignal(scoreOptions);
-      const judged = await phases.judgeRow(prepared.pending, judges, (judge) =>
-        callerFor(judge.modelKey, scoreOptions.cacheNamespace, signal),
+      const judged = await phases.judgeRow(
+        prepared.pending,
+        judges,
+        (judge) => callerFor(judge.modelKey, scoreOptions.cacheNamespace, signal),
+        callersFor(scoreOptions.cacheNamespace, signal),
       );
       return phases.composeRow(prepared.pending, judged, { aborted: signal?.aborted ?? false });
     } catch (error) {
@@ -144,7 +152,7 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
   }
 
   const openGroupSession = (sessionOptions: GroupSessionOptions = {}): GroupSession =>
-    createGroupSession({ judges, phases, suggestedRowConcurrency, callerFor }, sessionOptions);
+    createGroupSession({ judges, phases, suggestedRowConcurrency, callerFor, callersFor }, sessionOptions);
 
   async function scoreBatch(rows: readonly unknown[], batchOptions: BatchOptions = {}): Promise<RewardResult[]> {
     const { fallbackId = (index: number) => `row-${index}`, groupOrderSeed, ...scoreOptions } = batchOptions;

@@ -8,7 +8,7 @@ import { createCheck } from './checks/create-check.js';
 import type { Check } from './checks/check.js';
 import { createRowContext, toRowView, type RowContext } from './input/row-view.js';
 import { RowError, rowErrorResult } from './input/row-error.js';
-import type { Judge, JudgeCaller } from './judges/judge.js';
+import type { CallerFor, Judge, JudgeCaller } from './judges/judge.js';
 import { NO_REFERENCE } from './result.js';
 import type { ComponentResult, RewardResult } from './result.js';
 import { componentNameOf, type CheckSpec, type RewardSpec } from './spec/schema.js';
@@ -41,8 +41,13 @@ export interface RowPhases {
   prepareContext(context: RowContext): Promise<PreparedRow>;
   /** The deterministic checks of a row (also used by dry runs). */
   runChecks(context: RowContext): Promise<CheckedRow>;
-  /** Runs `judges` on the row in parallel; a judge that throws becomes an `error` component. */
-  judgeRow(pending: PendingRow, judges: readonly Judge[], callerOf: (judge: Judge) => JudgeCaller): Promise<ComponentResult[]>;
+  /** Runs `judges` on the row in parallel; a judge that throws becomes an `error` component. `callerFor`: a panel's members. */
+  judgeRow(
+    pending: PendingRow,
+    judges: readonly Judge[],
+    callerOf: (judge: Judge) => JudgeCaller,
+    callerFor?: CallerFor,
+  ): Promise<ComponentResult[]>;
   /**
    * The reward from the row's checks and its judge components (in spec order). `aborted`: a deadline signal
    * of the row's judges fired (adds `deadline_exceeded` when a judge failed); `flags`: row flags to add.
@@ -143,11 +148,16 @@ export function createRowPhases(spec: RewardSpec, judges: readonly Judge[], hash
     return { pending: { context, flags, checks: checked.components } };
   }
 
-  function judgeRow(pending: PendingRow, rowJudges: readonly Judge[], callerOf: (judge: Judge) => JudgeCaller): Promise<ComponentResult[]> {
+  function judgeRow(
+    pending: PendingRow,
+    rowJudges: readonly Judge[],
+    callerOf: (judge: Judge) => JudgeCaller,
+    callerFor?: CallerFor,
+  ): Promise<ComponentResult[]> {
     return Promise.all(
       rowJudges.map(async (judge) => {
         try {
-          return await judge.run(pending.context, callerOf(judge));
+          return await judge.run(pending.context, callerOf(judge), callerFor);
         } catch (error) {
           return failedJudge(judge, error);
         }
@@ -246,6 +256,10 @@ function withNoReferenceFlag(flags: string[], components: readonly ComponentResu
 export function metricsOf(components: readonly ComponentResult[], flags: readonly string[]): Record<string, number> {
   const metrics: Record<string, number> = {};
   for (const component of components) if (component.score !== null) metrics[component.name] = round6(component.score);
+  for (const component of components) {
+    const agreement = component.details?.agreement; // a panel judge's (judges/panel-combine.ts)
+    if (component.type === 'panel' && typeof agreement === 'number') metrics[`${component.name}_agreement`] = agreement;
+  }
   const calls = components.flatMap((component) => component.calls ?? []);
   metrics.judge_calls = calls.length;
   metrics.judge_cached = calls.filter((call) => call.cached).length;

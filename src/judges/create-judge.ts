@@ -3,22 +3,24 @@
  * The fence secret (fence.ts) is REWARDKIT_FENCE_SECRET unless the caller gives one.
  */
 import { modelKey } from '../models/judge-model.js';
-import { componentNameOf, type JudgeSpec, type ModelSpec } from '../spec/schema.js';
+import { componentNameOf, judgingOf, type JudgeSpec, type ModelSpec } from '../spec/schema.js';
 import { SpecError } from '../spec/spec-error.js';
 import { fenceSecretFromEnvironment } from './fence.js';
 import { createGroupJudge } from './group-judge.js';
 import type { Judge } from './judge.js';
+import { createPanelJudge, panelMembers } from './panel-judge.js';
 import { createPreferenceJudge } from './preference-judge.js';
 import { createRubricJudge } from './rubric-judge.js';
 
 export function createJudge(
   spec: JudgeSpec,
   index: number,
-  model: ModelSpec,
+  model: ModelSpec | undefined,
   maxResponseChars: number,
   fenceSecret = fenceSecretFromEnvironment(),
 ): Judge {
-  const options = { name: componentNameOf(spec), modelKey: modelKey(model), maxResponseChars, fenceSecret };
+  // A panel of `members` needs no model of its own; every other judge has one (the schema checks it).
+  const options = { name: componentNameOf(spec), modelKey: model ? modelKey(model) : '', maxResponseChars, fenceSecret };
   try {
     switch (spec.type) {
       case 'rubric':
@@ -27,11 +29,23 @@ export function createJudge(
         return createPreferenceJudge(spec, options);
       case 'group':
         return createGroupJudge(spec, options);
+      case 'panel':
+        return createPanelJudge(spec, model, options);
     }
   } catch (error) {
     if (SpecError.isInstance(error)) throw error;
     throw new SpecError([
-      { file: '<spec>', path: `judges[${index}]${spec.template ? '.template' : ''}`, message: (error as Error).message },
+      {
+        file: '<spec>',
+        path: `judges[${index}]${spec.type === 'panel' ? '.judge' : ''}${judgingOf(spec).template ? '.template' : ''}`,
+        message: (error as Error).message,
+      },
     ]);
   }
+}
+
+/** The models a judge calls (each needs a scheduler): a panel's members, else its one model. */
+export function modelsCalledBy(spec: JudgeSpec, model: ModelSpec | undefined): ModelSpec[] {
+  if (spec.type === 'panel') return panelMembers(spec, model).map((member) => member.model);
+  return model ? [model] : [];
 }

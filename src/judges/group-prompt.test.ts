@@ -129,7 +129,7 @@ describe('the group template is data', () => {
         dir,
       );
       try {
-        createJudge(spec.judges[1]!, 1, spec.judge_model!, 1000);
+        createJudge(spec.judges[1]!, 1, spec.judge_model, 1000);
       } catch (error) {
         if (SpecError.isInstance(error)) return error.problems;
         throw error;

@@ -14,6 +14,10 @@ export const BUILTIN_TEMPLATES = {
   'rubric-dimensions': 'rubric-dimensions.yaml',
   preference: 'preference.yaml',
   group: 'group.yaml',
+  // verdicts written as text (verdict-format.ts): MT-Bench (FastChat) and Arena-Hard, paraphrased
+  'mt-bench-single': 'mt-bench-single.yaml',
+  'mt-bench-pairwise': 'mt-bench-pairwise.yaml',
+  'arena-hard': 'arena-hard.yaml',
 } as const;
 
 /**

@@ -13,6 +13,12 @@ import { judgeJsonCandidates } from './parse-judge-json.js';
 /** Sends one judge request with the runtime's limits and retries; never throws. */
 export type JudgeCaller = (request: JudgeRequest) => Promise<JudgeCall>;
 
+/**
+ * The caller of another model (a panel judge's members, panel-judge.ts): the runtime's caller for `modelKey`,
+ * its cache namespace extended by `sample` when given, so k samples of one model are k separate calls.
+ */
+export type CallerFor = (modelKey: string, sample?: number) => JudgeCaller;
+
 /** One prompt a judge sends for a row. */
 export interface JudgePrompt {
   label: string;
@@ -21,13 +27,14 @@ export interface JudgePrompt {
 
 export interface Judge {
   name: string;
-  type: 'rubric' | 'preference' | 'group';
+  type: 'rubric' | 'preference' | 'group' | 'panel';
   weight: number;
   /** The model this judge calls (its key picks the limiter). */
   modelKey: string;
   /** The prompts this judge would send for the row (used by --dry-run and by run). */
   prompts(context: RowContext): JudgePrompt[];
-  run(context: RowContext, caller: JudgeCaller): Promise<ComponentResult>;
+  /** `callerFor` reaches other models; only a panel judge uses it. */
+  run(context: RowContext, caller: JudgeCaller, callerFor?: CallerFor): Promise<ComponentResult>;
 }
 
 export interface GroupRunOptions {
@@ -55,6 +62,12 @@ export function isGroupJudge(judge: Judge): judge is GroupJudge {
 
 export type VerdictReading<T> = { ok: true; verdict: T } | { ok: false; error: ComponentError };
 
+/**
+ * How a prompt's verdict is read: from the reply's JSON object (a function of it, the default), or from the reply's
+ * text (`{ fromText }`: a verdict format other than json, verdict-format.ts).
+ */
+export type VerdictReader<T> = ((json: Record<string, unknown>) => VerdictReading<T>) | { fromText: (text: string) => VerdictReading<T> };
+
 export interface PromptOutcome<T> {
   record: JudgeCallRecord;
   verdict?: T;
@@ -65,11 +78,7 @@ export interface PromptOutcome<T> {
  * reasoning judge that thought at length) is asked again once with twice the budget; the record then holds
  * the second reply, with the attempts, latency, tokens and cost of both.
  */
-export async function runPrompt<T>(
-  prompt: JudgePrompt,
-  caller: JudgeCaller,
-  read: (json: Record<string, unknown>) => VerdictReading<T>,
-): Promise<PromptOutcome<T>> {
+export async function runPrompt<T>(prompt: JudgePrompt, caller: JudgeCaller, read: VerdictReader<T>): Promise<PromptOutcome<T>> {
   const first = await runPromptOnce(prompt, caller, read);
   if (first.record.error?.kind !== 'truncated') return first;
   const second = await runPromptOnce({ ...prompt, request: { ...prompt.request, maxTokensScale: 2 } }, caller, read);
@@ -96,11 +105,7 @@ export async function runPrompt<T>(
   return { record: { ...both(second.record), raw: evidence.raw, finish_reason: evidence.finish_reason, error } };
 }
 
-async function runPromptOnce<T>(
-  prompt: JudgePrompt,
-  caller: JudgeCaller,
-  read: (json: Record<string, unknown>) => VerdictReading<T>,
-): Promise<PromptOutcome<T>> {
+async function runPromptOnce<T>(prompt: JudgePrompt, caller: JudgeCaller, read: VerdictReader<T>): Promise<PromptOutcome<T>> {
   const call = await caller(prompt.request);
   const record = recordOf(prompt, call);
   if (!call.ok) return { record };
@@ -113,6 +118,15 @@ async function runPromptOnce<T>(
         ? { kind: 'truncated', message: 'the judge hit max_tokens before writing a verdict' }
         : { kind: 'empty_output', message: 'the judge returned no text' },
     );
+  }
+  if (typeof read !== 'function') {
+    const reading = read.fromText(reply.text);
+    if (reading.ok) {
+      call.accept();
+      return { record, verdict: reading.verdict };
+    }
+    const cutOff = reply.finishReason === 'length' && reading.error.kind === 'parse_error';
+    return fail(cutOff ? { kind: 'truncated', message: `the judge hit max_tokens: ${reading.error.message}` } : reading.error);
   }
   const parsed = judgeJsonCandidates(reply.text);
   if (!parsed.ok) {

@@ -16,12 +16,14 @@ import {
   ROW_VARIABLES,
   type Judge,
   type JudgePrompt,
+  type PromptOutcome,
   type VerdictReading,
 } from './judge.js';
 import { loadTemplate } from '../spec/judge-template-file.js';
 import { assertKnownVariables, builtinTemplatePath, renderTemplate } from './judge-template.js';
 import { lacksText, noReferenceComponent } from './no-reference.js';
 import { field, readText } from './verdict-values.js';
+import { describeTextFormat, readTextVerdict, type TextVerdict, type TextVerdictFormat } from './verdict-format.js';
 
 export type PairVerdict = 'A' | 'B' | 'tie';
 export type Winner = 'response' | 'other' | 'tie';
@@ -45,11 +47,13 @@ const RESPONSE_SECOND: Order = { label: 'response-second', responseIs: 'B' };
 export const WINNER_SCORE: Record<Winner, number> = { response: 1, tie: 0.5, other: 0 };
 
 export function createPreferenceJudge(spec: PreferenceJudgeSpec, options: PreferenceJudgeOptions): Judge {
-  const template = loadTemplate(spec.template ?? builtinTemplatePath('preference'));
+  // verdict: {format: pairwise} — [[A]]/[[B]]/[[C]] or Arena-Hard's [[A>>B]]… read from text (verdict-format.ts)
+  const textFormat: TextVerdictFormat | undefined = spec.verdict?.format === 'pairwise' ? spec.verdict : undefined;
+  const template = loadTemplate(spec.template ?? builtinTemplatePath(textFormat ? 'mt-bench-pairwise' : 'preference'));
   const trusted = {
     instructions: spec.instructions ?? '',
     criteria: spec.criteria,
-    output_format: JSON.stringify({ rationale: '…', verdict: 'A | B | tie' }, null, 2),
+    output_format: textFormat ? describeTextFormat(textFormat) : JSON.stringify({ rationale: '…', verdict: 'A | B | tie' }, null, 2),
   };
   assertKnownVariables(template, Object.keys(trusted), [...ROW_VARIABLES, 'answer_a', 'answer_b']);
   const schema = {
@@ -82,7 +86,9 @@ export function createPreferenceJudge(spec: PreferenceJudgeSpec, options: Prefer
       );
       return {
         label: `order ${order.label}`,
-        request: { ...rendered, schema, schemaName: 'preference_verdict', templateVersion: template.version },
+        request: textFormat
+          ? { ...rendered, plainText: true, templateVersion: template.version }
+          : { ...rendered, schema, schemaName: 'preference_verdict', templateVersion: template.version },
       };
     });
   };
@@ -98,6 +104,11 @@ export function createPreferenceJudge(spec: PreferenceJudgeSpec, options: Prefer
       if (lacksText(context, spec.against)) return noReferenceComponent(base, spec.against);
       const chosen = orders(context);
       const list = prompts(context);
+      if (textFormat) {
+        const read = { fromText: (text: string) => readTextVerdict(text, textFormat) };
+        const textOutcomes = await Promise.all(list.map((prompt) => runPrompt(prompt, caller, read)));
+        return scoreTextOutcomes(base, textOutcomes, chosen, list);
+      }
       const outcomes = await Promise.all(list.map((prompt) => runPrompt(prompt, caller, readPreferenceVerdict)));
       const calls = outcomes.map((outcome) => outcome.record);
       const error = firstError(outcomes);
@@ -120,6 +131,41 @@ export function createPreferenceJudge(spec: PreferenceJudgeSpec, options: Prefer
         calls,
       };
     },
+  };
+}
+
+/**
+ * A pairwise text verdict per order: the response's score is answer A's score when it was A, else 1 − it; the component
+ * scores their mean, so a verdict that flips with the order averages out (a full flip is 0.5, a tie).
+ */
+function scoreTextOutcomes(
+  base: { name: string; kind: 'judge'; type: string; weight: number },
+  outcomes: ReadonlyArray<PromptOutcome<TextVerdict>>,
+  chosen: readonly Order[],
+  list: readonly JudgePrompt[],
+): ComponentResult {
+  const calls = outcomes.map((outcome) => outcome.record);
+  const error = firstError(outcomes);
+  if (error) return { ...base, score: null, status: 'error', error, calls };
+  const scores = outcomes.map((outcome, index) => {
+    const ofA = outcome.verdict!.score;
+    return chosen[index]!.responseIs === 'A' ? ofA : 1 - ofA;
+  });
+  const winnerOf = (score: number): Winner => (score > 0.5 ? 'response' : score < 0.5 ? 'other' : 'tie');
+  const winners = scores.map(winnerOf);
+  const score = scores.reduce((sum, value) => sum + value, 0) / scores.length;
+  return {
+    ...base,
+    score,
+    status: 'scored',
+    rationale: outcomes.map((outcome, index) => `[${list[index]!.label}] [[${outcome.verdict!.label}]]`).join('\n'),
+    details: {
+      winner: winnerOf(score),
+      per_order: Object.fromEntries(chosen.map((order, index) => [order.label, winners[index]])),
+      per_order_verdict: Object.fromEntries(chosen.map((order, index) => [order.label, outcomes[index]!.verdict!.label])),
+      position_flip: winners.length === 2 && winners[0] !== winners[1],
+    },
+    calls,
   };
 }
 

@@ -9,11 +9,21 @@ import type { RowContext } from '../input/row-view.js';
 import type { RubricJudgeSpec } from '../spec/schema.js';
 import type { ComponentResult } from '../result.js';
 import { round6 } from '../round6.js';
-import { firstError, rowVariables, runPrompt, ROW_VARIABLES, type Judge, type JudgePrompt, type VerdictReading } from './judge.js';
+import {
+  firstError,
+  rowVariables,
+  runPrompt,
+  ROW_VARIABLES,
+  type Judge,
+  type JudgePrompt,
+  type VerdictReader,
+  type VerdictReading,
+} from './judge.js';
 import { loadTemplate, type JudgeTemplate } from '../spec/judge-template-file.js';
 import { assertKnownVariables, builtinTemplatePath, renderTemplate, requiresVariable } from './judge-template.js';
 import { lacksText, noReferenceComponent } from './no-reference.js';
 import { field, findEntry, readBoolean, readNumber, readText } from './verdict-values.js';
+import { describeTextFormat, readTextVerdict, type TextVerdictFormat } from './verdict-format.js';
 
 interface RubricLine {
   id: string;
@@ -40,21 +50,24 @@ export interface RubricJudgeOptions {
 
 export function createRubricJudge(spec: RubricJudgeSpec, options: RubricJudgeOptions): Judge {
   const usesCriteria = spec.criteria !== undefined;
+  // a verdict written as text (verdict-format.ts) gives the one score; criteria or dimensions, if any, are only shown
+  const textFormat: TextVerdictFormat | undefined = spec.verdict?.format === 'json' ? undefined : spec.verdict;
   const lines: RubricLine[] = usesCriteria
     ? spec.criteria!.map((criterion) => ({ id: criterion.id, weight: criterion.weight }))
-    : spec.dimensions!.map((dimension) => ({
+    : (spec.dimensions ?? []).map((dimension) => ({
         id: dimension.id,
         weight: dimension.weight,
         scale: { min: dimension.min, max: dimension.max },
       }));
   const template: JudgeTemplate = loadTemplate(
-    spec.template ?? builtinTemplatePath(usesCriteria ? 'rubric-criteria' : 'rubric-dimensions'),
+    spec.template ??
+      builtinTemplatePath(textFormat?.format === 'rating' ? 'mt-bench-single' : usesCriteria ? 'rubric-criteria' : 'rubric-dimensions'),
   );
   const trusted = {
     instructions: spec.instructions ?? '',
     criteria: usesCriteria ? spec.criteria!.map((criterion) => `- ${criterion.id}: ${criterion.description}`).join('\n') : '',
-    dimensions: usesCriteria ? '' : spec.dimensions!.map(describeDimension).join('\n\n'),
-    output_format: JSON.stringify(exampleVerdict(lines, usesCriteria), null, 2),
+    dimensions: usesCriteria ? '' : (spec.dimensions ?? []).map(describeDimension).join('\n\n'),
+    output_format: textFormat ? describeTextFormat(textFormat) : JSON.stringify(exampleVerdict(lines, usesCriteria), null, 2),
   };
   assertKnownVariables(template, Object.keys(trusted), [...ROW_VARIABLES, 'item']);
   const schema = verdictSchema(lines, usesCriteria);
@@ -71,12 +84,10 @@ export function createRubricJudge(spec: RubricJudgeSpec, options: RubricJudgeOpt
     const list = items(context);
     const render = (extra: Record<string, string>) =>
       renderTemplate(template, trusted, rowVariables(context, options.maxResponseChars, extra), options.fenceSecret);
-    const request = (extra: Record<string, string>) => ({
-      ...render(extra),
-      schema,
-      schemaName: 'rubric_verdict',
-      templateVersion: template.version,
-    });
+    const request = (extra: Record<string, string>) =>
+      textFormat
+        ? { ...render(extra), plainText: true, templateVersion: template.version }
+        : { ...render(extra), schema, schemaName: 'rubric_verdict', templateVersion: template.version };
     if (list === null) return [{ label: 'answer', request: request({}) }];
     return list.map((item, index) => ({
       label: `item ${index + 1}${itemId(item)}`,
@@ -104,7 +115,10 @@ export function createRubricJudge(spec: RubricJudgeSpec, options: RubricJudgeOpt
           calls: [],
         };
       }
-      const outcomes = await Promise.all(list.map((prompt) => runPrompt(prompt, caller, (json) => readRubricVerdict(json, lines))));
+      const read: VerdictReader<RubricVerdict> = textFormat
+        ? { fromText: (text) => rubricOfText(text, textFormat) }
+        : (json) => readRubricVerdict(json, lines);
+      const outcomes = await Promise.all(list.map((prompt) => runPrompt(prompt, caller, read)));
       const calls = outcomes.map((outcome) => outcome.record);
       const error = firstError(outcomes);
       if (error) return { ...base, score: null, status: 'error', error, calls };
@@ -130,6 +144,21 @@ export function createRubricJudge(spec: RubricJudgeSpec, options: RubricJudgeOpt
         },
         calls,
       };
+    },
+  };
+}
+
+/** A text verdict as a rubric verdict: its one score, and the number read (a rating) as the raw score. */
+function rubricOfText(text: string, format: TextVerdictFormat): VerdictReading<RubricVerdict> {
+  const reading = readTextVerdict(text, format);
+  if (!reading.ok) return reading;
+  const { label, score, value } = reading.verdict;
+  return {
+    ok: true,
+    verdict: {
+      score,
+      ...(value === undefined ? {} : { rawScore: value }),
+      lines: { verdict: { score: value ?? score, rationale: label } },
     },
   };
 }

@@ -56,6 +56,12 @@ export function applyPrices(spec: RewardSpec, table: PriceTable | undefined): Re
   return {
     ...spec,
     judge_model: priced(spec.judge_model),
-    judges: spec.judges.map((judge) => (judge.model ? { ...judge, model: priced(judge.model) } : judge)),
+    judges: spec.judges.map((judge) =>
+      judge.type === 'panel' && judge.members
+        ? { ...judge, members: judge.members.map((member) => ({ model: priced(member.model)! })) }
+        : judge.model
+          ? { ...judge, model: priced(judge.model) }
+          : judge,
+    ),
   };
 }

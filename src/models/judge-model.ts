@@ -16,6 +16,8 @@ export interface JudgeRequest {
   /** JSON Schema of the verdict; sent as structured-output request when the model spec allows. */
   schema?: Record<string, unknown>;
   schemaName?: string;
+  /** The verdict is read from plain text (a verdict format other than json): ask for no JSON at all. */
+  plainText?: boolean;
   /** The judge template's version: part of the cache key, so editing a template never reuses old verdicts. */
   templateVersion?: string;
   /** Multiplies the model's max_tokens for this request (2: the one retry of a reply cut by max_tokens). */
@@ -73,7 +75,7 @@ export function createJudgeModel(spec: ModelSpec, languageModel?: LanguageModelV
     async generate(request, signal, options = {}) {
       if (options.onResponseArrived) arrivalCallbacks.set(signal, options.onResponseArrived);
       const responseFormat =
-        spec.structured_output === 'none'
+        spec.structured_output === 'none' || request.plainText
           ? undefined
           : spec.structured_output === 'json_schema' && request.schema
             ? { type: 'json' as const, schema: request.schema as JSONSchema7, name: request.schemaName ?? 'verdict' }

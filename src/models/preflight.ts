@@ -180,9 +180,11 @@ function stripStatus(failure: ClassifiedError): string {
   return failure.message.startsWith(prefix) ? failure.message.slice(prefix.length) : failure.message;
 }
 
-/** The models a spec's judges call (each judge's own model, else judge_model). */
+/** The models a spec's judges call (each judge's own model, else judge_model; a panel's members, each). */
 export function judgeModelsOf(spec: RewardSpec): ModelSpec[] {
-  return spec.judges.map((judge) => judge.model ?? spec.judge_model!);
+  return spec.judges.flatMap((judge) =>
+    judge.type === 'panel' && judge.members ? judge.members.map((member) => member.model) : [judge.model ?? spec.judge_model!],
+  );
 }
 
 export interface PreflightSpecOptions {

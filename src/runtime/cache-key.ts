@@ -23,6 +23,7 @@ export function judgeRequestMaterial(model: ModelSpec, request: JudgeRequest, na
     request.schema ?? null,
     request.templateVersion ?? '',
     namespace,
+    ...(request.plainText ? ['plain-text'] : []), // absent for JSON verdicts: their keys are unchanged
   ]);
 }
 

@@ -9,7 +9,7 @@ import { Ajv } from 'ajv';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { loadTemplate } from './judge-template-file.js';
-import { RewardSpecSchema, type RewardSpec } from './schema.js';
+import { judgingOf, RewardSpecSchema, type RewardSpec } from './schema.js';
 import { SpecError, type SpecProblem } from './spec-error.js';
 
 export interface LoadedSpec {
@@ -127,18 +127,20 @@ export function validateSpecObject(
       }
     }
   });
-  spec.judges.forEach((judge, index) => {
+  spec.judges.forEach((entry, index) => {
+    const judge = judgingOf(entry);
+    const where = entry.type === 'panel' ? ['judges', index, 'judge', 'template'] : ['judges', index, 'template'];
     if (!judge.template) return;
     const templatePath = resolveFrom(baseDir, judge.template);
     if (!existsSync(templatePath)) {
-      at(['judges', index, 'template'], `expected an existing template file (looked at ${templatePath})`, judge.template);
+      at(where, `expected an existing template file (looked at ${templatePath})`, judge.template);
       return;
     }
     try {
       loadTemplate(templatePath);
       judge.template = templatePath;
     } catch (error) {
-      at(['judges', index, 'template'], (error as Error).message);
+      at(where, (error as Error).message);
     }
   });
   if (problems.length > 0) throw new SpecError(problems);

@@ -217,6 +217,54 @@ const judgeBase = {
   instructions: z.string().optional().describe('Task-specific guidance shown to the judge.'),
 };
 
+const unitScore = z.number().min(0).max(1);
+const scaleTuple = z.tuple([z.number(), z.number()]);
+const JsonVerdictSchema = z.strictObject({ format: z.literal('json') });
+const ChoiceVerdictSchema = z.strictObject({
+  format: z.literal('choice'),
+  choices: z
+    .record(z.string().min(1), unitScore)
+    .refine((choices) => Object.keys(choices).length > 0, { message: 'expected at least one choice' })
+    .describe('Each label the judge may answer and its score in [0, 1] (autoevals choice_scores).'),
+});
+const RatingVerdictSchema = z.strictObject({
+  format: z.literal('rating'),
+  pattern: z.string().min(1).optional().describe('Regex whose group 1 is the rating. Default: MT-Bench [[N]] (backup [N]).'),
+  scale: scaleTuple.default([1, 10]).describe('[low, high] of the rating; the score is (N − low) / (high − low).'),
+});
+export const PAIRWISE_VERDICT_LABELS = ['A', 'B', 'C', 'A>>B', 'A>B', 'A=B', 'B>A', 'B>>A'] as const;
+const PairwiseVerdictSchema = z.strictObject({
+  format: z.literal('pairwise'),
+  scores: z
+    .partialRecord(z.enum(PAIRWISE_VERDICT_LABELS), unitScore)
+    .optional()
+    .describe('Score of answer A per verdict; default A/A>>B 1, A>B 0.75, C/A=B 0.5, B>A 0.25, B/B>>A 0.'),
+});
+const RegexVerdictSchema = z.strictObject({
+  format: z.literal('regex'),
+  pattern: z.string().min(1).describe('Regex with a named group holding the verdict, e.g. "GRADE: (?<verdict>\\w+)".'),
+  group: z.string().min(1).default('verdict').describe('The named group.'),
+  scores: z.record(z.string().min(1), unitScore).optional().describe('Score per group value; without it the value is a number.'),
+  scale: scaleTuple.optional().describe('[low, high] of a numeric group value (default [0, 1]).'),
+});
+const verdictDescription =
+  'How the judge writes its verdict: json (default, a JSON object), or text read by a published rule — choice, rating (MT-Bench [[N]]), pairwise ([[A]]/[[B]]/[[C]], Arena-Hard [[A>>B]]…), regex. No match or two conflicting matches is a parse error.';
+/** Verdict formats (judges/verdict-format.ts); absent = json, today's behaviour. */
+export const VerdictFormatSchema = z.discriminatedUnion('format', [
+  JsonVerdictSchema,
+  ChoiceVerdictSchema,
+  RatingVerdictSchema,
+  PairwiseVerdictSchema,
+  RegexVerdictSchema,
+]);
+const RubricVerdictSchema = z.discriminatedUnion('format', [
+  JsonVerdictSchema,
+  ChoiceVerdictSchema,
+  RatingVerdictSchema,
+  RegexVerdictSchema,
+]);
+const PreferenceVerdictSchema = z.discriminatedUnion('format', [JsonVerdictSchema, PairwiseVerdictSchema]);
+
 export const CriterionSchema = z.strictObject({
   id: componentName,
   description: z.string().min(1),
@@ -239,6 +287,7 @@ export const RubricJudgeSchema = z.strictObject({
   dimensions: z.array(DimensionSchema).min(1).optional().describe('Scaled dimensions; score = weighted mean of (s-min)/(max-min).'),
   foreach: selector('a list in the response to judge item by item').optional(),
   empty_score: z.number().min(0).max(1).default(0).describe('Score when the foreach list is empty or missing.'),
+  verdict: RubricVerdictSchema.optional().describe(verdictDescription),
 });
 
 export const PreferenceJudgeSchema = z.strictObject({
@@ -250,6 +299,7 @@ export const PreferenceJudgeSchema = z.strictObject({
     .enum(['both', 'random', 'fixed'])
     .default('both')
     .describe('both: judge both orders, a verdict that flips counts as a tie; random: one order chosen by id; fixed: response first.'),
+  verdict: PreferenceVerdictSchema.optional().describe(verdictDescription),
 });
 
 export const GroupJudgeSchema = z.strictObject({
@@ -277,7 +327,36 @@ export const GroupJudgeSchema = z.strictObject({
   anchors: z.number().int().min(1).default(2).describe('Rollouts shown in every chunk of a split group, to align chunk scores.'),
 });
 
-export const JudgeSchema = z.discriminatedUnion('type', [RubricJudgeSchema, PreferenceJudgeSchema, GroupJudgeSchema]);
+/** A panel's inner judge: a rubric or preference judge without the name, weight and model the panel holds (panel-judge.ts). */
+const innerJudgeFields = { name: true, weight: true, model: true } as const;
+export const PanelInnerJudgeSchema = z.discriminatedUnion('type', [
+  RubricJudgeSchema.omit(innerJudgeFields),
+  PreferenceJudgeSchema.omit(innerJudgeFields),
+]);
+
+export const PANEL_COMBINES = ['mean', 'median', 'majority', 'unanimity'] as const;
+
+export const PanelJudgeSchema = z.strictObject({
+  type: z.literal('panel'),
+  name: componentName.optional(),
+  weight,
+  model: ModelSpecSchema.optional().describe('The model sampled by `samples` (default: judge_model).'),
+  judge: PanelInnerJudgeSchema.describe('The judging every member does: a rubric or preference judge (no name, weight or model).'),
+  members: z
+    .array(z.strictObject({ model: ModelSpecSchema }))
+    .min(2)
+    .optional()
+    .describe('The judge models of the panel, one member each (each a full model spec).'),
+  samples: z.number().int().min(2).max(32).optional().describe('Instead of members: k calls to one model at its temperature.'),
+  combine: z
+    .enum(PANEL_COMBINES)
+    .default('mean')
+    .describe('mean | median of the member scores; majority | unanimity of their pass/fail at `threshold` (score 1 or 0).'),
+  threshold: z.number().min(0).max(1).default(0.5).describe('A member passes when its normalised score is >= threshold.'),
+  quorum: z.number().int().min(1).optional().describe('Members that must score (default: a majority); failed members are left out.'),
+});
+
+export const JudgeSchema = z.discriminatedUnion('type', [RubricJudgeSchema, PreferenceJudgeSchema, GroupJudgeSchema, PanelJudgeSchema]);
 
 export const AggregateSchema = z.strictObject({
   range: z.tuple([z.number(), z.number()]).default([0, 1]).describe('Output range [low, high] of the reward.'),
@@ -363,50 +442,14 @@ export const RewardSpecSchema = z
     });
     spec.judges.forEach((judge, index) => {
       visit('judges', index, judge.name ?? judge.type);
-      if (!judge.model && !spec.judge_model) {
+      if (!judge.model && !spec.judge_model && !(judge.type === 'panel' && judge.members)) {
         ctx.addIssue({
           code: 'custom',
           path: ['judges', index, 'model'],
           message: 'expected a judge model: set judge_model at the top of the spec or model on this judge',
         });
       }
-      if (judge.type === 'rubric') {
-        if (!!judge.criteria === !!judge.dimensions) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['judges', index],
-            message: 'expected exactly one of criteria (pass/fail) or dimensions (scaled)',
-          });
-        }
-        const ids = new Set<string>();
-        for (const [listName, list] of [
-          ['criteria', judge.criteria ?? []],
-          ['dimensions', judge.dimensions ?? []],
-        ] as const) {
-          list.forEach((item, itemIndex) => {
-            if (ids.has(item.id))
-              ctx.addIssue({ code: 'custom', path: ['judges', index, listName, itemIndex, 'id'], message: `duplicate id "${item.id}"` });
-            ids.add(item.id);
-          });
-        }
-        judge.dimensions?.forEach((dimension, dimensionIndex) => {
-          if (dimension.min >= dimension.max) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['judges', index, 'dimensions', dimensionIndex, 'max'],
-              message: `expected max (${dimension.max}) > min (${dimension.min})`,
-            });
-          }
-        });
-        const weights = [...(judge.criteria ?? []), ...(judge.dimensions ?? [])].reduce((sum, item) => sum + item.weight, 0);
-        if ((judge.criteria || judge.dimensions) && weights <= 0) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['judges', index],
-            message: 'expected at least one criterion or dimension with a weight > 0',
-          });
-        }
-      }
+      if (judge.type === 'rubric') refineRubric(judge, ['judges', index], ctx);
     });
     spec.judges.forEach((judge, index) => {
       if (judge.type !== 'group') return;
@@ -423,6 +466,47 @@ export const RewardSpecSchema = z
           code: 'custom',
           path: ['judges', index, 'anchors'],
           message: `expected at most max_group − 1 (${judge.max_group - 1}) so each chunk holds a new rollout, got ${judge.anchors}`,
+        });
+      }
+    });
+    spec.judges.forEach((judge, index) => {
+      if (judge.type !== 'panel') return;
+      refineRubric(judge.judge, ['judges', index, 'judge'], ctx);
+      if (!!judge.members === (judge.samples !== undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['judges', index],
+          message: 'expected exactly one of members (several models) or samples (k calls to one model)',
+        });
+      }
+      if (judge.members && judge.model) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['judges', index, 'model'],
+          message: 'expected no model beside members: give each member its model',
+        });
+      }
+      judge.members?.forEach((member, memberIndex) => {
+        const first = judge.members!.findIndex(
+          (other) =>
+            other.model.provider === member.model.provider &&
+            other.model.model === member.model.model &&
+            other.model.base_url === member.model.base_url,
+        );
+        if (first < memberIndex) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['judges', index, 'members', memberIndex, 'model'],
+            message: `expected a model other than members[${first}] (same provider, model and base_url share one scheduler); use samples for repeated calls of one model`,
+          });
+        }
+      });
+      const size = judge.members?.length ?? judge.samples ?? 0;
+      if (judge.quorum !== undefined && size > 0 && judge.quorum > size) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['judges', index, 'quorum'],
+          message: `expected at most the panel size (${size}), got ${judge.quorum}`,
         });
       }
     });
@@ -451,6 +535,79 @@ export const RewardSpecSchema = z
     }
   });
 
+/** The cross-field rules of a rubric judge at `path` (a top-level judge, or a panel's inner judge). */
+function refineRubric(
+  judge: z.output<typeof RubricJudgeSchema> | z.output<typeof PanelInnerJudgeSchema>,
+  path: PropertyKey[],
+  ctx: z.RefinementCtx,
+) {
+  if (judge.type !== 'rubric') return;
+  refineVerdict(judge.verdict, [...path, 'verdict'], ctx);
+  if ((judge.verdict?.format === 'choice' || judge.verdict?.format === 'regex') && judge.template === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'template'],
+      message: `expected a template for verdict format ${judge.verdict.format} (the built-in rubric templates ask for a JSON verdict)`,
+    });
+  }
+  const textVerdict = judge.verdict !== undefined && judge.verdict.format !== 'json';
+  if (textVerdict ? !!judge.criteria && !!judge.dimensions : !!judge.criteria === !!judge.dimensions) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path],
+      message: 'expected exactly one of criteria (pass/fail) or dimensions (scaled)',
+    });
+  }
+  const ids = new Set<string>();
+  for (const [listName, list] of [
+    ['criteria', judge.criteria ?? []],
+    ['dimensions', judge.dimensions ?? []],
+  ] as const) {
+    list.forEach((item, itemIndex) => {
+      if (ids.has(item.id))
+        ctx.addIssue({ code: 'custom', path: [...path, listName, itemIndex, 'id'], message: `duplicate id "${item.id}"` });
+      ids.add(item.id);
+    });
+  }
+  judge.dimensions?.forEach((dimension, dimensionIndex) => {
+    if (dimension.min >= dimension.max) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'dimensions', dimensionIndex, 'max'],
+        message: `expected max (${dimension.max}) > min (${dimension.min})`,
+      });
+    }
+  });
+  const weights = [...(judge.criteria ?? []), ...(judge.dimensions ?? [])].reduce((sum, item) => sum + item.weight, 0);
+  if ((judge.criteria || judge.dimensions) && weights <= 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path],
+      message: 'expected at least one criterion or dimension with a weight > 0',
+    });
+  }
+}
+
+/** A text verdict's pattern and scale (schema.ts owns the spec rules; judges/verdict-format.ts reads the reply). */
+function refineVerdict(verdict: z.output<typeof VerdictFormatSchema> | undefined, path: PropertyKey[], ctx: z.RefinementCtx) {
+  if (verdict?.format !== 'rating' && verdict?.format !== 'regex') return;
+  if (verdict.pattern !== undefined) {
+    const problem = regexProblem(verdict.pattern);
+    if (problem) ctx.addIssue({ code: 'custom', path: [...path, 'pattern'], message: `invalid regular expression: ${problem}` });
+    else if (verdict.format === 'regex' && !verdict.pattern.includes(`(?<${verdict.group}>`))
+      ctx.addIssue({ code: 'custom', path: [...path, 'pattern'], message: `expected a named group (?<${verdict.group}>…) in the pattern` });
+    else if (verdict.format === 'rating' && !/\((?!\?)/.test(verdict.pattern.replace(/\\./g, '')))
+      ctx.addIssue({ code: 'custom', path: [...path, 'pattern'], message: 'expected a capturing group (…) holding the rating' });
+  }
+  if (verdict.scale && !(verdict.scale[0] < verdict.scale[1])) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'scale'],
+      message: `expected [low, high] with low < high, got [${verdict.scale[0]}, ${verdict.scale[1]}]`,
+    });
+  }
+}
+
 function regexProblem(pattern: string): string | null {
   try {
     new RegExp(pattern, 'iu');
@@ -467,9 +624,17 @@ export type JudgeSpec = z.output<typeof JudgeSchema>;
 export type RubricJudgeSpec = z.output<typeof RubricJudgeSchema>;
 export type PreferenceJudgeSpec = z.output<typeof PreferenceJudgeSchema>;
 export type GroupJudgeSpec = z.output<typeof GroupJudgeSchema>;
+export type PanelJudgeSpec = z.output<typeof PanelJudgeSchema>;
+export type PanelInnerJudgeSpec = z.output<typeof PanelInnerJudgeSchema>;
 export type ModelSpec = z.output<typeof ModelSpecSchema>;
+export type VerdictFormatSpec = z.output<typeof VerdictFormatSchema>;
 export type AggregateSpec = z.output<typeof AggregateSchema>;
 export type Provider = (typeof PROVIDERS)[number];
+
+/** The judge definition an entry renders its prompts with: a panel's inner judge, else the entry itself. */
+export function judgingOf(judge: JudgeSpec): Exclude<JudgeSpec, PanelJudgeSpec> | PanelInnerJudgeSpec {
+  return judge.type === 'panel' ? judge.judge : judge;
+}
 
 /** Name of a component (its metric name): the explicit name, or its type. */
 export function componentNameOf(component: { name?: string | undefined; type: string }): string {

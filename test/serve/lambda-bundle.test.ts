@@ -72,7 +72,7 @@ const diagnostics = (values: Partial<Record<string, number>>) =>
 describe('the built bundle', () => {
   it('is one ESM file with the templates and the packaged spec beside it, zipped', () => {
     expect(built.buildOutput).toContain(
-      'with 7 files: index.mjs, rewardkit-lambda.json, spec/qa-spec.yaml, templates/group.yaml, templates/preference.yaml, templates/rubric-criteria.yaml, templates/rubric-dimensions.yaml',
+      'with 10 files: index.mjs, rewardkit-lambda.json, spec/qa-spec.yaml, templates/arena-hard.yaml, templates/group.yaml, templates/mt-bench-pairwise.yaml, templates/mt-bench-single.yaml, templates/preference.yaml, templates/rubric-criteria.yaml, templates/rubric-dimensions.yaml',
     );
     const bundle = readFileSync(built.handlerPath, 'utf8');
     expect(bundle).toMatch(/export\s*\{[^}]*\bhandler\b/);
