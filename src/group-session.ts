@@ -9,6 +9,7 @@
  * their own and flagged `group_cut`. Gated, empty and unreadable rows are left out of the group call; they keep their
  * floor / empty reward / row error and a `skipped` group component (as `score` gives them).
  */
+import { deadlineSignal } from './runtime/deadline-signal.js';
 import type { RowContext } from './input/row-view.js';
 import { isGroupJudge, type CallerFor, type GroupJudge, type Judge, type JudgeCaller } from './judges/judge.js';
 import { GROUP_CUT, type ComponentResult, type RewardResult } from './result.js';
@@ -108,11 +109,7 @@ export function createGroupSession(engine: GroupEngine, options: GroupSessionOpt
   let position = 0;
   let ended = false;
 
-  const deadline = (): AbortSignal | undefined => {
-    const timer = options.groupDeadlineMs === undefined ? undefined : AbortSignal.timeout(options.groupDeadlineMs);
-    if (timer && options.signal) return AbortSignal.any([timer, options.signal]);
-    return timer ?? options.signal;
-  };
+  const deadline = () => deadlineSignal(options.groupDeadlineMs, options.signal);
 
   /** Moves the session to the next row: closes every group whose window has passed and forgets old closed keys. */
   function advance(): number {
@@ -215,6 +212,8 @@ export function createGroupSession(engine: GroupEngine, options: GroupSessionOpt
       );
       return pace({ components, aborted: signal?.aborted ?? false });
     });
+    // a row already done (gated, empty, unreadable) never awaits rowJudged: mark its rejection (a throwing afterRow) handled
+    rowJudged.catch(() => undefined);
     const ready = await prepared;
     if ('done' in ready) return ready.done;
     const [own, grouped] = await Promise.all([rowJudged, Promise.all(groups.map((group) => group.outcome))]);

@@ -7,6 +7,7 @@
  * No exception escapes `score` or `scoreBatch`: a bad row is a per-row error, a failed judge the neutral reward
  * (or, with `on_judge_error: null`, no reward: `reward: null`, flagged `judge_error`).
  */
+import { deadlineSignal } from './runtime/deadline-signal.js';
 import { createJudge, modelsCalledBy } from './judges/create-judge.js';
 import { isGroupJudge, type CallerFor, type Judge, type JudgeCaller } from './judges/judge.js';
 import { createJudgeModel, modelKey, type JudgeModel } from './models/judge-model.js';
@@ -54,12 +55,6 @@ export interface ScoreOptions {
   deadlineMs?: number;
   /** Cache namespace: the same request under another namespace is asked again (e.g. "repeat-2"). */
   cacheNamespace?: string;
-}
-
-function deadlineSignal(options: ScoreOptions): AbortSignal | undefined {
-  const timer = options.deadlineMs === undefined ? undefined : AbortSignal.timeout(options.deadlineMs);
-  if (timer && options.signal) return AbortSignal.any([timer, options.signal]);
-  return timer ?? options.signal;
 }
 
 export interface BatchOptions extends Omit<ScoreOptions, 'fallbackId'> {
@@ -138,7 +133,7 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
       if ('done' in read) return read.done;
       const prepared = await phases.prepareContext(read.context);
       if ('done' in prepared) return prepared.done;
-      const signal = deadlineSignal(scoreOptions);
+      const signal = deadlineSignal(scoreOptions.deadlineMs, scoreOptions.signal);
       const judged = await phases.judgeRow(
         prepared.pending,
         judges,

@@ -90,14 +90,18 @@ export class GroupedScoring {
       }
       this.earlier.length = 0;
     };
+    let readToEnd = false;
     try {
       for await (const item of source) {
         note();
         yield item;
       }
+      readToEnd = true;
     } finally {
       note();
-      this.session.end();
+      // a run that failed (an unwritable output, an unreadable input) sends no more paid calls for its open groups;
+      // Ctrl-C ends the source normally, so the groups read so far are judged and written
+      if (readToEnd) this.session.end();
     }
   }
 

@@ -3,6 +3,7 @@
  * judge's noise, per-judge statistics and the slot bias of group judges (HTML, pure: result in, page out), and its
  * lines of the terminal summary.
  */
+import { ROLLOUT_LABELS } from '../../judges/group-prompt.js';
 import { intervalChart, scatterChart } from '../report/charts.js';
 import { chartGrid, intervalItem, scoreHistogram, valueCell } from '../report/figures.js';
 import { formatNumber, percent, statisticText } from '../report/format.js';
@@ -13,7 +14,7 @@ import { mean } from '../statistics/index.js';
 import type { NoiseJudge, NoiseResult } from './noise-analysis.js';
 
 /** Slot letters as the group judge labels them. */
-const slotLabel = (slot: number) => String.fromCharCode(65 + slot);
+const slotLabel = (slot: number) => ROLLOUT_LABELS[slot] ?? String(slot + 1);
 
 /** "A 0.62 · B 0.55 · C 0.51", for the mean score by slot. */
 function slotsText(bySlot: readonly (number | null)[]): string {
