@@ -10,6 +10,7 @@ import type { RewardResult } from '../src/result.js';
 import { loadSpecWithJudge } from '../src/spec/load-spec-with-judge.js';
 import { contractReviewJudge } from './support/contract-review-judge.js';
 import { startFakeJudge, type FakeJudge } from './support/fake-judge-server.js';
+import { CONTRACT_REVIEW_REWARDS } from './support/contract-review-rewards.js';
 
 const rows = readFileSync(new URL('../examples/contract-review/rollouts.jsonl', import.meta.url), 'utf8')
   .trim()
@@ -92,45 +93,6 @@ describe('contract-review example under the scripted fake judge', () => {
 
   it('produces the documented reward table', () => {
     const table = Object.fromEntries([...results].map(([id, result]) => [id, result.reward]));
-    expect(table).toEqual({
-      'nda-good': 0.983333,
-      'nda-excerpt-ref': 0.583333,
-      'nda-vague': 0.8,
-      'saas-good': 0.983333,
-      'saas-malformed': 0,
-      'saas-wrong-language': 0.75,
-      'supply-good': 0.9875,
-      'supply-hallucinated': 0.566667,
-      'supply-empty-comments': 0.104074,
-      'employment-good': 0.983333,
-      'employment-fenced': 0.95,
-      'employment-irrelevant': 0.666667,
-      'lease-good': 1,
-      'lease-empty': 0,
-      'lease-vague': 0.816667,
-      'licensing-good': 0.966667,
-      'licensing-excerpt-ref': 0.433333,
-      'licensing-malformed': 0,
-      'consulting-good': 0.9875,
-      'consulting-wrong-language': 0.75,
-      'consulting-hallucinated': 0.35,
-      'dpa-good': 1,
-      'dpa-irrelevant': 0.7,
-      'dpa-fenced': 0.983333,
-      'dpa-empty': 0,
-      'distribution-good': 0.983333,
-      'distribution-empty-comments': 0.104074,
-      'distribution-excerpt-ref': 0.783333,
-      'loan-good': 0.983333,
-      'loan-malformed': 0,
-      'loan-vague': 0.75,
-      'construction-good': 1,
-      'construction-fenced': 0.95,
-      'construction-hallucinated': 0.55,
-      'construction-irrelevant': 0.733333,
-      'joint-venture-good': 0.9875,
-      'joint-venture-wrong-language': 0.775,
-      'joint-venture-empty': 0,
-    });
+    expect(table).toEqual(CONTRACT_REVIEW_REWARDS);
   });
 });

@@ -16,6 +16,7 @@ import { labJudge } from '../../examples/contract-review/lab/lab-judge.js';
 import { contractReviewJudge, loadFakeVerdicts } from '../support/contract-review-judge.js';
 import { startFakeJudge, type FakeJudge, type FakeReply, type FakeRequest } from '../support/fake-judge-server.js';
 import { isStatisticShape, readJson, runLab, tempDir, writeJsonl } from './support/run-lab.js';
+import { CONTRACT_REVIEW_REWARDS } from '../support/contract-review-rewards.js';
 
 let judge: FakeJudge;
 let dir: string;
@@ -204,47 +205,7 @@ describe('lab agree with judges run now', () => {
   });
 });
 
-/** The contract-review rewards under the scripted judge, as documented in test/contract-review.test.ts. */
-const REWARDS: Record<string, number> = {
-  'nda-good': 0.983333,
-  'nda-excerpt-ref': 0.583333,
-  'nda-vague': 0.8,
-  'saas-good': 0.983333,
-  'saas-malformed': 0,
-  'saas-wrong-language': 0.75,
-  'supply-good': 0.9875,
-  'supply-hallucinated': 0.566667,
-  'supply-empty-comments': 0.104074,
-  'employment-good': 0.983333,
-  'employment-fenced': 0.95,
-  'employment-irrelevant': 0.666667,
-  'lease-good': 1,
-  'lease-empty': 0,
-  'lease-vague': 0.816667,
-  'licensing-good': 0.966667,
-  'licensing-excerpt-ref': 0.433333,
-  'licensing-malformed': 0,
-  'consulting-good': 0.9875,
-  'consulting-wrong-language': 0.75,
-  'consulting-hallucinated': 0.35,
-  'dpa-good': 1,
-  'dpa-irrelevant': 0.7,
-  'dpa-fenced': 0.983333,
-  'dpa-empty': 0,
-  'distribution-good': 0.983333,
-  'distribution-empty-comments': 0.104074,
-  'distribution-excerpt-ref': 0.783333,
-  'loan-good': 0.983333,
-  'loan-malformed': 0,
-  'loan-vague': 0.75,
-  'construction-good': 1,
-  'construction-fenced': 0.95,
-  'construction-hallucinated': 0.55,
-  'construction-irrelevant': 0.733333,
-  'joint-venture-good': 0.9875,
-  'joint-venture-wrong-language': 0.775,
-  'joint-venture-empty': 0,
-};
+const REWARDS = CONTRACT_REVIEW_REWARDS;
 const GATED = new Set(['saas-malformed', 'licensing-malformed', 'loan-malformed']);
 
 describe('lab calibrate on the contract-review example', () => {
