@@ -61,7 +61,7 @@ export interface GroupSession {
 }
 
 /** What a session needs from its reward (reward.ts provides it). */
-export interface GroupEngine {
+interface GroupEngine {
   readonly judges: readonly Judge[];
   readonly phases: RowPhases;
   readonly suggestedRowConcurrency: number;

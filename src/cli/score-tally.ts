@@ -67,7 +67,6 @@ export class ScoreTally {
   private readonly components = new Map<string, { sum: number; count: number }>();
   private readonly flags = new Map<string, number>();
   private readonly judge = { calls: 0, attempts: 0, errors: 0, input_tokens: 0, output_tokens: 0 };
-  private callsSent = 0;
   private readonly errorKinds = new Map<string, number>();
   private readonly models = new Map<string, ModelUsage>();
 
@@ -115,10 +114,7 @@ export class ScoreTally {
         cost_usd: null,
       };
       if (call.cached) usage.cached++;
-      else {
-        usage.calls++;
-        this.callsSent++;
-      }
+      else usage.calls++;
       usage.attempts += call.attempts;
       usage.retries += Math.max(0, call.attempts - 1);
       if (call.error) {
@@ -169,7 +165,7 @@ export class ScoreTally {
       ),
       flags: Object.fromEntries(this.flags),
       judge: { ...this.judge },
-      calls_per_rollout: this.rows === 0 ? null : this.callsSent / this.rows,
+      calls_per_rollout: this.rows === 0 ? null : [...this.models.values()].reduce((sent, usage) => sent + usage.calls, 0) / this.rows,
       judge_error_kinds: Object.fromEntries(this.errorKinds),
       models: Object.fromEntries([...this.models].map(([key, usage]) => [key, { ...usage }])),
     };

@@ -41,11 +41,11 @@ export function rolloutText(view: RowView, maxResponseChars: number): string {
 }
 
 /** "an integer from 0 (worst) to 10 (best)". */
-export function scaleText(scale: readonly [number, number]): string {
+function scaleText(scale: readonly [number, number]): string {
   return `an integer from ${scale[0]} (worst) to ${scale[1]} (best)`;
 }
 
-export function groupOutputFormat(labels: readonly string[], scale: readonly [number, number]): string {
+function groupOutputFormat(labels: readonly string[], scale: readonly [number, number]): string {
   const score = `<an integer from ${scale[0]} to ${scale[1]}>`;
   return JSON.stringify({ rollouts: Object.fromEntries(labels.map((label) => [label, { rationale: '…', score }])) }, null, 2);
 }

@@ -44,7 +44,7 @@ export interface LabEngine {
   score(rollouts: readonly Rollout[], options?: ScoreRolloutsOptions): Promise<RewardResult[]>;
 }
 
-export interface ScoreRolloutsOptions {
+interface ScoreRolloutsOptions {
   /** Cache namespace: the same request under another namespace is asked again (e.g. "repeat-2"). */
   namespace?: string;
   /** Group judges: seeds the order their rollouts are shown in (lab noise --source permute); ignored without one. */

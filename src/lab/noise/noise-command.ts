@@ -64,7 +64,7 @@ ${EXIT_CODES_HELP}`;
 }
 
 /** The run's options from its flags (a usage error names the flag). */
-export function noiseOptions(flags: LabFlags): NoiseOptions {
+function noiseOptions(flags: LabFlags): NoiseOptions {
   const usage = (message: string) => usageError('noise', message);
   const repeats = flags.positiveInteger('repeats') ?? DEFAULT_REPEATS;
   if (repeats < 2) throw usage('--repeats must be at least 2 (one judgement has no spread)');
