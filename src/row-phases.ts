@@ -1,7 +1,8 @@
 /**
  * The phases of scoring one row, shared by `reward.score` (one row) and the group session (rows whose group
  * judges run once per group): read the row → prepare it (empty response, checks, a failed gate: those rows
- * are done here) → run judges → compose the components into the reward (on_judge_error, weighted mean, metrics).
+ * are done here) → run judges → compose the components into the reward (on_judge_error, weighted mean or
+ * aggregate.formula, metrics).
  * `score` is exactly these phases in a row, so a spec without a group judge scores as it always did.
  */
 import { createCheck } from './checks/create-check.js';
@@ -13,6 +14,7 @@ import { NO_REFERENCE } from './result.js';
 import type { ComponentResult, RewardResult } from './result.js';
 import { componentNameOf, type CheckSpec, type RewardSpec } from './spec/schema.js';
 import { round6 } from './round6.js';
+import { parseAggregateFormula, type AggregateFormula } from './spec/aggregate-formula.js';
 
 /** A row that passed reading, the empty-response test and every gate: its judges come next. */
 export interface PendingRow {
@@ -69,6 +71,11 @@ export function createRowPhases(spec: RewardSpec, judges: readonly Judge[], hash
   const emptyReward = spec.aggregate.empty_response ?? low;
   const maxResponseChars = spec.aggregate.max_response_chars;
   const checks: CheckRunner[] = spec.checks.map((check) => ({ spec: check, name: componentNameOf(check), run: createCheck(check) }));
+  const passThresholds = passThresholdsOf(spec);
+  const formula =
+    spec.aggregate.formula === undefined
+      ? undefined
+      : parseAggregateFormula(spec.aggregate.formula, [...spec.checks, ...spec.judges].map(componentNameOf));
 
   async function runChecks(context: RowContext): Promise<CheckedRow> {
     const components: ComponentResult[] = [];
@@ -180,11 +187,30 @@ export function createRowPhases(spec: RewardSpec, judges: readonly Judge[], hash
       if (spec.aggregate.on_judge_error === 'neutral') return finish(id, neutralReward, { flags, components, neutral: true });
       if (spec.aggregate.on_judge_error === 'null') return finish(id, null, { flags, components });
     }
+    if (formula) return composeByFormula(id, formula, flags, components);
     const scored = components.filter((component) => component.score !== null && component.weight > 0);
     const totalWeight = scored.reduce((sum, component) => sum + component.weight, 0);
     if (totalWeight === 0) return finish(id, neutralReward, { flags: [...flags, 'nothing_scored'], components, neutral: true });
     const mean = scored.reduce((sum, component) => sum + component.weight * component.score!, 0) / totalWeight;
     return finish(id, low + (high - low) * mean, { flags, components });
+  }
+
+  /**
+   * The reward from `aggregate.formula` (weights ignored). A component it names without a score (undetermined, or a judge
+   * that failed under on_judge_error drop: a formula cannot leave a term out) gives the neutral reward, flagged
+   * formula_missing_score, as the weighted mean does when nothing scored; NaN the neutral reward, flagged formula_nan;
+   * a value outside [0, 1] is clamped, flagged formula_out_of_range.
+   */
+  function composeByFormula(id: string, formula: AggregateFormula, flags: string[], components: ComponentResult[]): RewardResult {
+    const scores = new Map<string, number>();
+    for (const component of components) if (component.score !== null) scores.set(component.name, component.score);
+    if (formula.names.some((name) => !scores.has(name))) {
+      return finish(id, neutralReward, { flags: [...flags, 'formula_missing_score'], components, neutral: true });
+    }
+    const value = formula.evaluate(scores);
+    if (Number.isNaN(value)) return finish(id, neutralReward, { flags: [...flags, 'formula_nan'], components, neutral: true });
+    const inRange = Math.min(1, Math.max(0, value));
+    return finish(id, low + (high - low) * inRange, { flags: inRange === value ? flags : [...flags, 'formula_out_of_range'], components });
   }
 
   function internalError(row: unknown, fallbackId: string, error: unknown): RewardResult {
@@ -198,6 +224,7 @@ export function createRowPhases(spec: RewardSpec, judges: readonly Judge[], hash
     reward: number | null,
     parts: { flags: string[]; components: ComponentResult[]; gatedBy?: string; neutral?: boolean; internal?: string },
   ): RewardResult {
+    const components = withPass(parts.components, passThresholds);
     return {
       id,
       spec_hash: hash,
@@ -205,9 +232,9 @@ export function createRowPhases(spec: RewardSpec, judges: readonly Judge[], hash
       reward: reward === null ? null : round6(Math.min(high, Math.max(low, reward))),
       neutral: parts.neutral ?? false,
       gated_by: parts.gatedBy ?? null,
-      flags: withNoReferenceFlag(parts.flags, parts.components),
-      metrics: metricsOf(parts.components, parts.flags),
-      components: parts.components,
+      flags: withNoReferenceFlag(parts.flags, components),
+      metrics: metricsOf(components, parts.flags),
+      components,
       ...(parts.internal ? { error: { field: '(internal)', message: parts.internal } } : {}),
     };
   }
@@ -246,16 +273,38 @@ function skippedJudge(judge: Judge, reason: string): ComponentResult {
   };
 }
 
+/** The `pass_threshold` of each component that sets one, by component name. */
+function passThresholdsOf(spec: RewardSpec): ReadonlyMap<string, number> {
+  const thresholds = new Map<string, number>();
+  for (const component of [...spec.checks, ...spec.judges]) {
+    if (component.pass_threshold !== undefined) thresholds.set(componentNameOf(component), component.pass_threshold);
+  }
+  return thresholds;
+}
+
+/** Marks each scored component that has a pass_threshold with `pass` (its score rounded as its metric is, >= the threshold). */
+function withPass(components: ComponentResult[], thresholds: ReadonlyMap<string, number>): ComponentResult[] {
+  if (thresholds.size === 0) return components;
+  return components.map((component) => {
+    const threshold = thresholds.get(component.name);
+    if (threshold === undefined || component.score === null) return component;
+    return { ...component, pass: { threshold, passed: round6(component.score) >= threshold } };
+  });
+}
+
 /** Adds the row flag `no_reference` when a component could not score for want of a reference (judges/no-reference.ts). */
 function withNoReferenceFlag(flags: string[], components: readonly ComponentResult[]): string[] {
   const missing = components.some((component) => component.details?.[NO_REFERENCE] === true);
   return missing && !flags.includes(NO_REFERENCE) ? [...flags, NO_REFERENCE] : flags;
 }
 
-/** Flat metrics: each component's score, plus judge usage and outcome counters. */
+/** Flat metrics: each component's score (and `<name>_pass` with a pass_threshold), plus judge usage and outcome counters. */
 export function metricsOf(components: readonly ComponentResult[], flags: readonly string[]): Record<string, number> {
   const metrics: Record<string, number> = {};
-  for (const component of components) if (component.score !== null) metrics[component.name] = round6(component.score);
+  for (const component of components) {
+    if (component.score !== null) metrics[component.name] = round6(component.score);
+    if (component.pass) metrics[`${component.name}_pass`] = component.pass.passed ? 1 : 0;
+  }
   for (const component of components) {
     const agreement = component.details?.agreement; // a panel judge's (judges/panel-combine.ts)
     if (component.type === 'panel' && typeof agreement === 'number') metrics[`${component.name}_agreement`] = agreement;

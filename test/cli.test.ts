@@ -459,7 +459,7 @@ describe('rewardkit validate / schema / help', () => {
     const result = await run('validate', '--spec', bad);
     expect(result.code).toBe(3);
     expect(result.stderr).toBe(
-      `invalid reward spec:\n  ${bad}:3:5  checks[0].max: expected number, received string (got "abc")\n  ${bad}:4:5  checks[1].type: expected one of "json" | "length" | "language" | "safety" | "grounding" | "match" (got "jsn")\n`,
+      `invalid reward spec:\n  ${bad}:3:5  checks[0].max: expected number, received string (got "abc")\n  ${bad}:4:5  checks[1].type: expected one of "json" | "length" | "language" | "safety" | "grounding" | "match" | "similarity" (got "jsn")\n`,
     );
   });
 

@@ -7,6 +7,7 @@ import { languageCheck } from './language-check.js';
 import { lengthCheck } from './length-check.js';
 import { matchCheck } from './match-check.js';
 import { safetyCheck } from './safety-check.js';
+import { similarityCheck } from './similarity-check.js';
 
 export function createCheck(spec: CheckSpec): Check {
   switch (spec.type) {
@@ -22,5 +23,7 @@ export function createCheck(spec: CheckSpec): Check {
       return groundingCheck(spec);
     case 'match':
       return matchCheck(spec);
+    case 'similarity':
+      return similarityCheck(spec);
   }
 }

@@ -84,3 +84,53 @@ describe('json check', () => {
     expect(outcome.message).toMatch(/^invalid JSON: /);
   });
 });
+
+describe('json check, extract: anywhere (promptfoo contains-json)', () => {
+  const schema = { type: 'object', required: ['score'], properties: { score: { type: 'number' } } };
+
+  it('passes on any object in the text, read leniently', async () => {
+    expect(await runJson({ extract: 'anywhere' }, 'Sure: {score: 0.5, // how sure\n tags: [a]} done')).toEqual({
+      score: 1,
+      message: 'found 1 JSON object',
+      details: { objects: 1 },
+    });
+  });
+
+  it('fails when no object is found (a brace in a string cuts the only candidate short)', async () => {
+    expect(await runJson({ extract: 'anywhere' }, 'Output: {"note": "use } carefully", "n": 1}')).toEqual({
+      score: 0,
+      message: 'no JSON object found in the response',
+      details: { objects: 0 },
+    });
+  });
+
+  it('passes when one object satisfies the schema, whichever it is', async () => {
+    expect(await runJson({ extract: 'anywhere', schema }, 'first {"score": "high"} then {"score": 0.9')).toEqual({
+      score: 1,
+      message: 'object 2 of 2 satisfies the schema',
+      details: { objects: 2, matched: 2 },
+    });
+  });
+
+  it("fails with the last object's schema errors when none satisfies it", async () => {
+    expect(await runJson({ extract: 'anywhere', schema }, '{"score": "high"} and {"grade": 3}')).toEqual({
+      score: 0,
+      message: "none of 2 JSON objects satisfies the schema; the last: schema: / must have required property 'score'",
+      details: { objects: 2, schema_errors: ["/ must have required property 'score'"] },
+    });
+  });
+
+  it('negate scores 1 − the check (promptfoo not-contains-json)', async () => {
+    expect(await runJson({ extract: 'anywhere', schema, negate: true }, 'no JSON at all')).toEqual({
+      score: 1,
+      message: 'negated: no JSON object found in the response',
+      details: { objects: 0 },
+    });
+    expect((await runJson({ extract: 'anywhere', negate: true }, 'x {"a": 1}')).score).toBe(0);
+  });
+
+  it('negate works on the whole-response reading too (promptfoo not-is-json)', async () => {
+    expect((await runJson({ allow_fenced: false, negate: true }, 'plain words')).score).toBe(1);
+    expect((await runJson({ allow_fenced: false, negate: true }, '{"a": 1}')).score).toBe(0);
+  });
+});

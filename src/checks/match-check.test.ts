@@ -204,3 +204,73 @@ describe('match check: numeric', () => {
     });
   });
 });
+
+describe('match check: trim', () => {
+  it('trim: false compares exact text as given, whitespace included', async () => {
+    expect(await runMatch({ trim: false, case_sensitive: true }, { response: 'Paris\n', reference: 'Paris' })).toEqual({
+      score: 0,
+      message: 'no exact match',
+    });
+    expect(await runMatch({ trim: false, case_sensitive: true }, { response: ' Paris', reference: ' Paris' })).toEqual({
+      score: 1,
+      message: 'exact match',
+    });
+  });
+
+  it('trim: false keeps case folding separate (case_sensitive false still ignores case)', async () => {
+    expect(await runMatch({ trim: false }, { response: 'PARIS', reference: 'paris' })).toEqual({ score: 1, message: 'exact match' });
+  });
+
+  it('trim: false in mode contains looks for the expected text with its spaces', async () => {
+    expect(await runMatch({ mode: 'contains', trim: false }, { response: 'a cat sat', reference: ' cat ' })).toEqual({
+      score: 1,
+      message: 'contains the expected text',
+    });
+    expect(await runMatch({ mode: 'contains', trim: false }, { response: 'cat', reference: ' cat ' })).toEqual({
+      score: 0,
+      message: 'does not contain the expected text',
+    });
+    expect(await runMatch({ mode: 'contains' }, { response: 'cat', reference: ' cat ' })).toEqual({
+      score: 1,
+      message: 'contains the expected text',
+    });
+  });
+
+  it('defaults to true in the parsed spec', () => {
+    expect(MatchCheckSchema.parse({ type: 'match' })).toMatchObject({ trim: true, negate: false });
+  });
+});
+
+describe('match check: negate', () => {
+  it('scores 1 − the match score and says "not (…)"', async () => {
+    expect(await runMatch({ negate: true }, { response: 'Lyon', reference: 'Paris' })).toEqual({
+      score: 1,
+      message: 'not (no exact match)',
+    });
+    expect(await runMatch({ negate: true }, { response: 'paris', reference: 'Paris' })).toEqual({ score: 0, message: 'not (exact match)' });
+    expect(await runMatch({ negate: true, mode: 'contains' }, { response: 'I cannot help', reference: 'cannot' })).toEqual({
+      score: 0,
+      message: 'not (contains the expected text)',
+    });
+    expect(await runMatch({ negate: true, mode: 'regex', pattern: '^sorry' }, { response: 'Here it is' })).toEqual({
+      score: 1,
+      message: 'not (regex did not match)',
+    });
+  });
+
+  it('keeps the details of the numeric comparison', async () => {
+    expect(await runMatch({ negate: true, mode: 'numeric' }, { response: '41', reference: '42' })).toEqual({
+      score: 1,
+      message: 'not (41 vs 42 outside tolerance 0)',
+      details: { got: 41, want: 42 },
+    });
+  });
+
+  it('leaves an undetermined result (no reference) undetermined', async () => {
+    expect(await runMatch({ negate: true }, { response: 'anything' })).toEqual({
+      score: null,
+      message: 'no expected value: reference is missing or empty in this row',
+      details: { no_reference: true, missing: 'reference' },
+    });
+  });
+});

@@ -2,11 +2,14 @@
  * `match` check (verifiable rewards): compare the response (or a field) with the expected value by
  * exact text, containment, regex or number with tolerance. Score 1 or 0. Without an expected value (no
  * reference in the row, unless mode regex has its own `pattern`) it is undetermined and marked no_reference.
+ * `trim: false` compares exact and contains on the text exactly as given; `negate` turns the score into 1 − score
+ * (an undetermined result stays undetermined).
  */
 import type { z } from 'zod';
 import type { MatchCheckSchema } from '../spec/schema.js';
 import { NO_REFERENCE } from '../result.js';
-import { selectedText, type Check } from './check.js';
+import type { RowContext } from '../input/row-view.js';
+import { selectedText, type Check, type CheckOutcome } from './check.js';
 
 type MatchCheckSpec = z.output<typeof MatchCheckSchema>;
 
@@ -28,6 +31,17 @@ function extracted(text: string, extract: RegExp | undefined): string | null {
 }
 
 export function matchCheck(spec: MatchCheckSpec): Check {
+  const check = positiveMatchCheck(spec);
+  if (!spec.negate) return check;
+  return (context) => {
+    const outcome = check(context);
+    if (outcome.score === null) return outcome;
+    return { ...outcome, score: 1 - outcome.score, message: `not (${outcome.message})` };
+  };
+}
+
+/** The check without `negate`. */
+function positiveMatchCheck(spec: MatchCheckSpec): (context: RowContext) => CheckOutcome {
   const extract = spec.extract ? new RegExp(spec.extract, 'gu') : undefined;
   const needsExpected = !(spec.mode === 'regex' && spec.pattern !== undefined);
   return (context) => {
@@ -38,7 +52,10 @@ export function matchCheck(spec: MatchCheckSpec): Check {
     }
     const actual = extracted(selectedText(context, spec.field), extract);
     if (actual === null) return { score: 0, message: `nothing matched extract /${spec.extract}/` };
-    const fold = (text: string) => (spec.case_sensitive ? text.trim() : text.trim().toLowerCase());
+    const fold = (text: string) => {
+      const trimmed = spec.trim ? text.trim() : text;
+      return spec.case_sensitive ? trimmed : trimmed.toLowerCase();
+    };
     switch (spec.mode) {
       case 'exact': {
         const ok = fold(actual) === fold(expected);

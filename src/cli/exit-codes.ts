@@ -8,7 +8,7 @@ export const EXIT = {
   internal: 1,
   /** Bad command-line usage. */
   usage: 2,
-  /** The reward spec is invalid (every problem is listed). */
+  /** The reward spec (or the grader/config file given to `import`) is invalid: every problem is listed. */
   invalidSpec: 3,
   /** An input file could not be read. */
   inputUnreadable: 4,
@@ -23,6 +23,8 @@ export const EXIT = {
   judgeErrors: 9,
   /** `judge test`: a verdict did not parse (or its call failed), or a judge did not score every good case above every bad one. */
   judgeTestFailed: 10,
+  /** `compare --min-delta X`: the lower bound of the mean reward delta's 95% CI is below X (or there is no CI). */
+  compareBelowMinDelta: 11,
   /** Interrupted (Ctrl-C): the rows finished so far are written; continue with --resume. */
   interrupted: 130,
 } as const;

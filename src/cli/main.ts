@@ -5,12 +5,7 @@
 import { createRequire } from 'node:module';
 import { SpecError } from '../spec/spec-error.js';
 import { CliError, EXIT } from './exit-codes.js';
-import { judgeCommand } from './judge-test-command.js';
-import { labCommand } from './lab-command.js';
-import { schemaCommand } from './schema-command.js';
-import { scoreCommand, type CommandIo } from './score-command.js';
-import { serveCommand } from './serve-command.js';
-import { validateCommand } from './validate-command.js';
+import type { CommandIo } from './score-command.js';
 
 const HELP = `rewardkit — LLM-as-a-judge reward functions for reinforcement fine-tuning
 
@@ -23,6 +18,9 @@ Commands:
   serve      serve a reward spec over HTTP to trainers (OpenRLHF, verl, TRL, Nova RFT payloads)
   lab        validate a judge before training: consistency, position, agree, calibrate, regress, hack, noise
   judge      judge test: send known good, bad and borderline cases through the spec's judges (run it first)
+  compare    compare two scored files of the same prompts (before/after training): reward delta with a 95% CI
+  import     turn OpenAI graders (openai-grader) or promptfoo assertions (promptfoo) into a reward spec
+  data       data validate: check an RFT dataset (Nova, OpenAI, verl); data convert: between Nova, OpenAI, verl, TRL
 
 Run "rewardkit <command> --help" for a command's options and examples.
 
@@ -32,15 +30,22 @@ Exit codes: 0 ok · 1 internal error · 2 bad usage · 3 invalid spec · 4 unrea
             8 lab regress: no case failed, but the judge could not judge some ·
             9 score: more than --max-judge-error-rate of the judge calls failed (re-judge with --retry-errors) ·
             10 judge test: a verdict did not parse, or a judge did not score good above bad ·
+            11 compare: the mean reward delta's 95% CI lower bound is below --min-delta ·
             130 interrupted`;
 
-const COMMANDS: Record<string, (argv: string[], io: CommandIo) => number | Promise<number>> = {
-  score: scoreCommand,
-  validate: validateCommand,
-  schema: schemaCommand,
-  serve: serveCommand,
-  lab: labCommand,
-  judge: judgeCommand,
+type Command = (argv: string[], io: CommandIo) => number | Promise<number>;
+
+/** Each command's module is loaded when it runs: a CLI start pays only for the command it runs (serve's fastify, the importers' parsers, …). */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  score: async () => (await import('./score-command.js')).scoreCommand,
+  validate: async () => (await import('./validate-command.js')).validateCommand,
+  schema: async () => (await import('./schema-command.js')).schemaCommand,
+  serve: async () => (await import('./serve-command.js')).serveCommand,
+  lab: async () => (await import('./lab-command.js')).labCommand,
+  judge: async () => (await import('./judge-test-command.js')).judgeCommand,
+  compare: async () => (await import('./compare-command.js')).compareCommand,
+  import: async () => (await import('./import-command.js')).importCommand,
+  data: async () => (await import('./data-command.js')).dataCommand,
 };
 
 export async function main(argv: string[], io: CommandIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
@@ -54,12 +59,13 @@ export async function main(argv: string[], io: CommandIo = { stdout: process.std
     io.stdout.write(`${version}\n`);
     return EXIT.ok;
   }
-  const run = COMMANDS[command];
-  if (!run) {
+  const load = COMMANDS[command];
+  if (!load) {
     io.stderr.write(`rewardkit: unknown command "${command}"; expected one of ${Object.keys(COMMANDS).join(', ')}\n`);
     return EXIT.usage;
   }
   try {
+    const run = await load();
     return await run(rest, io);
   } catch (error) {
     if (CliError.isInstance(error)) {

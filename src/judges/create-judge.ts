@@ -5,6 +5,7 @@
 import { modelKey } from '../models/judge-model.js';
 import { componentNameOf, judgingOf, type JudgeSpec, type ModelSpec } from '../spec/schema.js';
 import { SpecError } from '../spec/spec-error.js';
+import { createEmbeddingJudge } from './embedding-judge.js';
 import { fenceSecretFromEnvironment } from './fence.js';
 import { createGroupJudge } from './group-judge.js';
 import type { Judge } from './judge.js';
@@ -21,6 +22,8 @@ export function createJudge(
 ): Judge {
   // A panel of `members` needs no model of its own; every other judge has one (the schema checks it).
   const options = { name: componentNameOf(spec), modelKey: model ? modelKey(model) : '', maxResponseChars, fenceSecret };
+  // An embedding judge calls its own model only (never judge_model: the schema requires `model` on it).
+  if (spec.type === 'embedding') return createEmbeddingJudge(spec, { ...options, modelKey: spec.model ? modelKey(spec.model) : '' });
   try {
     switch (spec.type) {
       case 'rubric':
@@ -47,5 +50,6 @@ export function createJudge(
 /** The models a judge calls (each needs a scheduler): a panel's members, else its one model. */
 export function modelsCalledBy(spec: JudgeSpec, model: ModelSpec | undefined): ModelSpec[] {
   if (spec.type === 'panel') return panelMembers(spec, model).map((member) => member.model);
+  if (spec.type === 'embedding') return spec.model ? [spec.model] : [];
   return model ? [model] : [];
 }

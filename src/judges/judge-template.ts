@@ -3,9 +3,8 @@
  * not strings in code. This module finds the built-in ones, lists their {{variables}}, and renders them: trusted
  * variables (from the spec) go in as they are, untrusted ones (from the row) are fenced.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { builtinTemplatesDir } from '../spec/builtin-templates.js';
 import type { JudgeTemplate } from '../spec/judge-template-file.js';
 import { DEFAULT_FENCE_SECRET, FENCE_NONCE_VARIABLE, fenceNonce, fenceUntrusted } from './fence.js';
 
@@ -18,21 +17,15 @@ export const BUILTIN_TEMPLATES = {
   'mt-bench-single': 'mt-bench-single.yaml',
   'mt-bench-pairwise': 'mt-bench-pairwise.yaml',
   'arena-hard': 'arena-hard.yaml',
+  // promptfoo's model-graded assertions, paraphrased (`rewardkit import promptfoo`: src/import/promptfoo/)
+  'promptfoo-llm-rubric': 'promptfoo-llm-rubric.yaml',
+  'promptfoo-g-eval': 'promptfoo-g-eval.yaml',
+  'promptfoo-factuality': 'promptfoo-factuality.yaml',
+  'promptfoo-closedqa': 'promptfoo-closedqa.yaml',
 } as const;
 
-/**
- * Where the built-in templates are: $REWARDKIT_TEMPLATES_DIR, else `templates/` two levels up from this
- * module (src/judges/ in development, dist/judges/ when installed), else `templates/` beside it (a
- * single-file bundle such as the Lambda's ships them next to index.mjs).
- */
-export function builtinTemplatesDir(): string {
-  const candidates = [
-    process.env.REWARDKIT_TEMPLATES_DIR,
-    fileURLToPath(new URL('../../templates/', import.meta.url)),
-    fileURLToPath(new URL('./templates/', import.meta.url)),
-  ].filter((dir): dir is string => !!dir);
-  return candidates.find((dir) => existsSync(join(dir, BUILTIN_TEMPLATES.preference))) ?? candidates[0]!;
-}
+/** Where the built-in templates are (the spec layer owns it: a spec may name a built-in template, spec/builtin-templates.ts). */
+export { builtinTemplatesDir };
 
 export function builtinTemplatePath(name: keyof typeof BUILTIN_TEMPLATES): string {
   return join(builtinTemplatesDir(), BUILTIN_TEMPLATES[name]);

@@ -7,11 +7,15 @@
 import type { RowContext } from '../input/row-view.js';
 import type { JudgeRequest } from '../models/judge-model.js';
 import type { ComponentError, ComponentResult, JudgeCallRecord } from '../result.js';
-import type { JudgeCall } from '../runtime/judge-call.js';
+import type { EmbeddingCall, JudgeCall } from '../runtime/judge-call.js';
 import { judgeJsonCandidates } from './parse-judge-json.js';
 
 /** Sends one judge request with the runtime's limits and retries; never throws. */
-export type JudgeCaller = (request: JudgeRequest) => Promise<JudgeCall>;
+export interface JudgeCaller {
+  (request: JudgeRequest): Promise<JudgeCall>;
+  /** Embeds texts with the same model, limits, retries, cache and dedup (an embedding judge); never throws. Absent where a caller cannot embed. */
+  embed?: (texts: string[]) => Promise<EmbeddingCall>;
+}
 
 /**
  * The caller of another model (a panel judge's members, panel-judge.ts): the runtime's caller for `modelKey`,
@@ -27,7 +31,7 @@ export interface JudgePrompt {
 
 export interface Judge {
   name: string;
-  type: 'rubric' | 'preference' | 'group' | 'panel';
+  type: 'rubric' | 'preference' | 'group' | 'panel' | 'embedding';
   weight: number;
   /** The model this judge calls (its key picks the limiter). */
   modelKey: string;
@@ -153,7 +157,7 @@ async function runPromptOnce<T>(prompt: JudgePrompt, caller: JudgeCaller, read: 
 }
 
 /** The one place a runtime `JudgeCall` becomes the output's `JudgeCallRecord` (its fields and their order). */
-function recordOf(prompt: JudgePrompt, call: JudgeCall): JudgeCallRecord {
+export function recordOf(prompt: JudgePrompt, call: JudgeCall): JudgeCallRecord {
   return {
     label: prompt.label,
     raw: call.ok ? call.reply.text : '',

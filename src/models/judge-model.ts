@@ -3,7 +3,7 @@
  * takes a system + user prompt (and optionally a JSON schema for the reply) and returns the raw text,
  * finish reason and token usage. Implemented once, over the AI SDK providers (create-language-model.ts).
  */
-import type { JSONSchema7, LanguageModelV3 } from '@ai-sdk/provider';
+import type { JSONSchema7, LanguageModelV3, SharedV3ProviderOptions } from '@ai-sdk/provider';
 import type { ModelSpec } from '../spec/schema.js';
 import type { TokenUsage } from '../result.js';
 import { createLanguageModel } from './create-language-model.js';
@@ -86,6 +86,9 @@ export function createJudgeModel(spec: ModelSpec, languageModel?: LanguageModelV
           { role: 'user' as const, content: [{ type: 'text' as const, text: request.user }] },
         ],
         temperature: spec.temperature,
+        ...(spec.top_p !== undefined ? { topP: spec.top_p } : {}),
+        ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
+        ...(spec.reasoning_effort !== undefined ? { providerOptions: reasoningEffortOptions(spec.reasoning_effort) } : {}),
         maxOutputTokens: maxTokensFor(spec, request),
         abortSignal: signal,
         ...(responseFormat ? { responseFormat } : {}),
@@ -99,4 +102,12 @@ export function createJudgeModel(spec: ModelSpec, languageModel?: LanguageModelV
       };
     },
   };
+}
+
+/**
+ * `reasoning_effort` as provider options: @ai-sdk/openai reads `openai`, @ai-sdk/openai-compatible (openai-compatible,
+ * ollama) reads `openaiCompatible`; each sends the API's `reasoning_effort`. The spec allows it for those providers only.
+ */
+function reasoningEffortOptions(effort: NonNullable<ModelSpec['reasoning_effort']>): SharedV3ProviderOptions {
+  return { openai: { reasoningEffort: effort }, openaiCompatible: { reasoningEffort: effort } };
 }

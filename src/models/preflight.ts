@@ -1,7 +1,8 @@
 /**
  * Preflight: before a run scores any row, each distinct judge model gets its credentials resolved (the API
  * key variable, or the AWS credential chain for Bedrock) and ONE minimal real request — a tiny verdict
- * prompt through the same JudgeModel the run uses, not counted in the run and never cached. What would fail
+ * prompt through the same JudgeModel the run uses (for an embedding judge's model: one short text embedded through
+ * the same EmbeddingModel), not counted in the run and never cached. What would fail
  * every call (no credentials, 401/403, a model or endpoint that does not exist, a refused connection) stops
  * the run with a message naming the judge, the key variable or AWS profile, and the endpoint. Transient
  * trouble (429, 5xx, a slow answer) is only a warning: the run's retries and circuit breaker handle it.
@@ -10,6 +11,8 @@ import type { ModelSpec, RewardSpec } from '../spec/schema.js';
 import { awsChainTried, awsCredentialChain, awsCredentialSource, awsRegion, BEDROCK_API_KEY_ENV } from './aws-credentials.js';
 import { classifyError, errorCode, type ClassifiedError } from './classify-error.js';
 import { apiKeyEnv, createLanguageModel } from './create-language-model.js';
+import { createTextEmbeddingModel } from './create-text-embedding-model.js';
+import { createEmbeddingModel } from './embedding-model.js';
 import { createJudgeModel, modelKey } from './judge-model.js';
 import { createLocalLanguageModel } from './local/local-language-model.js';
 import { ollamaBaseUrl } from './local/ollama.js';
@@ -19,6 +22,8 @@ export const PREFLIGHT_SYSTEM_PROMPT =
   'rewardkit preflight: a one-off check that this judge model answers. Reply with the JSON object {"ok": true}.';
 const PREFLIGHT_USER_PROMPT = 'Reply with {"ok": true} and nothing else.';
 const PREFLIGHT_SCHEMA = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'], additionalProperties: false };
+/** The one text an embedding model's preflight request embeds (test fakes recognise it and keep preflights apart). */
+export const PREFLIGHT_EMBEDDING_TEXT = 'rewardkit preflight';
 /** Output budget of the preflight request: enough to answer, small enough to cost nothing. */
 export const PREFLIGHT_MAX_TOKENS = 16;
 /** The longest a preflight request may take (or the model's timeout_ms, if shorter); slower is a warning. */
@@ -60,9 +65,11 @@ export async function checkJudgeModels(
   models: readonly ModelSpec[],
   env: NodeJS.ProcessEnv = process.env,
   timeoutMs = PREFLIGHT_TIMEOUT_MS,
+  /** The keys (modelKey) of the models an embedding judge calls: their preflight request embeds a text. */
+  embeddingModels: ReadonlySet<string> = new Set(),
 ): Promise<PreflightReport> {
   const distinct = [...new Map(models.map((spec) => [modelKey(spec), spec])).values()];
-  const verdicts = await Promise.all(distinct.map((spec) => checkJudgeModel(spec, env, timeoutMs)));
+  const verdicts = await Promise.all(distinct.map((spec) => checkJudgeModel(spec, env, timeoutMs, embeddingModels.has(modelKey(spec)))));
   return { problems: verdicts.flatMap((verdict) => verdict.problems), warnings: verdicts.flatMap((verdict) => verdict.warnings) };
 }
 
@@ -75,7 +82,7 @@ export async function preflight(
   return (await checkJudgeModels(models, env, timeoutMs)).problems;
 }
 
-async function checkJudgeModel(spec: ModelSpec, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<PreflightReport> {
+async function checkJudgeModel(spec: ModelSpec, env: NodeJS.ProcessEnv, timeoutMs: number, embeds: boolean): Promise<PreflightReport> {
   const key = modelKey(spec);
   const stop = (problem: string): PreflightReport => ({ problems: [problem], warnings: [] });
   if (spec.provider === 'local') {
@@ -115,7 +122,7 @@ async function checkJudgeModel(spec: ModelSpec, env: NodeJS.ProcessEnv, timeoutM
     credentials = credentialText(spec, keyEnv, env);
   }
 
-  const failure = await sendPreflightRequest(spec, env, Math.min(timeoutMs, spec.timeout_ms));
+  const failure = await sendPreflightRequest(spec, env, Math.min(timeoutMs, spec.timeout_ms), embeds);
   if (!failure) return { problems: [], warnings: [] };
   const answered = failure.status === undefined ? failure.message : `HTTP ${failure.status}: ${stripStatus(failure)}`;
   const code = errorCode(failure.cause);
@@ -145,7 +152,12 @@ async function checkJudgeModel(spec: ModelSpec, env: NodeJS.ProcessEnv, timeoutM
 type PreflightFailure = ClassifiedError & { cause: unknown };
 
 /** Sends the one preflight request; null when the judge answered (any reply text will do). */
-async function sendPreflightRequest(spec: ModelSpec, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<PreflightFailure | null> {
+async function sendPreflightRequest(
+  spec: ModelSpec,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  embeds: boolean,
+): Promise<PreflightFailure | null> {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -153,6 +165,10 @@ async function sendPreflightRequest(spec: ModelSpec, env: NodeJS.ProcessEnv, tim
     controller.abort(new DOMException('preflight timed out', 'TimeoutError'));
   }, timeoutMs);
   try {
+    if (embeds) {
+      await createEmbeddingModel(spec, createTextEmbeddingModel(spec, env)).embed({ texts: [PREFLIGHT_EMBEDDING_TEXT] }, controller.signal);
+      return null;
+    }
     const budget: ModelSpec = { ...spec, max_tokens: PREFLIGHT_MAX_TOKENS };
     const model = createJudgeModel(budget, createLanguageModel(budget, env));
     await model.generate(
@@ -199,7 +215,10 @@ export interface PreflightSpecOptions {
 export async function preflightSpec(spec: RewardSpec, options: PreflightSpecOptions = {}): Promise<string | null> {
   const models = judgeModelsOf(spec);
   if (models.length === 0) return null;
-  const { problems, warnings } = await checkJudgeModels(models);
+  const embeddingModels = new Set(
+    spec.judges.flatMap((judge) => (judge.type === 'embedding' && judge.model ? [modelKey(judge.model)] : [])),
+  );
+  const { problems, warnings } = await checkJudgeModels(models, process.env, PREFLIGHT_TIMEOUT_MS, embeddingModels);
   const warn = options.warn ?? ((line: string) => void process.stderr.write(`${line}\n`));
   for (const warning of warnings) warn(`warning: ${warning}`);
   return problems.length === 0 ? null : problems.map((problem) => `  - ${problem}`).join('\n');

@@ -44,6 +44,33 @@ describe('judgeCacheKey', () => {
     expect(baseKey).toBe(createHash('sha256').update(JSON.stringify(material)).digest('hex'));
   });
 
+  it('appends top_p, seed and reasoning_effort, when set, as one trailing object (keys without them are unchanged)', () => {
+    const material = (extras: unknown[]) =>
+      createHash('sha256')
+        .update(
+          JSON.stringify([
+            'rewardkit-judge-cache/1',
+            'openai-compatible',
+            'judge-7b',
+            'http://127.0.0.1:8000/v1',
+            0,
+            1024,
+            'json_schema',
+            'You are a strict grader.',
+            'Grade this answer.',
+            { type: 'object', properties: { score: { type: 'integer' } }, required: ['score'] },
+            'rubric@3',
+            'ns',
+            ...extras,
+          ]),
+        )
+        .digest('hex');
+    expect(judgeCacheKey({ ...baseModel, top_p: 0.9, seed: 7, reasoning_effort: 'low' }, baseRequest, 'ns')).toBe(
+      material([{ top_p: 0.9, seed: 7, reasoning_effort: 'low' }]),
+    );
+    expect(judgeCacheKey({ ...baseModel, seed: 0 }, baseRequest, 'ns')).toBe(material([{ seed: 0 }]));
+  });
+
   it('is the same for equal inputs built separately', () => {
     const model = ModelSpecSchema.parse({ provider: 'openai-compatible', model: 'judge-7b', base_url: 'http://127.0.0.1:8000/v1' });
     const request: JudgeRequest = {
@@ -86,6 +113,11 @@ describe('judgeCacheKey', () => {
     ['temperature', { temperature: 0.7 }],
     ['max_tokens', { max_tokens: 512 }],
     ['structured_output', { structured_output: 'json_object' }],
+    ['top_p', { top_p: 0.9 }],
+    ['seed', { seed: 7 }],
+    ['seed (another)', { seed: 8 }],
+    ['reasoning_effort', { reasoning_effort: 'high' }],
+    ['top_p, seed and reasoning_effort', { top_p: 0.9, seed: 7, reasoning_effort: 'high' }],
   ];
   it.each(modelChanges)('changes with the model %s', (_name, change) => {
     const key = judgeCacheKey({ ...baseModel, ...change }, baseRequest, 'ns');

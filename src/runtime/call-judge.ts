@@ -5,13 +5,13 @@
  * and the start of its response body. When a call stops without an answer (its deadline, or an open circuit)
  * after a failed attempt, it reports that attempt's real kind (`server_error`, `auth_error`, …), not `timeout`.
  */
-import type { JudgeModel, JudgeReply, JudgeRequest } from '../models/judge-model.js';
+import type { GenerateOptions, JudgeModel, JudgeReply, JudgeRequest } from '../models/judge-model.js';
 import { classifyError } from '../models/classify-error.js';
-import type { ComponentError } from '../result.js';
+import type { ComponentError, TokenUsage } from '../result.js';
 import { backoffDelay, sleep, type BackoffPolicy } from './backoff.js';
 import { CircuitOpenError } from './circuit-breaker.js';
 import type { LoopYielder } from './loop-yield.js';
-import type { CallAdmission, SettleAttempt } from './model-admission.js';
+import type { AdmissionRequest, CallAdmission, SettleAttempt } from './model-admission.js';
 
 export interface CallJudgeOptions {
   /** Admission: breaker, budgets, concurrency (model-admission.ts), or just a limiter (limiterAdmission). */
@@ -27,18 +27,36 @@ export interface CallJudgeOptions {
   turns?: LoopYielder;
 }
 
-export type CallOutcome =
-  | { ok: true; reply: JudgeReply; attempts: number; latencyMs: number }
+export type CallOutcome<Reply = JudgeReply> =
+  | { ok: true; reply: Reply; attempts: number; latencyMs: number }
   | { ok: false; error: ComponentError; attempts: number; latencyMs: number };
 
-export async function callJudge(model: JudgeModel, request: JudgeRequest, options: CallJudgeOptions): Promise<CallOutcome> {
+/** What admission learns from an attempt's reply: the tokens it spent and the rate-limit headers. */
+export interface AttemptReply {
+  usage: TokenUsage;
+  headers?: Record<string, string>;
+}
+
+/** One attempt of a call: a judge's `generate`, or an embedding model's `embed`. */
+export type Attempt<Reply extends AttemptReply> = (signal: AbortSignal, options: GenerateOptions) => Promise<Reply>;
+
+export function callJudge(model: JudgeModel, request: JudgeRequest, options: CallJudgeOptions): Promise<CallOutcome> {
+  return callWithRetries((signal, generateOptions) => model.generate(request, signal, generateOptions), request, options);
+}
+
+/** The retry layer over any model call: `send` makes one attempt, `request` is what admission budgets. */
+export async function callWithRetries<Reply extends AttemptReply>(
+  send: Attempt<Reply>,
+  request: AdmissionRequest,
+  options: CallJudgeOptions,
+): Promise<CallOutcome<Reply>> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   /** The last attempt's real failure: when the call stops without an answer, its kind is reported, not `timeout`. */
   let last: ComponentError | undefined;
-  const stop = (attempts: number, error: ComponentError): CallOutcome => ({ ok: false, error, attempts, latencyMs: elapsed() });
+  const stop = (attempts: number, error: ComponentError): CallOutcome<Reply> => ({ ok: false, error, attempts, latencyMs: elapsed() });
   /** Stops after `attempts` attempts for `why`: the last real failure (with why) if there was one, else `otherwise`. */
-  const stopAfter = (attempts: number, why: string, otherwise: ComponentError): CallOutcome =>
+  const stopAfter = (attempts: number, why: string, otherwise: ComponentError): CallOutcome<Reply> =>
     stop(attempts, last ? { ...last, message: `${last.message}${triesText(attempts)}; ${why}` } : otherwise);
   const turns = options.turns;
   for (let attempt = 1; ; attempt++) {
@@ -75,7 +93,7 @@ export async function callJudge(model: JudgeModel, request: JudgeRequest, option
         settle.releaseSlot?.();
         return turns?.afterRow();
       };
-      const reply = await model.generate(request, controller.signal, { onResponseArrived });
+      const reply = await send(controller.signal, { onResponseArrived });
       settle({ ok: true, usage: reply.usage, ...(reply.headers ? { headers: reply.headers } : {}) });
       return { ok: true, reply, attempts: attempt, latencyMs: elapsed() };
     } catch (error) {

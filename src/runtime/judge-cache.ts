@@ -1,7 +1,8 @@
 /**
  * The persistent judge cache: a content-addressed table in an embedded SQLite database (better-sqlite3,
  * loaded lazily so bundles that never cache don't need the native module). A key is the hash of
- * everything that determines a reply (see cache-key.ts); a value is the raw reply with its usage.
+ * everything that determines a reply (see cache-key.ts); a value is the raw reply with its usage, or one text's
+ * embedding vector (stored as the bytes of its float64 values, base64: exact, and half the size of JSON).
  * Only replies that read as a verdict are stored — errors never. Entries expire after `ttlMs`, and the
  * least recently used are dropped beyond `maxEntries`.
  */
@@ -23,6 +24,12 @@ export interface JudgeCacheStats {
   hits: number;
   misses: number;
   writes: number;
+}
+
+/** A cached embedding: the vector and the input tokens embedding its text cost. */
+export interface CachedEmbedding {
+  vector: number[];
+  inputTokens: number;
 }
 
 export const DEFAULT_CACHE_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -78,6 +85,31 @@ export class JudgeCache {
   }
 
   get(key: string): JudgeReply | undefined {
+    const stored = this.read(key);
+    return stored === undefined ? undefined : (JSON.parse(stored) as JudgeReply);
+  }
+
+  set(key: string, reply: JudgeReply, meta: { model: string; namespace: string }): void {
+    const { text, finishReason, usage } = reply;
+    this.write(key, JSON.stringify({ text, finishReason, usage }), meta);
+  }
+
+  /** One text's embedding (keyed by embeddingCacheKey), with the input tokens it cost. */
+  getEmbedding(key: string): CachedEmbedding | undefined {
+    const stored = this.read(key);
+    if (stored === undefined) return undefined;
+    const { vector, input_tokens } = JSON.parse(stored) as { vector: string; input_tokens: number };
+    // copied into a fresh buffer: a Float64Array needs an 8-byte aligned start, which a pooled Buffer may not have
+    const bytes = new Uint8Array(Buffer.from(vector, 'base64'));
+    return { vector: Array.from(new Float64Array(bytes.buffer)), inputTokens: input_tokens };
+  }
+
+  setEmbedding(key: string, embedding: CachedEmbedding, meta: { model: string; namespace: string }): void {
+    const vector = Buffer.from(Float64Array.from(embedding.vector).buffer).toString('base64');
+    this.write(key, JSON.stringify({ vector, input_tokens: embedding.inputTokens }), meta);
+  }
+
+  private read(key: string): string | undefined {
     const row = this.statements.get.get(key);
     if (!row || row.created_at < this.now() - this.ttlMs) {
       if (row) this.statements.remove.run(key);
@@ -86,13 +118,12 @@ export class JudgeCache {
     }
     this.statements.touch.run(this.now(), key);
     this.hits++;
-    return JSON.parse(row.reply) as JudgeReply;
+    return row.reply;
   }
 
-  set(key: string, reply: JudgeReply, meta: { model: string; namespace: string }): void {
+  private write(key: string, value: string, meta: { model: string; namespace: string }): void {
     const now = this.now();
-    const { text, finishReason, usage } = reply;
-    this.statements.put.run(key, meta.model, meta.namespace, JSON.stringify({ text, finishReason, usage }), now, now);
+    this.statements.put.run(key, meta.model, meta.namespace, value, now, now);
     if (++this.writes % EVICT_EVERY_WRITES === 0) this.evict();
   }
 

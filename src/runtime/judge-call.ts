@@ -29,3 +29,14 @@ export type JudgeCall =
   | (JudgeCallFacts & { ok: true; reply: JudgeReply })
   /** `error` carries the kind, the message, and the provider's HTTP status and body excerpt when it answered. */
   | (JudgeCallFacts & { ok: false; error: ComponentError });
+
+/**
+ * An embedding call (an embedding judge) as the runtime reports it: a `JudgeCall` — so the reward's `onJudgeCall`
+ * hook and the output's call record take it as any other — whose reply has no text and whose `usage` is the input
+ * tokens of the texts embedded, with the vectors beside it (one per text, in order). Its source is `model` when
+ * any text was sent, else `inflight` when any joined a call in flight, else `cache`; `usage`, `attempts` and
+ * `latencyMs` are those of the calls this one sent (and waited for). The vectors are cached as they arrive:
+ * `accept` does nothing.
+ */
+export type EmbeddingCall =
+  (JudgeCallFacts & { ok: true; reply: JudgeReply; vectors: number[][] }) | (JudgeCallFacts & { ok: false; error: ComponentError });

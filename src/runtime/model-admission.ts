@@ -7,6 +7,7 @@
  * spent pause new calls until it resets.
  */
 import type { ClassifiedError } from '../models/classify-error.js';
+import type { EmbeddingRequest } from '../models/embedding-model.js';
 import type { JudgeRequest } from '../models/judge-model.js';
 import { maxTokensFor, resolveMaxTokens } from '../models/max-tokens.js';
 import type { ModelSpec } from '../spec/schema.js';
@@ -26,9 +27,12 @@ export type AttemptResult =
  */
 export type SettleAttempt = ((result: AttemptResult) => void) & { releaseSlot?: () => void };
 
+/** What a call asks for, as admission budgets it: a judge prompt, or texts to embed. */
+export type AdmissionRequest = JudgeRequest | EmbeddingRequest;
+
 /** Waits until a call may be sent; the returned function must be called once with the attempt's result. */
 export interface CallAdmission {
-  admit(request: JudgeRequest, signal?: AbortSignal): Promise<SettleAttempt>;
+  admit(request: AdmissionRequest, signal?: AbortSignal): Promise<SettleAttempt>;
 }
 
 const ENDPOINT_FAILURES = new Set(['network_error', 'server_error', 'timeout']);
@@ -36,6 +40,11 @@ const ENDPOINT_FAILURES = new Set(['network_error', 'server_error', 'timeout']);
 /** Input tokens are estimated at 4 characters each; the output at max_tokens. */
 export function estimateTokens(request: JudgeRequest, maxTokens: number): number {
   return Math.ceil((request.system.length + request.user.length) / 4) + maxTokens;
+}
+
+/** An embedding call's tokens: its texts at 4 characters a token, and no output. */
+export function estimateEmbeddingTokens(request: EmbeddingRequest): number {
+  return Math.ceil(request.texts.reduce((sum, text) => sum + text.length, 0) / 4);
 }
 
 export class ModelAdmission implements CallAdmission {
@@ -57,8 +66,8 @@ export class ModelAdmission implements CallAdmission {
     this.tokens = spec.tokens_per_minute ? new RateBudget(spec.tokens_per_minute) : null;
   }
 
-  async admit(request: JudgeRequest, signal?: AbortSignal): Promise<SettleAttempt> {
-    const estimate = estimateTokens(request, maxTokensFor(this.spec, request));
+  async admit(request: AdmissionRequest, signal?: AbortSignal): Promise<SettleAttempt> {
+    const estimate = 'texts' in request ? estimateEmbeddingTokens(request) : estimateTokens(request, maxTokensFor(this.spec, request));
     for (;;) {
       const probe = this.breaker ? await this.breaker.admit(signal) : false;
       try {

@@ -4,18 +4,23 @@
  * through the model's admission (breaker, budgets, adaptive concurrency) with the one retry layer. Every call
  * comes back as one `JudgeCall` (judge-call.ts), priced here at the model's price. It also keeps the model's
  * counters (calls, attempts, retries, errors, tokens), which a reward exposes through its `schedulers`.
+ * An embedding judge's texts go through the same scheduler (`embed`, embedding-calls.ts): same admission, retry
+ * layer, cache and counters.
  */
 import { costOf } from '../models/cost.js';
+import { createEmbeddingModel, type EmbeddingModel, type EmbeddingReply, type EmbeddingRequest } from '../models/embedding-model.js';
 import type { JudgeModel, JudgeRequest } from '../models/judge-model.js';
 import { maxTokensFor } from '../models/max-tokens.js';
 import type { ModelSpec } from '../spec/schema.js';
 import type { ComponentError, TokenUsage } from '../result.js';
 import { judgeCacheKey, judgeRequestMaterial } from './cache-key.js';
-import { callJudge, type CallOutcome } from './call-judge.js';
+import { callJudge, callWithRetries, type CallJudgeOptions, type CallOutcome } from './call-judge.js';
+import { EmbeddingCalls } from './embedding-calls.js';
 import type { JudgeCache } from './judge-cache.js';
-import type { JudgeCall, JudgeCallSource } from './judge-call.js';
+import type { EmbeddingCall, JudgeCall, JudgeCallSource } from './judge-call.js';
 import { createLoopYielder, type LoopYielder } from './loop-yield.js';
 import { ModelAdmission } from './model-admission.js';
+import { SharedCall } from './shared-call.js';
 
 export interface ModelCounters {
   calls: number;
@@ -32,6 +37,8 @@ export interface SchedulerOptions {
   cache?: JudgeCache | undefined;
   random?: () => number;
   onRetry?: (event: { attempt: number; delayMs: number; error: ComponentError }) => void;
+  /** How the model spec becomes an EmbeddingModel for `embed` (default: over the AI SDK provider, embedding-model.ts). */
+  createEmbeddingModel?: (spec: ModelSpec) => EmbeddingModel;
 }
 
 export class ModelScheduler {
@@ -51,6 +58,8 @@ export class ModelScheduler {
   /** This model's calls hand the event loop back every few milliseconds of work (loop-yield.ts). */
   private readonly turns: LoopYielder = createLoopYielder();
   private model: JudgeModel | undefined;
+  private embeddingModel: EmbeddingModel | undefined;
+  private embeddings: EmbeddingCalls | undefined;
 
   constructor(
     readonly spec: ModelSpec,
@@ -95,6 +104,31 @@ export class ModelScheduler {
     return this.judgeCall('model', outcome, accept(outcome));
   }
 
+  /**
+   * Embeds `texts` (an embedding judge): per text from the cache, joined in flight, or sent — the new texts of one
+   * request in one call — through this model's admission and retry layer.
+   */
+  embed(
+    texts: readonly string[],
+    callOptions: { signal?: AbortSignal | undefined; namespace?: string | undefined } = {},
+  ): Promise<EmbeddingCall> {
+    this.embeddings ??= new EmbeddingCalls({
+      spec: this.spec,
+      key: this.key,
+      cache: this.options.cache,
+      counters: this.counters,
+      maxTextsPerCall: () => this.embeddingModelOf().maxTextsPerCall(),
+      send: (request, signal, onFailedAttempt) => this.sendEmbedding(request, signal, onFailedAttempt),
+      deadlineError: (lastFailure) => this.deadlineError(lastFailure),
+    });
+    return this.embeddings.embed(texts, callOptions);
+  }
+
+  private embeddingModelOf(): EmbeddingModel {
+    this.embeddingModel ??= (this.options.createEmbeddingModel ?? createEmbeddingModel)(this.spec);
+    return this.embeddingModel;
+  }
+
   /** The call as the runtime reports it: tokens spent, and their cost, only when the model itself answered. */
   private judgeCall(source: JudgeCallSource, outcome: CallOutcome, accept: () => void): JudgeCall {
     const spent = outcome.ok && source === 'model' ? outcome.reply.usage : undefined;
@@ -132,7 +166,29 @@ export class ModelScheduler {
     onFailedAttempt: (error: ComponentError) => void,
   ): Promise<CallOutcome> {
     this.model ??= this.createModel(this.spec);
-    const outcome = await callJudge(this.model, request, {
+    return this.counted(await callJudge(this.model, request, this.retryOptions(signal, onFailedAttempt)));
+  }
+
+  private async sendEmbedding(
+    request: EmbeddingRequest,
+    signal: AbortSignal,
+    onFailedAttempt: (error: ComponentError) => void,
+  ): Promise<CallOutcome<EmbeddingReply>> {
+    let model: EmbeddingModel;
+    try {
+      model = this.embeddingModelOf();
+    } catch (error) {
+      // a provider without embeddings (the spec rejects it; this is for a caller that skipped validation)
+      return this.counted({ ok: false, error: { kind: 'bad_request', message: (error as Error).message }, attempts: 0, latencyMs: 0 });
+    }
+    const send = (attemptSignal: AbortSignal, options: Parameters<EmbeddingModel['embed']>[2]) =>
+      model.embed(request, attemptSignal, options);
+    return this.counted(await callWithRetries(send, request, this.retryOptions(signal, onFailedAttempt)));
+  }
+
+  /** The retry layer's options for one call of this model. */
+  private retryOptions(signal: AbortSignal | undefined, onFailedAttempt: (error: ComponentError) => void): CallJudgeOptions {
+    return {
       admission: this.admission,
       backoff: { maxRetries: this.spec.max_retries, initialDelayMs: this.spec.initial_backoff_ms, maxDelayMs: this.spec.max_backoff_ms },
       timeoutMs: this.spec.timeout_ms,
@@ -144,7 +200,11 @@ export class ModelScheduler {
         this.counters.retries++;
         this.options.onRetry?.(event);
       },
-    });
+    };
+  }
+
+  /** Counts a finished call in the model's counters. */
+  private counted<Reply extends { usage: TokenUsage }>(outcome: CallOutcome<Reply>): CallOutcome<Reply> {
     this.counters.calls++;
     this.counters.attempts += outcome.attempts;
     if (outcome.ok) this.addUsage(outcome.reply.usage);
@@ -155,55 +215,5 @@ export class ModelScheduler {
   private addUsage(usage: TokenUsage): void {
     this.counters.input_tokens += usage.input_tokens;
     this.counters.output_tokens += usage.output_tokens;
-  }
-}
-
-/**
- * One model call shared by every identical request in flight. Each waiter may bring its own deadline: a
- * waiter whose deadline passes stops waiting at once (a timeout outcome), and the call itself is aborted
- * only when every waiter has given up — a waiter without a deadline keeps it going.
- */
-class SharedCall {
-  readonly done: Promise<CallOutcome>;
-  private readonly controller = new AbortController();
-  private waiters = 0;
-  private patient = 0;
-  /** The last failed attempt of the call so far (it is being retried). */
-  private lastFailure: ComponentError | undefined;
-  private attempts = 0;
-
-  constructor(
-    run: (signal: AbortSignal, onFailedAttempt: (error: ComponentError) => void) => Promise<CallOutcome>,
-    private readonly deadlineError: (lastFailure: ComponentError | undefined) => ComponentError,
-  ) {
-    this.done = run(this.controller.signal, (error) => {
-      this.lastFailure = error;
-      this.attempts++;
-    });
-  }
-
-  private gaveUp(): CallOutcome {
-    return { ok: false, error: this.deadlineError(this.lastFailure), attempts: this.attempts, latencyMs: 0 };
-  }
-
-  join(signal: AbortSignal | undefined): Promise<CallOutcome> {
-    if (!signal) {
-      this.patient++;
-      return this.done;
-    }
-    if (signal.aborted) return Promise.resolve(this.gaveUp());
-    this.waiters++;
-    return new Promise((resolve) => {
-      const onAbort = () => {
-        this.waiters--;
-        if (this.waiters === 0 && this.patient === 0) this.controller.abort(signal.reason);
-        resolve(this.gaveUp());
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      void this.done.then((outcome) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(outcome);
-      });
-    });
   }
 }

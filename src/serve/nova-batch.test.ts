@@ -111,6 +111,21 @@ describe('toNovaResult', () => {
     });
   });
 
+  it('a component with a pass_threshold adds its <name>_pass Metric after the component scores', () => {
+    const components: RewardResult['components'] = [
+      { ...result.components[0]!, pass: { threshold: 1, passed: true } },
+      { ...result.components[2]!, pass: { threshold: 0.7, passed: false } },
+    ];
+    const firstMetrics = toNovaResult({ ...result, components }, 7, 0.5).metrics_list.slice(0, 5);
+    expect(firstMetrics).toEqual([
+      { name: 'format', value: 1, type: 'Metric' },
+      { name: 'helpful', value: 0.666667, type: 'Reward' },
+      { name: 'format_pass', value: 1, type: 'Metric' },
+      { name: 'helpful_pass', value: 0, type: 'Metric' },
+      { name: 'neutral', value: 0, type: 'Metric' },
+    ]);
+  });
+
   it('an unreadable row scores the neutral value, flagged row_error and neutral', () => {
     const unreadable: RewardResult = {
       id: 'x',

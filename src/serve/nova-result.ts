@@ -2,7 +2,7 @@
  * Turns one RewardResult into a Nova RFT result item: `id` echoed exactly as the sample sent it, a numeric
  * `aggregate_reward_score` always (the neutral value for a row that could not be read), and a
  * `metrics_list` with every scored component (`Reward` when it counts in the aggregate, `Metric` for
- * weight-0 gates) followed by the fixed diagnostics (`Metric`).
+ * weight-0 gates), each `<name>_pass` of a component with a pass_threshold (`Metric`), then the fixed diagnostics (`Metric`).
  */
 import type { RewardResult } from '../result.js';
 import type { NovaMetric, NovaResult } from './nova-contract.js';
@@ -14,6 +14,9 @@ export function toNovaResult(result: RewardResult, id: string | number, neutral:
     value: component.score,
     type: component.inAggregate ? 'Reward' : 'Metric',
   }));
+  for (const component of result.components) {
+    if (component.pass) metrics.push({ name: `${component.name}_pass`, value: component.pass.passed ? 1 : 0, type: 'Metric' });
+  }
   const taken = new Set(metrics.map((metric) => metric.name));
   for (const [name, value] of Object.entries(diagnosticsOf(result))) {
     // a component named like a diagnostic keeps its name; the diagnostic moves aside

@@ -1,6 +1,7 @@
 /**
  * The `--judge PROVIDER:MODEL` / `--judge-base-url URL` override (CLI, server, Lambda env): replaces the
- * provider, model and endpoint of every judge in a spec, keeping its other settings.
+ * provider, model and endpoint of every judge in a spec, keeping its other settings. An embedding judge keeps its
+ * embedding model (a chat judge cannot embed); only the concurrency cap reaches it.
  */
 import { PROVIDERS, type ModelSpec, type Provider, type RewardSpec } from './schema.js';
 import { ModelSpecSchema } from './schema.js';
@@ -53,6 +54,10 @@ export function applyJudgeOverride(spec: RewardSpec, override: JudgeOverride | u
   return {
     ...spec,
     ...(spec.judge_model || override ? { judge_model: replace(spec.judge_model) } : {}),
-    judges: spec.judges.map((judge) => (judge.model ? { ...judge, model: replace(judge.model) } : judge)),
+    judges: spec.judges.map((judge) => {
+      if (!judge.model) return judge;
+      if (judge.type === 'embedding') return concurrency === undefined ? judge : { ...judge, model: { ...judge.model, concurrency } };
+      return { ...judge, model: replace(judge.model) };
+    }),
   };
 }

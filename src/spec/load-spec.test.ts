@@ -62,7 +62,7 @@ describe('parseSpec', () => {
         line: 6,
         column: 5,
         path: 'checks[1].type',
-        message: 'expected one of "json" | "length" | "language" | "safety" | "grounding" | "match"',
+        message: 'expected one of "json" | "length" | "language" | "safety" | "grounding" | "match" | "similarity"',
         value: 'jsn',
       },
       {

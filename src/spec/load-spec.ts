@@ -1,15 +1,16 @@
 /**
  * Loads a reward spec (YAML or JSON) and rejects a bad one before any work, listing every problem with
  * file, line, field path, the value found and what was expected. Files the spec points to (JSON Schemas,
- * judge templates) are resolved relative to the spec and checked here too.
+ * judge templates: a path relative to the spec, or a built-in template by name) are resolved and checked here too.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Ajv } from 'ajv';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { parsePositionedYaml } from './positioned-yaml.js';
 import type { z } from 'zod';
+import { builtinTemplateFile, builtinTemplateNames, isTemplateName } from './builtin-templates.js';
 import { loadTemplate } from './judge-template-file.js';
-import { judgingOf, RewardSpecSchema, type RewardSpec } from './schema.js';
+import { isTemplatedJudge, judgingOf, RewardSpecSchema, type RewardSpec } from './schema.js';
 import { SpecError, type SpecProblem } from './spec-error.js';
 
 export interface LoadedSpec {
@@ -52,29 +53,15 @@ function parseSpecText(
   baseDir: string,
   options: LoadSpecOptions,
 ): { spec: RewardSpec; judgeModelDefaulted: boolean } {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new SpecError(
-      document.errors.map((error) => {
-        const position = lineCounter.linePos(error.pos[0]);
-        return {
-          file,
-          line: position.line,
-          column: position.col,
-          path: '',
-          message: `not valid YAML/JSON: ${error.message.split('\n')[0]}`,
-        };
-      }),
-    );
-  }
-  const raw: unknown = document.toJS();
+  const parsed = parsePositionedYaml(text, file, 'YAML/JSON');
+  if (parsed.errors.length > 0) throw new SpecError(parsed.errors);
+  const raw = parsed.value;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new SpecError([{ file, line: 1, path: '', message: 'expected a mapping (object) at the top of the spec' }]);
   }
   const judgeModelDefaulted = options.defaultJudgeModel !== undefined && needsJudgeModel(raw);
   const withDefault = judgeModelDefaulted ? { ...raw, judge_model: options.defaultJudgeModel } : raw;
-  return { spec: validateSpecObject(withDefault, file, baseDir, (path) => locate(document, lineCounter, path)), judgeModelDefaulted };
+  return { spec: validateSpecObject(withDefault, file, baseDir, parsed.position), judgeModelDefaulted };
 }
 
 /** No top-level judge_model, and some judge without a `model` of its own. */
@@ -128,10 +115,22 @@ export function validateSpecObject(
     }
   });
   spec.judges.forEach((entry, index) => {
+    if (!isTemplatedJudge(entry)) return; // an embedding judge has no template
     const judge = judgingOf(entry);
     const where = entry.type === 'panel' ? ['judges', index, 'judge', 'template'] : ['judges', index, 'template'];
     if (!judge.template) return;
-    const templatePath = resolveFrom(baseDir, judge.template);
+    let templatePath: string;
+    if (isTemplateName(judge.template)) {
+      const builtin = builtinTemplateFile(judge.template);
+      if (!builtin) {
+        const names = builtinTemplateNames().join(', ');
+        at(where, `expected a built-in template name (${names}) or a template file path such as ./my-template.yaml`, judge.template);
+        return;
+      }
+      templatePath = builtin;
+    } else {
+      templatePath = resolveFrom(baseDir, judge.template);
+    }
     if (!existsSync(templatePath)) {
       at(where, `expected an existing template file (looked at ${templatePath})`, judge.template);
       return;
@@ -193,28 +192,4 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
     current = (current as Record<PropertyKey, unknown>)[key];
   }
   return current;
-}
-
-/** Line/column of the deepest node that exists along `path`. */
-function locate(document: Document, lineCounter: LineCounter, path: readonly PropertyKey[]): { line?: number; column?: number } {
-  let node: unknown = document.contents;
-  let found = node;
-  for (const key of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === key);
-      if (!pair) break;
-      found = pair.value ?? pair.key;
-      node = pair.value;
-      // point at the key for a scalar value, so the line is the one the user reads
-      if (!isMap(node) && !isSeq(node)) found = pair.key;
-    } else if (isSeq(node) && typeof key === 'number') {
-      node = node.items[key];
-      if (!node) break;
-      found = node;
-    } else break;
-  }
-  const range = (found as { range?: [number, number, number] } | null)?.range;
-  if (!range) return {};
-  const position = lineCounter.linePos(range[0]);
-  return { line: position.line, column: position.col };
 }

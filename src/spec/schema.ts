@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { InputSpecSchema } from '../input/input-spec.js';
 import { isValidSelector } from '../input/selector.js';
+import { FormulaError, parseAggregateFormula } from './aggregate-formula.js';
 
 export { InputSpecSchema, type InputSpec } from '../input/input-spec.js';
 
@@ -27,6 +28,15 @@ const componentName = z
 
 const weight = z.number().min(0).default(1).describe('Weight in the composite reward (weighted mean).');
 
+const passThreshold = z
+  .number()
+  .min(0)
+  .max(1)
+  .optional()
+  .describe(
+    "Adds the 0/1 metric <name>_pass (the score, rounded to 6 places, >= this) beside the component's metric; the score and reward are unchanged. No metric when the component has no score.",
+  );
+
 export const GateSchema = z
   .union([
     z.boolean(),
@@ -40,6 +50,7 @@ export const GateSchema = z
 const checkBase = {
   name: componentName.optional(),
   weight,
+  pass_threshold: passThreshold,
   gate: GateSchema.optional(),
 };
 
@@ -49,6 +60,14 @@ export const JsonCheckSchema = z.strictObject({
   schema: z.record(z.string(), z.unknown()).optional().describe('Inline JSON Schema the parsed response must satisfy.'),
   schema_file: z.string().optional().describe('Path (relative to the spec file) of a JSON Schema file.'),
   allow_fenced: z.boolean().default(true).describe('Accept JSON inside a ``` fenced block with prose around it.'),
+  extract: z
+    .enum(['whole', 'anywhere'])
+    .optional()
+    .describe(
+      'whole (default): the response (or its fenced block) is the JSON; anywhere: any {…} object in the text, read leniently as ' +
+        "promptfoo's contains-json reads it (// comments, unquoted keys, unclosed braces closed); passes when one satisfies the schema.",
+    ),
+  negate: z.boolean().optional().describe("Score 1 − the check's score: pass when the response does NOT hold (matching) JSON."),
 });
 
 export const LengthCheckSchema = z.strictObject({
@@ -111,8 +130,54 @@ export const MatchCheckSchema = z.strictObject({
     .optional()
     .describe('Regex whose first group (or whole match, last occurrence) is taken from the field before comparing.'),
   case_sensitive: z.boolean().default(false),
+  trim: z
+    .boolean()
+    .default(true)
+    .describe(
+      'modes exact and contains: ignore whitespace around both texts; false compares them exactly as given (e.g. OpenAI string_check eq).',
+    ),
+  negate: z
+    .boolean()
+    .default(false)
+    .describe('Score 1 − the match score ("not …"): pass when the text does NOT match. Undetermined (no reference) stays undetermined.'),
   tolerance: z.number().min(0).default(0).describe('mode numeric: absolute tolerance.'),
   relative_tolerance: z.number().min(0).default(0).describe('mode numeric: tolerance as a fraction of |expected|.'),
+});
+
+/** OpenAI text_similarity metrics computed locally; `cosine` needs embeddings, so it is a judge (`type: embedding`). */
+export const SIMILARITY_METRICS = [
+  'fuzzy_match',
+  'bleu',
+  'gleu',
+  'meteor',
+  'rouge_1',
+  'rouge_2',
+  'rouge_3',
+  'rouge_4',
+  'rouge_5',
+  'rouge_l',
+] as const;
+
+/** rapidfuzz `fuzz` scorers offered by metric fuzzy_match. */
+export const FUZZY_MATCH_SCORERS = ['ratio', 'token_sort_ratio', 'token_set_ratio'] as const;
+
+export const SimilarityCheckSchema = z.strictObject({
+  type: z.literal('similarity'),
+  ...checkBase,
+  metric: z
+    .enum(SIMILARITY_METRICS, {
+      error: (issue) =>
+        issue.input === 'cosine'
+          ? 'metric cosine needs an embedding model: use a judge of `type: embedding` instead of this check'
+          : `expected one of ${SIMILARITY_METRICS.map((metric) => JSON.stringify(metric)).join(' | ')}`,
+    })
+    .describe('The text_similarity metric, a score in [0, 1] (definitions and reference libraries: README, "similarity check").'),
+  scorer: z
+    .enum(FUZZY_MATCH_SCORERS)
+    .optional()
+    .describe('metric fuzzy_match only: the rapidfuzz scorer, ratio (default), token_sort_ratio or token_set_ratio.'),
+  field: selector('the text to compare').default('response'),
+  reference: selector('the reference text').default('reference'),
 });
 
 export const CheckSchema = z.discriminatedUnion('type', [
@@ -122,9 +187,13 @@ export const CheckSchema = z.discriminatedUnion('type', [
   SafetyCheckSchema,
   GroundingCheckSchema,
   MatchCheckSchema,
+  SimilarityCheckSchema,
 ]);
 
 export const PROVIDERS = ['openai-compatible', 'openai', 'bedrock', 'anthropic', 'local', 'ollama'] as const;
+export const REASONING_EFFORTS = ['low', 'medium', 'high'] as const;
+/** The providers that pass `reasoning_effort` on (models/judge-model.ts). */
+export const REASONING_EFFORT_PROVIDERS: readonly Provider[] = ['openai', 'openai-compatible', 'ollama'];
 
 export const ModelSpecSchema = z.strictObject({
   provider: z
@@ -143,6 +212,16 @@ export const ModelSpecSchema = z.strictObject({
     .optional()
     .describe('local: CPU threads for inference (default: REWARDKIT_LOCAL_THREADS, else the available cores).'),
   temperature: z.number().min(0).max(2).default(0),
+  top_p: z.number().gt(0).max(1).optional().describe('Nucleus sampling: sample from the tokens holding this much probability mass.'),
+  seed: z
+    .number()
+    .int()
+    .optional()
+    .describe('Sampling seed, for providers that honour one (OpenAI, vLLM, llama.cpp, …; Anthropic ignores it).'),
+  reasoning_effort: z
+    .enum(REASONING_EFFORTS)
+    .optional()
+    .describe(`How hard a reasoning model thinks (the API's reasoning_effort); providers ${REASONING_EFFORT_PROVIDERS.join(', ')}.`),
   max_tokens: z
     .number()
     .int()
@@ -212,8 +291,15 @@ export const ModelSpecSchema = z.strictObject({
 const judgeBase = {
   name: componentName.optional(),
   weight,
+  pass_threshold: passThreshold,
   model: ModelSpecSchema.optional().describe('Overrides the spec-level judge_model for this judge.'),
-  template: z.string().optional().describe('Path (relative to the spec) of a judge template YAML; default: the built-in one.'),
+  template: z
+    .string()
+    .optional()
+    .describe(
+      'A judge template: a path (relative to the spec) of a template YAML, or the name of a built-in one (a bare name without "/" or ' +
+        '.yaml, e.g. mt-bench-single, arena-hard); default: the built-in one for this judge.',
+    ),
   instructions: z.string().optional().describe('Task-specific guidance shown to the judge.'),
 };
 
@@ -327,8 +413,8 @@ export const GroupJudgeSchema = z.strictObject({
   anchors: z.number().int().min(1).default(2).describe('Rollouts shown in every chunk of a split group, to align chunk scores.'),
 });
 
-/** A panel's inner judge: a rubric or preference judge without the name, weight and model the panel holds (panel-judge.ts). */
-const innerJudgeFields = { name: true, weight: true, model: true } as const;
+/** A panel's inner judge: a rubric or preference judge without the name, weight, pass_threshold and model the panel holds (panel-judge.ts). */
+const innerJudgeFields = { name: true, weight: true, pass_threshold: true, model: true } as const;
 export const PanelInnerJudgeSchema = z.discriminatedUnion('type', [
   RubricJudgeSchema.omit(innerJudgeFields),
   PreferenceJudgeSchema.omit(innerJudgeFields),
@@ -340,6 +426,7 @@ export const PanelJudgeSchema = z.strictObject({
   type: z.literal('panel'),
   name: componentName.optional(),
   weight,
+  pass_threshold: passThreshold,
   model: ModelSpecSchema.optional().describe('The model sampled by `samples` (default: judge_model).'),
   judge: PanelInnerJudgeSchema.describe('The judging every member does: a rubric or preference judge (no name, weight or model).'),
   members: z
@@ -356,7 +443,28 @@ export const PanelJudgeSchema = z.strictObject({
   quorum: z.number().int().min(1).optional().describe('Members that must score (default: a majority); failed members are left out.'),
 });
 
-export const JudgeSchema = z.discriminatedUnion('type', [RubricJudgeSchema, PreferenceJudgeSchema, GroupJudgeSchema, PanelJudgeSchema]);
+/** The providers with an embeddings API rewardkit calls (anthropic has none; local llama.cpp embeddings are not supported yet). */
+export const EMBEDDING_PROVIDERS = ['openai', 'openai-compatible', 'ollama', 'bedrock'] as const;
+
+export const EmbeddingJudgeSchema = z.strictObject({
+  type: z.literal('embedding'),
+  name: componentName.optional(),
+  weight,
+  pass_threshold: passThreshold,
+  model: ModelSpecSchema.optional().describe(
+    `The embedding model (required; judge_model is not used: a chat model is rarely an embedding model), provider one of ${EMBEDDING_PROVIDERS.join(' | ')}.`,
+  ),
+  field: selector('the text to embed').default('response'),
+  reference: selector('the text it is compared with').default('reference'),
+});
+
+export const JudgeSchema = z.discriminatedUnion('type', [
+  RubricJudgeSchema,
+  PreferenceJudgeSchema,
+  GroupJudgeSchema,
+  PanelJudgeSchema,
+  EmbeddingJudgeSchema,
+]);
 
 export const AggregateSchema = z.strictObject({
   range: z.tuple([z.number(), z.number()]).default([0, 1]).describe('Output range [low, high] of the reward.'),
@@ -373,6 +481,18 @@ export const AggregateSchema = z.strictObject({
     ),
   empty_response: z.number().optional().describe('Reward for an empty response. Default: the low end of the range.'),
   max_response_chars: z.number().int().positive().default(20_000).describe('Longer responses are cut for judging and flagged.'),
+  formula: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'The composite score in [0, 1] as an expression over component names instead of the weighted mean (weights are then ignored), ' +
+        'e.g. "0.5 * name_ok + 0.5 * args_score" or "min(format, quality) * safety". Allowed: numbers, ( ), + - * / ^, unary minus, ' +
+        'min, max, abs, floor, ceil, round, exp, sqrt, log (natural). Gates, empty_response and on_judge_error neutral | null apply first. ' +
+        'A component it names that has no score (undetermined, or a judge failed under on_judge_error drop: a formula cannot leave a term out) ' +
+        'gives the neutral value, flagged formula_missing_score; a value outside [0, 1] is clamped, flagged formula_out_of_range; ' +
+        'NaN (e.g. 0/0) gives the neutral value, flagged formula_nan.',
+    ),
 });
 
 export const RewardSpecSchema = z
@@ -432,6 +552,13 @@ export const RewardSpecSchema = z
             ctx.addIssue({ code: 'custom', path: ['checks', index, key, patternIndex], message: `invalid regular expression: ${problem}` });
         });
       }
+      if (check.type === 'similarity' && check.scorer !== undefined && check.metric !== 'fuzzy_match') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['checks', index, 'scorer'],
+          message: `scorer applies to metric fuzzy_match only, not ${check.metric}; remove it`,
+        });
+      }
       if (check.type === 'match') {
         for (const key of ['pattern', 'extract'] as const) {
           const pattern = check[key];
@@ -442,7 +569,8 @@ export const RewardSpecSchema = z
     });
     spec.judges.forEach((judge, index) => {
       visit('judges', index, judge.name ?? judge.type);
-      if (!judge.model && !spec.judge_model && !(judge.type === 'panel' && judge.members)) {
+      if (judge.type === 'embedding') refineEmbeddingJudge(judge, ['judges', index], ctx);
+      else if (!judge.model && !spec.judge_model && !(judge.type === 'panel' && judge.members)) {
         ctx.addIssue({
           code: 'custom',
           path: ['judges', index, 'model'],
@@ -510,6 +638,21 @@ export const RewardSpecSchema = z
         });
       }
     });
+    const models: Array<[PropertyKey[], ModelSpec]> = spec.judge_model ? [[['judge_model'], spec.judge_model]] : [];
+    spec.judges.forEach((judge, index) => {
+      if ('model' in judge && judge.model) models.push([['judges', index, 'model'], judge.model]);
+      if (judge.type === 'panel')
+        judge.members?.forEach((member, memberIndex) => models.push([['judges', index, 'members', memberIndex, 'model'], member.model]));
+    });
+    for (const [path, model] of models) {
+      if (model.reasoning_effort !== undefined && !REASONING_EFFORT_PROVIDERS.includes(model.provider)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'reasoning_effort'],
+          message: `expected no reasoning_effort for provider ${model.provider}: it is passed on for providers ${REASONING_EFFORT_PROVIDERS.join(', ')}`,
+        });
+      }
+    }
     const [low, high] = spec.aggregate.range;
     if (!(low < high))
       ctx.addIssue({
@@ -527,13 +670,62 @@ export const RewardSpecSchema = z
         });
       }
     }
+    const passMetrics = new Map<string, string>();
+    spec.checks.forEach((check, index) => {
+      if (check.pass_threshold !== undefined) passMetrics.set(`${componentNameOf(check)}_pass`, `checks[${index}]`);
+    });
+    spec.judges.forEach((judge, index) => {
+      if (judge.pass_threshold !== undefined) passMetrics.set(`${componentNameOf(judge)}_pass`, `judges[${index}]`);
+    });
+    for (const [kind, list] of [
+      ['checks', spec.checks],
+      ['judges', spec.judges],
+    ] as const) {
+      list.forEach((component, index) => {
+        const owner = passMetrics.get(componentNameOf(component));
+        if (owner === undefined) return;
+        ctx.addIssue({
+          code: 'custom',
+          path: [kind, index, 'name'],
+          message: `component name "${componentNameOf(component)}" is also the pass metric of ${owner} (its pass_threshold); rename one`,
+        });
+      });
+    }
+    if (spec.aggregate.formula !== undefined) {
+      try {
+        parseAggregateFormula(spec.aggregate.formula, [...spec.checks, ...spec.judges].map(componentNameOf));
+      } catch (error) {
+        if (!(error instanceof FormulaError)) throw error;
+        ctx.addIssue({ code: 'custom', path: ['aggregate', 'formula'], message: error.message });
+      }
+    }
     const totalWeight = [...spec.checks, ...spec.judges].reduce((sum, component) => sum + component.weight, 0);
     if (spec.checks.length + spec.judges.length === 0) {
       ctx.addIssue({ code: 'custom', path: [], message: 'expected at least one check or judge' });
-    } else if (totalWeight <= 0) {
+    } else if (totalWeight <= 0 && spec.aggregate.formula === undefined) {
       ctx.addIssue({ code: 'custom', path: [], message: 'expected at least one component with weight > 0' });
     }
   });
+
+/** An embedding judge names its own model, of a provider with an embeddings API. */
+function refineEmbeddingJudge(judge: z.output<typeof EmbeddingJudgeSchema>, path: PropertyKey[], ctx: z.RefinementCtx) {
+  if (!judge.model) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'model'],
+      message:
+        'expected an embedding model on this judge, e.g. {provider: openai, model: text-embedding-3-small} (judge_model is not used: it is a chat model)',
+    });
+  } else if (!(EMBEDDING_PROVIDERS as readonly string[]).includes(judge.model.provider)) {
+    const why =
+      judge.model.provider === 'anthropic' ? 'Anthropic has no embeddings API' : 'local llama.cpp embeddings are not supported yet';
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'model', 'provider'],
+      message: `expected a provider with embeddings (${EMBEDDING_PROVIDERS.join(' | ')}), got ${JSON.stringify(judge.model.provider)}: ${why}`,
+    });
+  }
+}
 
 /** The cross-field rules of a rubric judge at `path` (a top-level judge, or a panel's inner judge). */
 function refineRubric(
@@ -626,13 +818,21 @@ export type PreferenceJudgeSpec = z.output<typeof PreferenceJudgeSchema>;
 export type GroupJudgeSpec = z.output<typeof GroupJudgeSchema>;
 export type PanelJudgeSpec = z.output<typeof PanelJudgeSchema>;
 export type PanelInnerJudgeSpec = z.output<typeof PanelInnerJudgeSchema>;
+export type EmbeddingJudgeSpec = z.output<typeof EmbeddingJudgeSchema>;
 export type ModelSpec = z.output<typeof ModelSpecSchema>;
 export type VerdictFormatSpec = z.output<typeof VerdictFormatSchema>;
 export type AggregateSpec = z.output<typeof AggregateSchema>;
 export type Provider = (typeof PROVIDERS)[number];
 
+/** A judge that renders prompts from a template: every type but embedding. */
+export type TemplatedJudgeSpec = Exclude<JudgeSpec, EmbeddingJudgeSpec>;
+
+export function isTemplatedJudge(judge: JudgeSpec): judge is TemplatedJudgeSpec {
+  return judge.type !== 'embedding';
+}
+
 /** The judge definition an entry renders its prompts with: a panel's inner judge, else the entry itself. */
-export function judgingOf(judge: JudgeSpec): Exclude<JudgeSpec, PanelJudgeSpec> | PanelInnerJudgeSpec {
+export function judgingOf(judge: TemplatedJudgeSpec): Exclude<TemplatedJudgeSpec, PanelJudgeSpec> | PanelInnerJudgeSpec {
   return judge.type === 'panel' ? judge.judge : judge;
 }
 

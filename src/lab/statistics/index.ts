@@ -48,3 +48,5 @@ export {
   type BootstrapInterval,
   type BootstrapOptions,
 } from './bootstrap.js';
+export { bootstrapMeansCi } from './bootstrap-means.js';
+export { fisherZInterval, Z_975 } from './correlation-interval.js';

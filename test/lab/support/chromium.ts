@@ -40,6 +40,8 @@ export interface PageReport {
   /** Console errors, uncaught exceptions and error log entries, as text. */
   errors: string[];
   evaluate<T>(expression: string): Promise<T>;
+  /** A PNG of the whole page (not just the 1280 × 900 viewport). */
+  screenshot(): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -165,6 +167,16 @@ export class Chromium {
         };
         if (reply.exceptionDetails) throw new Error(`evaluation failed: ${reply.exceptionDetails.text}`);
         return reply.result.value;
+      },
+      screenshot: async () => {
+        const { cssContentSize } = (await this.send('Page.getLayoutMetrics', {}, sessionId)) as {
+          cssContentSize: { width: number; height: number };
+        };
+        const clip = { x: 0, y: 0, width: Math.ceil(cssContentSize.width), height: Math.ceil(cssContentSize.height), scale: 1 };
+        const { data } = (await this.send('Page.captureScreenshot', { format: 'png', clip, captureBeyondViewport: true }, sessionId)) as {
+          data: string;
+        };
+        return Buffer.from(data, 'base64');
       },
       close: async () => {
         this.listeners.delete(listener);
