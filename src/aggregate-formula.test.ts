@@ -1,7 +1,7 @@
 /**
  * `aggregate.formula` in the composer: the formula replaces the weighted mean (weights ignored), after gates and
  * empty responses; a named component without a score gives the neutral reward (formula_missing_score), a value
- * outside [0, 1] is clamped (formula_out_of_range), NaN gives the neutral reward (formula_nan). A formula equal to
+ * outside [0, 1] is clamped (formula_out_of_range), NaN and ±Infinity give the neutral reward (formula_not_finite). A formula equal to
  * the weighted mean gives the rewards the weighted mean gives.
  */
 import fc from 'fast-check';
@@ -84,12 +84,14 @@ describe('aggregate.formula', () => {
     expect(await unnamed.score(row)).toMatchObject({ reward: 0.75, neutral: false, flags: ['judge_error'] });
   });
 
-  it('clamps a value outside [0, 1], flagged formula_out_of_range; NaN gives the neutral reward, flagged formula_nan', async () => {
+  it('clamps a finite value outside [0, 1], flagged formula_out_of_range; NaN and ±Infinity give the neutral reward, flagged formula_not_finite', async () => {
     const score = (formula: string) => createReward(testSpec(judge.url, { checks: [length], aggregate: { formula } })).score(row);
     expect(await score('2 * brief')).toMatchObject({ reward: 1, neutral: false, flags: ['formula_out_of_range'] });
     expect(await score('brief - 1')).toMatchObject({ reward: 0, neutral: false, flags: ['formula_out_of_range'] });
-    expect(await score('log(brief - 0.75)')).toMatchObject({ reward: 0, flags: ['formula_out_of_range'] }); // −Infinity
-    expect(await score('(brief - 0.75) / (brief - 0.75)')).toMatchObject({ reward: 0.5, neutral: true, flags: ['formula_nan'] });
+    expect(await score('log(brief - 0.75)')).toMatchObject({ reward: 0.5, neutral: true, flags: ['formula_not_finite'] }); // −Infinity
+    expect(await score('(brief - 0.75) / (brief - 0.75)')).toMatchObject({ reward: 0.5, neutral: true, flags: ['formula_not_finite'] }); // NaN
+    // a division by zero is not the top reward: x/0 would otherwise be clamped to 1
+    expect(await score('brief / (brief - 0.75)')).toMatchObject({ reward: 0.5, neutral: true, flags: ['formula_not_finite'] }); // +Infinity
     expect(await score('sqrt(brief)')).toMatchObject({ reward: 0.866025, flags: [] });
   });
 });

@@ -198,8 +198,9 @@ export function createRowPhases(spec: RewardSpec, judges: readonly Judge[], hash
   /**
    * The reward from `aggregate.formula` (weights ignored). A component it names without a score (undetermined, or a judge
    * that failed under on_judge_error drop: a formula cannot leave a term out) gives the neutral reward, flagged
-   * formula_missing_score, as the weighted mean does when nothing scored; NaN the neutral reward, flagged formula_nan;
-   * a value outside [0, 1] is clamped, flagged formula_out_of_range.
+   * formula_missing_score, as the weighted mean does when nothing scored; NaN or ±Infinity (a division by zero: clamping
+   * x/0 to the top reward would be a reward hack) the neutral reward, flagged formula_not_finite; a finite value outside
+   * [0, 1] is clamped, flagged formula_out_of_range.
    */
   function composeByFormula(id: string, formula: AggregateFormula, flags: string[], components: ComponentResult[]): RewardResult {
     const scores = new Map<string, number>();
@@ -208,7 +209,7 @@ export function createRowPhases(spec: RewardSpec, judges: readonly Judge[], hash
       return finish(id, neutralReward, { flags: [...flags, 'formula_missing_score'], components, neutral: true });
     }
     const value = formula.evaluate(scores);
-    if (Number.isNaN(value)) return finish(id, neutralReward, { flags: [...flags, 'formula_nan'], components, neutral: true });
+    if (!Number.isFinite(value)) return finish(id, neutralReward, { flags: [...flags, 'formula_not_finite'], components, neutral: true });
     const inRange = Math.min(1, Math.max(0, value));
     return finish(id, low + (high - low) * inRange, { flags: inRange === value ? flags : [...flags, 'formula_out_of_range'], components });
   }

@@ -5,7 +5,27 @@
  * the end of the text closing what is open, lenient YAML reading after `//` → `#`.
  */
 import { describe, expect, it } from 'vitest';
-import { findJsonObjects, slashCommentsToHash } from './json-anywhere.js';
+import { findJsonObjects as findAll, MAX_UNCLOSED, slashCommentsToHash } from './json-anywhere.js';
+
+/** The objects found, asserting no bound cut the search short. */
+function findJsonObjects(text: string): Array<Record<string, unknown>> {
+  const found = findAll(text);
+  expect(found.searchStopped).toBe(false);
+  return found.objects;
+}
+
+describe("bounds on hostile text (ours, not promptfoo's)", () => {
+  it('candidates needing more than MAX_UNCLOSED closes are skipped (a thousand unclosed braces took 221 s to parse before)', () => {
+    expect(findAll('{a: 1 '.repeat(1000))).toEqual({ objects: [{ a: 1 }], searchStopped: true });
+    expect(findAll('{'.repeat(100_000))).toEqual({ objects: [], searchStopped: true });
+  });
+
+  it('an object after a run of unclosed braces is still found, and the result says the search was cut', () => {
+    expect(MAX_UNCLOSED).toBe(32);
+    expect(findAll(`${'{'.repeat(40)} {"ok": true}`)).toEqual({ objects: [{ ok: true }], searchStopped: true });
+    expect(findAll(`${'{'.repeat(20)} {"ok": true}`)).toEqual({ objects: [{ ok: true }], searchStopped: false });
+  });
+});
 
 describe('findJsonObjects (promptfoo contains-json)', () => {
   it('finds an object with prose around it', () => {

@@ -28,6 +28,23 @@ import {
 /** promptfoo stops a candidate this many characters after its `{`. */
 export const MAX_CANDIDATE_CHARS = 100_000;
 
+/**
+ * Bounds of our own, not promptfoo's: a check runs on every rollout, and hostile text (a thousand unclosed `{`) would
+ * otherwise cost minutes of YAML parsing. A candidate that needs more than MAX_UNCLOSED braces added is not tried, and
+ * the search stops once MAX_PARSED_CHARS characters have been handed to the parser (or MAX_SCANNED_CHARS walked) in
+ * all; `searchStopped` says so.
+ */
+export const MAX_PARSED_CHARS = 200_000;
+export const MAX_UNCLOSED = 32;
+/** Characters walked while counting braces, over all candidates (cheap, but quadratic in the number of `{`). */
+export const MAX_SCANNED_CHARS = 20_000_000;
+
+export interface JsonObjectsFound {
+  objects: Array<Record<string, unknown>>;
+  /** True when a bound above cut the search short (the objects found before are kept). */
+  searchStopped: boolean;
+}
+
 const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.2',
   schema: 'core',
@@ -38,19 +55,29 @@ const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   logLevel: 'silent',
 };
 
-/** Every JSON object promptfoo's rule finds in `text`, in order. */
-export function findJsonObjects(text: string): Array<Record<string, unknown>> {
-  const found: Array<Record<string, unknown>> = [];
-  for (let start = 0; start < text.length; start++) {
+/** Every JSON object promptfoo's rule finds in `text`, in order, within the bounds above. */
+export function findJsonObjects(text: string): JsonObjectsFound {
+  const search: Search = { objects: [], parsedChars: 0, scannedChars: 0, halted: false, searchStopped: false };
+  for (let start = 0; start < text.length && !search.halted; start++) {
     if (text[start] !== '{') continue;
-    const end = readObjectAt(text, start, found);
+    const end = readObjectAt(text, start, search);
     if (end !== undefined) start = end - 1;
   }
-  return found;
+  return { objects: search.objects, searchStopped: search.searchStopped };
+}
+
+interface Search {
+  objects: Array<Record<string, unknown>>;
+  parsedChars: number;
+  scannedChars: number;
+  /** A total bound was reached: no further candidate is tried. */
+  halted: boolean;
+  /** Some candidate was not tried because of a bound. */
+  searchStopped: boolean;
 }
 
 /** Tries the candidates that start at `start`; on success pushes the object and returns where it ends. */
-function readObjectAt(text: string, start: number, found: Array<Record<string, unknown>>): number | undefined {
+function readObjectAt(text: string, start: number, search: Search): number | undefined {
   const stop = Math.min(start + MAX_CANDIDATE_CHARS, text.length);
   let open = 1;
   let closed = 0;
@@ -60,9 +87,20 @@ function readObjectAt(text: string, start: number, found: Array<Record<string, u
     end++;
     const balanced = open === closed;
     if (!balanced && end !== stop) continue;
+    search.scannedChars += end - start;
+    if (open - closed > MAX_UNCLOSED) {
+      search.searchStopped = true;
+      search.halted = search.scannedChars > MAX_SCANNED_CHARS;
+      return undefined;
+    }
+    search.parsedChars += end - start;
+    if (search.parsedChars > MAX_PARSED_CHARS || search.scannedChars > MAX_SCANNED_CHARS) {
+      search.searchStopped = search.halted = true;
+      return undefined;
+    }
     const value = readLenient(text.slice(start, end) + '}'.repeat(open - closed));
     if (value !== undefined) {
-      found.push(value);
+      search.objects.push(value);
       return end;
     }
     if (balanced) return undefined;

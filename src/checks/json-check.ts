@@ -10,7 +10,7 @@ import type { RowContext } from '../input/row-view.js';
 import type { JsonCheckSchema } from '../spec/schema.js';
 import { parseResponseJson } from '../input/response-json.js';
 import type { Check, CheckOutcome } from './check.js';
-import { findJsonObjects } from './json-anywhere.js';
+import { findJsonObjects, MAX_PARSED_CHARS, MAX_UNCLOSED } from './json-anywhere.js';
 
 type JsonCheckSpec = z.output<typeof JsonCheckSchema>;
 
@@ -34,20 +34,25 @@ export function jsonCheck(spec: JsonCheckSpec): Check {
 
 /** Every object found in the text; the first that satisfies the schema passes (promptfoo reports the last one's errors). */
 function anywhereOutcome(response: string, validate: ValidateFunction | undefined): CheckOutcome {
-  const objects = findJsonObjects(response);
-  if (objects.length === 0) return { score: 0, message: 'no JSON object found in the response', details: { objects: 0 } };
-  if (!validate) return { score: 1, message: `found ${countText(objects.length)}`, details: { objects: objects.length } };
+  const { objects, searchStopped } = findJsonObjects(response);
+  const stopped = searchStopped ? { search_stopped: true } : {};
+  const note = searchStopped
+    ? ` (search stopped early: over ${MAX_PARSED_CHARS} characters to parse or ${MAX_UNCLOSED} unclosed braces)`
+    : '';
+  if (objects.length === 0)
+    return { score: 0, message: `no JSON object found in the response${note}`, details: { objects: 0, ...stopped } };
+  if (!validate) return { score: 1, message: `found ${countText(objects.length)}`, details: { objects: objects.length, ...stopped } };
   const index = objects.findIndex((object) => validate(object));
   if (index >= 0) {
     return {
       score: 1,
       message: `object ${index + 1} of ${objects.length} satisfies the schema`,
-      details: { objects: objects.length, matched: index + 1 },
+      details: { objects: objects.length, matched: index + 1, ...stopped },
     };
   }
   validate(objects.at(-1));
-  const failure = schemaFailure(validate, `none of ${countText(objects.length)} satisfies the schema; the last: `);
-  return { ...failure, details: { objects: objects.length, ...failure.details } };
+  const failure = schemaFailure(validate, `none of ${countText(objects.length)} satisfies the schema${note}; the last: `);
+  return { ...failure, details: { objects: objects.length, ...stopped, ...failure.details } };
 }
 
 function schemaFailure(validate: ValidateFunction, prefix: string): CheckOutcome {

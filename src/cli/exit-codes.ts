@@ -18,7 +18,8 @@ export const EXIT = {
   badRows: 6,
   /**
    * `score`: the run finished (every row is written and flagged), but more than --max-judge-error-rate of its judge
-   * calls failed: the rewards are mostly fallbacks. Fix the judge, then re-judge with --retry-errors.
+   * calls failed: the rewards are mostly fallbacks. Fix the judge, then re-judge with --retry-errors. `rollouts`: some
+   * samples failed after their retries and were not written; --resume generates them.
    */
   judgeErrors: 9,
   /** `judge test`: a verdict did not parse (or its call failed), or a judge did not score every good case above every bad one. */

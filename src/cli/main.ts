@@ -21,6 +21,9 @@ Commands:
   compare    compare two scored files of the same prompts (before/after training): reward delta with a 95% CI
   import     turn OpenAI graders (openai-grader) or promptfoo assertions (promptfoo) into a reward spec
   data       data validate: check an RFT dataset (Nova, OpenAI, verl); data convert: between Nova, OpenAI, verl, TRL
+  view       browse scored rows in a local web viewer: filter, sort, open a row; two files side by side
+  plan       forecast a run's judge calls, tokens, cost and least wall time per step (--sample or --from)
+  rollouts   baseline rollouts: n samples per dataset prompt from a policy model, as Nova rows ready for score
 
 Run "rewardkit <command> --help" for a command's options and examples.
 
@@ -29,6 +32,7 @@ Exit codes: 0 ok · 1 internal error · 2 bad usage · 3 invalid spec · 4 unrea
             7 lab: a requirement not met (regression, --min, a probe raised the reward) ·
             8 lab regress: no case failed, but the judge could not judge some ·
             9 score: more than --max-judge-error-rate of the judge calls failed (re-judge with --retry-errors) ·
+              rollouts: some samples failed after their retries (not written: run again with --resume) ·
             10 judge test: a verdict did not parse, or a judge did not score good above bad ·
             11 compare: the mean reward delta's 95% CI lower bound is below --min-delta ·
             130 interrupted`;
@@ -46,6 +50,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   compare: async () => (await import('./compare-command.js')).compareCommand,
   import: async () => (await import('./import-command.js')).importCommand,
   data: async () => (await import('./data-command.js')).dataCommand,
+  view: async () => (await import('./view-command.js')).viewCommand,
+  plan: async () => (await import('./plan-command.js')).planCommand,
+  rollouts: async () => (await import('./rollouts-command.js')).rolloutsCommand,
 };
 
 export async function main(argv: string[], io: CommandIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {

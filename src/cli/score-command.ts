@@ -2,7 +2,7 @@
  * `rewardkit score`: streams rollouts (JSONL) through a reward spec and writes one result line per input
  * line, in input order, with a progress bar and a summary table on stderr. `--dry-run` calls no judge.
  */
-import { createWriteStream, existsSync, openSync, type WriteStream } from 'node:fs';
+import { existsSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createReward, type Reward } from '../reward.js';
 import type { RewardResult } from '../result.js';
@@ -14,6 +14,7 @@ import type { InputSpec } from '../spec/schema.js';
 import { parseArgs } from 'node:util';
 import { parseFlags, positiveInteger } from './args.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { openOutputStream } from './output-stream.js';
 import { createProgress } from './progress.js';
 import { countJsonlRows, readJsonl, type JsonlLine } from './read-jsonl.js';
 import { LineWriter } from './line-writer.js';
@@ -223,7 +224,7 @@ async function scoreRows(opened: OpenedReward, retryPlan: RetryPlan | undefined,
   const interrupted = { value: false };
   const read = limited(skipThrough(readJsonl(run.input), resumeFrom, interrupted, grouped?.noteEarlier), limit);
   const source = grouped ? grouped.stream(read) : read;
-  const output: NodeJS.WritableStream = values.output ? openOutput(values.output, values.resume === true) : io.stdout;
+  const output: NodeJS.WritableStream = values.output ? openOutputStream('score', values.output, values.resume === true) : io.stdout;
   const showProgress = values['no-progress'] ? false : (values.progress ?? io.stderr.isTTY === true);
   // Counting the rows reads the input an extra time: only worth it when a progress bar shows the total.
   const total = !showProgress || run.input === '-' ? undefined : Math.min(await countJsonlRows(run.input, resumeFrom), limit ?? Infinity);
@@ -383,20 +384,6 @@ async function* skipThrough(
     if (entry.line > lastLine) yield entry;
     else onSkipped?.(entry);
   }
-}
-
-/** Opens the output file up front, so a bad path is a clear error before any judge call. */
-function openOutput(path: string, append: boolean): WriteStream {
-  let fd: number;
-  try {
-    fd = openSync(path, append ? 'a' : 'w');
-  } catch (error) {
-    throw new CliError(
-      `score: cannot write --output ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      EXIT.usage,
-    );
-  }
-  return createWriteStream('', { fd, encoding: 'utf8' });
 }
 
 function unreadableLine(line: number, message: string): RewardResult & { line: number } {

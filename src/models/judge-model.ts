@@ -6,9 +6,8 @@
 import type { JSONSchema7, LanguageModelV3, SharedV3ProviderOptions } from '@ai-sdk/provider';
 import type { ModelSpec } from '../spec/schema.js';
 import type { TokenUsage } from '../result.js';
-import { createLanguageModel } from './create-language-model.js';
+import { createArrivalReportingModel } from './arrival-reporting-model.js';
 import { maxTokensFor } from './max-tokens.js';
-import { createNodeHttpFetch } from './node-http-fetch.js';
 
 export interface JudgeRequest {
   system: string;
@@ -66,14 +65,12 @@ export function modelKey(spec: ModelSpec): string {
  * SDK hands its fetch); a `languageModel` given from outside has its own fetch and does not report arrivals.
  */
 export function createJudgeModel(spec: ModelSpec, languageModel?: LanguageModelV3): JudgeModel {
-  const arrivalCallbacks = new WeakMap<AbortSignal, () => Promise<void> | void>();
-  const httpFetch = createNodeHttpFetch({ onResponseArrived: (signal) => signal && arrivalCallbacks.get(signal)?.() });
-  const model = languageModel ?? createLanguageModel(spec, process.env, httpFetch);
+  const { model, onArrival } = createArrivalReportingModel(spec, languageModel);
   return {
     key: modelKey(spec),
     spec,
     async generate(request, signal, options = {}) {
-      if (options.onResponseArrived) arrivalCallbacks.set(signal, options.onResponseArrived);
+      onArrival(signal, options.onResponseArrived);
       const responseFormat =
         spec.structured_output === 'none' || request.plainText
           ? undefined

@@ -55,9 +55,16 @@ export function applyJudgeOverride(spec: RewardSpec, override: JudgeOverride | u
     ...spec,
     ...(spec.judge_model || override ? { judge_model: replace(spec.judge_model) } : {}),
     judges: spec.judges.map((judge) => {
-      if (!judge.model) return judge;
-      if (judge.type === 'embedding') return concurrency === undefined ? judge : { ...judge, model: { ...judge.model, concurrency } };
-      return { ...judge, model: replace(judge.model) };
+      // a panel's members are judge models too: --judge replaces each (the panel then asks one model several times)
+      const withMembers =
+        judge.type === 'panel' && judge.members
+          ? { ...judge, members: judge.members.map((member) => ({ model: replace(member.model)! })) }
+          : judge;
+      if (!withMembers.model) return withMembers;
+      if (withMembers.type === 'embedding') {
+        return concurrency === undefined ? withMembers : { ...withMembers, model: { ...withMembers.model, concurrency } };
+      }
+      return { ...withMembers, model: replace(withMembers.model) };
     }),
   };
 }

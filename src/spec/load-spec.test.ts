@@ -230,6 +230,34 @@ describe('judge override', () => {
     });
     expect(spec.judge_model!.provider).toBe('openai'); // the original is untouched
   });
+
+  it("replaces a panel's member models too, and applies --concurrency to them", () => {
+    const spec = parseSpec(
+      `judges:
+  - type: panel
+    members:
+      - {model: {provider: openai, model: gpt-4o-mini, temperature: 0.3}}
+      - {model: {provider: anthropic, model: claude-x}}
+    judge: {type: rubric, criteria: [{id: a, description: x}]}
+`,
+    );
+    const overridden = applyJudgeOverride(spec, { provider: 'ollama', model: 'qwen3:1.7b' }, 3);
+    const panel = overridden.judges[0]!;
+    expect(
+      panel.type === 'panel' &&
+        panel.members!.map((member) => [member.model.provider, member.model.model, member.model.temperature, member.model.concurrency]),
+    ).toEqual([
+      ['ollama', 'qwen3:1.7b', 0.3, 3],
+      ['ollama', 'qwen3:1.7b', 0, 3],
+    ]);
+    const onlyConcurrency = applyJudgeOverride(spec, undefined, 5).judges[0]!;
+    expect(
+      onlyConcurrency.type === 'panel' && onlyConcurrency.members!.map((member) => [member.model.model, member.model.concurrency]),
+    ).toEqual([
+      ['gpt-4o-mini', 5],
+      ['claude-x', 5],
+    ]);
+  });
 });
 
 describe('JSON Schema export', () => {

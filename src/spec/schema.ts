@@ -491,7 +491,7 @@ export const AggregateSchema = z.strictObject({
         'min, max, abs, floor, ceil, round, exp, sqrt, log (natural). Gates, empty_response and on_judge_error neutral | null apply first. ' +
         'A component it names that has no score (undetermined, or a judge failed under on_judge_error drop: a formula cannot leave a term out) ' +
         'gives the neutral value, flagged formula_missing_score; a value outside [0, 1] is clamped, flagged formula_out_of_range; ' +
-        'NaN (e.g. 0/0) gives the neutral value, flagged formula_nan.',
+        'NaN or ±Infinity (e.g. 0/0, x/0, log(0)) gives the neutral value, flagged formula_not_finite.',
     ),
 });
 

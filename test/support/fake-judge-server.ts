@@ -128,6 +128,10 @@ export async function startFakeJudge(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
+    // Idle keep-alive sockets stay open longer than any test: with Node's default 5 s, a loaded CI machine can reuse a
+    // socket just as the server closes it (ECONNRESET → one retry), and tests that count attempts exactly would flake.
+    server.keepAliveTimeout = 120_000;
+    server.headersTimeout = 121_000;
     server.listen(options.port ?? 0, '127.0.0.1', resolve);
   });
   const { port } = server.address() as AddressInfo;

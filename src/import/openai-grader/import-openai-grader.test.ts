@@ -380,6 +380,21 @@ describe('multi → components and aggregate.formula', () => {
     ]);
   });
 
+  it('refuses a formula that can leave [0, 1] (it would be clamped): a sum, or a score_model read on its own range', () => {
+    const sum = problemsOf(JSON.stringify({ ...multi, calculate_output: 'name + email' }));
+    expect(sum.map(({ path, message }) => [path, message.split(':')[0]])).toEqual([
+      ['calculate_output', 'can reach 2 (name = 1, email = 1), outside [0, 1]'],
+    ]);
+    const ranged = problemsOf(
+      JSON.stringify({
+        type: 'multi',
+        graders: { judge: scoreModel({ range: [0, 10] }), exact: stringCheck('eq') },
+        calculate_output: '0.5 * judge + 0.5 * exact',
+      }),
+    );
+    expect(ranged.map(({ message }) => message.split(':')[0])).toEqual(['can reach 5 (judge = 1, exact = 0), outside [0, 1]']);
+  });
+
   it('refuses a formula over a name that is not a grader key', () => {
     const problems = problemsOf(JSON.stringify({ ...multi, calculate_output: '0.5 * name + 0.5 * mail' }));
     expect(problems).toHaveLength(1);

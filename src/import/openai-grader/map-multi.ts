@@ -50,12 +50,41 @@ export function mapMulti(grader: MultiGrader, context: MapContext, mapGrader: Ma
   const formula = checkFormula(grader.calculate_output, keys, [...path, 'calculate_output'], context);
   if (!complete || formula === undefined) return undefined;
   const scaled = components.filter((component) => component.range[0] !== 0 || component.range[1] !== 1);
+  const rewritten =
+    scaled.length === 0
+      ? formula
+      : rescale(formula, new Map(scaled.map((component) => [String(component.component.name), component.range])));
+  const outside = valueOutsideUnit(rewritten, keys);
+  if (outside) {
+    problems.add(
+      [...path, 'calculate_output'],
+      `can reach ${outside.value} (${outside.at}), outside [0, 1]: a rewardkit reward lies in a fixed range and would clamp it, which changes its meaning; write calculate_output so it stays in [0, 1] (e.g. divide by its largest value)`,
+      grader.calculate_output,
+    );
+    return undefined;
+  }
   if (scaled.length === 0) return { components, formula };
-  const rewritten = rescale(formula, new Map(scaled.map((component) => [String(component.component.name), component.range])));
   problems.note(
     `calculate_output: ${scaled.map((component) => component.component.name).join(', ')} ${scaled.length === 1 ? 'is a score_model' : 'are score_models'} whose range is not [0, 1]; rewardkit scores ${scaled.length === 1 ? 'it' : 'them'} in [0, 1], so the formula reads each as low + (high − low) · score, its OpenAI output: ${rewritten}`,
   );
   return { components, formula: rewritten };
+}
+
+/**
+ * A finite value of the formula outside [0, 1] at a corner of the scores (each grader 0 or 1), if there is one. Corners
+ * are where the allowed functions of sums and products reach their extremes; a formula with up to 12 graders is checked.
+ */
+function valueOutsideUnit(formula: string, keys: readonly string[]): { value: number; at: string } | undefined {
+  if (keys.length > 12) return undefined;
+  const parsed = parseAggregateFormula(formula, keys);
+  for (let corner = 0; corner < 2 ** keys.length; corner++) {
+    const scores = new Map(keys.map((key, index) => [key, (corner >> index) & 1]));
+    const value = parsed.evaluate(scores);
+    if (Number.isFinite(value) && (value < 0 || value > 1)) {
+      return { value: Math.round(value * 1e6) / 1e6, at: keys.map((key) => `${key} = ${scores.get(key)}`).join(', ') };
+    }
+  }
+  return undefined;
 }
 
 /** The formula, when it parses and uses only the grader keys and the allowed operators and functions. */
