@@ -18,6 +18,7 @@ import { CircuitOpenError } from './runtime/circuit-breaker.js';
 import { LambdaConfigError } from './serve/lambda-config.js';
 import { HttpError } from './serve/request-error.js';
 import { formatProblem, SpecError } from './spec/spec-error.js';
+import { ViewError } from './view/view-error.js';
 
 interface ErrorClass {
   readonly name: string;
@@ -44,6 +45,7 @@ const ERRORS: Array<[ErrorClass, Error]> = [
       formatProblem,
     ),
   ],
+  [ViewError, new ViewError('input', 'view: scored.jsonl: not score output')],
 ];
 const NAMES = ERRORS.map(([type]) => type.name);
 const CASES = ERRORS.map(([type, error]) => [type.name, type, error] as const);
