@@ -29,6 +29,20 @@ export function apiKeyEnv(spec: ModelSpec): string | null {
   return spec.api_key_env ?? DEFAULT_API_KEY_ENV[spec.provider];
 }
 
+/**
+ * The Bedrock provider's settings for a spec, shared by chat and embedding models: a Bedrock API key (api_key_env,
+ * else AWS_BEARER_TOKEN_BEDROCK, which the SDK reads) wins over SigV4 with the AWS credential chain.
+ */
+export function bedrockSettings(spec: ModelSpec, env: NodeJS.ProcessEnv, apiKey: string | undefined, httpFetch: Fetch) {
+  const region = awsRegion(spec.region, env);
+  return {
+    ...(region ? { region } : {}),
+    ...(spec.base_url ? { baseURL: spec.base_url } : {}),
+    ...(apiKey ? { apiKey } : { credentialProvider: awsCredentialChain() }),
+    fetch: httpFetch,
+  };
+}
+
 /** `httpFetch` carries every HTTP provider's calls (default: the lean node:http fetch with no observer). */
 export function createLanguageModel(
   spec: ModelSpec,
@@ -58,16 +72,8 @@ export function createLanguageModel(
       return createAnthropic({ ...(apiKey ? { apiKey } : {}), ...(spec.base_url ? { baseURL: spec.base_url } : {}), fetch: httpFetch })(
         spec.model,
       );
-    case 'bedrock': {
-      // A Bedrock API key (api_key_env, else AWS_BEARER_TOKEN_BEDROCK, which the SDK reads) wins over SigV4.
-      const region = awsRegion(spec.region, env);
-      return createAmazonBedrock({
-        ...(region ? { region } : {}),
-        ...(spec.base_url ? { baseURL: spec.base_url } : {}),
-        ...(apiKey ? { apiKey } : { credentialProvider: awsCredentialChain() }),
-        fetch: httpFetch,
-      })(spec.model);
-    }
+    case 'bedrock':
+      return createAmazonBedrock(bedrockSettings(spec, env, apiKey, httpFetch))(spec.model);
     case 'local':
       return createLocalLanguageModel(spec.model, { sequences: spec.concurrency, env, ...(spec.threads ? { threads: spec.threads } : {}) });
     case 'ollama':

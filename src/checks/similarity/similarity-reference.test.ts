@@ -2,28 +2,14 @@
  * Every metric of this folder against the values the Python reference libraries computed for the checked-in
  * corpus (scripts/similarity-reference/: make_pairs.py made the pairs, compute_expected.py the values).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readCorpusFile as readJsonl, type Pair } from '../../../test/support/similarity-corpus.js';
 import { sentenceBleu } from './bleu.js';
 import { fuzzyMatch } from './fuzzy-match.js';
 import { sentenceGleu } from './gleu.js';
 import { rougeL, rougeN } from './rouge.js';
 
 const TOLERANCE = 1e-6;
-
-interface Pair {
-  id: string;
-  hypothesis: string;
-  reference: string;
-}
-
-function readJsonl<T>(name: string): T[] {
-  const url = new URL(`../../../test/fixtures/similarity/${name}`, import.meta.url);
-  return readFileSync(url, 'utf8')
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as T);
-}
 
 const pairs = readJsonl<Pair>('pairs.jsonl');
 const expected = new Map(readJsonl<Record<string, number> & { id: string }>('expected.jsonl').map((row) => [row.id, row]));
