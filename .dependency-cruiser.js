@@ -1,6 +1,6 @@
 // Import layering of src/ (run: npm run layers; part of npm test). Layers, top to bottom — a module may import its own
 // folder and any layer BELOW it, never one above:
-//   faces        cli/ (outermost), serve/, lab/, judge-test/, import/, data/, rollouts/, plan/, view/ — the ways a user runs (or brings) a reward, its datasets, baseline rollouts, run plans and scored rows
+//   faces        cli/ (outermost), serve/, lab/, judge-test/, import/, data/, rollouts/, plan/, view/, queue/ — the ways a user runs (or brings) a reward, its datasets, baseline rollouts, run plans and scored rows (queue/: on workers)
 //   composition  src/*.ts other than the leaves (reward.ts, open-reward.ts, index.ts, …) — builds a reward
 //   checks/  judges/   (peers: neither imports the other)             — score one row
 //   runtime/                                                          — the one retry layer, scheduling, cache
@@ -14,7 +14,7 @@
 
 const LEAVES = '^src/(result|version|rewardkit-error|round6)[.]ts$';
 const COMPOSITION = '^src/[^/]+[.]ts$';
-const FACES = '^src/(cli|serve|lab|judge-test|import|data|rollouts|plan|view)/';
+const FACES = '^src/(cli|serve|lab|judge-test|import|data|rollouts|plan|view|queue)/';
 /** The lab's vertical slices: one folder per command (src/lab/README.md); compare/ is the slice behind `rewardkit compare`. */
 const LAB_COMMANDS = 'consistency|position|agree|calibrate|regress|hack|noise|compare';
 
@@ -108,7 +108,7 @@ export default {
     upward('composition-below-faces', COMPOSITION, [FACES], 'The library core never imports a CLI, server or lab face.'),
     upward(
       'cli-is-outermost',
-      '^src/(serve|lab|judge-test|import|data|rollouts|plan|view)/',
+      '^src/(serve|lab|judge-test|import|data|rollouts|plan|view|queue)/',
       ['^src/cli/'],
       'Only cli/ (and nothing below it) may import cli/.',
     ),

@@ -11,6 +11,9 @@
  *   npm run bench -- --only local               the local judge (llama.cpp) alone: load time, verdicts/s and latency on the
  *                                               tiny random-weight model, and on REWARDKIT_BENCH_GGUF=path when set
  *                                               (written to bench/results-local.json)
+ *   npm run bench -- --only redis               what sharing through Redis adds per judge call (bench/redis-overhead.ts,
+ *                                               a real redis-server on loopback): p50/p99 over --redis-calls calls
+ *                                               (default 10000), written to bench/results-redis.json
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +27,7 @@ const { values } = parseArgs({
     n: { type: 'string' },
     'big-n': { type: 'string', default: '100000' },
     verdicts: { type: 'string', default: '20' },
+    'redis-calls': { type: 'string', default: '10000' },
   },
 });
 const N = Number(values.n ?? 5000);
@@ -280,6 +284,68 @@ for (const scenario of chosen) {
 }
 if (results.length > 0) reportRuntime();
 if (!values.only || values.only.split(',').includes('local')) await benchLocalJudge();
+if (!values.only || values.only.split(',').includes('redis')) await benchRedisOverhead();
+
+interface RedisOverheadFigures {
+  without_ms: number;
+  with_redis_ms: number;
+  overhead_ms: number;
+}
+interface RedisOverheadResult {
+  redis: string;
+  round_trip: { p50_ms: number; p99_ms: number };
+  operations: Record<'budgets_and_lease' | 'budgets_only', { p50_ms: number; p99_ms: number; cpu_ms_per_call: number }>;
+  scenarios: Array<{
+    scenario: string;
+    concurrency: number;
+    model_latency_ms: number;
+    calls: number;
+    p50: RedisOverheadFigures;
+    p99: RedisOverheadFigures;
+    cpu_ms_per_call: { without: number; with_redis: number };
+    calls_per_s: { without: number; with_redis: number };
+  }>;
+}
+
+/** The `redis` scenario: bench/redis-overhead.ts in a child process (it starts its own redis-server). */
+async function benchRedisOverhead(): Promise<void> {
+  process.stderr.write(`running redis (${values['redis-calls']} calls per measurement)…\n`);
+  const { code, stderr } = await run(process.execPath, ['--import', 'tsx', 'bench/redis-overhead.ts', '--calls', values['redis-calls']]);
+  const benchLine = stderr.trim().split('\n').at(-1) ?? '';
+  if (code !== 0 || !benchLine.startsWith('BENCH ')) throw new Error(`scenario redis failed (exit ${code}):\n${stderr.slice(-2000)}`);
+  const result = JSON.parse(benchLine.slice(6)) as RedisOverheadResult;
+  const figures = (value: RedisOverheadFigures) =>
+    `${value.overhead_ms.toFixed(3)} (${value.without_ms.toFixed(3)} → ${value.with_redis_ms.toFixed(3)})`;
+  printTable(
+    ['scenario', 'calls', 'model ms', 'p50 overhead ms', 'p99 overhead ms', 'CPU ms/call', 'calls/s'],
+    result.scenarios.map((scenario) => [
+      `${scenario.scenario} (${scenario.concurrency} at a time)`,
+      String(scenario.calls),
+      String(scenario.model_latency_ms),
+      figures(scenario.p50),
+      figures(scenario.p99),
+      `${scenario.cpu_ms_per_call.without} → ${scenario.cpu_ms_per_call.with_redis}`,
+      `${scenario.calls_per_s.without} → ${scenario.calls_per_s.with_redis}`,
+    ]),
+    `\nredis: what sharing through Redis ${result.redis} on loopback adds per judge call (cache lookup + lease, budget, shared_concurrency lease, ` +
+      `release, verdict stored); one round trip (PING) p50 ${result.round_trip.p50_ms} ms, p99 ${result.round_trip.p99_ms} ms; ` +
+      `a call's Redis operations alone p50 ${result.operations.budgets_and_lease.p50_ms} ms, p99 ${result.operations.budgets_and_lease.p99_ms} ms ` +
+      `(${result.operations.budgets_and_lease.cpu_ms_per_call} ms CPU; without a shared_concurrency lease p50 ` +
+      `${result.operations.budgets_only.p50_ms} ms, p99 ${result.operations.budgets_only.p99_ms} ms); ` +
+      `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
+        .map((value) => value.toFixed(2))
+        .join(' ')}`,
+  );
+  const environment = {
+    node: process.version,
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    loadavg_after: loadavg(),
+    date: new Date().toISOString(),
+  };
+  writeFileSync('bench/results-redis.json', `${JSON.stringify({ environment, ...result }, null, 2)}\n`);
+  console.log('\nwritten to bench/results-redis.json');
+}
 
 interface LocalResult {
   model: string;

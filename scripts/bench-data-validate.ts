@@ -1,10 +1,13 @@
 /**
  * Throughput of `rewardkit data validate`: writes a Nova RFT dataset of N lines (default 1,000,000; realistic rows
- * of ~400 bytes: a system and a user message, a reference answer, an id, an extra field), then validates it
- * in-process, on one core, and prints lines/s (wall clock, and per CPU second of this process: the one-core
- * figure on a busy machine) and the peak RSS. The target is ≥ 100,000 lines/s in constant memory.
- *   npx tsx scripts/bench-data-validate.ts            1,000,000 lines
+ * of ~400 bytes: a system and a user message, a reference answer, a distinct id, an extra field), then validates it
+ * in-process and prints lines/s (wall clock, and per CPU second of this process: the one-core figure on a busy
+ * machine), the peak RSS of the process and the bytes the duplicate-id set holds. The target is ≥ 100,000 lines/s on
+ * one core, in memory that does not grow with the file apart from the ids seen (about 40 bytes per distinct id).
+ *   taskset -c 1 npx tsx scripts/bench-data-validate.ts            1,000,000 lines (written to a temp folder, deleted)
  *   npx tsx scripts/bench-data-validate.ts --n 200000 --keep
+ *   taskset -c 1 npx tsx scripts/bench-data-validate.ts --file /tmp/train.jsonl     validate a kept file only: the
+ *                                                                    peak RSS is then validate's alone
  */
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -13,29 +16,33 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { validateDataset } from '../src/data/validate-dataset.js';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '1000000' }, keep: { type: 'boolean' } } });
-const lines = Number(values.n);
-const dir = mkdtempSync(join(tmpdir(), 'rewardkit-bench-data-'));
-const file = join(dir, 'train.jsonl');
+const { values } = parseArgs({
+  options: { n: { type: 'string', default: '1000000' }, keep: { type: 'boolean' }, file: { type: 'string' } },
+});
+const dir = values.file ? undefined : mkdtempSync(join(tmpdir(), 'rewardkit-bench-data-'));
+const file = values.file ?? join(dir!, 'train.jsonl');
+if (!values.file) await writeDataset(file, Number(values.n));
 
-const out = createWriteStream(file);
-for (let index = 0; index < lines; index++) {
-  const row = {
-    id: `row-${index}`,
-    messages: [
-      { role: 'system', content: 'You are a contract reviewer. Flag every clause that shifts liability to the customer.' },
-      {
-        role: 'user',
-        content: `Review clause ${index % 97}.${index % 13} of agreement ${index}: "The supplier's liability is capped at the fees paid in the prior twelve months."`,
-      },
-    ],
-    reference_answer: { flagged: index % 2 === 0, reason: 'The cap excludes gross negligence and wilful misconduct.' },
-    customer: `customer-${index % 1000}`,
-  };
-  if (!out.write(`${JSON.stringify(row)}\n`)) await once(out, 'drain');
+async function writeDataset(path: string, lines: number): Promise<void> {
+  const out = createWriteStream(path);
+  for (let index = 0; index < lines; index++) {
+    const row = {
+      id: `row-${index}`,
+      messages: [
+        { role: 'system', content: 'You are a contract reviewer. Flag every clause that shifts liability to the customer.' },
+        {
+          role: 'user',
+          content: `Review clause ${index % 97}.${index % 13} of agreement ${index}: "The supplier's liability is capped at the fees paid in the prior twelve months."`,
+        },
+      ],
+      reference_answer: { flagged: index % 2 === 0, reason: 'The cap excludes gross negligence and wilful misconduct.' },
+      customer: `customer-${index % 1000}`,
+    };
+    if (!out.write(`${JSON.stringify(row)}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
 }
-out.end();
-await once(out, 'finish');
 const bytes = statSync(file).size;
 
 let peakRss = process.memoryUsage().rss;
@@ -62,11 +69,13 @@ console.log(
       linesPerCpuSecond: Math.round(summary.rows / cpuSeconds),
       problems,
       peakRssMb: Math.round(peakRss / 1e6),
+      // the whole process's peak (getrusage): with --file, validate's own
+      maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       node: process.version,
     },
     null,
     2,
   ),
 );
-if (!values.keep) rmSync(dir, { recursive: true, force: true });
-else console.log(`kept ${file}`);
+if (dir && !values.keep) rmSync(dir, { recursive: true, force: true });
+else if (dir) console.log(`kept ${file}`);

@@ -3,14 +3,22 @@
  * holds — used by `score`, `serve`, `judge test`, the lab and the Lambda. In order:
  *   read the prices table → load the spec (a judge the spec gives no model is the default local judge, or must be
  *   named: `defaultJudge: 'required'`, the Lambda) → replace every judge model with `judge` and cap `concurrency`
- *   → fill in prices → `transform` → preflight each judge → open the cache → build the reward on a scheduler registry.
- * `close()` releases what was opened here (a cache passed in is the caller's to close).
+ *   → fill in prices → `transform` → preflight each judge → open the cache → connect to Redis (`redis`: the cache,
+ *   calls in flight and limits shared with other processes) → build the reward on a scheduler registry.
+ * `close()` releases what was opened here (a cache or shared state passed in is the caller's to close).
  *
  * Problems a user can fix are an OpenRewardError (its `kind` says which) or the SpecError of load-spec.ts; each face
  * maps them to its exit code, HTTP status or Lambda reply, adding its own advice.
  */
 import { createReward, type Reward, type RewardOptions } from './reward.js';
-import { createJudgeCache, createSchedulerRegistry, type JudgeCache, type SchedulerRegistry } from './reward-resources.js';
+import {
+  createJudgeCache,
+  createSchedulerRegistry,
+  openSharedState,
+  type JudgeCache,
+  type SchedulerRegistry,
+  type SharedState,
+} from './reward-resources.js';
 import { RewardkitError } from './rewardkit-error.js';
 import { applyPrices, loadPriceTable, type PriceTable } from './models/cost.js';
 import { modelKey } from './models/judge-model.js';
@@ -19,6 +27,10 @@ import { applyJudgeOverride, parseJudgeFlag, type JudgeOverride } from './spec/j
 import { loadSpec } from './spec/load-spec.js';
 import { loadSpecWithJudge } from './spec/load-spec-with-judge.js';
 import type { RewardSpec } from './spec/schema.js';
+import { DEFAULT_CACHE_TTL_MS } from './runtime/judge-cache.js';
+import type { RedisLogLevel } from './runtime/shared/redis-link.js';
+import { redisUrlProblem } from './runtime/shared/redis-url.js';
+import { redisPrefixProblem } from './runtime/shared/shared-state.js';
 
 /** The judge cache file score and the lab use unless told otherwise. */
 export const DEFAULT_CACHE_PATH = '.rewardkit/judge-cache.sqlite';
@@ -61,6 +73,18 @@ export interface RewardResourceOptions {
   cacheNamespace?: string;
   /** Share each judge model's limits with other rewards of this process (default: a registry of its own). */
   schedulers?: SchedulerRegistry;
+  /**
+   * Share the judge cache, identical calls in flight, and each judge model's RPM/TPM budgets and `shared_concurrency`
+   * with every process on the same Redis and prefix: a redis:// or rediss:// URL (connected here, only when the spec
+   * has judges, and closed by `close()`), or an open SharedState (openSharedState; the caller's to close). Shared
+   * verdicts live as long as the cache policy's `ttlDays`. Redis down or slow never fails a call: each process falls
+   * back to its own cache and limits, and reconnects by itself.
+   */
+  redis?: string | SharedState;
+  /** The start of every Redis key (default `rewardkit`): deployments with different prefixes share nothing. */
+  redisPrefix?: string;
+  /** Where the Redis outage warning and the reconnect line go (default: a line on stderr). */
+  onRedisLog?: (level: RedisLogLevel, line: string) => void;
   /** Passed to createReward: hooks such as onRetry / onJudgeCall, custom judge models. */
   rewardOptions?: Omit<RewardOptions, 'cache' | 'schedulers' | 'cacheNamespace'>;
 }
@@ -82,14 +106,16 @@ export interface OpenedReward {
   readonly judgeModels: string[];
   readonly cache: JudgeCache | undefined;
   readonly schedulers: SchedulerRegistry;
+  /** The Redis shared state, when `redis` was given and the spec has judges. */
+  readonly sharedState: SharedState | undefined;
   /** A reward for a spec derived from this one (e.g. a Nova-reading twin): same cache, schedulers and hooks, same spec hash. */
   derive(spec: RewardSpec): Reward;
-  /** Closes the cache if it was opened here. */
+  /** Closes the cache and the Redis connection if they were opened here. */
   close(): void;
 }
 
 /** What went wrong opening a reward (a spec problem is a SpecError instead). */
-export type OpenRewardErrorKind = 'judge_flag' | 'prices' | 'cache' | 'judge_unreachable';
+export type OpenRewardErrorKind = 'judge_flag' | 'prices' | 'cache' | 'judge_unreachable' | 'redis';
 
 const OPEN_REWARD_ERROR = 'rewardkit.error.OpenRewardError';
 const OPEN_REWARD_ERROR_SYMBOL = Symbol.for(OPEN_REWARD_ERROR);
@@ -137,10 +163,23 @@ export async function openLoadedReward(loaded: LoadedRewardSpec, options: Reward
     const problems = await preflightSpec(spec, options.onPreflightWarning ? { warn: options.onPreflightWarning } : {});
     if (problems) throw new OpenRewardError('judge_unreachable', `cannot reach the judge:\n${problems}`, problems);
   }
+  if (options.redis !== undefined && options.schedulers)
+    throw new OpenRewardError(
+      'redis',
+      'redis: give the shared state to the scheduler registry (createSchedulerRegistry({ sharedState })), not beside one',
+    );
   const ownCache =
     typeof options.cache === 'string' && models.length > 0 ? await openJudgeCache(options.cache, options.cachePolicy) : undefined;
   const cache = ownCache ?? (typeof options.cache === 'object' ? options.cache : undefined);
-  const schedulers = options.schedulers ?? createSchedulerRegistry();
+  let ownShared: SharedState | undefined;
+  try {
+    ownShared = typeof options.redis === 'string' && models.length > 0 ? await connectRedis(options.redis, options) : undefined;
+  } catch (error) {
+    ownCache?.close();
+    throw error;
+  }
+  const sharedState = ownShared ?? (typeof options.redis === 'object' ? options.redis : undefined);
+  const schedulers = options.schedulers ?? createSchedulerRegistry(sharedState ? { sharedState } : {});
   const rewardOptions: RewardOptions = {
     ...options.rewardOptions,
     ...(cache ? { cache } : {}),
@@ -155,9 +194,26 @@ export async function openLoadedReward(loaded: LoadedRewardSpec, options: Reward
     judgeModels: [...new Set(models.map(modelKey))],
     cache,
     schedulers,
+    sharedState,
     derive: (derived) => createReward(derived, { ...rewardOptions, specHash: reward.specHash }),
-    close: () => ownCache?.close(),
+    close: () => {
+      ownCache?.close();
+      ownShared?.close();
+    },
   };
+}
+
+/** Connects to the shared Redis of `openReward`'s `redis` URL; a malformed URL or prefix is an OpenRewardError of kind 'redis'. */
+async function connectRedis(url: string, options: RewardResourceOptions): Promise<SharedState> {
+  const problem = redisUrlProblem(url) ?? (options.redisPrefix === undefined ? undefined : redisPrefixProblem(options.redisPrefix));
+  if (problem) throw new OpenRewardError('redis', `redis: ${problem}`);
+  const ttlDays = options.cachePolicy?.ttlDays;
+  return openSharedState({
+    url,
+    ...(options.redisPrefix === undefined ? {} : { prefix: options.redisPrefix }),
+    cacheTtlMs: ttlDays === undefined ? DEFAULT_CACHE_TTL_MS : ttlDays * DAY_MS,
+    ...(options.onRedisLog ? { log: options.onRedisLog } : {}),
+  });
 }
 
 /** Opens a judge cache file with a policy; an OpenRewardError of kind 'cache' when it cannot be opened. */

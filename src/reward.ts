@@ -105,6 +105,7 @@ export function createReward(spec: RewardSpec, options: RewardOptions = {}): Rew
       key,
       new ModelScheduler(modelSpec, key, options.createModel ?? createJudgeModel, {
         cache: options.cache,
+        shared: schedulers.sharedState, // with Redis: the process's one shared state (reward-resources.ts)
         ...(options.random ? { random: options.random } : {}),
         ...(options.onRetry ? { onRetry: (event) => options.onRetry!({ model: key, ...event }) } : {}),
       }),

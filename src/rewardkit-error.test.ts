@@ -13,6 +13,7 @@ import { CasesFileError } from './judge-test/judge-test-cases.js';
 import { LabError } from './lab/lab-error.js';
 import { LocalModelError } from './models/local/local-model-error.js';
 import { OpenRewardError } from './open-reward.js';
+import { QueueError } from './queue/queue-error.js';
 import { RewardkitError } from './rewardkit-error.js';
 import { CircuitOpenError } from './runtime/circuit-breaker.js';
 import { LambdaConfigError } from './serve/lambda-config.js';
@@ -46,6 +47,7 @@ const ERRORS: Array<[ErrorClass, Error]> = [
     ),
   ],
   [ViewError, new ViewError('input', 'view: scored.jsonl: not score output')],
+  [QueueError, new QueueError('run_gone', 'run r1 has no producer any more')],
 ];
 const NAMES = ERRORS.map(([type]) => type.name);
 const CASES = ERRORS.map(([type, error]) => [type.name, type, error] as const);

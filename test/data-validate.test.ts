@@ -87,6 +87,25 @@ describe('data validate: Nova RFT rows', () => {
   });
 });
 
+describe('data validate: reading a large file', () => {
+  it('finds lines across read chunks: long lines, multi-byte characters on chunk edges, CRLF, no final newline', async () => {
+    // 3,000 rows of ~1–3 KB (the reader takes 64 KiB at a time) with "é" and "東" everywhere, one row of 300 KB (longer
+    // than a chunk), blank lines, CRLF endings and no newline after the last row, whose id repeats row 7's
+    const file = join(dir, 'large.jsonl');
+    const rows: string[] = [];
+    for (let i = 1; i <= 3000; i += 1) {
+      const content = i === 1500 ? 'é'.repeat(150_000) : `Résumé 東京 ${i} ${'é東'.repeat(300 + (i % 700))}`;
+      rows.push(JSON.stringify({ id: i === 3000 ? 'row-7' : `row-${i}`, messages: [{ role: 'user', content }] }));
+      if (i === 1000 || i === 2000) rows.push('');
+    }
+    writeFileSync(file, rows.join('\r\n'));
+    const { problems, summary } = await problemsOf(file, 'nova');
+    // 3,000 rows and 2 blank lines: row 3000 (id row-7) is line 3002, row 7 line 7
+    expect(problems.map(line)).toEqual(['3002 duplicate-id id: the string "row-7" | an id not used before (first used on line 7)']);
+    expect(summary).toMatchObject({ rows: 3000, validRows: 2999, rowsWithId: 3000, duplicateIds: 1, roles: { user: 3000 } });
+  });
+});
+
 describe('data validate: documented limits', () => {
   it('Bedrock: at least 100 and at most 20,000 rows, with the pages that say so', () => {
     expect(rowCountProblem(100, 'bedrock')).toBeUndefined();

@@ -4,6 +4,8 @@
  *                       reference_answer, and the contract + guidelines as extra fields)
  *   labels.jsonl        what a human reviewer gave each rollout (for judge calibration)
  *   fake-verdicts.json  the verdict an ideal judge gives each comment (drives the fake judge in tests)
+ *   dataset.jsonl       the training prompts: one Nova RFT row per contract (system + user, no answer yet), the
+ *                       input of `rewardkit rollouts` and `data validate|convert` in the README's workflow
  * Run: npx tsx examples/contract-review/build.ts   (a test checks the outputs are up to date)
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -41,7 +43,7 @@ export function userMessage(source: SourceFile): string {
   ].join('\n');
 }
 
-export function buildExample(): { rollouts: string; labels: string; verdicts: string } {
+export function buildExample(): { rollouts: string; labels: string; verdicts: string; dataset: string } {
   const systemPrompt = readFileSync(join(EXAMPLE_DIR, 'policy-system-prompt.md'), 'utf8').trim();
   const files = readdirSync(join(EXAMPLE_DIR, 'source'))
     .filter((name) => name.endsWith('.yaml'))
@@ -49,8 +51,22 @@ export function buildExample(): { rollouts: string; labels: string; verdicts: st
   const rollouts: string[] = [];
   const labels: string[] = [];
   const verdicts: Record<string, Record<string, number>> = {};
+  const dataset: string[] = [];
   for (const file of files) {
     const source = parse(readFileSync(join(EXAMPLE_DIR, 'source', file), 'utf8')) as SourceFile;
+    dataset.push(
+      JSON.stringify({
+        id: source.slug,
+        messages: [
+          { role: 'system', content: systemPrompt },
+          { role: 'user', content: userMessage(source) },
+        ],
+        reference_answer: source.reference_answer,
+        contract_type: source.slug,
+        target_document: source.target_document.trim(),
+        reference_guidelines: source.reference_guidelines.trim(),
+      }),
+    );
     for (const rollout of source.rollouts) {
       // YAML block scalars end with a newline; a policy's raw output would not.
       const response = rollout.response.replace(/\n$/, '');
@@ -74,7 +90,12 @@ export function buildExample(): { rollouts: string; labels: string; verdicts: st
       Object.assign(verdicts, rollout.verdicts);
     }
   }
-  return { rollouts: `${rollouts.join('\n')}\n`, labels: `${labels.join('\n')}\n`, verdicts: `${JSON.stringify(verdicts, null, 2)}\n` };
+  return {
+    rollouts: `${rollouts.join('\n')}\n`,
+    labels: `${labels.join('\n')}\n`,
+    verdicts: `${JSON.stringify(verdicts, null, 2)}\n`,
+    dataset: `${dataset.join('\n')}\n`,
+  };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
@@ -82,5 +103,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   writeFileSync(join(EXAMPLE_DIR, 'rollouts.jsonl'), built.rollouts);
   writeFileSync(join(EXAMPLE_DIR, 'labels.jsonl'), built.labels);
   writeFileSync(join(EXAMPLE_DIR, 'fake-verdicts.json'), built.verdicts);
-  console.log(`wrote rollouts.jsonl (${built.rollouts.split('\n').length - 1} rows), labels.jsonl, fake-verdicts.json`);
+  writeFileSync(join(EXAMPLE_DIR, 'dataset.jsonl'), built.dataset);
+  console.log(
+    `wrote rollouts.jsonl (${built.rollouts.split('\n').length - 1} rows), labels.jsonl, fake-verdicts.json, dataset.jsonl (${built.dataset.split('\n').length - 1} rows)`,
+  );
 }

@@ -107,9 +107,14 @@ export class GroupedScoring {
 
   /** "groups: 12 judged (mean size 3.17), 0 cut by the window (1024 rows)", with advice when groups were cut. */
   summaryLine(): string {
-    const { groups, rows_in_groups: rows, cut } = this.session.stats;
-    const mean = groups === 0 ? '' : ` (mean size ${Math.round((rows / groups) * 100) / 100})`;
-    const advice = cut > 0 ? ': sort the input by group or raise --group-window' : '';
-    return `groups: ${groups} judged${mean}, ${cut} cut by the window (${this.window} rows)${advice}`;
+    return groupsSummaryLine(this.session.stats, this.window);
   }
+}
+
+/** "groups: 12 judged (mean size 3.17), 0 cut by the window (1024 rows)": a local run's line, and a queued run's (summed over chunks). */
+export function groupsSummaryLine(counts: { groups: number; rows_in_groups: number; cut: number }, window: number): string {
+  const { groups, rows_in_groups: rows, cut } = counts;
+  const mean = groups === 0 ? '' : ` (mean size ${Math.round((rows / groups) * 100) / 100})`;
+  const advice = cut > 0 ? ': sort the input by group or raise --group-window' : '';
+  return `groups: ${groups} judged${mean}, ${cut} cut by the window (${window} rows)${advice}`;
 }

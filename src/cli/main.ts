@@ -12,7 +12,8 @@ const HELP = `rewardkit — LLM-as-a-judge reward functions for reinforcement fi
 Usage: rewardkit <command> [options]
 
 Commands:
-  score      score rollouts (JSONL) with a reward spec
+  score      score rollouts (JSONL) with a reward spec (--queue: on workers)
+  worker     score the chunks of "score --queue" runs from a Redis queue (run any number, anywhere)
   validate   check a reward spec without scoring
   schema     print the reward spec's JSON Schema
   serve      serve a reward spec over HTTP to trainers (OpenRLHF, verl, TRL, Nova RFT payloads)
@@ -42,6 +43,7 @@ type Command = (argv: string[], io: CommandIo) => number | Promise<number>;
 /** Each command's module is loaded when it runs: a CLI start pays only for the command it runs (serve's fastify, the importers' parsers, …). */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   score: async () => (await import('./score-command.js')).scoreCommand,
+  worker: async () => (await import('./worker-command.js')).workerCommand,
   validate: async () => (await import('./validate-command.js')).validateCommand,
   schema: async () => (await import('./schema-command.js')).schemaCommand,
   serve: async () => (await import('./serve-command.js')).serveCommand,

@@ -1,9 +1,12 @@
 /**
  * The flags every command that opens a reward shares beyond --judge / --concurrency — `--prices`, `--cache-ttl-days`,
- * `--cache-max-entries` — with one help text and one parser, so `score`, `serve` and the lab cannot drift apart; and
- * the mapping of openReward's typed errors to the CLI's exit codes (src/open-reward.ts).
+ * `--cache-max-entries` — with one help text and one parser, so `score`, `serve` and the lab cannot drift apart; the
+ * Redis flags of the commands that share state with other processes (`--redis`, `--redis-prefix`: serve and score);
+ * and the mapping of openReward's typed errors to the CLI's exit codes (src/open-reward.ts).
  */
 import { OpenRewardError, type JudgeCachePolicy } from '../open-reward.js';
+import { redisUrlProblem } from '../runtime/shared/redis-link.js';
+import { redisPrefixProblem, type SharedStateStats } from '../runtime/shared/shared-state.js';
 import { positiveInteger } from './args.js';
 import { CliError, EXIT } from './exit-codes.js';
 
@@ -41,6 +44,49 @@ export function pricesAndCachePolicyOf(values: {
   };
 }
 
+/** parseArgs options of the Redis flags (serve and score). */
+export const REDIS_FLAGS = {
+  redis: { type: 'string' },
+  'redis-prefix': { type: 'string' },
+} as const;
+
+/** Help lines of --redis and --redis-prefix. */
+export const REDIS_HELP = `  --redis URL             share the judge cache, identical calls in flight, and each judge model's
+                          RPM/TPM budgets and shared_concurrency with every process on this Redis
+                          (redis://HOST:6379, rediss://… for TLS; default $REWARDKIT_REDIS_URL). Redis
+                          down or slow: each process uses its own cache and limits until it is back
+  --redis-prefix NAME     start of every Redis key; deployments with different prefixes share nothing
+                          (default $REWARDKIT_REDIS_PREFIX, else rewardkit)`;
+
+export interface RedisSettings {
+  /** The Redis URL (--redis, else REWARDKIT_REDIS_URL), for openReward's `redis`. */
+  redis?: string;
+  redisPrefix?: string;
+}
+
+/** Reads --redis / --redis-prefix, falling back to REWARDKIT_REDIS_URL / REWARDKIT_REDIS_PREFIX (a bad value names its source). */
+export function redisSettingsOf(
+  values: { redis?: unknown; 'redis-prefix'?: unknown },
+  env: NodeJS.ProcessEnv = process.env,
+): RedisSettings {
+  const flagUrl = typeof values.redis === 'string' ? values.redis : undefined;
+  const url = flagUrl ?? (env.REWARDKIT_REDIS_URL?.trim() || undefined);
+  const flagPrefix = typeof values['redis-prefix'] === 'string' ? values['redis-prefix'] : undefined;
+  const prefix = flagPrefix ?? (env.REWARDKIT_REDIS_PREFIX?.trim() || undefined);
+  const urlSource = flagUrl === undefined ? 'REWARDKIT_REDIS_URL' : '--redis';
+  const prefixSource = flagPrefix === undefined ? 'REWARDKIT_REDIS_PREFIX' : '--redis-prefix';
+  if (url !== undefined) {
+    const problem = redisUrlProblem(url);
+    if (problem) throw new CliError(`${urlSource}: ${problem}`, EXIT.usage);
+  }
+  if (prefix !== undefined) {
+    const problem = redisPrefixProblem(prefix);
+    if (problem) throw new CliError(`${prefixSource}: ${problem}`, EXIT.usage);
+    if (url === undefined) throw new CliError(`${prefixSource} needs --redis URL (or REWARDKIT_REDIS_URL) as well`, EXIT.usage);
+  }
+  return { ...(url === undefined ? {} : { redis: url }), ...(prefix === undefined ? {} : { redisPrefix: prefix }) };
+}
+
 export interface OpenFailureWording {
   /** What was not done, after "cannot reach the judge, so " (e.g. "no row was scored"). */
   notDone: string;
@@ -61,4 +107,12 @@ export function cliErrorOf(command: string, error: unknown, wording: OpenFailure
   }
   const hint = error.kind === 'cache' && wording.cacheHint ? ` (${wording.cacheHint})` : '';
   return new CliError(`${command}: ${error.message}${hint}`, EXIT.usage);
+}
+
+/** The line `score` ends with under --redis: what the shared state answered instead of the judge, and its health. */
+export function redisSummaryLine(stats: SharedStateStats): string {
+  const fallbacks = Object.values(stats.fallbacks).reduce((sum, count) => sum + count, 0);
+  const health =
+    fallbacks === 0 ? 'Redis answered every operation' : `${fallbacks} operations on the local path (${stats.outages} outages)`;
+  return `redis: ${stats.cache_hits} from the shared cache, ${stats.inflight_joins} joined another process's call; ${health}`;
 }

@@ -24,11 +24,24 @@ import { planRetry, rewriteWithRetries, type RetryPlan, type RetryRun } from './
 import { GROUP_WINDOW_HELP, GroupedScoring, groupWindowOf, specJudgesGroups } from './group-window.js';
 import { groupedDryRun } from './group-dry-run.js';
 import {
+  openQueuedScoring,
+  queuedFailure,
+  queuedGroupsLine,
+  SCORE_QUEUE_FLAGS,
+  SCORE_QUEUE_HELP,
+  scoreQueueOptionsOf,
+} from './score-queue.js';
+import type { QueuedRun } from '../queue/queued-run.js';
+import {
   CACHE_POLICY_HELP,
   cliErrorOf,
   PRICES_AND_CACHE_POLICY_FLAGS,
   PRICES_HELP,
   pricesAndCachePolicyOf,
+  REDIS_FLAGS,
+  REDIS_HELP,
+  redisSettingsOf,
+  redisSummaryLine,
   type OpenFailureWording,
 } from './reward-flags.js';
 
@@ -64,6 +77,8 @@ ${CACHE_POLICY_HELP}
                           (a group judge's call gets N ms from when its group closes)
 ${GROUP_WINDOW_HELP}
 ${PRICES_HELP}
+${REDIS_HELP}
+${SCORE_QUEUE_HELP}
   --no-preflight          skip the check that each judge is reachable before scoring
   --progress / --no-progress   force the progress bar on or off (default: on when stderr is a terminal)
   --quiet                 no summary table
@@ -102,8 +117,10 @@ const FLAGS = {
   'no-cache': { type: 'boolean' },
   'cache-namespace': { type: 'string' },
   ...PRICES_AND_CACHE_POLICY_FLAGS,
+  ...REDIS_FLAGS,
   'row-deadline-ms': { type: 'string' },
   'group-window': { type: 'string' },
+  ...SCORE_QUEUE_FLAGS,
   'no-preflight': { type: 'boolean' },
   progress: { type: 'boolean' },
   'no-progress': { type: 'boolean' },
@@ -138,12 +155,14 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
   const rowDeadlineMs = positiveInteger(values['row-deadline-ms'], '--row-deadline-ms');
   const groupWindow = groupWindowOf(values['group-window']);
   const { prices, cachePolicy } = pricesAndCachePolicyOf(values);
+  const redis = redisSettingsOf(values);
   if (values.resume && !values.output) throw new CliError('score: --resume needs --output (the file to continue)', EXIT.usage);
   if (values.resume && values.input === '-') throw new CliError('score: --resume needs a file --input, not stdin', EXIT.usage);
   if (values.cache && values['no-cache']) throw new CliError('score: use either --cache FILE or --no-cache', EXIT.usage);
   const retrying = values['retry-errors'] === true;
   if (retrying) checkRetryFlags(values);
   const maxJudgeErrorRate = rate(values['max-judge-error-rate'], '--max-judge-error-rate') ?? DEFAULT_MAX_JUDGE_ERROR_RATE;
+  const queue = scoreQueueOptionsOf(values);
   let loaded: LoadedRewardSpec;
   try {
     loaded = loadRewardSpec({ spec: values.spec, judge: values.judge, judgeBaseUrl: values['judge-base-url'], concurrency, prices });
@@ -151,6 +170,23 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
     throw cliErrorOf('score', error, OPEN_FAILURE);
   }
   const { spec } = loaded;
+  if (queue) {
+    // score --queue: workers open the reward (src/queue/); here the rows are only read into chunks and written back
+    const settings = {
+      cache: !values['no-cache'],
+      cacheNamespace: values['cache-namespace'],
+      rowDeadlineMs,
+      preflight: !values['no-preflight'],
+      groupWindow,
+    };
+    const queued = await openQueuedScoring(loaded, queue, settings, io.stderr);
+    try {
+      const run = { values, input: values.input, limit, rowDeadlineMs, groupWindow, maxJudgeErrorRate, queued: queued.run };
+      return await scoreRows({ reward: queued.reward, spec }, undefined, run, io);
+    } finally {
+      await queued.run.close();
+    }
+  }
   if (values['dry-run']) {
     const reward = createReward(spec);
     const source = limited(readJsonl(values.input), limit);
@@ -170,6 +206,7 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
       ...(values['no-cache'] ? {} : { cache: values.cache ?? DEFAULT_CACHE_PATH }),
       cachePolicy,
       ...(values['cache-namespace'] ? { cacheNamespace: values['cache-namespace'] } : {}),
+      ...redis,
     });
   } catch (error) {
     throw cliErrorOf('score', error, OPEN_FAILURE);
@@ -177,6 +214,7 @@ export async function scoreCommand(argv: string[], io: CommandIo): Promise<numbe
   try {
     return await scoreRows(opened, retryPlan, { values, input: values.input, limit, rowDeadlineMs, groupWindow, maxJudgeErrorRate }, io);
   } finally {
+    if (opened.sharedState && !values.quiet) io.stderr.write(`${redisSummaryLine(opened.sharedState.stats())}\n`);
     opened.close();
   }
 }
@@ -198,6 +236,8 @@ interface ScoreRun {
   /** --group-window (rows); used only with a group judge. */
   groupWindow: number;
   maxJudgeErrorRate: number;
+  /** score --queue: the run whose chunks workers score. */
+  queued?: QueuedRun;
 }
 
 type ScoreFlags = Record<string, string | boolean | undefined> & {
@@ -209,12 +249,17 @@ type ScoreFlags = Record<string, string | boolean | undefined> & {
 };
 
 /** Scores the input (or, with a retry plan, re-judges the flagged rows of --output) with the opened reward. */
-async function scoreRows(opened: OpenedReward, retryPlan: RetryPlan | undefined, run: ScoreRun, io: CommandIo): Promise<number> {
+async function scoreRows(
+  opened: Pick<OpenedReward, 'reward' | 'spec'>,
+  retryPlan: RetryPlan | undefined,
+  run: ScoreRun,
+  io: CommandIo,
+): Promise<number> {
   const { values, limit, rowDeadlineMs, maxJudgeErrorRate } = run;
   const { reward, spec } = opened;
   const scoreOptions = (line: number) => ({ fallbackId: `line-${line}`, ...(rowDeadlineMs ? { deadlineMs: rowDeadlineMs } : {}) });
   // with a group judge, rows stream through one group session (group-window.ts); otherwise each row is scored alone
-  const grouped = reward.groupsJudged ? new GroupedScoring(reward, run.groupWindow, rowDeadlineMs) : undefined;
+  const grouped = reward.groupsJudged && !run.queued ? new GroupedScoring(reward, run.groupWindow, rowDeadlineMs) : undefined;
   if (retryPlan) {
     const score = (row: unknown, line: number) => reward.score(row, scoreOptions(line));
     const retryRun = { outputPath: values.output!, inputPath: run.input, concurrency: reward.suggestedRowConcurrency, score };
@@ -222,7 +267,7 @@ async function scoreRows(opened: OpenedReward, retryPlan: RetryPlan | undefined,
   }
   const resumeFrom = values.resume ? resumePoint(values.output!, io) : 0;
   const interrupted = { value: false };
-  const read = limited(skipThrough(readJsonl(run.input), resumeFrom, interrupted, grouped?.noteEarlier), limit);
+  const read = limited(skipThrough(readJsonl(run.input), resumeFrom, interrupted, grouped?.noteEarlier ?? run.queued?.noteEarlier), limit);
   const source = grouped ? grouped.stream(read) : read;
   const output: NodeJS.WritableStream = values.output ? openOutputStream('score', values.output, values.resume === true) : io.stdout;
   const showProgress = values['no-progress'] ? false : (values.progress ?? io.stderr.isTTY === true);
@@ -234,23 +279,26 @@ async function scoreRows(opened: OpenedReward, retryPlan: RetryPlan | undefined,
   const started = performance.now();
   let unreadable = 0;
 
-  const results = orderedMap(
-    source,
-    grouped?.inFlight ?? reward.suggestedRowConcurrency,
-    async (entry: JsonlLine) => {
-      if ('error' in entry) {
-        grouped?.skip();
-        return { line: entry.line, result: null, error: entry.error };
-      }
-      const scoring = grouped ? grouped.add(entry.line, entry.value) : reward.score(entry.value, scoreOptions(entry.line));
-      return { line: entry.line, result: await scoring, error: null };
-    },
-    grouped?.maxBuffered,
-  );
+  const results = run.queued
+    ? run.queued.results(source)
+    : orderedMap(
+        source,
+        grouped?.inFlight ?? reward.suggestedRowConcurrency,
+        async (entry: JsonlLine) => {
+          if ('error' in entry) {
+            grouped?.skip();
+            return { line: entry.line, result: null, error: entry.error };
+          }
+          const scoring = grouped ? grouped.add(entry.line, entry.value) : reward.score(entry.value, scoreOptions(entry.line));
+          return { line: entry.line, result: await scoring, error: null };
+        },
+        grouped?.maxBuffered,
+      );
   // Ctrl-C: stop reading input, finish and write the rows in flight, then stop (a second Ctrl-C exits at once).
   const onInterrupt = () => {
     if (interrupted.value) process.exit(EXIT.interrupted);
     interrupted.value = true;
+    run.queued?.interrupt();
     io.stderr.write('\ninterrupted: finishing the rows in flight (Ctrl-C again to quit now); continue later with --resume\n');
   };
   process.on('SIGINT', onInterrupt);
@@ -282,9 +330,11 @@ async function scoreRows(opened: OpenedReward, retryPlan: RetryPlan | undefined,
     const resumed = resumeFrom > 0 ? `resumed after input line ${resumeFrom}\n` : '';
     io.stderr.write(`\n${resumed}${formatSummaryTable(totals, (performance.now() - started) / 1000)}\n`);
     if (grouped) io.stderr.write(`${grouped.summaryLine()}\n`);
+    else if (run.queued && reward.groupsJudged) io.stderr.write(`${queuedGroupsLine(run.queued.groups, run.groupWindow)}\n`);
   }
   const failures = judgeErrorReport(totals, maxJudgeErrorRate, retryCommandOf(values));
   if (failures.text && (failures.exceeded || !values.quiet)) io.stderr.write(`\n${failures.text}\n`);
+  if (run.queued?.failure) return queuedFailure(run.queued.failure, values.output, io.stderr);
   if (interrupted.value) return EXIT.interrupted;
   if (failures.exceeded) return EXIT.judgeErrors;
   return unreadable > 0 ? EXIT.badRows : EXIT.ok;

@@ -25,6 +25,9 @@ import {
   PRICES_AND_CACHE_POLICY_FLAGS,
   PRICES_HELP,
   pricesAndCachePolicyOf,
+  REDIS_FLAGS,
+  REDIS_HELP,
+  redisSettingsOf,
   type OpenFailureWording,
 } from './reward-flags.js';
 import type { CommandIo } from './score-command.js';
@@ -33,7 +36,8 @@ export const SERVE_HELP = `Usage: rewardkit serve --spec SPEC [--port 8080] [--h
 
 Serves one reward spec over HTTP to RL trainers until SIGTERM/SIGINT, then drains (answers new requests
 503 "draining", finishes the requests in flight, closes) and exits 0. The server is stateless: run as many
-replicas as needed.
+replicas as needed — with --redis they share one judge cache, one budget per judge model and one call per
+identical judgement.
 
 Routes:
   POST /v1/score    native batch: {"rows": [...]} → {"results": [...], "spec": {...}}
@@ -56,6 +60,7 @@ Options:
                           steps are answered from it (off by default; dedup in flight is always on)
 ${CACHE_POLICY_HELP}
 ${PRICES_HELP}
+${REDIS_HELP}
   --token TOKEN           require "Authorization: Bearer TOKEN" (or Basic with TOKEN as password)
                           on every route but /healthz; prefer the REWARDKIT_TOKEN variable, which
                           other users of the machine cannot read in the process list
@@ -99,6 +104,7 @@ const FLAGS = {
   concurrency: { type: 'string' },
   cache: { type: 'string' },
   ...PRICES_AND_CACHE_POLICY_FLAGS,
+  ...REDIS_FLAGS,
   token: { type: 'string' },
   'body-limit-mb': { type: 'string' },
   'max-rows': { type: 'string' },
@@ -129,6 +135,7 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
   const host = values.host ?? '127.0.0.1';
   const concurrency = positiveInteger(values.concurrency, '--concurrency');
   const { prices, cachePolicy } = pricesAndCachePolicyOf(values);
+  const redis = redisSettingsOf(values);
   const bodyLimitMb = positiveInteger(values['body-limit-mb'], '--body-limit-mb');
   const maxRows = positiveInteger(values['max-rows'], '--max-rows') ?? DEFAULT_MAX_ROWS;
   const maxRowsInFlight = positiveInteger(values['max-rows-in-flight'], '--max-rows-in-flight') ?? DEFAULT_MAX_ROWS_IN_FLIGHT;
@@ -146,6 +153,7 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
     throw new CliError(`${values.token !== undefined ? '--token' : 'REWARDKIT_TOKEN'}: expected a non-empty token`, EXIT.usage);
   // the server's metrics see every judge call: their hooks go into the reward
   const metrics = createServerMetrics();
+  const logger = io.stdout === process.stdout ? createServerLogger(logLevel) : createServerLogger(logLevel, io.stdout);
   let opened: OpenedReward;
   try {
     opened = await openReward({
@@ -157,13 +165,15 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
       preflight: !values['no-preflight'],
       ...(values.cache ? { cache: values.cache } : {}),
       cachePolicy,
+      ...redis,
+      onRedisLog: (level, line) => logger[level](line),
       rewardOptions: metrics.rewardHooks,
     });
   } catch (error) {
     throw cliErrorOf('serve', error, OPEN_FAILURE);
   }
   const { spec } = opened;
-  const logger = io.stdout === process.stdout ? createServerLogger(logLevel) : createServerLogger(logLevel, io.stdout);
+  if (opened.sharedState) metrics.watchSharedState(opened.sharedState);
   const server = createRewardServer({
     spec,
     opened,
@@ -206,6 +216,7 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
       body_timeout_ms: bodyTimeoutMs,
       neutral_warn_share: neutralWarnShare,
       log_bodies: values['log-bodies'] === true,
+      redis: opened.sharedState ? `${opened.sharedState.link.where} (prefix ${opened.sharedState.prefix})` : 'off',
     },
     'listening',
   );

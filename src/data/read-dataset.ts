@@ -9,6 +9,7 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import { readLineChunks } from '../file-lines.js';
 import type { FileKind } from './dataset-formats.js';
 
 export type SourceRecord = { line: number; value: unknown } | { line: number; error: string };
@@ -20,41 +21,35 @@ export function readDataset(path: string, kind: FileKind): AsyncGenerator<Source
 }
 
 /**
- * JSONL lines split on `\n` only (a trailing `\r` dropped), so `line` is always the file's own line number. Each
- * chunk is decoded once, up to its last newline (the bytes after it wait for the next chunk, so a multi-byte
- * character is never cut).
+ * Bytes read per call, and so per batch (~150 rows of 400 bytes): small batches are consumed before the collector
+ * promotes them, which keeps the heap flat (1 MiB batches measured 30 MB more peak RSS on 1M rows, for no speed). A
+ * line longer than this grows the buffer (to the longest line's size).
+ */
+const CHUNK_BYTES = 1 << 16;
+
+/**
+ * JSONL lines split on `\n` only (a trailing `\r` dropped), so `line` is always the file's own line number. The file
+ * is read into one reused buffer (src/file-lines.ts: no per-chunk allocation, so memory stays flat); each line's
+ * bytes are decoded on their own (a multi-byte character is never cut, and no chunk-sized string is built) and parsed.
  */
 async function* readJsonl(path: string): AsyncGenerator<SourceRecord[]> {
   let line = 0;
-  let pending: Buffer | undefined;
-  for await (const raw of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    const chunk = pending ? Buffer.concat([pending, raw]) : raw;
-    const lastNewline = chunk.lastIndexOf(10);
-    if (lastNewline === -1) {
-      pending = chunk;
-      continue;
-    }
-    pending = lastNewline + 1 < chunk.length ? chunk.subarray(lastNewline + 1) : undefined;
-    const text = chunk.toString('utf8', 0, lastNewline + 1);
+  for await (const { buffer, starts, ends } of readLineChunks(path, CHUNK_BYTES)) {
     const batch: SourceRecord[] = [];
-    let start = 0;
-    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      line++;
-      const record = parseLine(text.slice(start, end), line);
+    for (let i = 0; i < starts.length; i++) {
+      const record = parseLine(buffer, starts[i]!, ends[i]!, ++line);
       if (record) batch.push(record);
-      start = end + 1;
     }
     yield batch;
   }
-  if (pending) {
-    const record = parseLine(pending.toString('utf8'), ++line);
-    if (record) yield [record];
-  }
 }
 
-function parseLine(raw: string, line: number): SourceRecord | undefined {
-  const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-  if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return undefined;
+/** The record of the line held by bytes [start, end) of the buffer; undefined for a blank line. */
+function parseLine(buffer: Buffer, start: number, end: number, line: number): SourceRecord | undefined {
+  if (end > start && buffer[end - 1] === 0x0d) end -= 1;
+  if (end === start) return undefined;
+  const text = buffer.toString('utf8', start, end);
+  if (text.charCodeAt(0) <= 32 && text.trim() === '') return undefined;
   try {
     return { line, value: JSON.parse(text) as unknown };
   } catch (error) {

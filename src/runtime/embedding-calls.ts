@@ -3,7 +3,9 @@
  * from the persistent cache when it can, joins an identical text already being embedded, and otherwise goes out
  * with the request's other new texts in one call (split by the provider's limit of texts per call), through the
  * model's admission and the one retry layer, as a judge call does. Vectors are cached per text as they arrive, so a
- * reference shared by the rollouts of a group is embedded once. The texts' results come back as one `EmbeddingCall`.
+ * reference shared by the rollouts of a group is embedded once. With Redis (runtime/shared/), the texts a call is about
+ * to send are first looked up in the shared cache (one MGET), and the vectors it sends for are stored there too; texts
+ * are not deduplicated across processes in flight. The texts' results come back as one `EmbeddingCall`.
  */
 import { costOf } from '../models/cost.js';
 import type { EmbeddingReply, EmbeddingRequest } from '../models/embedding-model.js';
@@ -14,6 +16,7 @@ import type { CallOutcome } from './call-judge.js';
 import type { JudgeCache } from './judge-cache.js';
 import type { EmbeddingCall, JudgeCallSource } from './judge-call.js';
 import { SharedCall } from './shared-call.js';
+import type { SharedCache } from './shared/shared-cache.js';
 
 /** What the embedding calls use of their scheduler. */
 export interface EmbeddingRuntime {
@@ -21,6 +24,8 @@ export interface EmbeddingRuntime {
   /** The scheduler's model key (provider:model@endpoint). */
   readonly key: string;
   readonly cache: JudgeCache | undefined;
+  /** The cache shared with other processes through Redis, when there is one. */
+  readonly sharedCache?: SharedCache | undefined;
   /** The scheduler's counters: cache hits and shared texts are counted here (calls, attempts, tokens by `send`). */
   readonly counters: { cache_hits: number; shared: number };
   /** The most texts one call may carry. */
@@ -38,6 +43,8 @@ export interface EmbeddingRuntime {
 /** The reply of the calls that embedded a request's new texts, with each text's share of their input tokens. */
 interface BatchReply extends EmbeddingReply {
   textTokens: number[];
+  /** Per text: found in the shared cache (not sent). */
+  fromShared: boolean[];
 }
 
 /** A text being embedded: the shared call that carries it, and the text's place among its texts. */
@@ -123,7 +130,10 @@ export class EmbeddingCalls {
         }
       }
     }
-    const source: JudgeCallSource = outcomes.some(({ wait }) => wait.own) ? 'model' : outcomes.length > 0 ? 'inflight' : 'cache';
+    const own = outcomes.find(({ wait }) => wait.own)?.outcome;
+    const ownSent = own !== undefined && (!own.ok || own.reply.fromShared.some((shared) => !shared));
+    const joined = outcomes.some(({ wait }) => !wait.own);
+    const source: JudgeCallSource = ownSent ? 'model' : joined ? 'inflight' : own ? 'shared_cache' : 'cache';
     const usage: TokenUsage = { input_tokens: spent, output_tokens: 0 };
     const costUsd = spent > 0 && runtime.spec.price ? costOf(usage, runtime.spec.price) : undefined;
     const facts = {
@@ -147,28 +157,60 @@ export class EmbeddingCalls {
    */
   private send(batch: ReadonlyArray<{ key: string; text: string }>, namespace: string): SharedCall<BatchReply> {
     const { runtime } = this;
-    const texts = batch.map((entry) => entry.text);
     const call = new SharedCall<BatchReply>(
-      (signal, onFailedAttempt) => this.embedAll(texts, signal, onFailedAttempt),
+      (signal, onFailedAttempt) => this.embedBatch(batch, signal, onFailedAttempt),
       (lastFailure) => runtime.deadlineError(lastFailure),
     );
     batch.forEach((entry, index) => this.inFlight.set(entry.key, { call, index }));
     call.done
       .then((outcome) => {
-        if (!outcome.ok || !runtime.cache) return;
-        batch.forEach((entry, index) =>
-          runtime.cache!.setEmbedding(
-            entry.key,
-            { vector: outcome.reply.vectors[index]!, inputTokens: outcome.reply.textTokens[index]! },
-            { model: runtime.key, namespace },
-          ),
-        );
+        if (!outcome.ok) return;
+        batch.forEach((entry, index) => {
+          const embedding = { vector: outcome.reply.vectors[index]!, inputTokens: outcome.reply.textTokens[index]! };
+          runtime.cache?.setEmbedding(entry.key, embedding, { model: runtime.key, namespace });
+          if (!outcome.reply.fromShared[index]) runtime.sharedCache?.setEmbedding(entry.key, embedding);
+        });
       })
       .finally(() => {
         for (const entry of batch) if (this.inFlight.get(entry.key)?.call === call) this.inFlight.delete(entry.key);
       })
       .catch(() => {});
     return call;
+  }
+
+  /** The batch's texts: those in the shared cache from there (when there is one), the others sent (embedAll). */
+  private async embedBatch(
+    batch: ReadonlyArray<{ key: string; text: string }>,
+    signal: AbortSignal,
+    onFailedAttempt: (error: ComponentError) => void,
+  ): Promise<CallOutcome<BatchReply>> {
+    const texts = batch.map((entry) => entry.text);
+    const shared = this.runtime.sharedCache;
+    if (!shared) return this.embedAll(texts, signal, onFailedAttempt);
+    const found = await shared.getEmbeddings(batch.map((entry) => entry.key));
+    const missing = texts.flatMap((text, index) => (found[index] ? [] : [{ text, index }]));
+    this.runtime.counters.cache_hits += texts.length - missing.length;
+    const sent: CallOutcome<BatchReply> =
+      missing.length === 0
+        ? {
+            ok: true,
+            reply: { vectors: [], usage: { input_tokens: 0, output_tokens: 0 }, textTokens: [], fromShared: [] },
+            attempts: 0,
+            latencyMs: 0,
+          }
+        : await this.embedAll(
+            missing.map((entry) => entry.text),
+            signal,
+            onFailedAttempt,
+          );
+    if (!sent.ok) return sent;
+    const vectors = found.map((embedding) => embedding?.vector ?? []);
+    const textTokens = found.map((embedding) => embedding?.inputTokens ?? 0);
+    missing.forEach(({ index }, position) => {
+      vectors[index] = sent.reply.vectors[position]!;
+      textTokens[index] = sent.reply.textTokens[position]!;
+    });
+    return { ...sent, reply: { ...sent.reply, vectors, textTokens, fromShared: found.map((embedding) => embedding !== undefined) } };
   }
 
   /** The texts in calls of at most the provider's limit, sent in parallel, as one outcome: ok when every call answered. */
@@ -197,6 +239,7 @@ export class EmbeddingCalls {
         vectors: replies.flatMap((reply) => reply.vectors),
         usage: { input_tokens: replies.reduce((sum, reply) => sum + reply.usage.input_tokens, 0), output_tokens: 0 },
         textTokens: replies.flatMap((reply, index) => tokenShares(reply, chunks[index]!)),
+        fromShared: texts.map(() => false),
       },
       attempts,
       latencyMs,

@@ -7,8 +7,12 @@
 import type { JudgeReply } from '../models/judge-model.js';
 import type { ComponentError, TokenUsage } from '../result.js';
 
-/** 'model': sent to the model; 'cache': from the persistent cache; 'inflight': joined an identical call in flight. */
-export type JudgeCallSource = 'model' | 'cache' | 'inflight';
+/**
+ * 'model': sent to the model; 'cache': from the persistent cache; 'inflight': joined an identical call in flight;
+ * with Redis (runtime/shared/): 'shared_cache': a verdict another process stored in the shared cache;
+ * 'shared_inflight': another process's identical call, waited for. Every source but 'model' spent nothing.
+ */
+export type JudgeCallSource = 'model' | 'cache' | 'inflight' | 'shared_cache' | 'shared_inflight';
 
 interface JudgeCallFacts {
   source: JudgeCallSource;

@@ -427,6 +427,14 @@ describe('ModelAdmission budgets', () => {
     expect(await admittedBeforeWaiting(admission, big)).toBe(4);
   });
 
+  it('settles against what the bucket charged — the estimate capped at its capacity — not the whole estimate', async () => {
+    // bucket 200 (1200 a minute); the big call's estimate of 300 is charged 200; it used 150: 50 come back, not 150
+    const admission = admissionFor({ tokens_per_minute: 1200, max_tokens: 100, concurrency: 100 });
+    await attempt(admission, ok({ input_tokens: 100, output_tokens: 50 }), big);
+    // 50 tokens left: a 106-token call waits
+    expect(await admittedBeforeWaiting(admission, request)).toBe(0);
+  });
+
   it('does not settle tokens on a failed attempt (the estimate stays spent)', async () => {
     const admission = admissionFor({ tokens_per_minute: 9000, max_tokens: 100, concurrency: 100 });
     await attempt(admission, failed('server_error'), big);

@@ -1,7 +1,9 @@
 /**
  * Admission to one judge model: who may send the next call, and when. A call passes the circuit breaker,
  * then the request (RPM) and token (TPM) budgets, then takes a slot of the adaptive concurrency limit (and
- * goes back to the breaker if the circuit opened while it queued for the slot).
+ * goes back to the breaker if the circuit opened while it queued for the slot). With Redis (runtime/shared/), the
+ * call also takes from the budgets every process shares, after its own, and a lease of the model's
+ * `shared_concurrency` after its own slot; when Redis cannot answer, the local limits alone apply.
  * Every attempt's result feeds back: 429 cuts the concurrency, success grows it, endpoint failures count
  * toward the breaker, real token usage settles the estimate, and rate-limit headers that say the quota is
  * spent pause new calls until it resets.
@@ -16,6 +18,8 @@ import { AdaptiveConcurrency } from './adaptive-concurrency.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { RateBudget } from './rate-budget.js';
 import { readRateLimitHeaders } from '../models/provider-headers.js';
+import type { SharedConcurrency } from './shared/shared-concurrency.js';
+import type { SharedRateBudget } from './shared/shared-rate-budget.js';
 
 /** `abandoned`: the caller gave up (its deadline) before the endpoint answered — not the endpoint's failure. */
 export type AttemptResult =
@@ -35,7 +39,14 @@ export interface CallAdmission {
   admit(request: AdmissionRequest, signal?: AbortSignal): Promise<SettleAttempt>;
 }
 
+/** A model's limits shared with other processes through Redis (runtime/shared/shared-state.ts), taken after the local ones. */
+export interface SharedLimits {
+  budget?: SharedRateBudget | undefined;
+  concurrency?: SharedConcurrency | undefined;
+}
+
 const ENDPOINT_FAILURES = new Set(['network_error', 'server_error', 'timeout']);
+const NOTHING_TO_RELEASE = () => {};
 
 /** Input tokens are estimated at 4 characters each; the output at max_tokens. */
 export function estimateTokens(request: JudgeRequest, maxTokens: number): number {
@@ -53,7 +64,10 @@ export class ModelAdmission implements CallAdmission {
   private readonly requests: RateBudget | null;
   private readonly tokens: RateBudget | null;
 
-  constructor(private readonly spec: ModelSpec) {
+  constructor(
+    private readonly spec: ModelSpec,
+    private readonly shared: SharedLimits = {},
+  ) {
     this.concurrency = new AdaptiveConcurrency({ max: spec.concurrency, adaptive: spec.adaptive_concurrency });
     this.breaker = spec.circuit_breaker
       ? new CircuitBreaker({
@@ -70,43 +84,62 @@ export class ModelAdmission implements CallAdmission {
     const estimate = 'texts' in request ? estimateEmbeddingTokens(request) : estimateTokens(request, maxTokensFor(this.spec, request));
     for (;;) {
       const probe = this.breaker ? await this.breaker.admit(signal) : false;
+      /** Whether the shared budgets were taken (false without Redis, or when it did not answer). */
+      let sharedTaken = false;
       try {
         await this.requests?.take(1, signal);
         await this.tokens?.take(estimate, signal);
+        sharedTaken = (await this.shared.budget?.take(estimate, signal)) ?? false;
       } catch (error) {
         if (probe) this.breaker!.cancelProbe(); // never sent: the next waiter probes instead
         throw error;
       }
-      let release: () => void;
+      let releaseLocal: () => void;
+      let releaseShared = NOTHING_TO_RELEASE;
       try {
-        release = await this.concurrency.acquire(signal);
+        releaseLocal = await this.concurrency.acquire(signal);
+        try {
+          releaseShared = (await this.shared.concurrency?.acquire(signal)) ?? NOTHING_TO_RELEASE;
+        } catch (error) {
+          releaseLocal();
+          throw error;
+        }
       } catch (error) {
         if (probe) this.breaker!.cancelProbe();
-        this.refund(estimate);
+        this.refund(estimate, sharedTaken);
         throw error;
       }
+      const release = () => {
+        releaseLocal();
+        releaseShared();
+      };
       if (!probe && this.breaker && this.breaker.state !== 'closed') {
         // The circuit opened while this call queued for a slot: back to the breaker, not on to a failing endpoint.
         release();
-        this.refund(estimate);
+        this.refund(estimate, sharedTaken);
         continue;
       }
-      return this.settlerFor(probe, estimate, release);
+      return this.settlerFor(probe, estimate, release, sharedTaken);
     }
   }
 
-  /** Gives back the budget a call took but never used. */
-  private refund(estimate: number): void {
+  /** Gives back the budget a call took but never used: what each bucket charged (the estimate capped at its capacity). */
+  private refund(estimate: number, sharedTaken: boolean): void {
     this.requests?.settle(1);
-    this.tokens?.settle(estimate);
+    this.tokens?.settle(this.tokens.charged(estimate));
+    if (sharedTaken && this.shared.budget) this.shared.budget.settle(1, this.shared.budget.charged(estimate));
   }
 
-  private settlerFor(probe: boolean, estimate: number, release: () => void): SettleAttempt {
+  private settlerFor(probe: boolean, estimate: number, release: () => void, sharedTaken: boolean): SettleAttempt {
     const settle: SettleAttempt = (result) => {
       release(); // idempotent: a no-op when releaseSlot already ran
       if (result.ok) {
         this.concurrency.onSuccess();
-        this.tokens?.settle(estimate - (result.usage.input_tokens + result.usage.output_tokens));
+        // settled against what each bucket charged, which is the estimate capped at the bucket's capacity
+        const used = result.usage.input_tokens + result.usage.output_tokens;
+        if (this.tokens) this.tokens.settle(this.tokens.charged(estimate) - used);
+        if (sharedTaken && this.shared.budget && this.spec.tokens_per_minute)
+          this.shared.budget.settle(0, this.shared.budget.charged(estimate) - used);
       } else if (result.error.kind === 'rate_limited') {
         this.concurrency.onRateLimited();
       }

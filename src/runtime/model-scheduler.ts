@@ -1,7 +1,11 @@
 /**
  * The scheduler of one judge model (one per provider + model + endpoint): answers from the persistent
  * cache when it can, shares one call among identical requests in flight, and otherwise sends the call
- * through the model's admission (breaker, budgets, adaptive concurrency) with the one retry layer. Every call
+ * through the model's admission (breaker, budgets, adaptive concurrency) with the one retry layer.
+ * With Redis (`shared`, runtime/shared/), a call this process is about to send first looks in the shared cache and
+ * takes the key's cross-process lease in one step: another process's verdict is used as is (`shared_cache`), a call
+ * another process is making is waited for (`shared_inflight`), and only the lease holder sends it — through the
+ * shared budgets and concurrency cap as well as its own; an accepted verdict goes to both caches. Every call
  * comes back as one `JudgeCall` (judge-call.ts), priced here at the model's price. It also keeps the model's
  * counters (calls, attempts, retries, errors, tokens), which a reward exposes through its `schedulers`.
  * An embedding judge's texts go through the same scheduler (`embed`, embedding-calls.ts): same admission, retry
@@ -21,6 +25,8 @@ import type { EmbeddingCall, JudgeCall, JudgeCallSource } from './judge-call.js'
 import { createLoopYielder, type LoopYielder } from './loop-yield.js';
 import { ModelAdmission } from './model-admission.js';
 import { SharedCall } from './shared-call.js';
+import type { InflightLease } from './shared/shared-inflight.js';
+import type { SharedModelState, SharedState } from './shared/shared-state.js';
 
 export interface ModelCounters {
   calls: number;
@@ -39,6 +45,22 @@ export interface SchedulerOptions {
   onRetry?: (event: { attempt: number; delayMs: number; error: ComponentError }) => void;
   /** How the model spec becomes an EmbeddingModel for `embed` (default: over the AI SDK provider, embedding-model.ts). */
   createEmbeddingModel?: (spec: ModelSpec) => EmbeddingModel;
+  /** What this process shares with others through Redis (the scheduler registry's): cache, calls in flight, limits. */
+  shared?: SharedState | undefined;
+}
+
+/** How a call this process made was answered (known once it is done). */
+interface CallAnswer {
+  /** `model`, or `shared_cache` / `shared_inflight` when another process's verdict answered it. */
+  source: JudgeCallSource;
+  /** The cross-process lease this process held while it called the judge (with Redis). */
+  lease?: InflightLease;
+}
+
+/** A call this process is making, joined by its identical requests. */
+interface CallInFlight {
+  call: SharedCall;
+  answer: CallAnswer;
 }
 
 export class ModelScheduler {
@@ -54,7 +76,8 @@ export class ModelScheduler {
     input_tokens: 0,
     output_tokens: 0,
   };
-  private readonly inFlight = new Map<string, SharedCall>();
+  private readonly inFlight = new Map<string, CallInFlight>();
+  private readonly shared: SharedModelState | undefined;
   /** This model's calls hand the event loop back every few milliseconds of work (loop-yield.ts). */
   private readonly turns: LoopYielder = createLoopYielder();
   private model: JudgeModel | undefined;
@@ -68,7 +91,8 @@ export class ModelScheduler {
     private readonly options: SchedulerOptions = {},
   ) {
     this.key = key;
-    this.admission = new ModelAdmission(spec);
+    this.shared = options.shared?.forModel(spec, key);
+    this.admission = new ModelAdmission(spec, this.shared ?? {});
   }
 
   async call(
@@ -78,10 +102,16 @@ export class ModelScheduler {
     const namespace = callOptions.namespace ?? '';
     // The budget is part of the key: unset max_tokens resolves by model id, and a truncation retry doubles it.
     const budgeted = { ...this.spec, max_tokens: maxTokensFor(this.spec, request) };
-    // Hashing is for the persistent cache; dedup in flight can key on the material itself.
-    const cacheKey = this.options.cache ? judgeCacheKey(budgeted, request, namespace) : judgeRequestMaterial(budgeted, request, namespace);
-    const accept = (outcome: CallOutcome) => () => {
-      if (outcome.ok) this.options.cache?.set(cacheKey, outcome.reply, { model: this.key, namespace });
+    // Hashing is for the persistent caches; dedup in flight can key on the material itself.
+    const cacheKey =
+      this.options.cache || this.shared ? judgeCacheKey(budgeted, request, namespace) : judgeRequestMaterial(budgeted, request, namespace);
+    /** Stores an accepted verdict in the local cache and, when the model answered this process, in the shared one. */
+    const accept = (outcome: CallOutcome, answer: CallAnswer) => () => {
+      if (!outcome.ok) return;
+      this.options.cache?.set(cacheKey, outcome.reply, { model: this.key, namespace });
+      if (answer.lease)
+        answer.lease.complete(outcome.reply); // stored and the lease dropped, in one script
+      else if (answer.source === 'model') this.shared?.cache.setReply(cacheKey, outcome.reply); // sent without a lease
     };
     const cached = this.options.cache?.get(cacheKey);
     if (cached) {
@@ -91,17 +121,55 @@ export class ModelScheduler {
     const existing = this.inFlight.get(cacheKey);
     if (existing) {
       this.counters.shared++;
-      const outcome = await existing.join(callOptions.signal);
-      return this.judgeCall('inflight', outcome, accept(outcome));
+      const outcome = await existing.call.join(callOptions.signal);
+      return this.judgeCall('inflight', outcome, accept(outcome, existing.answer));
     }
-    const shared = new SharedCall(
-      (signal, onFailedAttempt) => this.send(request, signal, onFailedAttempt),
+    const answer: CallAnswer = { source: 'model' };
+    const call = new SharedCall(
+      (signal, onFailedAttempt) =>
+        this.shared ? this.sendShared(cacheKey, request, answer, signal, onFailedAttempt) : this.send(request, signal, onFailedAttempt),
       (lastFailure) => this.deadlineError(lastFailure),
     );
-    this.inFlight.set(cacheKey, shared);
-    shared.done.finally(() => this.inFlight.delete(cacheKey)).catch(() => {});
-    const outcome = await shared.join(callOptions.signal);
-    return this.judgeCall('model', outcome, accept(outcome));
+    this.inFlight.set(cacheKey, { call, answer });
+    call.done.finally(() => this.inFlight.delete(cacheKey)).catch(() => {});
+    const outcome = await call.join(callOptions.signal);
+    return this.judgeCall(answer.source, outcome, accept(outcome, answer));
+  }
+
+  /**
+   * A call through the shared state: another process's verdict when there is one (stored, or awaited while that process
+   * holds the key's lease); else this process takes the lease and sends the call itself — and does so without a lease
+   * when Redis cannot answer.
+   */
+  private async sendShared(
+    cacheKey: string,
+    request: JudgeRequest,
+    answer: CallAnswer,
+    signal: AbortSignal,
+    onFailedAttempt: (error: ComponentError) => void,
+  ): Promise<CallOutcome> {
+    const started = performance.now();
+    const claim = await this.shared!.inflight.claim(cacheKey, signal);
+    const latencyMs = () => Math.round(performance.now() - started);
+    switch (claim.kind) {
+      case 'verdict':
+        answer.source = claim.waited ? 'shared_inflight' : 'shared_cache';
+        if (claim.waited) this.counters.shared++;
+        else this.counters.cache_hits++;
+        return { ok: true, reply: claim.reply, attempts: 0, latencyMs: latencyMs() };
+      case 'gave_up':
+        return { ok: false, error: this.deadlineError(undefined), attempts: 0, latencyMs: latencyMs() };
+      case 'local':
+        return this.send(request, signal, onFailedAttempt);
+      case 'holder': {
+        answer.lease = claim.lease;
+        const outcome = await this.send(request, signal, onFailedAttempt);
+        // a verdict is stored (and the lease dropped) when the judge accepts the reply; a failure frees the key now
+        if (outcome.ok) claim.lease.awaitVerdict(this.shared!.verdictGraceMs);
+        else claim.lease.release();
+        return outcome;
+      }
+    }
   }
 
   /**
@@ -116,6 +184,7 @@ export class ModelScheduler {
       spec: this.spec,
       key: this.key,
       cache: this.options.cache,
+      sharedCache: this.shared?.cache,
       counters: this.counters,
       maxTextsPerCall: () => this.embeddingModelOf().maxTextsPerCall(),
       send: (request, signal, onFailedAttempt) => this.sendEmbedding(request, signal, onFailedAttempt),

@@ -30,10 +30,15 @@ export class RateBudget {
     this.updatedAt = now;
   }
 
+  /** What `take(amount)` charges: `amount` capped at the bucket size (settle a call against this, not the estimate). */
+  charged(amount: number): number {
+    return Math.min(amount, this.capacity);
+  }
+
   /** Milliseconds until `amount` is available (0 when it is now). */
   waitFor(amount: number): number {
     this.refill();
-    const needed = Math.min(amount, this.capacity) - this.available;
+    const needed = this.charged(amount) - this.available;
     return needed <= 0 ? 0 : Math.ceil(needed / this.perMs);
   }
 
@@ -43,7 +48,7 @@ export class RateBudget {
     const turn = this.queue.then(async () => {
       if (signal?.aborted) throw signal.reason; // gave up while queued: consume nothing
       for (let wait = this.waitFor(amount); wait > 0; wait = this.waitFor(amount)) await sleep(wait, signal);
-      this.available -= Math.min(amount, this.capacity);
+      this.available -= this.charged(amount);
     });
     this.queue = turn.catch(() => {});
     if (!signal) return turn;

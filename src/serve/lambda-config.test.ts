@@ -19,6 +19,8 @@ describe('readLambdaConfig', () => {
           REWARDKIT_LOG_LEVEL: 'warn',
           REWARDKIT_NEUTRAL_WARN_SHARE: '0.25',
           REWARDKIT_NEUTRAL_WARN_INTERVAL_S: '300',
+          REWARDKIT_REDIS_URL: 'rediss://cache.abc123.use1.cache.amazonaws.com:6379',
+          REWARDKIT_REDIS_PREFIX: 'team-a',
         },
         bundleDir,
       ),
@@ -31,6 +33,8 @@ describe('readLambdaConfig', () => {
       logLevel: 'warn',
       neutralWarnShare: 0.25,
       neutralWarnIntervalMs: 300_000,
+      redisUrl: 'rediss://cache.abc123.use1.cache.amazonaws.com:6379',
+      redisPrefix: 'team-a',
     });
   });
 
@@ -69,11 +73,24 @@ describe('readLambdaConfig', () => {
       { REWARDKIT_SPEC: 's', REWARDKIT_NEUTRAL_WARN_INTERVAL_S: '0' },
       'REWARDKIT_NEUTRAL_WARN_INTERVAL_S: expected a whole number ≥ 1, got "0"',
     ],
+    [
+      { REWARDKIT_SPEC: 's', REWARDKIT_REDIS_URL: 'cache:6379' },
+      'REWARDKIT_REDIS_URL: expected a URL redis://[user:password@]host:port[/db] (or rediss://… for TLS), got "cache:6379"',
+    ],
+    [
+      { REWARDKIT_SPEC: 's', REWARDKIT_REDIS_URL: 'redis://cache:6379', REWARDKIT_REDIS_PREFIX: 'a b' },
+      'REWARDKIT_REDIS_PREFIX: expected a key prefix of 1–100 letters, digits and _ . - : { }, got "a b"',
+    ],
+    [{ REWARDKIT_SPEC: 's', REWARDKIT_REDIS_PREFIX: 'team-a' }, 'REWARDKIT_REDIS_PREFIX needs REWARDKIT_REDIS_URL as well'],
   ])('%j → %s', (env, message) => {
     expect(() => readLambdaConfig(env, bundleDir)).toThrow(message);
   });
 
   it('the cache key changes with any variable', () => {
     expect(configKey({ REWARDKIT_SPEC: 'a' })).not.toBe(configKey({ REWARDKIT_SPEC: 'a', REWARDKIT_JUDGE: 'x:y' }));
+    expect(configKey({ REWARDKIT_SPEC: 'a' })).not.toBe(configKey({ REWARDKIT_SPEC: 'a', REWARDKIT_REDIS_URL: 'redis://c:6379' }));
+    expect(configKey({ REWARDKIT_SPEC: 'a', REWARDKIT_REDIS_URL: 'redis://c:6379' })).not.toBe(
+      configKey({ REWARDKIT_SPEC: 'a', REWARDKIT_REDIS_URL: 'redis://c:6379', REWARDKIT_REDIS_PREFIX: 'p' }),
+    );
   });
 });

@@ -9,11 +9,16 @@
  *   REWARDKIT_LOG_LEVEL            pino level (default info)
  *   REWARDKIT_NEUTRAL_WARN_SHARE   warn when more than this share (0–1) of a batch is neutral (default 0.5)
  *   REWARDKIT_NEUTRAL_WARN_INTERVAL_S  at most one such warning per this many seconds (default 60)
+ *   REWARDKIT_REDIS_URL            share the judge cache, calls in flight and judge budgets with every instance (and
+ *                                  every `serve` replica) on this Redis, e.g. ElastiCache: redis://HOST:6379 or rediss://
+ *   REWARDKIT_REDIS_PREFIX         the start of every Redis key (default rewardkit)
  */
 import { RewardkitError } from '../rewardkit-error.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { DEFAULT_NEUTRAL_WARN_INTERVAL_MS, DEFAULT_NEUTRAL_WARN_SHARE } from './batch-warnings.js';
+import { redisUrlProblem } from '../runtime/shared/redis-link.js';
+import { redisPrefixProblem } from '../runtime/shared/shared-state.js';
 
 export interface LambdaConfig {
   specPath: string;
@@ -24,6 +29,8 @@ export interface LambdaConfig {
   logLevel: string;
   neutralWarnShare: number;
   neutralWarnIntervalMs: number;
+  redisUrl?: string;
+  redisPrefix?: string;
 }
 
 /** Written beside the bundle by the build when a spec is packaged. */
@@ -55,6 +62,8 @@ export function configKey(env: NodeJS.ProcessEnv): string {
       'REWARDKIT_LOG_LEVEL',
       'REWARDKIT_NEUTRAL_WARN_SHARE',
       'REWARDKIT_NEUTRAL_WARN_INTERVAL_S',
+      'REWARDKIT_REDIS_URL',
+      'REWARDKIT_REDIS_PREFIX',
     ].map((name) => env[name] ?? null),
   );
 }
@@ -71,6 +80,13 @@ export function readLambdaConfig(env: NodeJS.ProcessEnv, bundleDir: string): Lam
   const judge = env.REWARDKIT_JUDGE?.trim() || undefined;
   const judgeBaseUrl = env.REWARDKIT_JUDGE_BASE_URL?.trim() || undefined;
   if (judgeBaseUrl && !judge) throw new LambdaConfigError('REWARDKIT_JUDGE_BASE_URL needs REWARDKIT_JUDGE=PROVIDER:MODEL as well');
+  const redisUrl = env.REWARDKIT_REDIS_URL?.trim() || undefined;
+  const redisPrefix = env.REWARDKIT_REDIS_PREFIX?.trim() || undefined;
+  const urlProblem = redisUrl === undefined ? undefined : redisUrlProblem(redisUrl);
+  if (urlProblem) throw new LambdaConfigError(`REWARDKIT_REDIS_URL: ${urlProblem}`);
+  const prefixProblem = redisPrefix === undefined ? undefined : redisPrefixProblem(redisPrefix);
+  if (prefixProblem) throw new LambdaConfigError(`REWARDKIT_REDIS_PREFIX: ${prefixProblem}`);
+  if (redisPrefix && !redisUrl) throw new LambdaConfigError('REWARDKIT_REDIS_PREFIX needs REWARDKIT_REDIS_URL as well');
   return {
     specPath: specPathOf(env, bundleDir),
     marginMs,
@@ -80,6 +96,8 @@ export function readLambdaConfig(env: NodeJS.ProcessEnv, bundleDir: string): Lam
     ...(judge ? { judge } : {}),
     ...(judgeBaseUrl ? { judgeBaseUrl } : {}),
     ...(concurrency ? { concurrency } : {}),
+    ...(redisUrl ? { redisUrl } : {}),
+    ...(redisPrefix ? { redisPrefix } : {}),
   };
 }
 

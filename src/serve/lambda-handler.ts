@@ -6,13 +6,15 @@
  * sample gets the neutral reward flagged `row_error`, an unusable configuration `config_error`, anything
  * unexpected `internal_error`. The deadline is the invocation's remaining time minus a safety margin;
  * judges still running then are aborted and their rows get the neutral reward flagged `deadline_exceeded`.
+ * With REWARDKIT_REDIS_URL, every instance shares one judge cache, one budget per judge model and one call per
+ * identical judgement through Redis (the connection lives as long as the instance; Redis down → local limits).
  */
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { pino, type Logger } from 'pino';
 import type { Reward } from '../reward.js';
-import { openReward } from '../open-reward.js';
+import { openReward, type OpenedReward } from '../open-reward.js';
 import { REWARDKIT_VERSION } from '../version.js';
 import {
   missingReferenceMessage,
@@ -39,6 +41,8 @@ type State = { key: string; logger: Logger; alarm: NeutralShareAlarm } & (
 );
 
 let state: State | undefined;
+/** The reward opened for the current configuration (closed when the configuration changes: its Redis connection). */
+let opened: OpenedReward | undefined;
 
 function bundleDir(): string {
   return dirname(fileURLToPath(import.meta.url));
@@ -57,16 +61,22 @@ async function currentState(): Promise<State> {
     level: process.env.REWARDKIT_LOG_LEVEL?.trim() || 'info',
     base: { service: 'rewardkit-lambda', rewardkit_version: REWARDKIT_VERSION },
   });
+  opened?.close();
+  opened = undefined;
   try {
     config = readLambdaConfig(process.env, bundleDir());
     logger = pino({ level: config.logLevel, base: { service: 'rewardkit-lambda', rewardkit_version: REWARDKIT_VERSION } });
-    const opened = await openReward({
+    const redisLogger = logger;
+    opened = await openReward({
       spec: config.specPath,
       judge: config.judge,
       judgeBaseUrl: config.judgeBaseUrl,
       concurrency: config.concurrency,
       defaultJudge: 'required',
       preflight: false,
+      ...(config.redisUrl ? { redis: config.redisUrl } : {}),
+      ...(config.redisPrefix ? { redisPrefix: config.redisPrefix } : {}),
+      onRedisLog: (level, line) => redisLogger[level](line),
       rewardOptions: {
         onRetry: (event) =>
           logger.debug(
@@ -82,7 +92,15 @@ async function currentState(): Promise<State> {
     // provenance on every line from here on: which spec and which rewardkit produced the rewards
     logger = logger.child({ spec_hash: reward.specHash });
     state = { ...state, logger };
-    logger.info({ spec: config.specPath, judges: reward.judges.length, margin_ms: config.marginMs }, 'reward ready');
+    logger.info(
+      {
+        spec: config.specPath,
+        judges: reward.judges.length,
+        margin_ms: config.marginMs,
+        redis: opened.sharedState ? `${opened.sharedState.up ? 'up' : 'down'}: ${opened.sharedState.link.where}` : 'off',
+      },
+      'reward ready',
+    );
   } catch (error) {
     state = { key, logger, alarm: new NeutralShareAlarm(), ...(config ? { config } : {}), error: (error as Error).message };
     logger.error({ error: state.error }, 'reward not configured: every sample gets the neutral reward flagged config_error');

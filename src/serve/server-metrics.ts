@@ -2,12 +2,15 @@
  * The reward server's Prometheus metrics (prom-client), in a registry of their own per server: request
  * latency by route, judge-call latency by model, retries, judge errors by kind, cache hits, tokens,
  * neutral fallbacks and row outcomes, judge calls sent per rollout and groups judged, each batch's neutral share,
- * requests in flight and turned away, the bytes and rows they hold of the shared budget, and the default Node process metrics.
+ * requests in flight and turned away, the bytes and rows they hold of the shared budget, and the default Node process metrics;
+ * with --redis, the shared state's health and what it saved (rewardkit_redis_*).
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RewardOptions } from '../reward.js';
 import type { RewardResult } from '../result.js';
 import type { JudgeCall } from '../runtime/judge-call.js';
+import { SHARED_OPERATIONS } from '../runtime/shared/redis-link.js';
+import type { SharedStateStats } from '../runtime/shared/shared-state.js';
 
 export interface ServerMetrics {
   registry: Registry;
@@ -19,6 +22,8 @@ export interface ServerMetrics {
   neutralShare: Histogram<'route'>;
   /** Reports what the requests in flight hold of the shared budget (read at each scrape). */
   watchBudget(read: () => { bytes: number; rows: number }): void;
+  /** Adds the rewardkit_redis_* metrics, read from the shared state's counters at each scrape (serve --redis). */
+  watchSharedState(state: { stats(): SharedStateStats }): void;
   /** Hooks for createReward: judge-call latency, errors, cache hits, tokens, retries. */
   rewardHooks: Required<Pick<RewardOptions, 'onJudgeCall' | 'onRetry'>>;
   /** Counts a request's rows by outcome and its neutral fallbacks by reason. */
@@ -157,6 +162,9 @@ export function createServerMetrics(): ServerMetrics {
     watchBudget(read) {
       readBudget = read;
     },
+    watchSharedState(state) {
+      registerSharedStateMetrics(registry, () => state.stats());
+    },
     rewardHooks: { onJudgeCall, onRetry },
     observeResults(route, results) {
       sent.rows += results.length;
@@ -169,6 +177,51 @@ export function createServerMetrics(): ServerMetrics {
       }
     },
   };
+}
+
+/** The rewardkit_redis_* metrics: counters kept by the shared state (runtime/shared/), copied at each scrape. */
+function registerSharedStateMetrics(registry: Registry, read: () => SharedStateStats): void {
+  new Gauge({
+    name: 'rewardkit_redis_up',
+    help: 'Whether the shared Redis answers (1) or this process is on its own cache and limits (0).',
+    registers: [registry],
+    collect() {
+      this.set(read().up ? 1 : 0);
+    },
+  });
+  const copied = (name: string, help: string, value: (stats: SharedStateStats) => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(value(read()));
+      },
+    });
+  copied('rewardkit_redis_outages_total', 'Times the shared Redis stopped answering (one warning each).', (stats) => stats.outages);
+  copied('rewardkit_redis_reconnects_total', 'Times the shared Redis answered again after an outage.', (stats) => stats.reconnects);
+  copied(
+    'rewardkit_redis_shared_cache_hits_total',
+    'Judge calls (and embedded texts) answered from the shared cache: verdicts other processes stored.',
+    (stats) => stats.cache_hits,
+  );
+  copied(
+    'rewardkit_redis_inflight_joins_total',
+    "Judge calls answered by another process's identical call, waited for instead of sent.",
+    (stats) => stats.inflight_joins,
+  );
+  new Counter({
+    name: 'rewardkit_redis_fallbacks_total',
+    help: `Shared operations that took the local path because Redis was down, slow or refused them, by operation (${SHARED_OPERATIONS.join(' | ')}).`,
+    labelNames: ['operation'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const { fallbacks } = read();
+      for (const operation of SHARED_OPERATIONS) this.inc({ operation }, fallbacks[operation]);
+    },
+  });
 }
 
 /**

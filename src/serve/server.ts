@@ -3,7 +3,7 @@
  *   POST /v1/score    native batch: {rows} → {results, spec}
  *   POST /get_reward  OpenRLHF remote reward model: {query, prompts, labels} → {rewards, scores, extra_logs}
  *   POST /v1/nova     the Nova RFT Lambda payload over HTTP (same code path as the Lambda handler)
- *   GET  /healthz     liveness/readiness (open; 503 while draining)
+ *   GET  /healthz     liveness/readiness (open; 503 while draining; with Redis, whether it answers — never a 503 for that)
  *   GET  /metrics     Prometheus metrics
  * Stateless: every request carries all it needs, so replicas scale out behind any load balancer. Every
  * request has a deadline (rows unfinished by then get the neutral reward, flagged); errors are JSON
@@ -82,7 +82,7 @@ export interface RewardServerOptions {
    * The reward as openReward built it from `spec` (with `metrics.rewardHooks`); a plain-row spec's Nova-reading twin is
    * derived from it. Without it, the server builds its own from `spec`, `cache` and `createModel`.
    */
-  opened?: Pick<OpenedReward, 'reward' | 'derive'>;
+  opened?: Pick<OpenedReward, 'reward' | 'derive'> & Partial<Pick<OpenedReward, 'sharedState'>>;
   /** The metrics the server exposes on /metrics (default: a fresh set); give the ones whose hooks `opened` was built with. */
   metrics?: ServerMetrics;
 }
@@ -125,7 +125,7 @@ interface RequestNotes {
 }
 
 /** The reward of a server given no `opened`: built from its spec, cache and createModel, with the metrics' hooks. */
-function ownReward(options: RewardServerOptions, metrics: ServerMetrics): Pick<OpenedReward, 'reward' | 'derive'> {
+function ownReward(options: RewardServerOptions, metrics: ServerMetrics): NonNullable<RewardServerOptions['opened']> {
   const rewardOptions: RewardOptions = {
     ...metrics.rewardHooks,
     ...(options.createModel ? { createModel: options.createModel } : {}),
@@ -321,6 +321,8 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
       rewardkit_version: info.rewardkit_version,
       judges: reward.judges.length,
       in_flight: Math.max(0, inFlight - 1),
+      // Redis down is not a reason to restart a replica: it scores on its own cache and limits meanwhile
+      ...(opened.sharedState ? { redis: opened.sharedState.up ? 'up' : 'down' } : {}),
     };
     return reply.code(draining ? 503 : 200).send(body);
   });

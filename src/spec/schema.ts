@@ -236,6 +236,14 @@ export const ModelSpecSchema = z.strictObject({
     .default('json_schema')
     .describe('How to ask for JSON: a JSON schema (vLLM, OpenAI, …), plain JSON mode, or prompt only.'),
   concurrency: z.number().int().positive().default(16).describe('Judge calls in flight to this model at most.'),
+  shared_concurrency: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      'With --redis: judge calls in flight to this model at most across every process sharing the Redis (and prefix); `concurrency` still caps each process.',
+    ),
   timeout_ms: z.number().int().positive().default(60_000).describe('Per-call timeout.'),
   max_retries: z.number().int().min(0).max(20).default(4).describe('Retries on 429, 5xx, timeouts and network errors.'),
   initial_backoff_ms: z.number().int().positive().default(500),

@@ -1,6 +1,6 @@
 /**
  * The prompt-pair list's query in the side-by-side view: filter by pairing status, sort by the reward delta or either
- * side's mean (prompts without one last), one page of the result.
+ * side's mean (prompts without one last), one page of the result; and the page of one prompt's rows in detail.
  */
 import { z } from 'zod';
 import { PAIR_STATUSES, type PromptPair, type ViewPairs } from './view-pairs.js';
@@ -31,17 +31,41 @@ export interface PairPage {
   pairs: PromptPair[];
 }
 
-export function parsePairQuery(parameters: Record<string, unknown>): PairQuery | QueryProblem {
-  const known = new Set(Object.keys(PairQuerySchema.shape));
+/** One prompt's rows in detail, a page at a time: `offset` is the first row shown on each side. */
+export const PairRowsQuerySchema = z.object({
+  offset: count('offset', Number.MAX_SAFE_INTEGER).default(0),
+});
+
+export type PairRowsQuery = z.infer<typeof PairRowsQuerySchema>;
+
+function parseQuery<Schema extends z.ZodObject>(schema: Schema, parameters: Record<string, unknown>): z.infer<Schema> | QueryProblem {
+  const known = new Set(Object.keys(schema.shape));
   for (const [name, value] of Object.entries(parameters)) {
     if (!known.has(name)) return new QueryProblem(name, `${name}: not a query parameter; expected one of ${[...known].join(', ')}`);
     if (typeof value !== 'string') return new QueryProblem(name, `${name}: expected one value, got ${JSON.stringify(value)}`);
   }
-  const parsed = PairQuerySchema.safeParse(parameters);
+  const parsed = schema.safeParse(parameters);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const field = String(issue.path[0] ?? '');
   return new QueryProblem(field, `${issue.message}, got ${JSON.stringify(parameters[field])}`);
+}
+
+export function parsePairQuery(parameters: Record<string, unknown>): PairQuery | QueryProblem {
+  return parseQuery(PairQuerySchema, parameters);
+}
+
+/** The page of a prompt's rows; an offset past the rows of both sides is refused (0 is always a page). */
+export function parsePairRowsQuery(parameters: Record<string, unknown>, pair: PromptPair): PairRowsQuery | QueryProblem {
+  const query = parseQuery(PairRowsQuerySchema, parameters);
+  if (query instanceof QueryProblem) return query;
+  const rows = Math.max(pair.before_rows.length, pair.after_rows.length);
+  if (query.offset > 0 && query.offset >= rows)
+    return new QueryProblem(
+      'offset',
+      `offset: expected a whole number below ${rows} (the most rows of this prompt on a side), got "${query.offset}"`,
+    );
+  return query;
 }
 
 export function queryPairs(view: ViewPairs, query: PairQuery): PairPage {

@@ -5,18 +5,18 @@
  *   GET /api/rows?side=&…      one page of a side's rows, filtered and sorted (row-query.ts)
  *   GET /api/rows/:n?side=     one row's detail (row-detail.ts)
  *   GET /api/pairs?…           the side-by-side view's prompt pairs (pair-query.ts)
- *   GET /api/pairs/:k          one prompt's rows on both sides, in detail
+ *   GET /api/pairs/:k?offset=  one prompt's rows on both sides, in detail: MAX_PAIR_ROWS a side from offset
  * A bad query gets 400 with `{error: {field, message}}` naming the parameter, the value found and what was expected.
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { parsePairQuery, queryPairs } from './pair-query.js';
+import { parsePairQuery, parsePairRowsQuery, queryPairs } from './pair-query.js';
 import { rowDetail, type RowDetail } from './row-detail.js';
 import { parseRowQuery, QueryProblem, queryRows } from './row-query.js';
 import type { ViewPairs } from './view-pairs.js';
 import { VIEW_CSP, viewPage } from './view-page.js';
 import type { ViewSide } from './view-side.js';
 
-/** The most rows of one prompt a pair's detail opens per side (GRPO groups are 4–16). */
+/** The most rows of one prompt a pair's detail opens per side at a time (GRPO groups are 4–16); `offset` pages on. */
 export const MAX_PAIR_ROWS = 16;
 
 export interface ViewServerOptions {
@@ -112,10 +112,12 @@ export function createViewServer(options: ViewServerOptions): ViewServer {
     const k = rowNumber((request.params as { k: string }).k, pairs.pairs.length, 'k');
     if (k instanceof QueryProblem) return problem(reply, 404, k.field, k.message);
     const pair = pairs.pairs[k]!;
+    const query = parsePairRowsQuery(request.query as Record<string, unknown>, pair);
+    if (query instanceof QueryProblem) return problem(reply, 400, query.field, query.message);
     const details = async (side: ViewSide, rows: number[]): Promise<RowDetail[]> =>
-      Promise.all(rows.slice(0, MAX_PAIR_ROWS).map((n) => rowDetail(side, side.index.rows[n]!)));
+      Promise.all(rows.slice(query.offset, query.offset + MAX_PAIR_ROWS).map((n) => rowDetail(side, side.index.rows[n]!)));
     const [before, after] = await Promise.all([details(sides[0]!, pair.before_rows), details(sides[1]!, pair.after_rows)]);
-    return { pair, before, after };
+    return { pair, offset: query.offset, rows_per_page: MAX_PAIR_ROWS, before, after };
   });
 
   app.setNotFoundHandler((request, reply) =>

@@ -282,6 +282,13 @@ describe('rewardkit compare', () => {
     expect(swapped.stderr).toContain(
       `--before ${BEFORE.scored}:1: has id "before-1" but line 1 of --before-input ${AFTER.input} has id "after-1": is it the file that was scored?`,
     );
+    const twice = join(dir, 'component-twice.jsonl');
+    writeFileSync(twice, '{"id": "a", "reward": 0.5, "components": [{"name": "q", "score": 1}, {"name": "q", "score": 0}]}\n');
+    const duplicated = await runCli('compare', BEFORE.scored, twice);
+    expect(duplicated.code).toBe(4);
+    expect(duplicated.stderr).toContain(
+      `--after ${twice}:1: component "q" appears twice in the row (a score result names each component once)`,
+    );
   });
 
   it('two sides without a prompt in common exit 4 and suggest pairing by prompt', async () => {

@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRewardSpec } from '../../src/open-reward.js';
 import { openView } from '../../src/view/open-view.js';
-import { createViewServer, type ViewServer } from '../../src/view/view-server.js';
+import { createViewServer, MAX_PAIR_ROWS, type ViewServer } from '../../src/view/view-server.js';
 import { VIEW_CSP } from '../../src/view/view-page.js';
 import { runCli } from '../support/run-cli.js';
+import { COPIES, writePagingFixture, type PagingFixture } from './support/paging-fixture.js';
 import { DROPPED_PROMPT, ROLLOUTS, SPEC, scoredRecords, writeViewFixture, type ViewFixture } from './support/view-fixture.js';
 
 let fixture: ViewFixture;
@@ -352,6 +353,59 @@ describe('side by side: two scored files paired by prompt', () => {
     expect(after.input.id).toBe('ckpt-nda-good');
     expect(after.input.response).toBe(before.input.response);
     expect(after.prompts).toHaveLength(3);
+  });
+
+  it("refuses a page past a prompt's rows, or an unknown parameter", async () => {
+    expect(await get('/api/pairs/0?offset=0', view)).toMatchObject({ status: 200, body: { offset: 0, rows_per_page: MAX_PAIR_ROWS } });
+    expect(await get('/api/pairs/0?offset=3', view)).toEqual({
+      status: 400,
+      body: {
+        error: { field: 'offset', message: 'offset: expected a whole number below 3 (the most rows of this prompt on a side), got "3"' },
+      },
+    });
+    expect(await get('/api/pairs/0?offset=-1', view)).toEqual({
+      status: 400,
+      body: { error: { field: 'offset', message: `offset: expected a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got "-1"` } },
+    });
+    expect(await get('/api/pairs/0?page=2', view)).toEqual({
+      status: 400,
+      body: { error: { field: 'page', message: 'page: not a query parameter; expected one of offset' } },
+    });
+  });
+});
+
+describe('side by side: a prompt with more rows than a page', () => {
+  let view: ViewServer;
+  let paging: PagingFixture;
+  beforeAll(async () => {
+    paging = writePagingFixture(fixture);
+    view = createViewServer(
+      await openView({
+        scored: [paging.scored, paging.afterScored],
+        beforeInput: paging.rollouts,
+        afterInput: paging.afterRollouts,
+        spec,
+      }),
+    );
+  });
+  afterAll(async () => {
+    await view?.close();
+  });
+
+  it(`opens ${MAX_PAIR_ROWS} rows a side at a time, from offset`, async () => {
+    const ids = (side: unknown) => (side as Array<{ record: { id: string } }>).map((detail) => detail.record.id);
+    // nda's 3 rollouts in each of the 7 copies: 21 rows a side, in file order
+    const nda = Array.from({ length: COPIES }, (_, copy) => [`nda-good#${copy}`, `nda-excerpt-ref#${copy}`, `nda-vague#${copy}`]).flat();
+    const first = await get('/api/pairs/0', view);
+    expect(first.body).toMatchObject({ pair: { id: 'nda-good#0', status: 'paired' }, offset: 0, rows_per_page: 16 });
+    expect((first.body.pair as { before_rows: number[] }).before_rows).toHaveLength(21);
+    expect(ids(first.body.before)).toEqual(nda.slice(0, 16));
+    expect(ids(first.body.after)).toEqual(nda.slice(0, 16));
+    const second = await get('/api/pairs/0?offset=16', view);
+    expect(second.body.offset).toBe(16);
+    expect(ids(second.body.before)).toEqual(nda.slice(16));
+    expect(ids(second.body.after)).toEqual(nda.slice(16));
+    expect((await get('/api/pairs/0?offset=21', view)).status).toBe(400);
   });
 });
 

@@ -3,8 +3,9 @@
  * real: the page loads from the viewer's own server without a console error, an exception or a blocked request (its
  * CSP allows nothing but its own origin), lists the rows, filters by flag and reward, sorts by reward, opens a row
  * (prompt, response, components, raw replies, rendered judge prompts), and shows two runs side by side — with a
- * full-page screenshot of each view (written to $REWARDKIT_SCREENSHOT_DIR when set). Skipped without Chromium
- * unless CI=true, like the lab's browser test.
+ * full-page screenshot of each view (written to $REWARDKIT_SCREENSHOT_DIR when set) — and pages: the row list and the
+ * pair list 100 at a time (exact ids on each page), a prompt's rows 16 a side at a time (the same rows on both sides).
+ * Skipped without Chromium unless CI=true, like the lab's browser test.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { loadRewardSpec } from '../../src/open-reward.js';
 import { openView } from '../../src/view/open-view.js';
 import { createViewServer, type ViewServer } from '../../src/view/view-server.js';
 import { Chromium, findChromium, type PageReport } from '../lab/support/chromium.js';
+import { COPIES, writePagingFixture, type PagingFixture } from './support/paging-fixture.js';
 import { ROLLOUTS, SPEC, writeViewFixture, type ViewFixture } from './support/view-fixture.js';
 
 const executable = findChromium();
@@ -221,4 +223,146 @@ describe.runIf(executable !== null)('rewardkit view in a browser', () => {
       await page.close();
     }
   }, 60_000);
+  describe('paging', () => {
+    let paging: PagingFixture;
+    let rows: ViewServer;
+    let byId: ViewServer;
+    let byPrompt: ViewServer;
+    const count = `document.getElementById('count').textContent`;
+    const buttons = (previous: string, next: string) =>
+      `[document.getElementById('${previous}').disabled, document.getElementById('${next}').disabled]`;
+
+    beforeAll(async () => {
+      paging = writePagingFixture(fixture);
+      const spec = loadRewardSpec({ spec: SPEC }).spec;
+      rows = createViewServer(await openView({ scored: [paging.scored] }));
+      byId = createViewServer(await openView({ scored: [paging.scored, paging.afterScored] }));
+      byPrompt = createViewServer(
+        await openView({
+          scored: [paging.scored, paging.afterScored],
+          beforeInput: paging.rollouts,
+          afterInput: paging.afterRollouts,
+          spec,
+        }),
+      );
+    }, 60_000);
+
+    afterAll(async () => {
+      await rows?.close();
+      await byId?.close();
+      await byPrompt?.close();
+    });
+
+    it('next and previous page through the rows, 100 at a time; a filter starts again at the first page', async () => {
+      const page = await browser.open(await rows.listen(0));
+      try {
+        await step(page, '', 'list');
+        expect(paging.ids).toHaveLength(266);
+        expect(await page.evaluate<string>(count)).toBe('266 of 266 rows · showing 1–100');
+        expect(await page.evaluate<string[]>(listIds)).toEqual(paging.ids.slice(0, 100));
+        expect(await page.evaluate<boolean[]>(buttons('previous', 'next'))).toEqual([true, false]);
+
+        await step(page, `document.getElementById('next').click()`, 'list');
+        expect(await page.evaluate<string>(count)).toBe('266 of 266 rows · showing 101–200');
+        expect(await page.evaluate<string[]>(listIds)).toEqual(paging.ids.slice(100, 200));
+        expect(await page.evaluate<boolean[]>(buttons('previous', 'next'))).toEqual([false, false]);
+
+        await step(page, `document.getElementById('next').click()`, 'list');
+        expect(await page.evaluate<string>(count)).toBe('266 of 266 rows · showing 201–266');
+        expect(await page.evaluate<string[]>(listIds)).toEqual(paging.ids.slice(200));
+        expect(await page.evaluate<boolean[]>(buttons('previous', 'next'))).toEqual([false, true]);
+
+        await step(page, `document.getElementById('previous').click()`, 'list');
+        expect(await page.evaluate<string>(count)).toBe('266 of 266 rows · showing 101–200');
+        expect(await page.evaluate<string[]>(listIds)).toEqual(paging.ids.slice(100, 200));
+
+        // a filter from page 2 shows its first page
+        await step(page, setField('row-filters', 'id', 'nda-good#'), 'list');
+        expect(await page.evaluate<string>(count)).toBe('7 of 266 rows · showing 1–7');
+        expect(await page.evaluate<string[]>(listIds)).toEqual(Array.from({ length: 7 }, (_, copy) => `nda-good#${copy}`));
+        expect(await page.evaluate<boolean[]>(buttons('previous', 'next'))).toEqual([true, true]);
+
+        // sorted by reward, the second page goes on where the first stopped
+        await step(page, `${setField('row-filters', 'id', '')}; ${setField('row-filters', 'sort', 'reward')}`, 'list');
+        const rewards = `Array.from(document.querySelectorAll('#list tbody td.reward')).map((td) => Number(td.textContent))`;
+        const first = await page.evaluate<number[]>(rewards);
+        await step(page, `document.getElementById('next').click()`, 'list');
+        const second = await page.evaluate<number[]>(rewards);
+        expect(first).toHaveLength(100);
+        expect(second).toHaveLength(100);
+        expect([...first, ...second]).toEqual([...first, ...second].sort((a, b) => a - b));
+        expect(page.errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    }, 60_000);
+
+    it('next and previous page through the prompt pairs', async () => {
+      const page = await browser.open(await byId.listen(0));
+      try {
+        await step(page, '', 'list');
+        expect(await page.evaluate<string>(count)).toBe('266 of 266 prompts · showing 1–100');
+        expect(await page.evaluate<string[]>(listIds)).toEqual(paging.ids.slice(0, 100));
+        expect(await page.evaluate<boolean[]>(buttons('previous', 'next'))).toEqual([true, false]);
+        await step(page, `document.getElementById('next').click()`, 'list');
+        await step(page, `document.getElementById('next').click()`, 'list');
+        expect(await page.evaluate<string>(count)).toBe('266 of 266 prompts · showing 201–266');
+        expect(await page.evaluate<string[]>(listIds)).toEqual(paging.ids.slice(200));
+        expect(await page.evaluate<boolean[]>(buttons('previous', 'next'))).toEqual([false, true]);
+        await step(page, `document.getElementById('previous').click()`, 'list');
+        expect(await page.evaluate<string>(count)).toBe('266 of 266 prompts · showing 101–200');
+        expect(await page.evaluate<string[]>(listIds)).toEqual(paging.ids.slice(100, 200));
+        // paired by id, a prompt is one row a side: the same row, its reward raised by 0.1 after
+        await step(page, `document.querySelector('#list tbody tr[data-k="150"]').click()`, 'pair');
+        expect(
+          await page.evaluate<string[]>(`Array.from(document.querySelectorAll('.side .row-title')).map((h) => h.textContent)`),
+        ).toEqual([`Row ${paging.ids[150]} · reward 0.775`, `Row ${paging.ids[150]} · reward 0.875`]);
+        expect(await page.evaluate<number>(`document.querySelectorAll('.pair-pager').length`)).toBe(0);
+        expect(page.errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    }, 60_000);
+
+    it('opens a prompt of more rows than a page 16 rows a side at a time, both sides the same rows', async () => {
+      const page = await browser.open(await byPrompt.listen(0));
+      try {
+        await step(page, '', 'list');
+        expect(await page.evaluate<string>(count)).toBe('12 of 12 prompts · showing 1–12');
+        const nda = Array.from({ length: COPIES }, (_, copy) => [
+          `nda-good#${copy}`,
+          `nda-excerpt-ref#${copy}`,
+          `nda-vague#${copy}`,
+        ]).flat();
+        const shown = `(() => ({
+          before: Array.from(document.querySelectorAll('.side-before .row-title')).map((h) => h.textContent.split(' · ')[0].slice(4)),
+          after: Array.from(document.querySelectorAll('.side-after .row-title')).map((h) => h.textContent.split(' · ')[0].slice(4)),
+          counts: Array.from(document.querySelectorAll('.side .shown')).map((p) => p.textContent),
+          buttons: [document.getElementById('pair-previous').disabled, document.getElementById('pair-next').disabled],
+          selected: Array.from(document.querySelectorAll('#list tbody tr.selected')).map((tr) => tr.getAttribute('data-k')),
+        }))()`;
+        await step(page, `document.querySelector('#list tbody tr[data-k="0"]').click()`, 'pair');
+        expect(await page.evaluate(shown)).toEqual({
+          before: nda.slice(0, 16),
+          after: nda.slice(0, 16),
+          counts: ['rows 1–16 of 21', 'rows 1–16 of 21'],
+          buttons: [true, false],
+          selected: ['0'],
+        });
+        await step(page, `document.getElementById('pair-next').click()`, 'pair');
+        expect(await page.evaluate(shown)).toEqual({
+          before: nda.slice(16),
+          after: nda.slice(16),
+          counts: ['rows 17–21 of 21', 'rows 17–21 of 21'],
+          buttons: [false, true],
+          selected: ['0'],
+        });
+        await step(page, `document.getElementById('pair-previous').click()`, 'pair');
+        expect((await page.evaluate<{ before: string[] }>(shown)).before).toEqual(nda.slice(0, 16));
+        expect(page.errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    }, 60_000);
+  });
 });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { bootstrapCi, mean, mulberry32 } from '../statistics/index.js';
 import { analyseComparison } from './compare-analysis.js';
-import type { ComparedRow, ComparedSide } from './compare-inputs.js';
+import { ComparedSide, type ComparedRow } from './compared-side.js';
 import { pairPrompts } from './compare-pairing.js';
 import type { CompareSettings } from './compare-result.js';
 
@@ -46,7 +46,7 @@ function row(
 }
 
 function side(name: string, rows: ComparedRow[], specHash = 'abc'): ComparedSide {
-  return { scored: `${name}.jsonl`, input: `${name}.rollouts.jsonl`, rows, specHashes: [specHash] };
+  return ComparedSide.fromRows(`${name}.jsonl`, `${name}.rollouts.jsonl`, rows, [specHash]);
 }
 
 // before: p1 has rewards 0.2 and 0.4 (mean 0.3), p2 0.5, p3 0.9, p4 only here, p5 unreadable here

@@ -6,8 +6,17 @@
  */
 import type { ReportedStatistic } from '../lab-result.js';
 import { notApplicable } from '../lab-result.js';
-import { binomialTest, bootstrapMeansCi, fisherZInterval, histogram, pearson, spearman, type Statistic } from '../statistics/index.js';
-import type { ComparedSide, Exclusion } from './compare-inputs.js';
+import {
+  binomialTest,
+  bootstrapMeansCi,
+  averageRanks,
+  fisherZInterval,
+  histogram,
+  pearsonOfNumbers,
+  type BootstrapInterval,
+  type Statistic,
+} from '../statistics/index.js';
+import { EXCLUSIONS, type ComparedSide, type Exclusion } from './compared-side.js';
 import type { Pairing, PromptMeans, RowSample, UnpairedPrompt } from './compare-pairing.js';
 import {
   COMPARE_RESULT_VERSION,
@@ -37,13 +46,29 @@ const DRIFT_SHARE = 0.1;
 const ROUNDING = 1e-9;
 const BINS = 20;
 
-export function analyseComparison(before: ComparedSide, after: ComparedSide, pairing: Pairing, settings: CompareSettings): CompareResult {
+/**
+ * The per-prompt deltas one bootstrap resamples together, one column per statistic with a CI: the reward, the length
+ * in characters and in words, then each component (`components`, sorted by name). A null is a prompt without the value
+ * on both sides.
+ */
+export interface DeltaColumns {
+  reward: number[];
+  chars: Array<number | null>;
+  words: Array<number | null>;
+  components: string[];
+  componentColumns: Array<Array<number | null>>;
+  /** Every column, in the order the intervals come back: reward, chars, words, then the components. */
+  all: ReadonlyArray<ReadonlyArray<number | null>>;
+}
+
+export function deltaColumns(pairing: Pairing): DeltaColumns {
   const paired = pairing.paired;
-  const deltas = paired.map((prompt) => prompt.after.reward - prompt.before.reward);
-  const componentNames = [
-    ...new Set(paired.flatMap((prompt) => [...prompt.before.components.keys(), ...prompt.after.components.keys()])),
-  ].sort();
-  const componentColumns = componentNames.map((name) =>
+  const reward = paired.map((prompt) => prompt.after.reward - prompt.before.reward);
+  const names = new Set<string>();
+  for (const prompt of paired)
+    for (const means of [prompt.before, prompt.after]) for (const name of means.components.keys()) names.add(name);
+  const components = [...names].sort();
+  const componentColumns = components.map((name) =>
     paired.map((prompt) => {
       const a = prompt.before.components.get(name);
       const b = prompt.after.components.get(name);
@@ -52,13 +77,55 @@ export function analyseComparison(before: ComparedSide, after: ComparedSide, pai
   );
   const lengthColumn = (unit: 'chars' | 'words') =>
     paired.map((prompt) => (prompt.before[unit] === null || prompt.after[unit] === null ? null : prompt.after[unit] - prompt.before[unit]));
-  const charsColumn = lengthColumn('chars');
-  const wordsColumn = lengthColumn('words');
+  const chars = lengthColumn('chars');
+  const words = lengthColumn('words');
+  return { reward, chars, words, components, componentColumns, all: [reward, chars, words, ...componentColumns] };
+}
+
+/**
+ * The statistics of the compared rows themselves, which the bootstrap does not touch: each side's length summary and
+ * reward–length correlations (ranks of every row), and the histograms — most of the analysis's own work on 100,000
+ * rows, so the CLI computes them while the bootstrap runs in the other thread.
+ */
+export interface RowStatistics {
+  length: { before: LengthSummary; after: LengthSummary };
+  rewardLength: { before: RewardLength; after: RewardLength };
+  histograms: Histograms;
+}
+
+export function rowStatistics(pairing: Pairing): RowStatistics {
+  const { before, after } = pairing.rows;
+  return {
+    length: { before: lengthSummary(before), after: lengthSummary(after) },
+    rewardLength: { before: rewardLength(before), after: rewardLength(after) },
+    histograms: histograms(
+      pairing,
+      pairing.paired.map((prompt) => prompt.after.reward - prompt.before.reward),
+    ),
+  };
+}
+
+/** What `analyseComparison` computes itself when not given: the delta columns, their bootstrap intervals, the row statistics. */
+export interface Precomputed {
+  columns?: DeltaColumns;
+  intervals?: readonly BootstrapInterval[];
+  rows?: RowStatistics;
+}
+
+export function analyseComparison(
+  before: ComparedSide,
+  after: ComparedSide,
+  pairing: Pairing,
+  settings: CompareSettings,
+  precomputed: Precomputed = {},
+): CompareResult {
+  const paired = pairing.paired;
+  const columns = precomputed.columns ?? deltaColumns(pairing);
+  const { reward: deltas, components: componentNames, componentColumns, chars: charsColumn, words: wordsColumn } = columns;
   // One bootstrap over prompts for every mean delta: the same resampled prompts for the reward, each component and the length.
-  const [rewardCi, charsCi, wordsCi, ...componentCis] = bootstrapMeansCi([deltas, charsColumn, wordsColumn, ...componentColumns], {
-    resamples: settings.resamples,
-    seed: settings.seed,
-  });
+  const [rewardCi, charsCi, wordsCi, ...componentCis] =
+    precomputed.intervals ?? bootstrapMeansCi(columns.all, { resamples: settings.resamples, seed: settings.seed });
+  const rows = precomputed.rows ?? rowStatistics(pairing);
 
   let wins = 0;
   let losses = 0;
@@ -79,7 +146,7 @@ export function analyseComparison(before: ComparedSide, after: ComparedSide, pai
       delta: meanDelta(column, componentCis[j]!, 'the component scored on both sides of no paired prompt'),
     };
   });
-  const length = lengthDrift(pairing, before, after, charsColumn, wordsColumn, charsCi!, wordsCi!);
+  const length = lengthDrift(pairing, rows, before, after, charsColumn, wordsColumn, charsCi!, wordsCi!);
   const gate = settings.min_delta === null ? null : gateOf(settings.min_delta, rewardDelta);
   const result: CompareResult = {
     rewardkit_compare: COMPARE_RESULT_VERSION,
@@ -114,7 +181,7 @@ export function analyseComparison(before: ComparedSide, after: ComparedSide, pai
     },
     components,
     length,
-    histograms: histograms(pairing, deltas),
+    histograms: rows.histograms,
     gate,
     findings: [],
   };
@@ -141,7 +208,7 @@ function meanOrNull(values: readonly number[]): number | null {
 
 function medianOrNull(values: readonly number[]): number | null {
   if (values.length === 0) return null;
-  const sorted = Float64Array.from(values).sort();
+  const sorted = new Float64Array(values).sort();
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
@@ -161,18 +228,15 @@ function rewardSummary(prompts: readonly PromptMeans[], rows: RowSample): Reward
 
 function sideSummary(side: ComparedSide): SideSummary {
   const excluded: Record<Exclusion, number> = { row_error: 0, no_reward: 0, neutral: 0, unreadable_input: 0 };
-  const keys = new Set<string>();
-  for (const row of side.rows) {
-    if (row.excluded) excluded[row.excluded] += 1;
-    if (row.key !== null) keys.add(row.key);
-  }
+  for (const code of side.columns.excluded) if (code > 0) excluded[EXCLUSIONS[code - 1]!] += 1;
   return {
     scored: side.scored,
     input: side.input,
-    rows: side.rows.length,
-    compared_rows: side.rows.length - Object.values(excluded).reduce((sum, count) => sum + count, 0),
+    rows: side.rowCount,
+    compared_rows: side.rowCount - Object.values(excluded).reduce((sum, count) => sum + count, 0),
     excluded,
-    prompts: keys.size,
+    // every key of the side is named by one of its rows
+    prompts: side.columns.keys.length,
     spec_hashes: side.specHashes,
   };
 }
@@ -183,6 +247,7 @@ function promptRef(prompt: UnpairedPrompt): PromptRef {
 
 function lengthDrift(
   pairing: Pairing,
+  rows: RowStatistics,
   before: ComparedSide,
   after: ComparedSide,
   charsColumn: ReadonlyArray<number | null>,
@@ -194,7 +259,7 @@ function lengthDrift(
   const missing = [before, after]
     .filter((side) => side.input === null)
     .map((side) => (side === before ? '--before-input' : '--after-input'));
-  const known = (sample: RowSample) => sample.chars.some((chars) => chars !== null);
+  const known = (sample: RowSample) => sample.chars.some((chars) => !Number.isNaN(chars));
   const reason =
     missing.length > 0
       ? `score output carries no response text: pass ${missing.join(' and ')} (the rollouts that were scored) for lengths`
@@ -210,13 +275,12 @@ function lengthDrift(
       delta_words: notApplicable(reason),
       reward_length: { before: null, after: null, spearman_change: null, signal: false, rule },
     };
-  const rb = rewardLength(pairing.rows.before);
-  const ra = rewardLength(pairing.rows.after);
+  const { before: rb, after: ra } = rows.rewardLength;
   const change = rb.spearman.value !== null && ra.spearman.value !== null ? ra.spearman.value - rb.spearman.value : null;
   return {
     reason: null,
-    before: lengthSummary(pairing.rows.before),
-    after: lengthSummary(pairing.rows.after),
+    before: rows.length.before,
+    after: rows.length.after,
     delta_chars: meanDelta(charsColumn, charsCi, 'no paired prompt has a length on both sides'),
     delta_words: meanDelta(wordsColumn, wordsCi, 'no paired prompt has a length on both sides'),
     reward_length: {
@@ -237,9 +301,14 @@ function lengthSignal(before: RewardLength, after: RewardLength): boolean {
   return a.value >= SIGNAL_MIN_RHO && a.value - b.value >= SIGNAL_MIN_GROWTH && b.value < a.ci95[0];
 }
 
+/** The values that are not NaN: the array itself when none is (100,000 rows a side are not copied for nothing). */
+function knownValues(values: readonly number[]): readonly number[] {
+  return values.some(Number.isNaN) ? values.filter((value) => !Number.isNaN(value)) : values;
+}
+
 function lengthSummary(sample: RowSample): LengthSummary {
-  const chars = sample.chars.filter((value): value is number => value !== null);
-  const words = sample.words.filter((value): value is number => value !== null);
+  const chars = knownValues(sample.chars);
+  const words = knownValues(sample.words);
   return {
     rows: chars.length,
     mean_chars: meanOrNull(chars),
@@ -249,8 +318,25 @@ function lengthSummary(sample: RowSample): LengthSummary {
   };
 }
 
+/**
+ * Pearson's r and Spearman's rho of reward with length over the rows with both — what `pearson` and `spearman` compute
+ * from the complete pairs, with the pairs taken once for both (100,000 rows a side).
+ */
 function rewardLength(sample: RowSample): RewardLength {
-  const rows = sample.chars.filter((chars) => chars !== null).length;
+  const rows = knownValues(sample.chars).length;
+  let rewards = sample.rewards;
+  let lengths = sample.chars;
+  if (!rewards.every(Number.isFinite) || !lengths.every(Number.isFinite)) {
+    rewards = [];
+    lengths = [];
+    sample.rewards.forEach((reward, i) => {
+      const chars = sample.chars[i]!;
+      if (Number.isFinite(reward) && Number.isFinite(chars)) {
+        rewards.push(reward);
+        lengths.push(chars);
+      }
+    });
+  }
   const withInterval = (statistic: Statistic, kind: 'pearson' | 'spearman'): ReportedStatistic => {
     if (statistic.value === null) return { value: null, reason: statistic.reason };
     const ci95 = fisherZInterval(statistic.value, rows, kind);
@@ -258,23 +344,25 @@ function rewardLength(sample: RowSample): RewardLength {
   };
   return {
     rows,
-    pearson: withInterval(pearson(sample.rewards, sample.chars), 'pearson'),
-    spearman: withInterval(spearman(sample.rewards, sample.chars), 'spearman'),
+    pearson: withInterval(pearsonOfNumbers(rewards, lengths), 'pearson'),
+    spearman: withInterval(pearsonOfNumbers(averageRanks(rewards), averageRanks(lengths)), 'spearman'),
   };
 }
 
 function histograms(pairing: Pairing, deltas: readonly number[]): Histograms {
   const { before, after } = pairing.rows;
-  const rewards = [...before.rewards, ...after.rewards];
-  const [low, high] = extent(rewards);
+  const [low, high] = extent(before.rewards, after.rewards);
   const rewardRange: [number, number] = low >= 0 && high <= 1 ? [0, 1] : [low, high];
   const rewardEdges = histogram([], { bins: BINS, range: rewardRange }).edges;
   const [lowest, highest] = extent(deltas);
   const spread = Math.max(Math.abs(lowest), Math.abs(highest)) || 1;
   const deltaEdges = histogram([], { bins: BINS, range: [-spread, spread] }).edges;
-  const lengths = [...before.chars, ...after.chars].filter((value): value is number => value !== null);
-  const lengthEdges = lengths.length > 0 ? histogram([], { bins: BINS, range: [0, Math.max(1, extent(lengths)[1])] }).edges : [];
-  const counts = (values: readonly (number | null)[], edges: number[]) => (edges.length === 0 ? [] : histogram(values, { edges }).counts);
+  const lengthsKnown = [before.chars, after.chars].some((chars) => chars.some((value) => !Number.isNaN(value)));
+  const lengthEdges = lengthsKnown
+    ? histogram([], { bins: BINS, range: [0, Math.max(1, extent(before.chars, after.chars)[1])] }).edges
+    : [];
+  // NaN (an unknown length) is missing to `histogram`, as null is
+  const counts = (values: readonly number[], edges: number[]) => (edges.length === 0 ? [] : histogram(values, { edges }).counts);
   return {
     reward_edges: rewardEdges,
     reward_before: counts(before.rewards, rewardEdges),
@@ -296,7 +384,7 @@ function rewardByLength(sample: RowSample, edges: readonly number[]): (number | 
   const sums = new Float64Array(bins);
   const counts = new Float64Array(bins);
   sample.chars.forEach((chars, i) => {
-    if (chars === null || chars < edges[0]! || chars > edges[bins]!) return;
+    if (Number.isNaN(chars) || chars < edges[0]! || chars > edges[bins]!) return;
     // the last edge ≤ chars (the last bin is closed on the right)
     let lo = 0;
     let hi = bins - 1;
@@ -311,14 +399,17 @@ function rewardByLength(sample: RowSample, edges: readonly number[]): (number | 
   return Array.from(sums, (sum, bin) => (counts[bin]! > 0 ? sum / counts[bin]! : null));
 }
 
-function extent(values: readonly number[]): [number, number] {
+/** The smallest and largest value of the arrays (NaN left out); [0, 1] when they have none. */
+function extent(...arrays: ReadonlyArray<readonly number[]>): [number, number] {
   let low = Infinity;
   let high = -Infinity;
-  for (const value of values) {
-    if (value < low) low = value;
-    if (value > high) high = value;
+  for (const values of arrays) {
+    for (const value of values) {
+      if (value < low) low = value;
+      if (value > high) high = value;
+    }
   }
-  return values.length === 0 ? [0, 1] : [low, high];
+  return low > high ? [0, 1] : [low, high];
 }
 
 function gateOf(minDelta: number, delta: ReportedStatistic): Gate {

@@ -4,12 +4,13 @@
  * `line`, the input line each result came from, `id`, the reward and its components), so prompts and lengths come
  * from the rollouts file that was scored, joined line by line; without it rows pair by id and lengths are unknown.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { groupKeyOf } from '../../input/group-key.js';
 import { RowError } from '../../input/row-error.js';
 import { toRowView } from '../../input/row-view.js';
-import { InputSpecSchema, type InputSpec } from '../../spec/schema.js';
+import type { InputSpec } from '../../input/input-spec.js';
 import { LabError } from '../lab-error.js';
+import { ComparedSide, ComparedSideBuilder, type Exclusion } from './compared-side.js';
 import { forEachJsonlObject } from './jsonl-stream.js';
 import { countWords } from './response-words.js';
 
@@ -19,32 +20,9 @@ import { countWords } from './response-words.js';
  */
 export type PairBy = 'id' | 'prompt' | 'group';
 
-/** Why a row's reward is left out of the comparison (it is still counted). */
-export type Exclusion = 'row_error' | 'no_reward' | 'neutral' | 'unreadable_input';
-
-export interface ComparedRow {
-  /** The row's line in the scored file. */
-  line: number;
-  id: string;
-  /** The reward compared; null when the row is excluded. */
-  reward: number | null;
-  excluded: Exclusion | null;
-  /** Component scores (0–1, null when the component did not score). */
-  components: ReadonlyArray<{ name: string; score: number | null }>;
-  /** What the row pairs by; null when its input row could not be read. */
-  key: string | null;
-  /** Response length; null when unknown. */
-  chars: number | null;
-  words: number | null;
-}
-
-export interface ComparedSide {
-  scored: string;
-  input: string | null;
-  rows: ComparedRow[];
-  /** The distinct spec hashes of the rows (provenance: which spec scored them). */
-  specHashes: string[];
-}
+// the in-memory side and its row shape live in compared-side.ts; re-exported here, where readers of a side look
+export type { ComparedRow, Exclusion } from './compared-side.js';
+export { ComparedSide };
 
 export interface SideOptions {
   /** "before" or "after", for messages. */
@@ -55,6 +33,17 @@ export interface SideOptions {
   includeNeutral: boolean;
   /** How to read the input rows (the spec's `input` section); the default reads Nova and plain rows. */
   inputSpec?: InputSpec;
+}
+
+/**
+ * The scored rollouts, by input line: each line's row id, pairing key and response length. Arrays indexed by line
+ * (no object per row); a line with no row is a hole (`id` undefined), an unreadable row has a null id and key.
+ */
+interface InputTable {
+  id: Array<string | null | undefined>;
+  key: Array<string | null>;
+  chars: number[];
+  words: number[];
 }
 
 interface InputInfo {
@@ -73,7 +62,7 @@ export async function readComparedSide(options: SideOptions): Promise<ComparedSi
       `--pair-by ${options.pairBy} needs the scored rollouts of both sides (--before-input, --after-input): score output carries no prompt`,
     );
   const inputs = options.input ? await readInputs(options.input, inputFlag, options.pairBy, options.inputSpec) : null;
-  const rows: ComparedRow[] = [];
+  const rows = new ComparedSideBuilder();
   const specHashes = new Set<string>();
   await forEachJsonlObject(options.scored, scoredFlag, ({ line, value }) => {
     const { id, reward, components } = value;
@@ -97,18 +86,23 @@ export async function readComparedSide(options: SideOptions): Promise<ComparedSi
           : info.key === null
             ? 'unreadable_input'
             : null;
-    rows.push({
-      line,
-      id,
-      reward: excluded === null ? reward : null,
-      excluded,
-      components: components.map((component: unknown) => componentScore(component)),
-      key: info.key,
-      chars: info.chars,
-      words: info.words,
-    });
+    try {
+      rows.add({
+        line,
+        id,
+        reward: excluded === null ? reward : null,
+        excluded,
+        components: components.map((component: unknown) => componentScore(component)),
+        key: info.key,
+        chars: info.chars,
+        words: info.words,
+      });
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      throw new LabError('input', `${scoredFlag} ${options.scored}:${line}: ${error.message} (a score result names each component once)`);
+    }
   });
-  return { scored: options.scored, input: options.input ?? null, rows, specHashes: [...specHashes].sort() };
+  return rows.build(options.scored, options.input ?? null, [...specHashes].sort());
 }
 
 function componentScore(component: unknown): { name: string; score: number | null } {
@@ -117,38 +111,64 @@ function componentScore(component: unknown): { name: string; score: number | nul
   return { name, score: typeof record.score === 'number' && Number.isFinite(record.score) ? record.score : null };
 }
 
-async function readInputs(path: string, flag: string, pairBy: PairBy, inputSpec: InputSpec | undefined): Promise<Map<number, InputInfo>> {
-  const spec = inputSpec ?? InputSpecSchema.parse({});
-  const byLine = new Map<number, InputInfo>();
+async function readInputs(path: string, flag: string, pairBy: PairBy, inputSpec: InputSpec | undefined): Promise<InputTable> {
+  // the default input section, from its schema — loaded only when needed (zod costs a worker ~0.1 s to start)
+  const spec = inputSpec ?? (await import('../../input/input-spec.js')).InputSpecSchema.parse({});
+  const table: InputTable = { id: [], key: [], chars: [], words: [] };
+  // each distinct key is kept once: the rollouts of one prompt share one string
+  const distinct = new Map<string, string>();
+  // the rollouts of a prompt are usually adjacent (GRPO's n = 4): the last prompt's hash is reused for the same text
+  let lastSystem: string | null = null;
+  let lastPrompt: string | null = null;
+  let lastHash = '';
+  const unreadable = (line: number) => {
+    table.id[line] = null;
+    table.key[line] = null;
+    table.chars[line] = NaN;
+    table.words[line] = NaN;
+  };
   await forEachJsonlObject(
     path,
     flag,
     ({ line, value }) => {
+      let view;
       try {
-        const view = toRowView(value, spec, `line-${line}`);
-        const key =
-          pairBy === 'id'
-            ? view.id
-            : pairBy === 'group'
-              ? groupKeyOf(view)
-              : createHash('sha256')
-                  .update(JSON.stringify([view.system, view.prompt]))
-                  .digest('hex');
-        byLine.set(line, { id: view.id, key, chars: view.response.length, words: countWords(view.response) });
+        view = toRowView(value, spec, `line-${line}`);
       } catch (error) {
         if (!RowError.isInstance(error)) throw error;
-        byLine.set(line, { id: null, key: null, chars: null, words: null });
+        unreadable(line);
+        return;
       }
+      let text: string;
+      if (pairBy === 'id') text = view.id;
+      else if (pairBy === 'group') text = groupKeyOf(view);
+      else {
+        if (view.system !== lastSystem || view.prompt !== lastPrompt) {
+          lastSystem = view.system;
+          lastPrompt = view.prompt;
+          lastHash = hash('sha256', JSON.stringify([view.system, view.prompt]), 'hex');
+        }
+        text = lastHash;
+      }
+      let key = distinct.get(text);
+      if (key === undefined) {
+        key = text;
+        distinct.set(text, text);
+      }
+      table.id[line] = view.id;
+      table.key[line] = key;
+      table.chars[line] = view.response.length;
+      table.words[line] = countWords(view.response);
     },
     // score keeps an unreadable line as a row_error result with its line: the join must find it too
-    (line) => byLine.set(line, { id: null, key: null, chars: null, words: null }),
+    unreadable,
   );
-  return byLine;
+  return table;
 }
 
 /** The input row a scored row came from (by its `line`), checked to be the same row. */
 function inputOf(
-  inputs: Map<number, InputInfo>,
+  inputs: InputTable,
   inputLine: unknown,
   id: string,
   at: { flag: string; path: string; line: number; inputFlag: string; inputPath: string },
@@ -159,16 +179,18 @@ function inputOf(
       'input',
       `${where}: no "line" field (the input line score read the row from), so it cannot be joined with ${at.inputFlag}`,
     );
-  const info = inputs.get(inputLine);
-  if (!info)
+  const inputId = inputLine >= 1 ? inputs.id[inputLine] : undefined;
+  if (inputId === undefined)
     throw new LabError(
       'input',
       `${where}: comes from input line ${inputLine}, which ${at.inputFlag} ${at.inputPath} does not have a row on: is it the file that was scored?`,
     );
-  if (info.id !== null && info.id !== id)
+  if (inputId !== null && inputId !== id)
     throw new LabError(
       'input',
-      `${where}: has id ${JSON.stringify(id)} but line ${inputLine} of ${at.inputFlag} ${at.inputPath} has id ${JSON.stringify(info.id)}: is it the file that was scored?`,
+      `${where}: has id ${JSON.stringify(id)} but line ${inputLine} of ${at.inputFlag} ${at.inputPath} has id ${JSON.stringify(inputId)}: is it the file that was scored?`,
     );
-  return info;
+  const chars = inputs.chars[inputLine]!;
+  const words = inputs.words[inputLine]!;
+  return { id: inputId, key: inputs.key[inputLine]!, chars: Number.isNaN(chars) ? null : chars, words: Number.isNaN(words) ? null : words };
 }

@@ -4,7 +4,7 @@
  * prompt is then paired, present on one side only, or present on both without a reward on one. Nothing is dropped
  * silently: every prompt lands in exactly one of the lists.
  */
-import type { ComparedRow, ComparedSide } from './compare-inputs.js';
+import type { ComparedSide } from './compared-side.js';
 
 export interface PromptMeans {
   /** Rows with a compared reward. */
@@ -34,11 +34,14 @@ export interface UnpairedPrompt {
   missing: 'before' | 'after' | 'both';
 }
 
-/** Compared rows of the paired prompts on one side: the row-level distribution and the reward–length correlation. */
+/**
+ * Compared rows of the paired prompts on one side: the row-level distribution and the reward–length correlation.
+ * Lengths are NaN where unknown (numbers only: the arrays stay unboxed doubles, 100,000 rows a side).
+ */
 export interface RowSample {
   rewards: number[];
-  chars: (number | null)[];
-  words: (number | null)[];
+  chars: number[];
+  words: number[];
 }
 
 export interface Pairing {
@@ -51,105 +54,134 @@ export interface Pairing {
   rows: { before: RowSample; after: RowSample };
 }
 
-interface Accumulator {
-  id: string;
-  line: number;
-  rows: number;
-  rollouts: number;
-  rewardSum: number;
-  components: Map<string, { sum: number; count: number }>;
-  charsSum: number;
-  charsCount: number;
-  wordsSum: number;
-  wordsCount: number;
+/**
+ * One side's rows summed per pairing key, indexed like the side's `keys` — which are numbered in the order the rows
+ * first name them, so key order is file order.
+ */
+interface Totals {
+  /** The first row naming each key. */
+  firstRow: Int32Array;
+  rollouts: Int32Array;
+  rewardSum: Float64Array;
+  /** Per component (the side's `componentNames`): the sum and count of its scores per key. */
+  componentSum: Float64Array[];
+  componentCount: Int32Array[];
+  charsSum: Float64Array;
+  charsCount: Int32Array;
+  wordsSum: Float64Array;
+  wordsCount: Int32Array;
 }
 
 export function pairPrompts(before: ComparedSide, after: ComparedSide): Pairing {
-  const a = accumulate(before.rows);
-  const b = accumulate(after.rows);
+  const a = totalsOf(before);
+  const b = totalsOf(after);
+  const beforeKeys = before.columns.keys;
+  const afterKeys = after.columns.keys;
+  const afterIndex = new Map<string, number>();
+  afterKeys.forEach((key, j) => afterIndex.set(key, j));
   const paired: PairedPrompt[] = [];
   const onlyBefore: UnpairedPrompt[] = [];
   const onlyAfter: UnpairedPrompt[] = [];
   const noReward: UnpairedPrompt[] = [];
-  for (const [key, left] of a) {
-    const right = b.get(key);
-    if (!right) onlyBefore.push({ key, id: left.id, line: left.line, missing: 'after' });
-    else if (left.rollouts === 0 || right.rollouts === 0)
+  // per key of each side: 1 when the prompt is paired
+  const pairedBefore = new Uint8Array(beforeKeys.length);
+  const pairedAfter = new Uint8Array(afterKeys.length);
+  const beforeRef = (k: number) => ({
+    key: beforeKeys[k]!,
+    id: before.columns.id[a.firstRow[k]!]!,
+    line: before.columns.line[a.firstRow[k]!]!,
+  });
+  for (let k = 0; k < beforeKeys.length; k += 1) {
+    const j = afterIndex.get(beforeKeys[k]!);
+    if (j === undefined) onlyBefore.push({ ...beforeRef(k), missing: 'after' });
+    else if (a.rollouts[k] === 0 || b.rollouts[j] === 0)
       noReward.push({
-        key,
-        id: left.id,
-        line: left.line,
-        missing: left.rollouts === 0 && right.rollouts === 0 ? 'both' : left.rollouts === 0 ? 'before' : 'after',
+        ...beforeRef(k),
+        missing: a.rollouts[k] === 0 && b.rollouts[j] === 0 ? 'both' : a.rollouts[k] === 0 ? 'before' : 'after',
       });
-    else paired.push({ key, id: left.id, before: means(left), after: means(right) });
-  }
-  for (const [key, right] of b) if (!a.has(key)) onlyAfter.push({ key, id: right.id, line: right.line, missing: 'before' });
-  const keys = new Set(paired.map((prompt) => prompt.key));
-  return { paired, onlyBefore, onlyAfter, noReward, rows: { before: sample(before.rows, keys), after: sample(after.rows, keys) } };
-}
-
-function accumulate(rows: readonly ComparedRow[]): Map<string, Accumulator> {
-  const prompts = new Map<string, Accumulator>();
-  for (const row of rows) {
-    if (row.key === null) continue;
-    let prompt = prompts.get(row.key);
-    if (!prompt) {
-      prompt = {
-        id: row.id,
-        line: row.line,
-        rows: 0,
-        rollouts: 0,
-        rewardSum: 0,
-        components: new Map(),
-        charsSum: 0,
-        charsCount: 0,
-        wordsSum: 0,
-        wordsCount: 0,
-      };
-      prompts.set(row.key, prompt);
-    }
-    prompt.rows += 1;
-    if (row.reward === null) continue;
-    prompt.rollouts += 1;
-    prompt.rewardSum += row.reward;
-    for (const { name, score } of row.components) {
-      if (score === null) continue;
-      const component = prompt.components.get(name) ?? { sum: 0, count: 0 };
-      component.sum += score;
-      component.count += 1;
-      prompt.components.set(name, component);
-    }
-    if (row.chars !== null) {
-      prompt.charsSum += row.chars;
-      prompt.charsCount += 1;
-    }
-    if (row.words !== null) {
-      prompt.wordsSum += row.words;
-      prompt.wordsCount += 1;
+    else {
+      paired.push({ key: beforeKeys[k]!, id: before.columns.id[a.firstRow[k]!]!, before: means(before, a, k), after: means(after, b, j) });
+      pairedBefore[k] = 1;
+      pairedAfter[j] = 1;
     }
   }
-  return prompts;
+  const inBefore = new Set(beforeKeys);
+  afterKeys.forEach((key, j) => {
+    if (!inBefore.has(key))
+      onlyAfter.push({ key, id: after.columns.id[b.firstRow[j]!]!, line: after.columns.line[b.firstRow[j]!]!, missing: 'before' });
+  });
+  return { paired, onlyBefore, onlyAfter, noReward, rows: { before: sample(before, pairedBefore), after: sample(after, pairedAfter) } };
 }
 
-function means(prompt: Accumulator): PromptMeans {
+function totalsOf(side: ComparedSide): Totals {
+  const { key, reward, chars, words, componentScores } = side.columns;
+  const keys = side.columns.keys.length;
+  const totals: Totals = {
+    firstRow: new Int32Array(keys).fill(-1),
+    rollouts: new Int32Array(keys),
+    rewardSum: new Float64Array(keys),
+    componentSum: componentScores.map(() => new Float64Array(keys)),
+    componentCount: componentScores.map(() => new Int32Array(keys)),
+    charsSum: new Float64Array(keys),
+    charsCount: new Int32Array(keys),
+    wordsSum: new Float64Array(keys),
+    wordsCount: new Int32Array(keys),
+  };
+  for (let i = 0; i < key.length; i += 1) {
+    const k = key[i]!;
+    if (k < 0) continue;
+    if (totals.firstRow[k]! < 0) totals.firstRow[k] = i;
+    const r = reward[i]!;
+    if (Number.isNaN(r)) continue;
+    totals.rollouts[k]! += 1;
+    totals.rewardSum[k]! += r;
+    for (let c = 0; c < componentScores.length; c += 1) {
+      const score = componentScores[c]![i]!;
+      if (Number.isNaN(score)) continue;
+      totals.componentSum[c]![k]! += score;
+      totals.componentCount[c]![k]! += 1;
+    }
+    if (!Number.isNaN(chars[i]!)) {
+      totals.charsSum[k]! += chars[i]!;
+      totals.charsCount[k]! += 1;
+    }
+    if (!Number.isNaN(words[i]!)) {
+      totals.wordsSum[k]! += words[i]!;
+      totals.wordsCount[k]! += 1;
+    }
+  }
+  return totals;
+}
+
+function means(side: ComparedSide, totals: Totals, k: number): PromptMeans {
   const components = new Map<string, number>();
-  for (const [name, { sum, count }] of prompt.components) components.set(name, sum / count);
+  side.columns.componentNames.forEach((name, c) => {
+    const count = totals.componentCount[c]![k]!;
+    if (count > 0) components.set(name, totals.componentSum[c]![k]! / count);
+  });
   return {
-    rollouts: prompt.rollouts,
-    reward: prompt.rewardSum / prompt.rollouts,
+    rollouts: totals.rollouts[k]!,
+    reward: totals.rewardSum[k]! / totals.rollouts[k]!,
     components,
-    chars: prompt.charsCount > 0 ? prompt.charsSum / prompt.charsCount : null,
-    words: prompt.wordsCount > 0 ? prompt.wordsSum / prompt.wordsCount : null,
+    chars: totals.charsCount[k]! > 0 ? totals.charsSum[k]! / totals.charsCount[k]! : null,
+    words: totals.wordsCount[k]! > 0 ? totals.wordsSum[k]! / totals.wordsCount[k]! : null,
   };
 }
 
-function sample(rows: readonly ComparedRow[], keys: ReadonlySet<string>): RowSample {
-  const result: RowSample = { rewards: [], chars: [], words: [] };
-  for (const row of rows) {
-    if (row.reward === null || row.key === null || !keys.has(row.key)) continue;
-    result.rewards.push(row.reward);
-    result.chars.push(row.chars);
-    result.words.push(row.words);
+/** The compared rows of the paired prompts, in file order. */
+function sample(side: ComparedSide, pairedKey: Uint8Array): RowSample {
+  const { key, reward, chars, words } = side.columns;
+  const taken = (i: number) => key[i]! >= 0 && pairedKey[key[i]!] === 1 && !Number.isNaN(reward[i]!);
+  let count = 0;
+  for (let i = 0; i < key.length; i += 1) if (taken(i)) count += 1;
+  // arrays of their final size, filled in place (pushing 100,000 rows a side costs twice as much)
+  const result: RowSample = { rewards: new Array<number>(count), chars: new Array<number>(count), words: new Array<number>(count) };
+  for (let i = 0, j = 0; i < key.length; i += 1) {
+    if (!taken(i)) continue;
+    result.rewards[j] = reward[i]!;
+    result.chars[j] = chars[i]!;
+    result.words[j] = words[i]!;
+    j += 1;
   }
   return result;
 }

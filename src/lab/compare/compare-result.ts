@@ -4,7 +4,8 @@
  * withheld), `{value: null, reason}` when the data cannot support it — and no number is ever NaN or infinite.
  */
 import type { ReportedStatistic } from '../lab-result.js';
-import type { Exclusion, PairBy } from './compare-inputs.js';
+import type { PairBy } from './compare-inputs.js';
+import type { Exclusion } from './compared-side.js';
 
 /** Bumped only when a field changes meaning or is removed. */
 export const COMPARE_RESULT_VERSION = 1;

@@ -1,7 +1,7 @@
 /** The joint bootstrap of means: the same draws as bootstrapCi, missing values, coverage, and when it withholds. */
 import { describe, expect, it } from 'vitest';
 import { bootstrapCi } from './bootstrap.js';
-import { bootstrapMeansCi } from './bootstrap-means.js';
+import { bootstrapMeansCi, meansIntervals, planMeansBootstrap, resampleMeans } from './bootstrap-means.js';
 import { mean } from './descriptive.js';
 import { mulberry32 } from './prng.js';
 
@@ -62,6 +62,25 @@ describe('bootstrapMeansCi', () => {
     // (38/40)^40 ≈ 12.9% of resamples draw neither of the 2 present items: above the 5% limit
     expect(sparse!.ci95).toBeNull();
     expect(sparse!.reason).toMatch(/^the column had no value in \d+ of 400 resamples \(more than 5%\)$/);
+  });
+
+  it('gives the same intervals when the resamples are computed in ranges, in any order (as compare shares them across threads)', () => {
+    const columns = [data, data.map((x, i) => (i % 4 === 0 ? null : x * 2)), data.map((x) => x * x)];
+    const plan = planMeansBootstrap(columns, { resamples: 1001, seed: 11 });
+    const means = plan.active.map(() => new Float64Array(1001));
+    // out of order, as two threads taking blocks may compute them
+    resampleMeans(plan, 777, 1001, means);
+    resampleMeans(plan, 0, 400, means);
+    resampleMeans(plan, 400, 777, means);
+    const split = meansIntervals(plan, means);
+    expect(split).toEqual(bootstrapMeansCi(columns, { resamples: 1001, seed: 11 }));
+    expect(split[0]!.ci95).not.toBeNull();
+  });
+
+  it('gives each of many columns (summed four at a time) exactly the interval it gets alone', () => {
+    const columns = [0, 1, 2, 3, 4, 5].map((j) => data.map((x, i) => ((i + j) % 5 === 0 ? null : x * (j + 1) + j / 7)));
+    const together = bootstrapMeansCi(columns, { resamples: 700, seed: 5 });
+    columns.forEach((column, j) => expect(together[j]).toEqual(bootstrapMeansCi([column], { resamples: 700, seed: 5 })[0]));
   });
 
   it('refuses columns of different lengths and a bad B', () => {

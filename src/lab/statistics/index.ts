@@ -48,5 +48,5 @@ export {
   type BootstrapInterval,
   type BootstrapOptions,
 } from './bootstrap.js';
-export { bootstrapMeansCi } from './bootstrap-means.js';
+export { bootstrapMeansCi, meansIntervals, planMeansBootstrap, resampleMeans, type MeansBootstrapPlan } from './bootstrap-means.js';
 export { fisherZInterval, Z_975 } from './correlation-interval.js';

@@ -203,31 +203,61 @@
       .catch(showProblem);
   }
 
-  function openPair(k, tr) {
+  // A prompt's rows come a page at a time (the server's rows_per_page a side, from `offset`): a group larger than a
+  // page gets previous / next rows buttons, which move both sides together.
+  function openPair(k, tr, offset) {
+    offset = offset || 0;
     state.selected = k;
-    select(tr);
+    if (tr !== undefined) select(tr);
     var request = ++state.detailRequest;
-    return getJson('/api/pairs/' + k)
+    return getJson('/api/pairs/' + k + (offset > 0 ? '?offset=' + offset : ''))
       .then(function (body) {
         if (request !== state.detailRequest) return;
         var pair = body.pair;
+        var size = body.rows_per_page;
+        var most = Math.max(pair.before_rows.length, pair.after_rows.length);
         var column = function (title, details, rows) {
           var children = [el('h2', { text: title })];
           if (rows.length === 0) children.push(el('p', { class: 'reason', text: 'no row of this prompt on this side' }));
-          if (rows.length > details.length)
-            children.push(el('p', { class: 'meta', text: 'the first ' + details.length + ' of ' + rows.length + ' rows' }));
+          else if (details.length === 0)
+            children.push(el('p', { class: 'meta shown', text: 'all ' + rows.length + ' rows shown on earlier pages' }));
+          else if (rows.length > details.length)
+            children.push(
+              el('p', { class: 'meta shown', text: 'rows ' + (offset + 1) + '–' + (offset + details.length) + ' of ' + rows.length }),
+            );
           details.forEach(function (detail) {
             children.push(rowDetail(detail));
           });
           return el('div', { class: 'side side-' + title }, children);
         };
+        var pager = null;
+        if (most > size) {
+          var previous = el('button', { type: 'button', id: 'pair-previous', text: 'previous rows' });
+          var next = el('button', { type: 'button', id: 'pair-next', text: 'next rows' });
+          previous.disabled = offset === 0;
+          next.disabled = offset + size >= most;
+          previous.addEventListener('click', function () {
+            openPair(k, undefined, Math.max(0, offset - size));
+          });
+          next.addEventListener('click', function () {
+            openPair(k, undefined, offset + size);
+          });
+          pager = el('p', { class: 'pager pair-pager' }, [previous, ' ', next]);
+        }
         $('detail-empty').hidden = true;
-        $('detail').replaceChildren(
-          el('h2', {
-            class: 'pair-title',
-            text: 'Prompt ' + pair.id + ' · ' + pair.status.replace('_', ' ') + ' · delta ' + signed(pair.delta),
-          }),
-          el('div', { class: 'columns' }, [column('before', body.before, pair.before_rows), column('after', body.after, pair.after_rows)]),
+        $('detail').replaceChildren.apply(
+          $('detail'),
+          [
+            el('h2', {
+              class: 'pair-title',
+              text: 'Prompt ' + pair.id + ' · ' + pair.status.replace('_', ' ') + ' · delta ' + signed(pair.delta),
+            }),
+            pager,
+            el('div', { class: 'columns' }, [
+              column('before', body.before, pair.before_rows),
+              column('after', body.after, pair.after_rows),
+            ]),
+          ].filter(Boolean),
         );
         done('pair');
       })

@@ -1,0 +1,160 @@
+/**
+ * SharedRateBudget against a real redis-server: two processes (two links) draw from one bucket per budget, with the
+ * semantics of rate-budget.ts — ten seconds' worth of capacity, continuous refill on the server's clock, all or
+ * nothing for a call's request and tokens, settled afterwards — and Redis down means the local budgets alone.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
+import { RedisLink } from './redis-link.js';
+import { SharedRateBudget } from './shared-rate-budget.js';
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(() => redis.stop());
+beforeEach(() => void redis.cli('FLUSHALL'));
+
+const links: RedisLink[] = [];
+afterEach(() => {
+  for (const link of links.splice(0)) link.close();
+});
+
+async function budget(rates: { requestsPerMinute?: number; tokensPerMinute?: number }, key = 'rk:budget:m'): Promise<SharedRateBudget> {
+  const link = await RedisLink.open({ url: redis.url, log: () => {} });
+  links.push(link);
+  return new SharedRateBudget(link, { key, ...rates, random: () => 0 });
+}
+
+const available = (bucket: string) => Number(redis.cli('HGET', `rk:budget:m:${bucket}`, 'available'));
+
+describe('SharedRateBudget', () => {
+  it('one bucket for every process: RPM 60 lets 10 calls through at once in all, the 11th waits for the refill', async () => {
+    const [a, b] = await Promise.all([budget({ requestsPerMinute: 60 }), budget({ requestsPerMinute: 60 })]);
+    const started = performance.now();
+    const burst = await Promise.all([...Array(6).fill(a), ...Array(4).fill(b)].map((side: SharedRateBudget) => side.take(0)));
+    expect(burst).toEqual(Array(10).fill(true));
+    expect(performance.now() - started).toBeLessThan(300);
+    expect(available('requests')).toBeGreaterThanOrEqual(0);
+    expect(available('requests')).toBeLessThan(0.5);
+    expect(await b.take(0)).toBe(true);
+    // one request a second: the 11th waited for the refill of one whole request
+    expect(performance.now() - started).toBeGreaterThanOrEqual(900);
+  });
+
+  it('takes a call’s request and tokens together once each bucket holds something (then maybe into debt), and settles the estimate', async () => {
+    const side = await budget({ requestsPerMinute: 60, tokensPerMinute: 600 });
+    const started = performance.now();
+    /** Tokens refilled since the first take at most: 600 a minute is 0.01 a millisecond. */
+    const refilled = () => (performance.now() - started) * 0.01;
+    expect(await side.take(80)).toBe(true);
+    expect(available('requests')).toBeCloseTo(9, 0);
+    expect(available('tokens')).toBeGreaterThanOrEqual(20);
+    expect(available('tokens')).toBeLessThanOrEqual(20 + refilled());
+    // 30 tokens with 20 there: taken at once all the same, the bucket goes 10 into debt
+    expect(await side.take(30)).toBe(true);
+    expect(available('requests')).toBeCloseTo(8, 0);
+    expect(available('tokens')).toBeGreaterThanOrEqual(-10);
+    expect(available('tokens')).toBeLessThanOrEqual(-10 + refilled());
+    // in debt, the next call waits — nothing is taken meanwhile, not even its request
+    const controller = new AbortController();
+    const waiting = side.take(5, controller.signal);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(available('requests')).toBeCloseTo(8, 0);
+    controller.abort(new Error('gave up'));
+    await expect(waiting).rejects.toThrow('gave up');
+    // the calls used 50 tokens of their estimates of 110: 60 come back
+    side.settle(0, 60);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const settled = available('tokens');
+    expect(settled).toBeGreaterThanOrEqual(50);
+    expect(settled).toBeLessThanOrEqual(50 + refilled());
+    // a call that used more than its estimate is charged the difference: the bucket may go below zero
+    side.settle(0, -80);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const charged = available('tokens');
+    expect(charged).toBeGreaterThanOrEqual(-30);
+    expect(charged).toBeLessThanOrEqual(-30 + refilled());
+  });
+
+  it('a bucket expires once it would be full again (a missing bucket is a full one)', async () => {
+    const side = await budget({ requestsPerMinute: 600 });
+    await side.take(0);
+    // capacity 100, 10 a second: one request refills in 100 ms; the key lives that long plus a second
+    const ttl = Number(redis.cli('PTTL', 'rk:budget:m:requests'));
+    expect(ttl).toBeGreaterThan(1000);
+    expect(ttl).toBeLessThanOrEqual(1100);
+    expect(redis.cli('EXISTS', 'rk:budget:m:tokens')).toBe('0');
+  });
+
+  it('a caller that gives up while queued behind another is told at once and takes nothing', async () => {
+    const side = await budget({ requestsPerMinute: 6 }); // capacity 1, one every 10 s
+    expect(await side.take(0)).toBe(true);
+    const first = side.take(0); // waits ~10 s, at the head of the queue
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const controller = new AbortController();
+    const second = side.take(0, controller.signal);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const abortedAt = performance.now();
+    controller.abort(new Error('deadline'));
+    await expect(second).rejects.toThrow('deadline');
+    expect(performance.now() - abortedAt).toBeLessThan(50);
+    // the first still waits for the refill; once the link closes, it goes on with the local budgets alone
+    links[0]!.close();
+    expect(await first).toBe(false);
+  });
+
+  it('Redis down: a take resolves false at once (the local budgets alone apply)', async () => {
+    const other = await startRedisServer();
+    const link = await RedisLink.open({ url: other.url, log: () => {} });
+    links.push(link);
+    const side = new SharedRateBudget(link, { key: 'rk:budget:m', requestsPerMinute: 6 });
+    await other.kill();
+    const started = performance.now();
+    expect(await side.take(0)).toBe(false);
+    expect(await side.take(0)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(link.stats().fallbacks.budget).toBe(2);
+  });
+
+  it('a caller that gives up while its take is in flight is refunded: the request it took comes back', async () => {
+    const side = await budget({ requestsPerMinute: 60 }); // capacity 10, one a second
+    for (let i = 0; i < 10; i++) await side.take(0);
+    const link = links[0]!;
+    const attempt = link.attempt.bind(link);
+    const controller = new AbortController();
+    link.attempt = async (operation, command) => {
+      const reached = await attempt(operation, command);
+      // the script took the request (0: no wait), but the caller's deadline passed meanwhile
+      if (operation === 'budget' && reached.reached && Number(reached.value) === 0) controller.abort(new Error('deadline'));
+      return reached;
+    };
+    await expect(side.take(0, controller.signal)).rejects.toThrow('deadline');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // taken at ~1 available, then refunded: ~1 again (0 if the refund were lost)
+    expect(available('requests')).toBeGreaterThanOrEqual(1);
+    expect(available('requests')).toBeLessThan(1.2);
+  });
+
+  it('a large call is not starved by small ones of another process: it goes once the bucket holds anything', async () => {
+    // capacity 10,000 tokens, 1,000 a second; process A's four callers keep taking 1,500 each, far over the rate
+    const [a, b] = await Promise.all([budget({ tokensPerMinute: 60_000 }), budget({ tokensPerMinute: 60_000 })]);
+    let stop = false;
+    const smalls = Array.from({ length: 4 }, async () => {
+      while (!stop) await a.take(1500);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const started = performance.now();
+    expect(await b.take(8000)).toBe(true);
+    const waited = performance.now() - started;
+    stop = true;
+    links[0]!.close(); // A's waiters go on locally
+    await Promise.all(smalls);
+    // at most A's waiting caller first (it held the turn: 1,500 tokens of debt, 1.5 s), then B's own 1.5 s, plus polls;
+    // all-or-nothing, B waited forever here
+    expect(waited).toBeGreaterThan(0);
+    expect(waited).toBeLessThan(6000);
+    expect(b.charged(8000)).toBe(8000);
+    expect(b.charged(12_000)).toBe(10_000);
+  }, 10_000);
+});

@@ -1,0 +1,84 @@
+/**
+ * The producer's stop (Ctrl-C) in-process against a real redis-server, with a BullMQ worker of the test's own: a chunk
+ * that completed after the producer last looked at it is written, not thrown away with the chunks no worker took.
+ * The producer's completion events are closed first, as when a completion lands between two polls.
+ */
+import { Queue, Worker, type QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRewardSpec } from '../../src/open-reward.js';
+import type { ChunkJob, ChunkResult } from '../../src/queue/chunk-job.js';
+import { createChunkPlanner, type InputLine } from '../../src/queue/chunk-planner.js';
+import { runKeys } from '../../src/queue/queue-keys.js';
+import { QueuedRun, type QueuedLine } from '../../src/queue/queued-run.js';
+import { describeRun } from '../../src/queue/run-description.js';
+import { createReward } from '../../src/reward.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+
+let server: RedisServer;
+beforeAll(async () => {
+  server = await startRedisServer();
+}, 30_000);
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** The input as `score` reads it (one line at a time). */
+async function* rows(count: number): AsyncGenerator<InputLine> {
+  for (let line = 1; line <= count; line++) {
+    await Promise.resolve();
+    yield { line, value: { id: `row-${line}`, prompt: 'Pick a number.', response: `answer ${line}` } };
+  }
+}
+
+/** What a worker stores for a chunk: one fixed result line per row. */
+function resultOf(job: ChunkJob): ChunkResult {
+  const line = (row: ChunkJob['rows'][number]) =>
+    JSON.stringify({ line: row.line, id: `row-${row.line}`, reward: 0.5, flags: [], metrics: {}, components: [] });
+  return { lines: job.rows.map(line) };
+}
+
+describe('QueuedRun stopped (Ctrl-C)', () => {
+  it('a chunk that completed after its last check is written (its lines), not removed with the untaken chunks', async () => {
+    const queueName = 'h6-stop';
+    const { spec } = loadRewardSpec({
+      spec: 'examples/contract-review/spec.yaml',
+      judge: 'openai-compatible:fake',
+      judgeBaseUrl: 'http://127.0.0.1:9/v1',
+    });
+    const planner = createChunkPlanner(createReward(spec), { chunkSize: 2, window: 16 });
+    const description = describeRun(spec, { cache: false, preflight: false }, 'producer:1');
+    const run = await QueuedRun.open({ url: server.url, queueName, chunksAhead: 4, description, planner });
+    // no completion notice reaches the producer: only its next poll (2 s) would see the chunk finish
+    await (run as unknown as { events: QueueEvents }).events.close();
+    const redis = new Redis(server.url);
+    const worker = new Worker<ChunkJob>(
+      queueName,
+      async (job) => {
+        await redis.set(runKeys(queueName, job.data.run).result(job.data.index), JSON.stringify(resultOf(job.data)), 'EX', 60);
+        return { rows: job.data.rows.length };
+      },
+      { connection: { url: server.url } },
+    );
+    worker.on('completed', () => run.interrupt());
+    const written: QueuedLine[] = [];
+    try {
+      for await (const outcome of run.results(rows(2))) written.push(outcome);
+    } finally {
+      await worker.close();
+      await run.close();
+      redis.disconnect();
+    }
+    expect(written).toEqual([
+      { line: 1, result: { id: 'row-1', reward: 0.5, flags: [], metrics: {}, components: [] }, error: null },
+      { line: 2, result: { id: 'row-2', reward: 0.5, flags: [], metrics: {}, components: [] }, error: null },
+    ]);
+    const queue = new Queue(queueName, { connection: { url: server.url } });
+    const counts = await queue.getJobCounts();
+    await queue.close();
+    expect([Object.values(counts).reduce((sum, count) => sum + count, 0), server.cli('--scan', '--pattern', 'rewardkit:queue:*')]).toEqual([
+      0,
+      '',
+    ]);
+  }, 30_000);
+});
