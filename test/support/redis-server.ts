@@ -5,7 +5,10 @@
  * to local limits and its reconnects.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { closedPort } from './closed-port.js';
 
 export interface RedisServer {
@@ -66,6 +69,7 @@ async function waitUntilReady(port: number, child: ChildProcess, log: () => stri
 /** Starts redis-server on a free loopback port; call `stop()` in afterAll. */
 export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
   const port = options.port ?? (await closedPort());
+  const dataDir = mkdtempSync(join(tmpdir(), 'rewardkit-redis-'));
   let child: ChildProcess;
   let output = '';
   const launch = async () => {
@@ -85,6 +89,9 @@ export async function startRedisServer(options: { port?: number } = {}): Promise
         'no',
         '--loglevel',
         'warning',
+        // a replication sync (the failover test) writes an RDB file: into a scratch folder, not the working directory
+        '--dir',
+        dataDir,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -118,6 +125,7 @@ export async function startRedisServer(options: { port?: number } = {}): Promise
       child.kill('SIGCONT');
       child.kill('SIGTERM');
       await waitForExit(child);
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -6,11 +6,22 @@
  * in first out, as the local limits serve their waiters. However many of its calls wait, a process polls Redis with
  * one request at a time. A caller that gives up (its signal) while queued is told at once and leaves without asking;
  * one that gives up while its ask is in flight is told at once too, and when that ask then takes something (a lease,
- * budget) the value goes to `discard` (give the lease back, refund the budget) — never to nobody.
+ * budget) the value goes to `discard` (give the lease back, refund the budget) — never to nobody. A caller that
+ * gives up after an ask said wait holds a place in the shared line of waiters (waiter-line.ts): `leave` gives it up,
+ * once, after any ask in flight has answered (so that ask cannot take the place again behind it).
  */
 
 /** One ask: the answer, or how long to wait before asking again. */
 export type PollAnswer<T> = { done: true; value: T } | { done: false; retryInMs: number };
+
+export interface PollOptions<T> {
+  /** The caller gives up. */
+  signal?: AbortSignal | undefined;
+  /** Gets a value that arrived after the caller gave up. */
+  discard?: (value: T) => void;
+  /** Gives up the caller's place in the shared line, when it gave up after an ask said wait. */
+  leave?: () => void;
+}
 
 export class PollTurns {
   private queue: Promise<void> = Promise.resolve();
@@ -20,11 +31,43 @@ export class PollTurns {
   /** A wake with no one asleep (the head was asking): its next sleep ends at once. */
   private woken = false;
 
-  /**
-   * Asks until the answer is done: at once when no caller of this process waits, else in turn (see the header).
-   * `discard` gets a value that arrived after the caller gave up.
-   */
-  async poll<T>(ask: () => Promise<PollAnswer<T>>, signal?: AbortSignal, discard?: (value: T) => void): Promise<T> {
+  /** Asks until the answer is done: at once when no caller of this process waits, else in turn (see the header). */
+  poll<T>(ask: () => Promise<PollAnswer<T>>, options: PollOptions<T> = {}): Promise<T> {
+    const { signal, discard, leave } = options;
+    // the caller's place in the shared line: held once an ask said wait, given up (once) if the caller gives up
+    let asking = false;
+    let inLine = false;
+    let gaveUp = false;
+    const leaveLine = () => {
+      if (!inLine) return;
+      inLine = false;
+      leave?.();
+    };
+    const askTracked = async (): Promise<PollAnswer<T>> => {
+      asking = true;
+      try {
+        const answer = await ask();
+        inLine = !answer.done;
+        if (gaveUp) leaveLine(); // the caller gave up while this ask was in flight
+        return answer;
+      } finally {
+        asking = false;
+      }
+    };
+    const polled = this.pollInTurn(askTracked, signal, discard);
+    // a side branch, so that the caller hears of its giving up no later than without a line
+    polled.catch(() => {
+      gaveUp = true;
+      if (!asking) leaveLine();
+    });
+    return polled;
+  }
+
+  private async pollInTurn<T>(
+    ask: () => Promise<PollAnswer<T>>,
+    signal: AbortSignal | undefined,
+    discard: ((value: T) => void) | undefined,
+  ): Promise<T> {
     if (signal?.aborted) throw signal.reason;
     if (this.queued === 0) {
       const answer = await ask();

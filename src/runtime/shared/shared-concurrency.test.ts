@@ -133,4 +133,46 @@ describe('SharedConcurrency', () => {
     expect(limiter.heldCount).toBe(0);
     expect(await settledWithin(limiter.acquire(), 300)).toBe(true);
   });
+
+  it('one line across processes: a freed lease goes to the caller refused first, not to the releasing process’s next caller', async () => {
+    const a = await limiterOf('a', { limit: 1 });
+    const b = await limiterOf('b', { limit: 1 });
+    // A's three callers take the one lease back to back: each release wakes A's next waiter at once
+    let stop = false;
+    let bWaiting = false;
+    let aLeasesWhileBWaited = 0;
+    const callers = Array.from({ length: 3 }, async () => {
+      while (!stop) {
+        const release = await a.acquire();
+        if (bWaiting) aLeasesWhileBWaited++;
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        release();
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    bWaiting = true;
+    const releaseB = await Promise.race([b.acquire(), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 3000))]);
+    bWaiting = false;
+    stop = true;
+    expect(releaseB).toBeTypeOf('function');
+    // the lease A held when B asked, and the one A's caller refused before B may have been given (A's waiter asks
+    // as soon as the lease comes back; B polls every 10 ms)
+    expect(aLeasesWhileBWaited).toBeLessThanOrEqual(2);
+    releaseB!();
+    await Promise.all(callers);
+  });
+
+  it('a caller that gives up leaves the line at once', async () => {
+    const a = await limiterOf('a', { limit: 1 });
+    const release = await a.acquire();
+    const controller = new AbortController();
+    const waiting = a.acquire(controller.signal);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(redis.cli('ZRANGE', 'rk:leases:m:line', '0', '-1')).toBe('a:2');
+    controller.abort(new Error('deadline'));
+    await expect(waiting).rejects.toThrow('deadline');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(redis.cli('EXISTS', 'rk:leases:m:line')).toBe('0');
+    release();
+  });
 });

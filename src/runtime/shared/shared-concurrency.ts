@@ -4,7 +4,9 @@
  * clock — taken (after pruning expired leases) by one Lua script only while fewer than the limit are held, refreshed
  * every third of its length while the call runs, and removed when the call's response has arrived. A process that
  * dies holding leases frees them when they expire, `leaseMs` later at most. Waiting callers of one process poll in
- * turn (poll-turns.ts) every `pollMs`, and at once when a lease of this process is given back. The per-process
+ * turn (poll-turns.ts) every `pollMs`, and at once when a lease of this process is given back; across processes
+ * they wait in one line (waiter-line.ts), so a freed lease goes to the caller refused first, whichever process gave
+ * it back, and a process whose calls arrive back to back cannot keep every lease to itself. The per-process
  * `concurrency` still applies first (model-admission.ts). A caller that gives up while its lease is being taken
  * gives it back at once (poll-turns.ts `discard`); a lease held longer than `maxHoldMs` is no longer refreshed
  * (held-leases.ts), so a release that never comes holds a slot for `maxHoldMs + leaseMs` at most.
@@ -14,14 +16,30 @@ import type { RedisLink } from './redis-link.js';
 import { RedisScript } from './redis-script.js';
 import { PollTurns } from './poll-turns.js';
 import { HeldLeases } from './held-leases.js';
+import { LEAVE_LINE, WAITER_LINE_LUA, waiterLineKeys } from './waiter-line.js';
 
-/** KEYS: the leases. ARGV: the limit, the lease length (ms), the new lease's member. Returns 1 when taken, else 0. */
-const ACQUIRE = new RedisScript(`
+/** A place in the line not renewed by its caller's asks for this many polls is dropped (the caller gave up or died). */
+const LINE_POLLS = 20;
+/** ... but never sooner than this (ms). */
+const MIN_LINE_MS = 1000;
+
+/**
+ * KEYS: the leases, the line of waiters and its asks. ARGV: the limit, the lease length (ms), the new lease's member
+ * (also its place in the line), the line's life (ms). Returns 1 when taken (fewer than the limit held, and no one
+ * waits or the caller is at the head of the line), else 0 and the caller joins (or stays in) the line.
+ */
+const ACQUIRE = new RedisScript(`${WAITER_LINE_LUA}
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local lease = tonumber(ARGV[2])
+local life = tonumber(ARGV[4])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
+local head = line_head(KEYS[2], KEYS[3], now, life)
+if (head and head ~= ARGV[3]) or redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
+  line_join(KEYS[2], KEYS[3], ARGV[3], now, life)
+  return 0
+end
+if head then line_leave(KEYS[2], KEYS[3], ARGV[3]) end
 redis.call('ZADD', KEYS[1], now + lease, ARGV[3])
 redis.call('PEXPIRE', KEYS[1], 2 * lease)
 return 1
@@ -79,15 +97,22 @@ export class SharedConcurrency {
   acquire(signal?: AbortSignal): Promise<() => void> {
     const { key, limit, leaseMs, pollMs, owner } = this.options;
     const member = `${owner}:${++this.leases}`;
+    const line = waiterLineKeys(key);
+    const lineMs = Math.max(MIN_LINE_MS, LINE_POLLS * pollMs);
     return this.turns.poll(
       async () => {
-        const reached = await this.link.attempt('concurrency', (client) => ACQUIRE.run(client, [key], [limit, leaseMs, member]));
+        const reached = await this.link.attempt('concurrency', (client) =>
+          ACQUIRE.run(client, [key, ...line], [limit, leaseMs, member, lineMs]),
+        );
         if (!reached.reached) return { done: true, value: () => {} };
         if (Number(reached.value) === 1) return { done: true, value: this.hold(member) };
         return { done: false, retryInMs: pollMs + this.random() * pollMs * 0.5 };
       },
-      signal,
-      (release) => release(),
+      {
+        signal,
+        discard: (release) => release(),
+        leave: () => void this.link.attempt('concurrency', (client) => LEAVE_LINE.run(client, line, [member])),
+      },
     );
   }
 

@@ -8,8 +8,9 @@
  * then go below zero: a debt the refill pays back before anyone else is let in. So a large call (8,000 tokens)
  * is not starved by small ones that always find 1,500 left first, while the long-run rate still holds. A call is
  * charged its amount capped at the bucket's capacity (`charged`): one call larger than ten seconds' worth can still
- * go. Across processes the first caller refused holds the turn: no one else takes until it has taken (or stopped
- * asking for `TURN_MS`), so a big call waits for one refill at most, never behind an endless stream of small ones.
+ * go. Callers refused wait in one line across processes (waiter-line.ts): while anyone waits, only the caller at
+ * the head takes, so a big call waits for the callers refused before it and then one refill, never behind an endless
+ * stream of small ones from a process whose calls arrive back to back.
  * When a bucket is not there yet the script says how long until it is, and the process's one poller
  * (poll-turns.ts) sleeps that long (at most 250 ms, so budget given back by another process is seen) and asks again.
  * A call that finds the budget open asks once and goes on: it does not queue behind other calls' round trips; one
@@ -20,19 +21,20 @@ import { randomUUID } from 'node:crypto';
 import type { RedisLink } from './redis-link.js';
 import { RedisScript } from './redis-script.js';
 import { PollTurns } from './poll-turns.js';
+import { LEAVE_LINE, WAITER_LINE_LUA, waiterLineKeys } from './waiter-line.js';
 
 /**
- * KEYS: the requests bucket, the tokens bucket (hashes {available, updated}), the turn (who waits first).
+ * KEYS: the requests bucket, the tokens bucket (hashes {available, updated}), the line of waiters and its asks.
  * ARGV: requests per minute, tokens per minute (0: no such budget), requests, tokens, the mode, the caller's id and
- * the turn's life (ms). The mode:
- *   take   — both or neither: when each bucket holds min(amount, 1) and more than 0, takes both amounts (each capped
- *            at its bucket's capacity; a bucket may go below zero) and returns 0; else takes nothing and returns the
- *            milliseconds until each bucket holds that. The first caller refused takes the turn (renewed by each of its
- *            asks, dropped when it takes): while another caller holds it, every other take is refused;
+ * the line's life (ms). The mode:
+ *   take   — both or neither: when each bucket holds min(amount, 1) and more than 0, and no one waits or the caller is
+ *            at the head of the line, takes both amounts (each capped at its bucket's capacity; a bucket may go below
+ *            zero), leaves the line and returns 0; else takes nothing, joins (or stays in) the line and returns the
+ *            milliseconds until each bucket holds that (at least 25 while others wait before it);
  *   settle — adds the amounts back (negative: charges them, possibly below zero), capped at the capacity; returns 0.
  * A bucket's key expires once it would be full again: a missing bucket is a full one.
  */
-const BUCKETS = new RedisScript(`
+const BUCKETS = new RedisScript(`${WAITER_LINE_LUA}
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
 local take = ARGV[5] == 'take'
@@ -59,13 +61,15 @@ for i = 1, 2 do
   end
 end
 if take then
-  local turn = redis.call('GET', KEYS[3])
-  if turn and turn ~= ARGV[6] then return math.max(wait, 25) end
-  if wait > 0 then
-    redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[7])
+  local life = tonumber(ARGV[7])
+  local head = line_head(KEYS[3], KEYS[4], now, life)
+  local behind = head and head ~= ARGV[6]
+  if behind or wait > 0 then
+    line_join(KEYS[3], KEYS[4], ARGV[6], now, life)
+    if behind then return math.max(wait, 25) end
     return wait
   end
-  if turn then redis.call('DEL', KEYS[3]) end
+  if head then line_leave(KEYS[3], KEYS[4], ARGV[6]) end
 end
 for _, bucket in ipairs(buckets) do
   redis.call('HSET', bucket[1], 'available', bucket[2], 'updated', now)
@@ -76,8 +80,8 @@ return 0
 
 /** The longest sleep between two polls of a short budget. */
 const MAX_POLL_MS = 250;
-/** A turn not renewed by its holder's asks for this long is over (the holder gave up or died). */
-const TURN_MS = 4 * MAX_POLL_MS;
+/** A place in the line not renewed by its caller's asks for this long is dropped (the caller gave up or died). */
+const LINE_MS = 8 * MAX_POLL_MS;
 
 export interface SharedRateBudgetOptions {
   /** The budget's Redis keys: `<key>:requests` and `<key>:tokens`. */
@@ -89,7 +93,7 @@ export interface SharedRateBudgetOptions {
 }
 
 export class SharedRateBudget {
-  private readonly keys: [string, string, string];
+  private readonly keys: [string, string, string, string];
   /** Ids of this process's takes: a random part and a count. */
   private readonly id = randomUUID().slice(0, 8);
   private takes = 0;
@@ -102,7 +106,7 @@ export class SharedRateBudget {
     private readonly link: RedisLink,
     options: SharedRateBudgetOptions,
   ) {
-    this.keys = [`${options.key}:requests`, `${options.key}:tokens`, `${options.key}:turn`];
+    this.keys = [`${options.key}:requests`, `${options.key}:tokens`, ...waiterLineKeys(options.key)];
     this.rates = [options.requestsPerMinute ?? 0, options.tokensPerMinute ?? 0];
     this.random = options.random ?? Math.random;
     this.tokenCapacity = Math.max(1, this.rates[1] / 6);
@@ -123,7 +127,7 @@ export class SharedRateBudget {
     return this.turns.poll(
       async () => {
         const reached = await this.link.attempt('budget', (client) =>
-          BUCKETS.run(client, this.keys, [...this.rates, 1, tokens, 'take', caller, TURN_MS]),
+          BUCKETS.run(client, this.keys, [...this.rates, 1, tokens, 'take', caller, LINE_MS]),
         );
         if (!reached.reached) return { done: true, value: false };
         const waitMs = Number(reached.value);
@@ -131,9 +135,12 @@ export class SharedRateBudget {
         const pollMs = Math.min(waitMs, MAX_POLL_MS);
         return { done: false, retryInMs: pollMs + this.random() * Math.min(10, pollMs / 10) };
       },
-      signal,
-      (taken) => {
-        if (taken) this.settle(1, this.charged(tokens));
+      {
+        signal,
+        discard: (taken) => {
+          if (taken) this.settle(1, this.charged(tokens));
+        },
+        leave: () => void this.link.attempt('budget', (client) => LEAVE_LINE.run(client, this.keys.slice(2), [caller])),
       },
     );
   }
