@@ -181,6 +181,37 @@ describe('score --queue', () => {
     }
   }, 120_000);
 
+  it('a worker stopped with SIGTERM mid-chunk finishes that chunk, exits 0, and another worker scores the rest: every row once', async () => {
+    const queueName = newQueue();
+    const input = writeRows('term-worker.jsonl', plainRows(18));
+    const output = join(dir, 'term-worker-out.jsonl');
+    judgeDelayMs = 150;
+    try {
+      const local = await scoreHere(rubricSpec, input, join(dir, 'term-worker-local.jsonl'), '--no-cache');
+      judge.requests.length = 0;
+      const [leaving] = await workersOn(queueName, 1, '--concurrency', '1');
+      const producer = score(rubricSpec, input, output, '--no-cache', '--queue', redis.url, '--queue-name', queueName, '--chunk-size', '6');
+      await waitFor('the first chunk to be half judged', () => judge.requests.length >= 2);
+      leaving!.child.kill('SIGTERM');
+      const stopped = await leaving!.exited;
+      expect(stopped.code).toBe(0);
+      // it finished the chunk it had (its six rows judged once) and took no other
+      expect(leaving!.stderr()).toMatch(
+        /SIGTERM: finishing the chunks in flight \(again to quit now\)\n.*: chunk [0-9a-f-]{36}-0: 6 rows in .*\n.*stopped\n$/s,
+      );
+      expect(leaving!.chunksDone()).toBe(1);
+      const [rest] = await workersOn(queueName, 1, '--concurrency', '2');
+      const done = await producer.exited;
+      expect([local.code, done.code]).toEqual([0, 0]);
+      expect(withoutLatencies(output)).toEqual(withoutLatencies(join(dir, 'term-worker-local.jsonl')));
+      expect(rest!.chunksDone()).toBe(2);
+      const asked = judge.requests.map((request) => Number(/answer (\d+)/.exec(request.user)![1]));
+      expect(asked.sort((a, b) => a - b)).toEqual(Array.from({ length: 18 }, (_unused, index) => index + 1));
+    } finally {
+      judgeDelayMs = 0;
+    }
+  }, 120_000);
+
   it('a producer killed with SIGKILL continues with --resume: every row once, in order', async () => {
     const queueName = newQueue();
     const input = writeRows('kill-producer.jsonl', plainRows(60));

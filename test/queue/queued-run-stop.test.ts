@@ -1,7 +1,8 @@
 /**
  * The producer's stop (Ctrl-C) in-process against a real redis-server, with a BullMQ worker of the test's own: a chunk
  * that completed after the producer last looked at it is written, not thrown away with the chunks no worker took.
- * The producer's completion events are closed first, as when a completion lands between two polls.
+ * The producer's completion events are closed first, as when a completion lands between two polls. And the
+ * back-pressure of `--chunks-ahead`: no more chunks enqueued and not yet written than it says, however long the input.
  */
 import { Queue, Worker, type QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -23,10 +24,11 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** The input as `score` reads it (one line at a time). */
-async function* rows(count: number): AsyncGenerator<InputLine> {
+/** The input as `score` reads it (one line at a time); `read` counts the lines handed out. */
+async function* rows(count: number, read = { lines: 0 }): AsyncGenerator<InputLine> {
   for (let line = 1; line <= count; line++) {
     await Promise.resolve();
+    read.lines = line;
     yield { line, value: { id: `row-${line}`, prompt: 'Pick a number.', response: `answer ${line}` } };
   }
 }
@@ -38,17 +40,22 @@ function resultOf(job: ChunkJob): ChunkResult {
   return { lines: job.rows.map(line) };
 }
 
+/** A producer's run of the contract-review spec (its judge is never called: the test's worker stores results) in chunks of 2. */
+function openRun(queueName: string, chunksAhead: number): Promise<QueuedRun> {
+  const { spec } = loadRewardSpec({
+    spec: 'examples/contract-review/spec.yaml',
+    judge: 'openai-compatible:fake',
+    judgeBaseUrl: 'http://127.0.0.1:9/v1',
+  });
+  const planner = createChunkPlanner(createReward(spec), { chunkSize: 2, window: 16 });
+  const description = describeRun(spec, { cache: false, preflight: false }, 'producer:1');
+  return QueuedRun.open({ url: server.url, queueName, chunksAhead, description, planner });
+}
+
 describe('QueuedRun stopped (Ctrl-C)', () => {
   it('a chunk that completed after its last check is written (its lines), not removed with the untaken chunks', async () => {
     const queueName = 'h6-stop';
-    const { spec } = loadRewardSpec({
-      spec: 'examples/contract-review/spec.yaml',
-      judge: 'openai-compatible:fake',
-      judgeBaseUrl: 'http://127.0.0.1:9/v1',
-    });
-    const planner = createChunkPlanner(createReward(spec), { chunkSize: 2, window: 16 });
-    const description = describeRun(spec, { cache: false, preflight: false }, 'producer:1');
-    const run = await QueuedRun.open({ url: server.url, queueName, chunksAhead: 4, description, planner });
+    const run = await openRun(queueName, 4);
     // no completion notice reaches the producer: only its next poll (2 s) would see the chunk finish
     await (run as unknown as { events: QueueEvents }).events.close();
     const redis = new Redis(server.url);
@@ -80,5 +87,47 @@ describe('QueuedRun stopped (Ctrl-C)', () => {
       0,
       '',
     ]);
+  }, 30_000);
+});
+
+describe('QueuedRun back-pressure (--chunks-ahead)', () => {
+  it('enqueues at most chunksAhead chunks not yet written and stops reading the input meanwhile; writes every line in order', async () => {
+    const queueName = 'h6-ahead';
+    const run = await openRun(queueName, 3);
+    const queue = new Queue(queueName, { connection: { url: server.url } });
+    const redis = new Redis(server.url);
+    const read = { lines: 0 };
+    const written: number[] = [];
+    const writing = (async () => {
+      for await (const outcome of run.results(rows(40, read))) written.push(outcome.line);
+    })();
+    let worker: Worker<ChunkJob> | undefined;
+    try {
+      // no worker yet: three chunks of two rows wait in the queue, and the producer reads no further than it must
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await queue.getJobCounts('waiting', 'active', 'completed')).toEqual({ waiting: 3, active: 0, completed: 0 });
+      expect(read.lines).toBe(6);
+      // a worker: however the chunks flow, never more than three of the run are in the queue at once
+      let most = 0;
+      worker = new Worker<ChunkJob>(
+        queueName,
+        async (job) => {
+          const counts = await queue.getJobCounts('waiting', 'active', 'delayed');
+          most = Math.max(most, counts.waiting! + counts.active! + counts.delayed!);
+          await redis.set(runKeys(queueName, job.data.run).result(job.data.index), JSON.stringify(resultOf(job.data)), 'EX', 60);
+          return { rows: job.data.rows.length };
+        },
+        { connection: { url: server.url }, concurrency: 2 },
+      );
+      await writing;
+      expect(written).toEqual(Array.from({ length: 40 }, (_unused, n) => n + 1));
+      expect(most).toBeGreaterThanOrEqual(1);
+      expect(most).toBeLessThanOrEqual(3);
+    } finally {
+      await worker?.close();
+      await run.close();
+      await queue.close();
+      redis.disconnect();
+    }
   }, 30_000);
 });
