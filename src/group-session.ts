@@ -1,7 +1,8 @@
 /**
  * Group sessions: scoring a stream of rows when the spec has a group judge (`type: group`). Rows are added in
  * input order; each group judge sorts them into groups by `groupKey`, and a group is judged in one go (`runGroup`)
- * when it closes — `window` rows after its first row, or at `end()`. Everything else about a row (reading, checks,
+ * when it closes — `window` rows after its first row, or at `end()` (group-windows.ts, shared with the queue's chunk
+ * planner). Everything else about a row (reading, checks,
  * gates, the other judges, composition) is the reward's own phases (row-phases.ts), so results match `score`'s.
  *
  * The window bounds how long a row waits for its group: a group spans at most `window` consecutive rows. Rows of a
@@ -15,6 +16,7 @@ import { isGroupJudge, type CallerFor, type GroupJudge, type Judge, type JudgeCa
 import { GROUP_CUT, type ComponentResult, type RewardResult } from './result.js';
 import { ConcurrencyLimiter } from './runtime/concurrency-limiter.js';
 import { failedJudge, type PreparedRow, type RowPhases } from './row-phases.js';
+import { GroupWindows } from './group-windows.js';
 
 /** `score`'s default `--group-window`, in rows. */
 export const DEFAULT_GROUP_WINDOW = 1024;
@@ -102,44 +104,19 @@ export function createGroupSession(engine: GroupEngine, options: GroupSessionOpt
   const { phases } = engine;
   const namespace = options.cacheNamespace;
   const stats: GroupSessionStats = { groups: 0, rows_in_groups: 0, cut: 0 };
-  /** Open groups by `judge index \0 key`, in the order they opened (so by first row). */
-  const open = new Map<string, Part>();
-  /** Keys whose group the window closed (or that an earlier run saw), with that position; oldest first. */
-  const recent = new Map<string, number>();
-  let position = 0;
+  /** Groups by `judge index \0 key`: a group the window closes is judged. */
+  const windows = new GroupWindows<Part>(window, (part) => void judgePart(part));
   let ended = false;
 
   const deadline = () => deadlineSignal(options.groupDeadlineMs, options.signal);
 
-  /** Moves the session to the next row: closes every group whose window has passed and forgets old closed keys. */
-  function advance(): number {
-    const at = position++;
-    for (const [id, part] of open) {
-      if (part.first > at - window) break;
-      open.delete(id);
-      remember(id, at);
-      void judgePart(part);
-    }
-    for (const [id, closedAt] of recent) {
-      if (at - closedAt < window) break;
-      recent.delete(id);
-    }
-    return at;
-  }
-
-  function remember(id: string, at: number): void {
-    recent.delete(id); // re-inserted last: the map stays ordered by position
-    recent.set(id, at);
-  }
-
   function join(index: number, key: string, at: number, member: Omit<Member, 'deliver'>): { outcome: Promise<GroupOutcome>; cut: boolean } {
-    const id = `${index}\0${key}`;
-    let part = open.get(id);
-    if (!part) {
-      const closedAt = recent.get(id);
-      part = { judge: groupJudges[index]!, first: at, cut: closedAt !== undefined && at - closedAt < window, members: [] };
-      open.set(id, part);
-    }
+    const part = windows.partOf(`${index}\0${key}`, at, (cutFrom) => ({
+      judge: groupJudges[index]!,
+      first: at,
+      cut: cutFrom !== undefined,
+      members: [],
+    }));
     let deliver!: (outcome: GroupOutcome) => void;
     const outcome = new Promise<GroupOutcome>((resolve) => (deliver = resolve));
     part.members.push({ ...member, deliver });
@@ -227,30 +204,28 @@ export function createGroupSession(engine: GroupEngine, options: GroupSessionOpt
   return {
     add(row, { fallbackId }) {
       if (ended) throw new Error('group session: add() after end()');
-      const at = advance();
+      const at = windows.advance();
       return scoreRow(row, fallbackId, at).catch((error: unknown) => phases.internalError(row, fallbackId, error));
     },
     noteEarlierRow(row) {
       if (ended) throw new Error('group session: noteEarlierRow() after end()');
-      const at = advance();
+      const at = windows.advance();
       try {
         const read = phases.readRow(row, `earlier-${at}`);
         if ('done' in read) return;
-        groupJudges.forEach((judge, index) => remember(`${index}\0${judge.groupKey(read.context)}`, at));
+        groupJudges.forEach((judge, index) => windows.remember(`${index}\0${judge.groupKey(read.context)}`, at, undefined));
       } catch {
         // a row the earlier run could not score belongs to no group
       }
     },
     skip() {
       if (ended) throw new Error('group session: skip() after end()');
-      advance();
+      windows.advance();
     },
     end() {
       if (ended) return;
       ended = true;
-      const parts = [...open.values()];
-      open.clear();
-      for (const part of parts) void judgePart(part);
+      for (const part of windows.closeAll()) void judgePart(part);
     },
     stats,
   };

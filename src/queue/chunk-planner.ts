@@ -1,7 +1,7 @@
 /**
  * Chunking: how `score --queue` cuts the input into chunks of about `--chunk-size` rows, each scored by one worker.
  * Without a group judge a chunk is the next N rows. With one (`type: group`), a chunk never splits a group: the
- * planner forms the groups exactly as a local run's group session does (group-session.ts, with the same
+ * planner forms the groups with the group window of a local run's group session (group-windows.ts, with the same
  * `--group-window`) — each group judge's key of each row, a group closing once the window has passed its first row,
  * a later part of a key the window closed (or a --resume point saw) counted as cut — and a chunk takes whole groups
  * (rows tied by two group judges' groups go together), so a chunk may hold more than N rows and its rows need not be
@@ -13,6 +13,7 @@
 import { createRowContext, toRowView } from '../input/row-view.js';
 import { isGroupJudge, type GroupJudge } from '../judges/judge.js';
 import type { Reward } from '../reward.js';
+import { GroupWindows } from '../group-windows.js';
 import type { ChunkRow } from './chunk-job.js';
 
 /** An input line as `score` reads it: a row, or a line that is not JSON (it counts toward the group window). */
@@ -85,11 +86,11 @@ function groupChunks(
   options: { chunkSize: number; window: number },
 ): ChunkPlanner {
   const { window, chunkSize } = options;
-  /** Open groups by `judge index \0 key`, in the order they opened. */
-  const open = new Map<string, Part>();
-  /** Keys whose group closed (or that an earlier run saw), with that position and a row of theirs; oldest first. */
-  const recent = new Map<string, { at: number; row: unknown }>();
-  let position = 0;
+  /** Groups by `judge index \0 key`, as a local run forms them; a closed one is remembered with a row of it. */
+  const windows = new GroupWindows<Part, unknown>(window, (part) => {
+    if (--part.unit.openParts === 0) complete(part.unit);
+    return part.sample;
+  });
   const earlierRing: Array<{ row: unknown } | null> = [];
   let earlierSeen = 0;
   let replayed = false;
@@ -118,27 +119,6 @@ function groupChunks(
     if (chunk.rows.length >= chunkSize) flush();
   };
 
-  const remember = (id: string, at: number, row: unknown) => {
-    recent.delete(id); // re-inserted last: the map stays ordered by position
-    recent.set(id, { at, row });
-  };
-
-  /** As group-session.ts advance(): the next position; closes the groups the window has passed, forgets old keys. */
-  const advance = (): number => {
-    const at = position++;
-    for (const [id, part] of open) {
-      if (part.first > at - window) break;
-      open.delete(id);
-      remember(id, at, part.sample);
-      if (--part.unit.openParts === 0) complete(part.unit);
-    }
-    for (const [id, closed] of recent) {
-      if (at - closed.at < window) break;
-      recent.delete(id);
-    }
-    return at;
-  };
-
   /** The row's key per group judge, or null for a row that belongs to no group (it cannot be read). */
   const keysOf = (row: unknown, fallbackId: string): string[] | null => {
     try {
@@ -156,10 +136,10 @@ function groupChunks(
     const kept = Math.min(earlierSeen, window);
     for (let index = earlierSeen - kept; index < earlierSeen; index++) {
       const entry = earlierRing[index % window]!;
-      const at = advance();
+      const at = windows.advance();
       if (entry === null) continue;
       const ids = keysOf(entry.row, `earlier-${at}`);
-      for (const id of ids ?? []) remember(id, at, entry.row);
+      for (const id of ids ?? []) windows.remember(id, at, entry.row);
     }
     earlierRing.length = 0;
   };
@@ -167,7 +147,7 @@ function groupChunks(
   return {
     add(line, row) {
       replay();
-      const at = advance();
+      const at = windows.advance();
       const ids = keysOf(row, `line-${line}`);
       if (ids === null) {
         complete({ rows: [{ line, row }], parts: [], openParts: 0, earlier: new Map() });
@@ -175,18 +155,14 @@ function groupChunks(
       }
       // the row joins one group per group judge; the units of those groups become one
       const units = new Set<Unit>();
-      const joined: Part[] = [];
       for (const id of ids) {
-        let part = open.get(id);
-        if (!part) {
-          const closed = recent.get(id);
+        const part = windows.partOf(id, at, (cutFrom) => {
           const unit: Unit = { rows: [], parts: [], openParts: 1, earlier: new Map() };
-          part = { id, first: at, unit, sample: row };
-          unit.parts.push(part);
-          if (closed !== undefined && at - closed.at < window) unit.earlier.set(id, closed.row);
-          open.set(id, part);
-        }
-        joined.push(part);
+          const opened: Part = { id, first: at, unit, sample: row };
+          unit.parts.push(opened);
+          if (cutFrom) unit.earlier.set(id, cutFrom.note);
+          return opened;
+        });
         units.add(part.unit);
       }
       const [unit, ...others] = units;
@@ -204,7 +180,7 @@ function groupChunks(
     },
     skip() {
       replay();
-      advance();
+      windows.advance();
       return take();
     },
     noteEarlier(entry) {
@@ -212,9 +188,7 @@ function groupChunks(
     },
     end() {
       replay();
-      const parts = [...open.values()];
-      open.clear();
-      for (const part of parts) if (--part.unit.openParts === 0) complete(part.unit);
+      for (const part of windows.closeAll()) if (--part.unit.openParts === 0) complete(part.unit);
       flush();
       return take();
     },

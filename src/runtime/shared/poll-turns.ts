@@ -6,9 +6,13 @@
  * in first out, as the local limits serve their waiters. However many of its calls wait, a process polls Redis with
  * one request at a time. A caller that gives up (its signal) while queued is told at once and leaves without asking;
  * one that gives up while its ask is in flight is told at once too, and when that ask then takes something (a lease,
- * budget) the value goes to `discard` (give the lease back, refund the budget) — never to nobody. A caller that
- * gives up after an ask said wait holds a place in the shared line of waiters (waiter-line.ts): `leave` gives it up,
- * once, after any ask in flight has answered (so that ask cannot take the place again behind it).
+ * budget) the value goes to `discard` (give the lease back, refund the budget) — never to nobody.
+ *
+ * Across processes, a process waits in the shared line of waiters (waiter-line.ts) with ONE place, whichever of its
+ * callers asks: so its callers' order is this queue's alone, and a caller waiting here never holds up another process
+ * from Redis. An ask that says wait holds the place; one that takes gives it up (the process goes to the back of the
+ * line when it asks again: round-robin between processes). When the last caller of this process gives up — none
+ * queued, no ask in flight — `leave` gives the place up at once rather than letting it expire.
  */
 
 /** One ask: the answer, or how long to wait before asking again. */
@@ -19,8 +23,6 @@ export interface PollOptions<T> {
   signal?: AbortSignal | undefined;
   /** Gets a value that arrived after the caller gave up. */
   discard?: (value: T) => void;
-  /** Gives up the caller's place in the shared line, when it gave up after an ask said wait. */
-  leave?: () => void;
 }
 
 export class PollTurns {
@@ -30,37 +32,44 @@ export class PollTurns {
   private wakeSleeper: (() => void) | undefined;
   /** A wake with no one asleep (the head was asking): its next sleep ends at once. */
   private woken = false;
+  /** Asks sent and not answered yet. */
+  private asking = 0;
+  /** The process holds a place in the shared line: the last answer said wait. */
+  private inLine = false;
+
+  /** `leave`: gives up the process's place in the shared line (see the header). */
+  constructor(private readonly leave?: () => void) {}
 
   /** Asks until the answer is done: at once when no caller of this process waits, else in turn (see the header). */
   poll<T>(ask: () => Promise<PollAnswer<T>>, options: PollOptions<T> = {}): Promise<T> {
-    const { signal, discard, leave } = options;
-    // the caller's place in the shared line: held once an ask said wait, given up (once) if the caller gives up
-    let asking = false;
-    let inLine = false;
-    let gaveUp = false;
-    const leaveLine = () => {
-      if (!inLine) return;
-      inLine = false;
-      leave?.();
-    };
-    const askTracked = async (): Promise<PollAnswer<T>> => {
-      asking = true;
+    const tracked = async (): Promise<PollAnswer<T>> => {
+      this.asking++;
       try {
         const answer = await ask();
-        inLine = !answer.done;
-        if (gaveUp) leaveLine(); // the caller gave up while this ask was in flight
+        // answers come back in the order the asks were sent (one connection): the last one says where the process is
+        this.inLine = !answer.done;
         return answer;
       } finally {
-        asking = false;
+        this.asking--;
       }
     };
-    const polled = this.pollInTurn(askTracked, signal, discard);
+    const polled = this.pollInTurn(tracked, options.signal, options.discard);
     // a side branch, so that the caller hears of its giving up no later than without a line
-    polled.catch(() => {
-      gaveUp = true;
-      if (!asking) leaveLine();
-    });
+    polled.catch(() => this.leaveIfNoneWaits());
     return polled;
+  }
+
+  /** Ends the sleep of the caller at the head of the queue now (it asks again at once). */
+  wake(): void {
+    if (this.wakeSleeper) this.wakeSleeper();
+    else if (this.queued > 0) this.woken = true;
+  }
+
+  /** After a caller gave up or left the queue: the place goes once no caller of this process waits or asks. */
+  private leaveIfNoneWaits(): void {
+    if (!this.inLine || this.queued > 0 || this.asking > 0) return;
+    this.inLine = false;
+    this.leave?.();
   }
 
   private async pollInTurn<T>(
@@ -87,12 +96,6 @@ export class PollTurns {
     );
   }
 
-  /** Ends the sleep of the caller at the head of the queue now (it asks again at once). */
-  wake(): void {
-    if (this.wakeSleeper) this.wakeSleeper();
-    else if (this.queued > 0) this.woken = true;
-  }
-
   private inTurn<T>(task: () => Promise<T>, signal: AbortSignal | undefined, discard: ((value: T) => void) | undefined): Promise<T> {
     this.queued++;
     const turn = this.queue.then(() => {
@@ -104,7 +107,10 @@ export class PollTurns {
       () => {},
     );
     this.queue = done;
-    void done.then(() => this.queued--);
+    void done.then(() => {
+      this.queued--;
+      this.leaveIfNoneWaits();
+    });
     if (!signal) return turn;
     return new Promise<T>((resolve, reject) => {
       let gaveUp = false;

@@ -175,7 +175,7 @@ describe('SharedRateBudget', () => {
     const controller = new AbortController();
     const gaveUp = a.take(0, controller.signal);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(redis.cli('ZRANGE', 'rk:budget:m:line', '0', '-1')).toMatch(/^[0-9a-f]{8}:2$/);
+    expect(redis.cli('ZRANGE', 'rk:budget:m:line', '0', '-1')).toMatch(/^[0-9a-f]{8}$/);
     controller.abort(new Error('deadline'));
     await expect(gaveUp).rejects.toThrow('deadline');
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -184,9 +184,29 @@ describe('SharedRateBudget', () => {
     const second = new AbortController();
     const waiting = b.take(0, second.signal);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(redis.cli('ZRANGE', 'rk:budget:m:line', '0', '-1')).toMatch(/^[0-9a-f]{8}:1$/);
+    expect(redis.cli('ZRANGE', 'rk:budget:m:line', '0', '-1')).toMatch(/^[0-9a-f]{8}$/);
     second.abort(new Error('done'));
     await expect(waiting).rejects.toThrow('done');
+  });
+
+  it('however many callers of a process wait, it holds one place in the line; the place goes when the last one gives up', async () => {
+    const side = await budget({ requestsPerMinute: 6 }); // capacity 1, one every 10 s
+    expect(await side.take(0)).toBe(true);
+    const controllers = [new AbortController(), new AbortController(), new AbortController()];
+    // the first asks at once; the others queue behind it in this process, without asking
+    const waiting = controllers.map((controller) => side.take(0, controller.signal).catch((error: Error) => error.message));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const line = () => redis.cli('ZRANGE', 'rk:budget:m:line', '0', '-1');
+    const place = line();
+    expect(place).toMatch(/^[0-9a-f]{8}$/);
+    controllers[1]!.abort(new Error('second gave up'));
+    controllers[0]!.abort(new Error('first gave up'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(line()).toBe(place); // the third still waits: the process keeps its place
+    controllers[2]!.abort(new Error('third gave up'));
+    expect(await Promise.all(waiting)).toEqual(['first gave up', 'second gave up', 'third gave up']);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(redis.cli('EXISTS', 'rk:budget:m:line')).toBe('0');
   });
 
   it('a waiter that stops asking (its process died) is dropped from the head of the line after the line’s life', async () => {
@@ -207,7 +227,7 @@ describe('SharedRateBudget', () => {
     const controller = new AbortController();
     const behind = side.take(0, controller.signal);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(redis.cli('ZRANGE', 'rk:budget:m:line', '0', '-1').split('\n')).toEqual(['alive:1', expect.stringMatching(/:2$/)]);
+    expect(redis.cli('ZRANGE', 'rk:budget:m:line', '0', '-1').split('\n')).toEqual(['alive:1', expect.stringMatching(/^[0-9a-f]{8}$/)]);
     controller.abort(new Error('stop'));
     await expect(behind).rejects.toThrow('stop');
   });

@@ -8,9 +8,10 @@
  * then go below zero: a debt the refill pays back before anyone else is let in. So a large call (8,000 tokens)
  * is not starved by small ones that always find 1,500 left first, while the long-run rate still holds. A call is
  * charged its amount capped at the bucket's capacity (`charged`): one call larger than ten seconds' worth can still
- * go. Callers refused wait in one line across processes (waiter-line.ts): while anyone waits, only the caller at
- * the head takes, so a big call waits for the callers refused before it and then one refill, never behind an endless
- * stream of small ones from a process whose calls arrive back to back.
+ * go. Processes refused wait in one line (waiter-line.ts; one place per process, its callers in turn behind it):
+ * while any waits, only the process at the head takes, then goes to the back if it still waits — so a big call waits
+ * for the processes refused before it and then one refill, never behind an endless stream of small ones from a
+ * process whose calls arrive back to back.
  * When a bucket is not there yet the script says how long until it is, and the process's one poller
  * (poll-turns.ts) sleeps that long (at most 250 ms, so budget given back by another process is seen) and asks again.
  * A call that finds the budget open asks once and goes on: it does not queue behind other calls' round trips; one
@@ -21,16 +22,16 @@ import { randomUUID } from 'node:crypto';
 import type { RedisLink } from './redis-link.js';
 import { RedisScript } from './redis-script.js';
 import { PollTurns } from './poll-turns.js';
-import { LEAVE_LINE, WAITER_LINE_LUA, waiterLineKeys } from './waiter-line.js';
+import { LEAVE_LINE, LINE_MS, WAITER_LINE_LUA, waiterLineKeys } from './waiter-line.js';
 
 /**
  * KEYS: the requests bucket, the tokens bucket (hashes {available, updated}), the line of waiters and its asks.
- * ARGV: requests per minute, tokens per minute (0: no such budget), requests, tokens, the mode, the caller's id and
- * the line's life (ms). The mode:
- *   take   — both or neither: when each bucket holds min(amount, 1) and more than 0, and no one waits or the caller is
- *            at the head of the line, takes both amounts (each capped at its bucket's capacity; a bucket may go below
- *            zero), leaves the line and returns 0; else takes nothing, joins (or stays in) the line and returns the
- *            milliseconds until each bucket holds that (at least 25 while others wait before it);
+ * ARGV: requests per minute, tokens per minute (0: no such budget), requests, tokens, the mode, the process's place
+ * in the line and the line's life (ms). The mode:
+ *   take   — both or neither: when each bucket holds min(amount, 1) and more than 0, and no one waits or the process
+ *            is at the head of the line, takes both amounts (each capped at its bucket's capacity; a bucket may go
+ *            below zero), leaves the line and returns 0; else takes nothing, joins (or stays in) the line and returns
+ *            the milliseconds until each bucket holds that (at least 25 while others wait before it);
  *   settle — adds the amounts back (negative: charges them, possibly below zero), capped at the capacity; returns 0.
  * A bucket's key expires once it would be full again: a missing bucket is a full one.
  */
@@ -80,8 +81,6 @@ return 0
 
 /** The longest sleep between two polls of a short budget. */
 const MAX_POLL_MS = 250;
-/** A place in the line not renewed by its caller's asks for this long is dropped (the caller gave up or died). */
-const LINE_MS = 8 * MAX_POLL_MS;
 
 export interface SharedRateBudgetOptions {
   /** The budget's Redis keys: `<key>:requests` and `<key>:tokens`. */
@@ -94,11 +93,12 @@ export interface SharedRateBudgetOptions {
 
 export class SharedRateBudget {
   private readonly keys: [string, string, string, string];
-  /** Ids of this process's takes: a random part and a count. */
-  private readonly id = randomUUID().slice(0, 8);
-  private takes = 0;
+  /** This process's place in the line. */
+  private readonly place = randomUUID().slice(0, 8);
   private readonly rates: [number, number];
-  private readonly turns = new PollTurns();
+  private readonly turns = new PollTurns(
+    () => void this.link.attempt('budget', (client) => LEAVE_LINE.run(client, this.keys.slice(2), [this.place])),
+  );
   private readonly random: () => number;
   private readonly tokenCapacity: number;
 
@@ -123,11 +123,10 @@ export class SharedRateBudget {
    * alone); rejects with the signal's reason when the caller gives up first (refunding a take that was in flight).
    */
   take(tokens: number, signal?: AbortSignal): Promise<boolean> {
-    const caller = `${this.id}:${++this.takes}`;
     return this.turns.poll(
       async () => {
         const reached = await this.link.attempt('budget', (client) =>
-          BUCKETS.run(client, this.keys, [...this.rates, 1, tokens, 'take', caller, LINE_MS]),
+          BUCKETS.run(client, this.keys, [...this.rates, 1, tokens, 'take', this.place, LINE_MS]),
         );
         if (!reached.reached) return { done: true, value: false };
         const waitMs = Number(reached.value);
@@ -140,7 +139,6 @@ export class SharedRateBudget {
         discard: (taken) => {
           if (taken) this.settle(1, this.charged(tokens));
         },
-        leave: () => void this.link.attempt('budget', (client) => LEAVE_LINE.run(client, this.keys.slice(2), [caller])),
       },
     );
   }

@@ -1,16 +1,21 @@
 /**
- * The line of callers waiting for a shared limit (a budget of shared-rate-budget.ts, a lease of
+ * The line of processes waiting for a shared limit (a budget of shared-rate-budget.ts, a lease of
  * shared-concurrency.ts), kept in Redis so that every process waits in one order: first refused, first served. A
- * caller joins when it is refused and keeps its place by asking again; while anyone is in the line, only the caller at
- * its head may take — a caller that finds the limit open but others waiting joins behind them. Without it, the process
- * whose calls arrive back to back wins every time the limit opens, and another process's caller can wait forever.
- * A place not renewed by an ask for the line's life is dropped (its caller gave up, or its process died), so a dead
- * waiter holds the line up for that long at most; a caller that gives up leaves the line at once (`LEAVE_LINE`).
+ * process has one place, whichever of its callers asks (they wait in turn behind it, poll-turns.ts): it joins when
+ * refused and keeps its place by asking again; while anyone is in the line, only the process at its head may take —
+ * one that finds the limit open but others waiting joins behind them — and a take leaves the line (a process that
+ * still waits joins again at the back: round-robin). Without it, the process whose calls arrive back to back wins
+ * every time the limit opens, and another process's caller can wait forever. A place not renewed by an ask for
+ * `LINE_MS` is dropped (its process died, or lost Redis), so a dead waiter holds the line up for that long at most;
+ * a process whose last waiting caller gives up leaves at once (`LEAVE_LINE`).
  *
- * The line is a sorted set of callers scored by when they joined (on the server's clock) and a hash of when each last
- * asked; `WAITER_LINE_LUA` holds the Lua functions the limits' scripts are built from.
+ * The line is a sorted set of places scored by when they joined (the server's clock, in microseconds) and a hash of
+ * when each last asked; `WAITER_LINE_LUA` holds the Lua functions the limits' scripts are built from.
  */
 import { RedisScript } from './redis-script.js';
+
+/** A place not renewed by an ask for this long (ms) is dropped: well above the longest poll (250 ms). */
+export const LINE_MS = 2000;
 
 /** Lua functions (prepended to a limit's script): `line` and `seen` are the two keys, `now` the server time (ms). */
 export const WAITER_LINE_LUA = `
