@@ -332,17 +332,9 @@ async function benchRedisOverhead(): Promise<void> {
       `a call's Redis operations alone p50 ${result.operations.budgets_and_lease.p50_ms} ms, p99 ${result.operations.budgets_and_lease.p99_ms} ms ` +
       `(${result.operations.budgets_and_lease.cpu_ms_per_call} ms CPU; without a shared_concurrency lease p50 ` +
       `${result.operations.budgets_only.p50_ms} ms, p99 ${result.operations.budgets_only.p99_ms} ms); ` +
-      `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
-        .map((value) => value.toFixed(2))
-        .join(' ')}`,
+      `machine: ${machineLine()}`,
   );
-  const environment = {
-    node: process.version,
-    cpus: cpus().length,
-    cpu: cpus()[0]?.model,
-    loadavg_after: loadavg(),
-    date: new Date().toISOString(),
-  };
+  const environment = benchEnvironment();
   writeFileSync('bench/results-redis.json', `${JSON.stringify({ environment, ...result }, null, 2)}\n`);
   console.log('\nwritten to bench/results-redis.json');
 }
@@ -415,20 +407,22 @@ async function benchLocalJudge(): Promise<void> {
     String(result.output_tokens_per_verdict),
     String(result.output_tokens_per_s),
   ]);
-  printTable(
-    header,
-    rows,
-    `\nlocal judge: criteria verdicts sent one at a time through createReward; machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
-  );
-  const environment = {
-    node: process.version,
-    cpus: cpus().length,
-    cpu: cpus()[0]?.model,
-    loadavg_after: loadavg(),
-    date: new Date().toISOString(),
-  };
+  printTable(header, rows, `\nlocal judge: criteria verdicts sent one at a time through createReward; machine: ${machineLine()}`);
+  const environment = benchEnvironment();
   writeFileSync('bench/results-local.json', `${JSON.stringify({ environment, results: local }, null, 2)}\n`);
   console.log('\nwritten to bench/results-local.json');
+}
+
+/** The machine a result was measured on, and its load average as the run ends. */
+function benchEnvironment() {
+  return { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, loadavg_after: loadavg(), date: new Date().toISOString() };
+}
+
+/** `2 × AMD EPYC, load 0.41 0.52 0.60`: the machine and its load, for a table's title. */
+function machineLine(): string {
+  return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ')}`;
 }
 
 function printTable(header: string[], rows: string[][], title: string): void {
@@ -466,20 +460,8 @@ function reportRuntime(): void {
     result.peak_rss_mb.toFixed(0),
     result.target,
   ]);
-  printTable(
-    header,
-    table,
-    `\nN=${N}, C=${C}, L=${L} ms (±10 ms jitter) unless noted; machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
-      .map((value) => value.toFixed(2))
-      .join(' ')}`,
-  );
-  const environment = {
-    node: process.version,
-    cpus: cpus().length,
-    cpu: cpus()[0]?.model,
-    loadavg_after: loadavg(),
-    date: new Date().toISOString(),
-  };
+  printTable(header, table, `\nN=${N}, C=${C}, L=${L} ms (±10 ms jitter) unless noted; machine: ${machineLine()}`);
+  const environment = benchEnvironment();
   writeFileSync('bench/results.json', `${JSON.stringify({ environment, parameters: { N, C, L_ms: L }, results }, null, 2)}\n`);
   console.log('\nwritten to bench/results.json');
 }

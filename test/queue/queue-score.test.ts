@@ -9,7 +9,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort } from '../support/closed-port.js';
 import type { FakeReply, FakeRequest } from '../support/fake-judge-server.js';
 import { groupJudgeReply, groupRollouts } from '../support/group-judge.js';
@@ -60,6 +60,9 @@ beforeAll(async () => {
   writeFileSync(groupSpec, 'judges:\n  - {type: group, name: rank, criteria: The larger number is better.}\n');
 }, 30_000);
 
+afterEach(() => {
+  judgeDelayMs = 0; // a test that slows the judge down does not slow the next
+});
 afterAll(async () => {
   await Promise.all(workers.map((worker) => worker.stop()));
   await redis?.stop();
@@ -90,6 +93,27 @@ const plainRows = (count: number, from = 1) =>
 /** `rewardkit score` in a process of its own (to be killed or interrupted). */
 function score(spec: string, input: string, output: string, ...extra: string[]) {
   return spawnCli(['score', '--spec', spec, '--input', input, '--output', output, '--concurrency', '4', ...fakeJudge(), ...extra]);
+}
+
+/** The rows the judge was asked about, in the order asked (each call names its row's answer). */
+const askedRows = () => judge.requests.map((request) => Number(/answer (\d+)/.exec(request.user)![1]));
+
+/**
+ * `rows` plain rows scored locally, then queued in chunks of 6 with one worker taking one chunk at a time and a slow
+ * judge (150 ms a call): returns once that worker's first chunk is half judged (the judge's requests count from there).
+ */
+async function oneWorkerMidFirstChunk(name: string, rows: number) {
+  const queueName = newQueue();
+  const input = writeRows(`${name}.jsonl`, plainRows(rows));
+  const output = join(dir, `${name}-out.jsonl`);
+  const localOutput = join(dir, `${name}-local.jsonl`);
+  judgeDelayMs = 150;
+  const local = await scoreHere(rubricSpec, input, localOutput, '--no-cache');
+  judge.requests.length = 0;
+  const [worker] = await workersOn(queueName, 1, '--concurrency', '1');
+  const producer = score(rubricSpec, input, output, '--no-cache', '--queue', redis.url, '--queue-name', queueName, '--chunk-size', '6');
+  await waitFor('the first chunk to be half judged', () => judge.requests.length >= 2);
+  return { queueName, worker: worker!, producer, output, localOutput, local };
 }
 
 /** `rewardkit score` in this process (as a user runs it, stdout and stderr captured): for runs nobody stops. */
@@ -152,64 +176,38 @@ describe('score --queue', () => {
   }, 120_000);
 
   it('a worker killed with SIGKILL mid-chunk: its chunk goes to another worker, every row is written once, as locally', async () => {
-    const queueName = newQueue();
-    const input = writeRows('kill-worker.jsonl', plainRows(24));
-    const output = join(dir, 'kill-worker-out.jsonl');
-    judgeDelayMs = 150;
-    try {
-      const local = await scoreHere(rubricSpec, input, join(dir, 'kill-worker-local.jsonl'), '--no-cache');
-      judge.requests.length = 0;
-      const [doomed] = await workersOn(queueName, 1, '--concurrency', '1');
-      const producer = score(rubricSpec, input, output, '--no-cache', '--queue', redis.url, '--queue-name', queueName, '--chunk-size', '6');
-      await waitFor('the first chunk to be half judged', () => judge.requests.length >= 2);
-      doomed!.child.kill('SIGKILL');
-      expect((await doomed!.exited).signal).toBe('SIGKILL');
-      await new Promise((resolve) => setTimeout(resolve, 300)); // calls sent before the kill have arrived
-      const beforeKill = judge.requests.length;
-      const [rescuer] = await workersOn(queueName, 1, '--concurrency', '2');
-      const done = await producer.exited;
-      expect([local.code, done.code]).toEqual([0, 0]);
-      expect(lineNumbers(output)).toEqual(Array.from({ length: 24 }, (_unused, index) => index + 1));
-      expect(withoutLatencies(output)).toEqual(withoutLatencies(join(dir, 'kill-worker-local.jsonl')));
-      // the dead worker's calls were all for chunk 0 (rows 1–6); the rescuer judged chunk 0 again, then the rest once
-      const asked = judge.requests.map((request) => Number(/answer (\d+)/.exec(request.user)![1]));
-      expect(asked.slice(0, beforeKill).every((row) => row <= 6)).toBe(true);
-      expect(asked.slice(beforeKill).sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_unused, index) => index + 1));
-      expect(rescuer!.stderr()).toMatch(/: chunk [0-9a-f-]{36}-0: 6 rows in /);
-    } finally {
-      judgeDelayMs = 0;
-    }
+    const { queueName, worker: doomed, producer, output, localOutput, local } = await oneWorkerMidFirstChunk('kill-worker', 24);
+    doomed.child.kill('SIGKILL');
+    expect((await doomed.exited).signal).toBe('SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // calls sent before the kill have arrived
+    const beforeKill = judge.requests.length;
+    const [rescuer] = await workersOn(queueName, 1, '--concurrency', '2');
+    const done = await producer.exited;
+    expect([local.code, done.code]).toEqual([0, 0]);
+    expect(lineNumbers(output)).toEqual(Array.from({ length: 24 }, (_unused, index) => index + 1));
+    expect(withoutLatencies(output)).toEqual(withoutLatencies(localOutput));
+    // the dead worker's calls were all for chunk 0 (rows 1–6); the rescuer judged chunk 0 again, then the rest once
+    const asked = askedRows();
+    expect(asked.slice(0, beforeKill).every((row) => row <= 6)).toBe(true);
+    expect(asked.slice(beforeKill).sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_unused, index) => index + 1));
+    expect(rescuer!.stderr()).toMatch(/: chunk [0-9a-f-]{36}-0: 6 rows in /);
   }, 120_000);
 
   it('a worker stopped with SIGTERM mid-chunk finishes that chunk, exits 0, and another worker scores the rest: every row once', async () => {
-    const queueName = newQueue();
-    const input = writeRows('term-worker.jsonl', plainRows(18));
-    const output = join(dir, 'term-worker-out.jsonl');
-    judgeDelayMs = 150;
-    try {
-      const local = await scoreHere(rubricSpec, input, join(dir, 'term-worker-local.jsonl'), '--no-cache');
-      judge.requests.length = 0;
-      const [leaving] = await workersOn(queueName, 1, '--concurrency', '1');
-      const producer = score(rubricSpec, input, output, '--no-cache', '--queue', redis.url, '--queue-name', queueName, '--chunk-size', '6');
-      await waitFor('the first chunk to be half judged', () => judge.requests.length >= 2);
-      leaving!.child.kill('SIGTERM');
-      const stopped = await leaving!.exited;
-      expect(stopped.code).toBe(0);
-      // it finished the chunk it had (its six rows judged once) and took no other
-      expect(leaving!.stderr()).toMatch(
-        /SIGTERM: finishing the chunks in flight \(again to quit now\)\n.*: chunk [0-9a-f-]{36}-0: 6 rows in .*\n.*stopped\n$/s,
-      );
-      expect(leaving!.chunksDone()).toBe(1);
-      const [rest] = await workersOn(queueName, 1, '--concurrency', '2');
-      const done = await producer.exited;
-      expect([local.code, done.code]).toEqual([0, 0]);
-      expect(withoutLatencies(output)).toEqual(withoutLatencies(join(dir, 'term-worker-local.jsonl')));
-      expect(rest!.chunksDone()).toBe(2);
-      const asked = judge.requests.map((request) => Number(/answer (\d+)/.exec(request.user)![1]));
-      expect(asked.sort((a, b) => a - b)).toEqual(Array.from({ length: 18 }, (_unused, index) => index + 1));
-    } finally {
-      judgeDelayMs = 0;
-    }
+    const { queueName, worker: leaving, producer, output, localOutput, local } = await oneWorkerMidFirstChunk('term-worker', 18);
+    leaving.child.kill('SIGTERM');
+    expect((await leaving.exited).code).toBe(0);
+    // it finished the chunk it had (its six rows judged once) and took no other
+    expect(leaving.stderr()).toMatch(
+      /SIGTERM: finishing the chunks in flight \(again to quit now\)\n.*: chunk [0-9a-f-]{36}-0: 6 rows in .*\n.*stopped\n$/s,
+    );
+    expect(leaving.chunksDone()).toBe(1);
+    const [rest] = await workersOn(queueName, 1, '--concurrency', '2');
+    const done = await producer.exited;
+    expect([local.code, done.code]).toEqual([0, 0]);
+    expect(withoutLatencies(output)).toEqual(withoutLatencies(localOutput));
+    expect(rest!.chunksDone()).toBe(2);
+    expect(askedRows().sort((a, b) => a - b)).toEqual(Array.from({ length: 18 }, (_unused, index) => index + 1));
   }, 120_000);
 
   it('a producer killed with SIGKILL continues with --resume: every row once, in order', async () => {

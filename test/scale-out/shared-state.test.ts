@@ -7,7 +7,7 @@
  * and fallbacks, every reward still right.
  */
 import { setMaxListeners } from 'node:events';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createJudgeModel, modelKey, type JudgeRequest } from '../../src/models/judge-model.js';
 import { openReward, type OpenedReward } from '../../src/open-reward.js';
 import { createSchedulerRegistry } from '../../src/reward-resources.js';
@@ -16,7 +16,7 @@ import type { RedisLogLevel } from '../../src/runtime/shared/redis-link.js';
 import { SharedState, type SharedStateOptions } from '../../src/runtime/shared/shared-state.js';
 import { ModelSpecSchema, type ModelSpec } from '../../src/spec/schema.js';
 import type { FakeRequest } from '../support/fake-judge-server.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { useRedisServer } from '../support/use-redis-server.js';
 import { useFakeJudge } from '../support/use-fake-judge.js';
 import { qaJudge } from '../serve/support/qa-judge.js';
 
@@ -24,12 +24,7 @@ const SPEC = 'test/serve/fixtures/qa-spec.yaml';
 const qa = qaJudge();
 const judge = useFakeJudge(qa.script);
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(() => redis.stop());
-beforeEach(() => void redis.cli('FLUSHALL'));
+const redis = useRedisServer();
 
 const toClose: Array<{ close(): void }> = [];
 afterEach(() => {

@@ -4,16 +4,13 @@
  * is one warning line and a fallback count per operation; the link comes back by itself with one line.
  */
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { closedPort } from '../../../test/support/closed-port.js';
-import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
+import { startRedisServer } from '../../../test/support/redis-server.js';
+import { useRedisServer } from '../../../test/support/use-redis-server.js';
 import { RedisLink, redactedUrl, redisUrlProblem, type RedisLogLevel } from './redis-link.js';
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(() => redis.stop());
+const redis = useRedisServer({ flushBeforeEach: false });
 
 const links: RedisLink[] = [];
 afterEach(() => {

@@ -2,16 +2,12 @@
  * SharedCache entries it cannot use are misses, never errors: an embedding whose bytes are not float64 values; and a
  * fractional TTL (a library user's ttlDays) is written as a whole number of milliseconds, rounded up.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useRedisServer } from '../../../test/support/use-redis-server.js';
 import { RedisLink } from './redis-link.js';
 import { SharedCache } from './shared-cache.js';
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(() => redis.stop());
+const redis = useRedisServer({ flushBeforeEach: false });
 const links: RedisLink[] = [];
 afterEach(() => {
   for (const link of links.splice(0)) link.close();

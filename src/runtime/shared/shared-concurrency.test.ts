@@ -3,17 +3,13 @@
  * (two links); a given-back lease lets the next waiter in, a refreshed lease outlives its length, a dead holder's
  * lease expires by itself; Redis down means the local limit alone.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startRedisServer } from '../../../test/support/redis-server.js';
+import { useRedisServer } from '../../../test/support/use-redis-server.js';
 import { RedisLink } from './redis-link.js';
 import { SharedConcurrency, type SharedConcurrencyOptions } from './shared-concurrency.js';
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(() => redis.stop());
-beforeEach(() => void redis.cli('FLUSHALL'));
+const redis = useRedisServer();
 
 const closers: Array<{ close(): void }> = [];
 afterEach(() => {

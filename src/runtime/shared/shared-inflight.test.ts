@@ -3,17 +3,13 @@
  * lease, the second waits for the holder's verdict; a lease released without a verdict, or expired with its holder,
  * passes to the waiter; a stored verdict answers at once; a waiter gives up with its signal; Redis down → local.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startRedisServer } from '../../../test/support/redis-server.js';
+import { useRedisServer } from '../../../test/support/use-redis-server.js';
 import type { JudgeReply } from '../../models/judge-model.js';
 import { SharedState } from './shared-state.js';
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(() => redis.stop());
-beforeEach(() => void redis.cli('FLUSHALL'));
+const redis = useRedisServer();
 
 const states: SharedState[] = [];
 afterEach(() => {

@@ -3,17 +3,13 @@
  * semantics of rate-budget.ts — ten seconds' worth of capacity, continuous refill on the server's clock, all or
  * nothing for a call's request and tokens, settled afterwards — and Redis down means the local budgets alone.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startRedisServer } from '../../../test/support/redis-server.js';
+import { useRedisServer } from '../../../test/support/use-redis-server.js';
 import { RedisLink } from './redis-link.js';
 import { SharedRateBudget } from './shared-rate-budget.js';
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(() => redis.stop());
-beforeEach(() => void redis.cli('FLUSHALL'));
+const redis = useRedisServer();
 
 const links: RedisLink[] = [];
 afterEach(() => {
