@@ -30,7 +30,7 @@ import type { RewardSpec } from './spec/schema.js';
 import { DEFAULT_CACHE_TTL_MS } from './runtime/judge-cache.js';
 import type { RedisLogLevel } from './runtime/shared/redis-link.js';
 import { redisUrlProblem } from './runtime/shared/redis-url.js';
-import { redisPrefixProblem } from './runtime/shared/shared-state.js';
+import { redisPrefixProblem } from './runtime/shared/redis-url.js';
 
 /** The judge cache file score and the lab use unless told otherwise. */
 export const DEFAULT_CACHE_PATH = '.rewardkit/judge-cache.sqlite';
@@ -173,7 +173,7 @@ export async function openLoadedReward(loaded: LoadedRewardSpec, options: Reward
   const cache = ownCache ?? (typeof options.cache === 'object' ? options.cache : undefined);
   let ownShared: SharedState | undefined;
   try {
-    ownShared = typeof options.redis === 'string' && models.length > 0 ? await connectRedis(options.redis, options) : undefined;
+    ownShared = typeof options.redis === 'string' && models.length > 0 ? await openRewardSharedState(options.redis, options) : undefined;
   } catch (error) {
     ownCache?.close();
     throw error;
@@ -203,8 +203,14 @@ export async function openLoadedReward(loaded: LoadedRewardSpec, options: Reward
   };
 }
 
-/** Connects to the shared Redis of `openReward`'s `redis` URL; a malformed URL or prefix is an OpenRewardError of kind 'redis'. */
-async function connectRedis(url: string, options: RewardResourceOptions): Promise<SharedState> {
+/**
+ * Connects to the shared Redis of `openReward`'s `redis` URL, as openReward does; for a process that opens many rewards
+ * on one shared state (the queue worker). A malformed URL or prefix is an OpenRewardError of kind 'redis'.
+ */
+export async function openRewardSharedState(
+  url: string,
+  options: Pick<RewardResourceOptions, 'redisPrefix' | 'cachePolicy' | 'onRedisLog'>,
+): Promise<SharedState> {
   const problem = redisUrlProblem(url) ?? (options.redisPrefix === undefined ? undefined : redisPrefixProblem(options.redisPrefix));
   if (problem) throw new OpenRewardError('redis', `redis: ${problem}`);
   const ttlDays = options.cachePolicy?.ttlDays;
@@ -229,7 +235,8 @@ export async function openJudgeCache(path: string, policy: JudgeCachePolicy = {}
   }
 }
 
-function judgeOverrideOf(judge: string | undefined, baseUrl: string | undefined): JudgeOverride | undefined {
+/** `--judge PROVIDER:MODEL` and `--judge-base-url` as an override of the spec's judges; an OpenRewardError 'judge_flag' when wrong. */
+export function judgeOverrideOf(judge: string | undefined, baseUrl: string | undefined): JudgeOverride | undefined {
   if (baseUrl && !judge) throw new OpenRewardError('judge_flag', '--judge-base-url needs --judge PROVIDER:MODEL as well');
   if (!judge) return undefined;
   try {

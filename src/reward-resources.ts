@@ -7,7 +7,7 @@
  */
 import { JudgeCache, type JudgeCacheOptions } from './runtime/judge-cache.js';
 import type { ModelScheduler } from './runtime/model-scheduler.js';
-import { SharedState, type SharedStateOptions } from './runtime/shared/shared-state.js';
+import type { SharedState, SharedStateOptions } from './runtime/shared/shared-state.js';
 
 export type { JudgeCache, JudgeCacheOptions, SharedState, SharedStateOptions };
 
@@ -23,7 +23,9 @@ export function createJudgeCache(options: JudgeCacheOptions): Promise<JudgeCache
  * Connects to Redis (waiting up to its connect timeout; a Redis that does not answer leaves the process on its local
  * cache and limits until it does). Close it when done.
  */
-export function openSharedState(options: SharedStateOptions): Promise<SharedState> {
+export async function openSharedState(options: SharedStateOptions): Promise<SharedState> {
+  // loaded here, not at the top: a process without --redis never loads the Redis client (start-up, Lambda cold starts)
+  const { SharedState } = await import('./runtime/shared/shared-state.js');
   return SharedState.open(options);
 }
 

@@ -5,8 +5,8 @@
  * and the mapping of openReward's typed errors to the CLI's exit codes (src/open-reward.ts).
  */
 import { OpenRewardError, type JudgeCachePolicy } from '../open-reward.js';
-import { redisUrlProblem } from '../runtime/shared/redis-link.js';
-import { redisPrefixProblem, type SharedStateStats } from '../runtime/shared/shared-state.js';
+import { redisPrefixProblem, redisUrlProblem } from '../runtime/shared/redis-url.js';
+import type { SharedStateStats } from '../runtime/shared/shared-state.js';
 import { positiveInteger } from './args.js';
 import { CliError, EXIT } from './exit-codes.js';
 

@@ -21,16 +21,9 @@ import { LineWriter } from './line-writer.js';
 import { findResumePoint } from './resume.js';
 import { DEFAULT_MAX_JUDGE_ERROR_RATE, judgeErrorReport, retryCommandOf } from './judge-error-report.js';
 import { planRetry, rewriteWithRetries, type RetryPlan, type RetryRun } from './retry-errors.js';
-import { GROUP_WINDOW_HELP, GroupedScoring, groupWindowOf, specJudgesGroups } from './group-window.js';
+import { GROUP_WINDOW_HELP, GroupedScoring, groupsSummaryLine, groupWindowOf, specJudgesGroups } from './group-window.js';
 import { groupedDryRun } from './group-dry-run.js';
-import {
-  openQueuedScoring,
-  queuedFailure,
-  queuedGroupsLine,
-  SCORE_QUEUE_FLAGS,
-  SCORE_QUEUE_HELP,
-  scoreQueueOptionsOf,
-} from './score-queue.js';
+import { openQueuedScoring, queuedFailure, SCORE_QUEUE_FLAGS, SCORE_QUEUE_HELP, scoreQueueOptionsOf } from './score-queue.js';
 import type { QueuedRun } from '../queue/queued-run.js';
 import {
   CACHE_POLICY_HELP,
@@ -330,7 +323,7 @@ async function scoreRows(
     const resumed = resumeFrom > 0 ? `resumed after input line ${resumeFrom}\n` : '';
     io.stderr.write(`\n${resumed}${formatSummaryTable(totals, (performance.now() - started) / 1000)}\n`);
     if (grouped) io.stderr.write(`${grouped.summaryLine()}\n`);
-    else if (run.queued && reward.groupsJudged) io.stderr.write(`${queuedGroupsLine(run.queued.groups, run.groupWindow)}\n`);
+    else if (run.queued && reward.groupsJudged) io.stderr.write(`${groupsSummaryLine(run.queued.groups, run.groupWindow)}\n`);
   }
   const failures = judgeErrorReport(totals, maxJudgeErrorRate, retryCommandOf(values));
   if (failures.text && (failures.exceeded || !values.quiet)) io.stderr.write(`\n${failures.text}\n`);

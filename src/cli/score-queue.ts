@@ -5,7 +5,6 @@
  * --resume, --limit, writing in input order, the progress bar, the summary table, exit code 9 — is `score`'s own loop.
  */
 import type { LoadedRewardSpec } from '../open-reward.js';
-import type { GroupCounts } from '../queue/chunk-job.js';
 import { QueueError } from '../queue/queue-error.js';
 import { DEFAULT_QUEUE_NAME, queueNameProblem } from '../queue/queue-keys.js';
 import { checkQueueUrl, redactedUrl } from '../queue/queue-url.js';
@@ -13,7 +12,6 @@ import type { QueuedRun } from '../queue/queued-run.js';
 import { createReward, type Reward } from '../reward.js';
 import { positiveInteger } from './args.js';
 import { CliError, EXIT } from './exit-codes.js';
-import { groupsSummaryLine } from './group-window.js';
 
 export const DEFAULT_CHUNK_SIZE = 32;
 export const DEFAULT_CHUNKS_AHEAD = 128;
@@ -130,11 +128,6 @@ export async function openQueuedScoring(
     `score: run ${run.runId} on queue ${options.queueName} at ${redactedUrl(options.url)}, chunks of up to ${options.chunkSize} rows${waiting}\n`,
   );
   return { reward, run };
-}
-
-/** The groups line of a queued run: the one a local run prints (group-window.ts), from the counts summed over chunks. */
-export function queuedGroupsLine(counts: GroupCounts, window: number): string {
-  return groupsSummaryLine(counts, window);
 }
 
 /** What a run stopped by a chunk's failure says, and its exit code. */

@@ -19,6 +19,7 @@ import {
 } from '../serve/server.js';
 import { parseFlags, positiveInteger } from './args.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { untilSignalled } from './signals.js';
 import {
   CACHE_POLICY_HELP,
   cliErrorOf,
@@ -226,10 +227,7 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
   if (!token && !isLoopback(host))
     logger.warn({ host }, 'serving without authentication on a non-loopback address: set REWARDKIT_TOKEN or --token');
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const signal = await untilSignalled();
   logger.info({ signal, in_flight: server.inFlight }, 'draining: new requests get 503; finishing those in flight');
   process.once(signal === 'SIGTERM' ? 'SIGINT' : 'SIGTERM', () => {
     logger.warn('second signal: stopping without waiting for requests in flight');

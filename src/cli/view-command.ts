@@ -10,6 +10,7 @@ import { ViewError } from '../view/view-error.js';
 import { createViewServer } from '../view/view-server.js';
 import { parseFlags } from './args.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { untilSignalled } from './signals.js';
 import type { CommandIo } from './score-command.js';
 
 export const VIEW_HELP = `Usage: rewardkit view SCORED.jsonl [--input ROLLOUTS.jsonl] [--spec SPEC] [--port P]
@@ -134,18 +135,4 @@ function portOf(text: string | undefined): number {
   if (!/^\d+$/.test(text) || port > 65535)
     throw new CliError(`view: --port: expected a whole number from 0 to 65535, got ${JSON.stringify(text)}`, EXIT.usage);
   return port;
-}
-
-function untilSignalled(): Promise<string> {
-  return new Promise((resolve) => {
-    const stop = (signal: string) => () => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      resolve(signal);
-    };
-    const onInt = stop('SIGINT');
-    const onTerm = stop('SIGTERM');
-    process.once('SIGINT', onInt);
-    process.once('SIGTERM', onTerm);
-  });
 }

@@ -5,15 +5,16 @@
  */
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { openJudgeCache, DEFAULT_CACHE_PATH } from '../open-reward.js';
+import { judgeOverrideOf, openJudgeCache, openRewardSharedState, DEFAULT_CACHE_PATH } from '../open-reward.js';
 import { DEFAULT_LOCK_DURATION_MS, DEFAULT_STALLED_INTERVAL_MS, MAX_STALLED_COUNT } from '../queue/queue-worker.js';
 import { QueueError } from '../queue/queue-error.js';
 import { DEFAULT_QUEUE_NAME, queueNameProblem } from '../queue/queue-keys.js';
 import { checkQueueUrl, redactedUrl } from '../queue/queue-url.js';
-import type { JudgeCache } from '../reward-resources.js';
-import { parseJudgeFlag, type JudgeOverride } from '../spec/judge-override.js';
+import type { JudgeCache, SharedState } from '../reward-resources.js';
+import type { JudgeOverride } from '../spec/judge-override.js';
 import { parseFlags, positiveInteger } from './args.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { untilSignalled } from './signals.js';
 import {
   CACHE_POLICY_HELP,
   cliErrorOf,
@@ -105,7 +106,7 @@ export async function workerCommand(argv: string[], io: CommandIo): Promise<numb
   if (nameProblem) throw usage(`--queue-name: ${nameProblem}`);
   if (values.prices !== undefined) throw usage('--prices travels with each run: give it to "score --queue"');
   if (values.cache && values['no-cache']) throw usage('use either --cache FILE or --no-cache');
-  const judgeOverride = judgeOverrideOf(values.judge, values['judge-base-url']);
+  const judgeOverride = workerJudgeOverride(values.judge, values['judge-base-url']);
   const concurrency = positiveInteger(values.concurrency, '--concurrency') ?? DEFAULT_CONCURRENCY;
   const lockDurationMs = positiveInteger(values['lock-duration-ms'], '--lock-duration-ms') ?? DEFAULT_LOCK_DURATION_MS;
   const stalledIntervalMs = positiveInteger(values['stalled-interval-ms'], '--stalled-interval-ms') ?? DEFAULT_STALLED_INTERVAL_MS;
@@ -132,6 +133,11 @@ export async function workerCommand(argv: string[], io: CommandIo): Promise<numb
       });
     }
   }
+  // one shared state for every run this worker scores: one connection, one owner of its leases and calls in flight
+  let shared: SharedState | undefined;
+  if (redis.redis) {
+    shared = await openRewardSharedState(redis.redis, { cachePolicy, ...(redis.redisPrefix ? { redisPrefix: redis.redisPrefix } : {}) });
+  }
   const connection = openConnection(values.queue);
   const runs = new RunRewards({
     redis: connection.redis,
@@ -142,8 +148,7 @@ export async function workerCommand(argv: string[], io: CommandIo): Promise<numb
     idleCloseMs,
     resources: {
       cachePolicy,
-      ...(redis.redis ? { redis: redis.redis } : {}),
-      ...(redis.redisPrefix ? { redisPrefix: redis.redisPrefix } : {}),
+      ...(shared ? { redis: shared } : {}),
     },
     log,
   });
@@ -164,31 +169,29 @@ export async function workerCommand(argv: string[], io: CommandIo): Promise<numb
     await runs.closeAll();
     await connection.close();
     cache?.close();
+    shared?.close();
     throw QueueError.isInstance(error) ? usage(error.message) : error;
   }
   log(
     `taking chunks from queue ${queueName} at ${redactedUrl(values.queue)}, ${concurrency} at a time (lock ${lockDurationMs} ms, ` +
       `stalled check every ${stalledIntervalMs} ms); SIGTERM or Ctrl-C finishes the chunks in flight and stops`,
   );
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const signal = await untilSignalled();
   log(`${signal}: finishing the chunks in flight (again to quit now)`);
   process.once(signal === 'SIGTERM' ? 'SIGINT' : 'SIGTERM', () => process.exit(EXIT.interrupted));
   process.once(signal, () => process.exit(EXIT.interrupted));
   await worker.close();
   await connection.close();
   cache?.close();
+  shared?.close();
   log('stopped');
   return EXIT.ok;
 }
 
-function judgeOverrideOf(judge: string | undefined, baseUrl: string | undefined): JudgeOverride | undefined {
-  if (baseUrl && !judge) throw new CliError('worker: --judge-base-url needs --judge PROVIDER:MODEL as well', EXIT.usage);
-  if (!judge) return undefined;
+/** The worker's --judge / --judge-base-url (openReward's reading of them), a usage error when wrong. */
+function workerJudgeOverride(judge: string | undefined, baseUrl: string | undefined): JudgeOverride | undefined {
   try {
-    return parseJudgeFlag(judge, baseUrl);
+    return judgeOverrideOf(judge, baseUrl);
   } catch (error) {
     throw new CliError(`worker: ${(error as Error).message}`, EXIT.usage);
   }

@@ -90,8 +90,6 @@ export class QueuedRun {
   failure: QueueError | undefined;
   /** With a group judge: the groups judged (summed over chunks). */
   readonly groups: GroupCounts = { groups: 0, rows_in_groups: 0, cut: 0 };
-  /** Chunks Redis lost (restarted without persistence, or the job was removed) that were enqueued again. */
-  requeuedChunks = 0;
   private readonly keys: RunKeys;
   /** The index of the next chunk enqueued. */
   private nextIndex = 0;
@@ -288,7 +286,6 @@ export class QueuedRun {
     await this.storeDescription();
     await this.addJob(chunk.job);
     chunk.requeued++;
-    this.requeuedChunks++;
     this.options.log?.(`${this.chunkName(chunk)} was lost from Redis (restarted without persistence?): enqueued again`);
   }
 
@@ -380,11 +377,15 @@ export class QueuedRun {
     const { lines, groups } = parsed.data;
     if (lines.length !== chunk.lines.length) throw lost(`has ${lines.length} lines for ${chunk.lines.length} rows`);
     const outcomes = lines.map((text, position) => {
-      const raw = JSON.parse(text) as Record<string, unknown>;
-      const line = ResultLineSchema.safeParse(raw);
-      if (!line.success || line.data.line !== chunk.lines[position]) {
-        throw lost(`has a malformed line ${position + 1} (expected input line ${chunk.lines[position]})`);
+      const malformed = () => lost(`has a malformed line ${position + 1} (expected input line ${chunk.lines[position]})`);
+      let raw: Record<string, unknown>;
+      try {
+        raw = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        throw malformed();
       }
+      const line = ResultLineSchema.safeParse(raw);
+      if (!line.success || line.data.line !== chunk.lines[position]) throw malformed();
       // the worker's object as it is (zod's output would reorder its keys): `score` writes it back byte for byte
       const { line: _line, ...result } = raw;
       return { line: line.data.line, result: result as unknown as RewardResult, error: null };

@@ -14,12 +14,10 @@ import { z } from 'zod';
 import { validateSpecObject } from '../spec/load-spec.js';
 import type { RewardSpec } from '../spec/schema.js';
 import { SpecError } from '../spec/spec-error.js';
-import { specHash } from '../spec/spec-hash.js';
+import { specHash, FILE_KEYS } from '../spec/spec-hash.js';
 import { REWARDKIT_VERSION } from '../version.js';
 import { QueueError } from './queue-error.js';
 
-/** Keys whose value is the path of a file the spec depends on (the ones spec-hash.ts counts by content). */
-const FILE_KEYS = new Set(['schema_file', 'template']);
 /** What a file path becomes in the description: an index into `files`. */
 const FILE_REFERENCE = /^rewardkit-file:(\d+)$/;
 

@@ -17,8 +17,7 @@ import { RewardkitError } from '../rewardkit-error.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { DEFAULT_NEUTRAL_WARN_INTERVAL_MS, DEFAULT_NEUTRAL_WARN_SHARE } from './batch-warnings.js';
-import { redisUrlProblem } from '../runtime/shared/redis-link.js';
-import { redisPrefixProblem } from '../runtime/shared/shared-state.js';
+import { redisPrefixProblem, redisUrlProblem } from '../runtime/shared/redis-url.js';
 
 export interface LambdaConfig {
   specPath: string;

@@ -9,7 +9,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { RewardOptions } from '../reward.js';
 import type { RewardResult } from '../result.js';
 import type { JudgeCall } from '../runtime/judge-call.js';
-import { SHARED_OPERATIONS } from '../runtime/shared/redis-link.js';
+import { SHARED_OPERATIONS } from '../runtime/shared/shared-operations.js';
 import type { SharedStateStats } from '../runtime/shared/shared-state.js';
 
 export interface ServerMetrics {

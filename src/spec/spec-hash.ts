@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { RewardSpec } from './schema.js';
 
-/** Keys whose value is a path to a file the spec depends on. */
-const FILE_KEYS = new Set(['schema_file', 'template']);
+/** The spec keys whose string value is a file path (the hash covers the file's contents; a queued run carries the file). */
+export const FILE_KEYS: ReadonlySet<string> = new Set(['schema_file', 'template']);
 
 export function specHash(spec: RewardSpec): string {
   return sha256(canonicalJson(spec, undefined));

@@ -131,3 +131,35 @@ describe('QueuedRun back-pressure (--chunks-ahead)', () => {
     }
   }, 30_000);
 });
+
+describe('QueuedRun reading a chunk result', () => {
+  it('a result line that is not JSON stops the run with the chunk named, after writing the lines before it', async () => {
+    const queueName = 'h6-bad-line';
+    const run = await openRun(queueName, 4);
+    const redis = new Redis(server.url);
+    const worker = new Worker<ChunkJob>(
+      queueName,
+      async (job) => {
+        const result = resultOf(job.data);
+        // the second chunk's first line is cut short
+        if (job.data.index === 1) result.lines[0] = result.lines[0]!.slice(0, 20);
+        await redis.set(runKeys(queueName, job.data.run).result(job.data.index), JSON.stringify(result), 'EX', 60);
+        return { rows: job.data.rows.length };
+      },
+      { connection: { url: server.url } },
+    );
+    const written: number[] = [];
+    try {
+      for await (const outcome of run.results(rows(6))) written.push(outcome.line);
+    } finally {
+      await worker.close();
+      await run.close();
+      redis.disconnect();
+    }
+    expect(written).toEqual([1, 2]);
+    expect([run.failure?.kind, run.failure?.message]).toEqual([
+      'chunk_failed',
+      'the result of chunk 1 (input lines 3–4) has a malformed line 1 (expected input line 3)',
+    ]);
+  }, 30_000);
+});

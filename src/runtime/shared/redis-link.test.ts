@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { closedPort } from '../../../test/support/closed-port.js';
 import { startRedisServer } from '../../../test/support/redis-server.js';
 import { useRedisServer } from '../../../test/support/use-redis-server.js';
-import { RedisLink, redactedUrl, redisUrlProblem, type RedisLogLevel } from './redis-link.js';
+import { RedisLink, type RedisLogLevel } from './redis-link.js';
+import { redactedUrl, redisUrlProblem } from './redis-url.js';
 
 const redis = useRedisServer({ flushBeforeEach: false });
 

@@ -20,12 +20,7 @@
  */
 import { Redis } from 'ioredis';
 import { redactedUrl } from './redis-url.js';
-
-export { redactedUrl, redisUrlProblem } from './redis-url.js';
-
-/** What a shared operation was doing when it fell back to the local path (a label of the fallbacks metric). */
-export const SHARED_OPERATIONS = ['cache_get', 'cache_set', 'budget', 'concurrency', 'inflight', 'lease_refresh'] as const;
-export type SharedOperation = (typeof SHARED_OPERATIONS)[number];
+import { SHARED_OPERATIONS, type SharedOperation } from './shared-operations.js';
 
 /** The answer of an operation, or `reached: false` when Redis was skipped or did not answer in time. */
 export type Reached<T> = { reached: true; value: T } | { reached: false };

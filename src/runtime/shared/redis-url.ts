@@ -1,8 +1,18 @@
 /**
- * Redis URLs as rewardkit takes them (`--redis`, `--queue`, `REWARDKIT_REDIS_URL`): what is wrong with one, checked
- * before anything connects, and the URL with its password hidden, for messages and logs. No Redis client is loaded
- * here, so the commands that only read their flags (`score` without --queue) stay light.
+ * Redis settings as rewardkit takes them (`--redis`, `--redis-prefix`, `--queue`, `REWARDKIT_REDIS_URL`): what is
+ * wrong with a URL or a key prefix, checked before anything connects, and the URL with its password hidden, for
+ * messages and logs. No Redis client is loaded here, so whatever only reads its settings (every command and the
+ * Lambda without --redis) does not load one.
  */
+
+/** The start of every shared key unless `--redis-prefix` says otherwise. */
+export const DEFAULT_REDIS_PREFIX = 'rewardkit';
+
+/** What is wrong with a key prefix (undefined when it is fine). */
+export function redisPrefixProblem(prefix: string): string | undefined {
+  if (/^[A-Za-z0-9_.:{}-]{1,100}$/.test(prefix)) return undefined;
+  return `expected a key prefix of 1–100 letters, digits and _ . - : { }, got ${JSON.stringify(prefix)}`;
+}
 
 /** The URL as messages and logs show it: the password replaced by ***. */
 export function redactedUrl(url: string): string {

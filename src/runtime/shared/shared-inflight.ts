@@ -130,11 +130,6 @@ export class SharedInflight {
     }
   }
 
-  /** Leases this process holds now. */
-  get heldCount(): number {
-    return this.held.size;
-  }
-
   /** Stops refreshing (the leases expire by themselves); for a closing process. */
   close(): void {
     this.held.clear();

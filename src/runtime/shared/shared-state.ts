@@ -13,12 +13,12 @@ import { awsRegion } from '../../models/aws-credentials.js';
 import type { ModelSpec } from '../../spec/schema.js';
 import { DEFAULT_CACHE_TTL_MS } from '../judge-cache.js';
 import { RedisLink, type RedisLinkOptions, type RedisLinkStats } from './redis-link.js';
+import { DEFAULT_REDIS_PREFIX } from './redis-url.js';
 import { SharedCache, type SharedCounters } from './shared-cache.js';
 import { SharedConcurrency } from './shared-concurrency.js';
 import { SharedInflight } from './shared-inflight.js';
 import { SharedRateBudget } from './shared-rate-budget.js';
 
-export const DEFAULT_REDIS_PREFIX = 'rewardkit';
 /** A lease's life without a refresh: a dead process's calls stop counting this long after it died. */
 export const DEFAULT_LEASE_MS = 10_000;
 /**
@@ -30,12 +30,6 @@ export const MAX_INFLIGHT_HOLD_MS = 15 * 60_000;
 export const MAX_SLOT_HOLD_TIMEOUTS = 3;
 /** How often a waiting process asks Redis again (for a lease, or another process's verdict). */
 export const DEFAULT_POLL_MS = 25;
-
-/** What is wrong with a key prefix (undefined when it is fine). */
-export function redisPrefixProblem(prefix: string): string | undefined {
-  if (/^[A-Za-z0-9_.:{}-]{1,100}$/.test(prefix)) return undefined;
-  return `expected a key prefix of 1–100 letters, digits and _ . - : { }, got ${JSON.stringify(prefix)}`;
-}
 
 export interface SharedStateOptions extends RedisLinkOptions {
   /** The start of every key (default `rewardkit`). */
